@@ -1,0 +1,30 @@
+"""The read side of accounts: which membership a person acts in, and what they may do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ouderbuddy.organisations.models import STAFF_ROLES, Membership
+
+
+def memberships_of(user: Any) -> list[Membership]:
+    """Active memberships of an active user in active organisations, oldest first."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    return list(
+        Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+        .select_related("organisation")
+        .order_by("created_at")
+    )
+
+
+def needs_second_factor(user: Any, memberships: list[Membership] | None = None) -> bool:
+    """Platform admins and anyone with a staff role must pass a second factor."""
+    if user.is_staff or user.is_superuser:
+        return True
+    if memberships is None:
+        memberships = memberships_of(user)
+    if any(m.role in STAFF_ROLES for m in memberships):
+        return True
+    # Buddies may opt in; once they have an authenticator it is asked every time.
+    return bool(user.totpdevice_set.filter(confirmed=True).exists())

@@ -1,0 +1,68 @@
+"""Start pages per role, the public landing page, and the Dutch error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+from ouderbuddy.lib.access import role_required
+from ouderbuddy.organisations.models import Role
+
+START_TEMPLATES = {
+    Role.COORDINATOR: "dashboard/start_coordinator.html",
+    Role.BUDDY: "dashboard/start_buddy.html",
+    Role.MANAGER: "dashboard/start_manager.html",
+    Role.NETWORK_ADMIN: "dashboard/start_network_admin.html",
+}
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """The public landing page; signed-in people go to their start page."""
+    if request.user.is_authenticated:
+        return redirect("dashboard:start")
+    return render(request, "dashboard/home.html")
+
+
+@require_safe
+def start(request: HttpRequest) -> HttpResponse:
+    """The start page of the role the person acts in now."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return render(request, "dashboard/start_no_membership.html")
+    return render(request, START_TEMPLATES[membership.role])
+
+
+def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    return render(request, template, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, "400.html", 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, "403.html", 403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, "404.html", 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors: the database may be the thing that failed.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "", **kwargs: Any) -> HttpResponse:
+    return _error(request, "403_csrf.html", 403)
+
+
+__all__ = ["home", "start", "role_required"]

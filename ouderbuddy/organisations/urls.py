@@ -1,0 +1,23 @@
+from django.urls import path
+
+from ouderbuddy.organisations import views
+
+app_name = "organisations"
+urlpatterns = [
+    path("team/", views.team, name="team"),
+    path(
+        "uitnodigingen/<uuid:invitation_id>/intrekken/",
+        views.revoke_invitation,
+        name="revoke_invitation",
+    ),
+    path(
+        "team/<uuid:membership_id>/uitschakelen/",
+        views.deactivate_membership,
+        name="deactivate_membership",
+    ),
+    path(
+        "team/<uuid:membership_id>/inschakelen/",
+        views.reactivate_membership,
+        name="reactivate_membership",
+    ),
+]

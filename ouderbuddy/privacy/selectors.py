@@ -1,0 +1,17 @@
+"""The read side of privacy: the audit log of one organisation."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from ouderbuddy.organisations.models import Membership
+from ouderbuddy.privacy.models import AuditEvent
+
+
+def visible_audit_events(actor: Membership) -> QuerySet[AuditEvent]:
+    """The audit events of the actor's organisation, newest first."""
+    return (
+        AuditEvent.objects.filter(organisation_id=actor.organisation_id)
+        .select_related("actor")
+        .order_by("-at")
+    )

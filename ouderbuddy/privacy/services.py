@@ -1,0 +1,44 @@
+"""Writing the audit log. Every service that changes state calls record_event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from ouderbuddy.privacy.models import AuditEvent
+
+
+def record_event(
+    *,
+    actor: Any | None,
+    organisation: Any | None,
+    verb: str,
+    target: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event; `data` must hold no sensitive content, only ids and codes."""
+    user = actor if actor is None or not hasattr(actor, "user") else actor.user
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    target_type = target_id = target_label = ""
+    if target is not None:
+        target_type = target._meta.label_lower
+        target_id = str(target.pk)
+        target_label = str(target)[:200]
+    return AuditEvent.objects.create(
+        actor=user,
+        organisation=organisation,
+        verb=verb,
+        target_type=target_type,
+        target_id=target_id,
+        target_label=target_label,
+        data=data or {},
+    )
+
+
+def record_read(*, actor: Any, target: models.Model, organisation: Any | None = None) -> AuditEvent:
+    """Record that `actor` opened a sensitive record (AVG: who read which case)."""
+    if organisation is None:
+        organisation = getattr(target, "organisation", None)
+    return record_event(actor=actor, organisation=organisation, verb="read", target=target)

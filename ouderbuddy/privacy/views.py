@@ -1,0 +1,19 @@
+"""The audit log page for coordinators."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ouderbuddy.lib.access import role_required
+from ouderbuddy.organisations.models import Role
+from ouderbuddy.privacy.selectors import visible_audit_events
+
+
+@role_required([Role.COORDINATOR])
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Who did or read what in this organisation, newest first, 50 a page."""
+    paginator = Paginator(visible_audit_events(request.membership), 50)  # type: ignore[attr-defined]
+    page = paginator.get_page(request.GET.get("pagina"))
+    return render(request, "privacy/audit_log.html", {"page": page})

@@ -1,0 +1,23 @@
+"""The project's URL map. Each app owns a namespace; every object URL carries a UUID."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from ouderbuddy.accounts.admin_site import secure_admin
+
+secure_admin(admin.site)
+
+urlpatterns = [
+    path("", include("ouderbuddy.dashboard.urls")),
+    path("account/", include("ouderbuddy.accounts.urls")),
+    path("organisatie/", include("ouderbuddy.organisations.urls")),
+    path("privacy/", include("ouderbuddy.privacy.urls")),
+    path("taal/", set_language, name="set_language"),
+    path("platformbeheer/", admin.site.urls),
+]
+
+handler400 = "ouderbuddy.dashboard.views.bad_request"
+handler403 = "ouderbuddy.dashboard.views.permission_denied"
+handler404 = "ouderbuddy.dashboard.views.page_not_found"
+handler500 = "ouderbuddy.dashboard.views.server_error"
