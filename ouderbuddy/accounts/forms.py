@@ -42,7 +42,11 @@ class TokenForm(Form):
             "De 6 cijfers uit uw authenticator-app, of een van uw herstelcodes."
         ),
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autofocus": True,
+            }
         ),
     )
 
@@ -76,7 +80,9 @@ class ChoosePasswordForm(Form):
     password1 = forms.CharField(
         label=_("Kies een wachtwoord"),
         strip=False,
-        help_text=_("Minstens 10 tekens. Gebruik geen wachtwoord dat u ergens anders gebruikt."),
+        help_text=_(
+            "Minstens 10 tekens. Gebruik geen wachtwoord dat u ergens anders gebruikt."
+        ),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(

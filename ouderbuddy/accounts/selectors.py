@@ -12,7 +12,9 @@ def memberships_of(user: Any) -> list[Membership]:
     if not user.is_authenticated or not user.is_active:
         return []
     return list(
-        Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+        Membership.objects.filter(
+            user=user, is_active=True, organisation__is_active=True
+        )
         .select_related("organisation")
         .order_by("created_at")
     )

@@ -42,7 +42,9 @@ def _site_url(path: str) -> str:
 
 
 @transaction.atomic
-def invite_person(*, actor: Membership, email: str, full_name: str, role: str) -> Invitation:
+def invite_person(
+    *, actor: Membership, email: str, full_name: str, role: str
+) -> Invitation:
     """Invite someone by e-mail to join the actor's organisation in `role`."""
     email = email.strip().lower()
     if role not in INVITABLE_ROLES.get(Role(actor.role), set()):
@@ -51,9 +53,7 @@ def invite_person(*, actor: Membership, email: str, full_name: str, role: str) -
     if Membership.objects.filter(
         organisation=organisation, user__email__iexact=email, is_active=True
     ).exists():
-        raise DomainError(
-            _("Deze persoon hoort al bij uw organisatie."), field="email"
-        )
+        raise DomainError(_("Deze persoon hoort al bij uw organisatie."), field="email")
     now = timezone.now()
     if Invitation.objects.filter(
         organisation=organisation,
@@ -63,8 +63,10 @@ def invite_person(*, actor: Membership, email: str, full_name: str, role: str) -
         expires_at__gt=now,
     ).exists():
         raise DomainError(
-            _("Er staat al een uitnodiging open voor dit e-mailadres. "
-              "Trek die eerst in als u een nieuwe wilt sturen."),
+            _(
+                "Er staat al een uitnodiging open voor dit e-mailadres. "
+                "Trek die eerst in als u een nieuwe wilt sturen."
+            ),
             field="email",
         )
     token = secrets.token_urlsafe(32)
@@ -80,8 +82,11 @@ def invite_person(*, actor: Membership, email: str, full_name: str, role: str) -
     invitation.full_clean()
     invitation.save()
     record_event(
-        actor=actor, organisation=organisation, verb="invitation.create",
-        target=invitation, data={"role": role},
+        actor=actor,
+        organisation=organisation,
+        verb="invitation.create",
+        target=invitation,
+        data={"role": role},
     )
     _send_invitation_mail(invitation, token)
     return invitation
@@ -112,8 +117,10 @@ def revoke_invitation(*, actor: Membership, invitation: Invitation) -> Invitatio
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at", "updated_at"])
     record_event(
-        actor=actor, organisation=invitation.organisation,
-        verb="invitation.revoke", target=invitation,
+        actor=actor,
+        organisation=invitation.organisation,
+        verb="invitation.revoke",
+        target=invitation,
     )
     return invitation
 
@@ -135,14 +142,18 @@ def invitation_for_token(token: str) -> Invitation:
     )
     if invitation is None:
         raise InvitationUnusable(
-            _("Deze link werkt niet. Controleer of u de hele link uit de e-mail "
-              "heeft gebruikt, of vraag een nieuwe uitnodiging."),
+            _(
+                "Deze link werkt niet. Controleer of u de hele link uit de e-mail "
+                "heeft gebruikt, of vraag een nieuwe uitnodiging."
+            ),
             status=404,
         )
     if invitation.accepted_at is not None:
         raise InvitationUnusable(
-            _("Deze uitnodiging is al gebruikt. U kunt inloggen met uw e-mailadres "
-              "en wachtwoord.")
+            _(
+                "Deze uitnodiging is al gebruikt. U kunt inloggen met uw e-mailadres "
+                "en wachtwoord."
+            )
         )
     if invitation.revoked_at is not None:
         raise InvitationUnusable(
@@ -191,17 +202,24 @@ def accept_invitation(*, token: str, password: str | None) -> AcceptedInvitation
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at", "updated_at"])
     record_event(
-        actor=user, organisation=invitation.organisation, verb="invitation.accept",
-        target=invitation, data={"role": invitation.role, "new_account": created_user},
+        actor=user,
+        organisation=invitation.organisation,
+        verb="invitation.accept",
+        target=invitation,
+        data={"role": invitation.role, "new_account": created_user},
     )
-    return AcceptedInvitation(user=user, membership=membership, created_user=created_user)
+    return AcceptedInvitation(
+        user=user, membership=membership, created_user=created_user
+    )
 
 
 @transaction.atomic
 def start_totp_enrolment(*, user: User) -> TOTPDevice:
     """A fresh, unconfirmed authenticator for `user`; earlier unconfirmed ones go."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name="Authenticator-app", confirmed=False)
+    return TOTPDevice.objects.create(
+        user=user, name="Authenticator-app", confirmed=False
+    )
 
 
 @transaction.atomic
@@ -210,8 +228,10 @@ def confirm_totp_enrolment(*, user: User, device: TOTPDevice, token: str) -> lis
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
     if not device.verify_token(token):
         raise DomainError(
-            _("Deze code klopt niet. Kijk of de tijd op uw telefoon goed staat en "
-              "probeer de nieuwe code."),
+            _(
+                "Deze code klopt niet. Kijk of de tijd op uw telefoon goed staat en "
+                "probeer de nieuwe code."
+            ),
             field="token",
         )
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
@@ -226,7 +246,9 @@ def _replace_recovery_codes(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="Herstelcodes", confirmed=True)
     codes = [_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    StaticToken.objects.bulk_create(
+        [StaticToken(device=device, token=c) for c in codes]
+    )
     return [f"{c[:5]}-{c[5:]}" for c in codes]
 
 
@@ -240,7 +262,9 @@ def _recovery_code() -> str:
 def regenerate_recovery_codes(*, user: User) -> list[str]:
     """New recovery codes; the old ones stop working."""
     codes = _replace_recovery_codes(user)
-    record_event(actor=user, organisation=None, verb="second_factor.recovery_codes", target=user)
+    record_event(
+        actor=user, organisation=None, verb="second_factor.recovery_codes", target=user
+    )
     return codes
 
 

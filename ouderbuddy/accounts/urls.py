@@ -10,9 +10,19 @@ urlpatterns = [
     path("tweede-stap/instellen/", views.enrol_view, name="enrol"),
     path("beveiliging/", views.security_view, name="security"),
     path("beveiliging/herstelcodes/", views.recovery_codes_view, name="recovery_codes"),
-    path("organisatie-kiezen/", views.switch_organisation_view, name="switch_organisation"),
-    path("uitnodiging/<str:token>/", views.accept_invitation_view, name="accept_invitation"),
-    path("wachtwoord-vergeten/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "organisatie-kiezen/",
+        views.switch_organisation_view,
+        name="switch_organisation",
+    ),
+    path(
+        "uitnodiging/<str:token>/",
+        views.accept_invitation_view,
+        name="accept_invitation",
+    ),
+    path(
+        "wachtwoord-vergeten/", views.PasswordResetView.as_view(), name="password_reset"
+    ),
     path(
         "wachtwoord-vergeten/verstuurd/",
         views.PasswordResetDoneView.as_view(),

@@ -78,7 +78,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        record_event(actor=request.user, organisation=None, verb="logout", target=request.user)
+        record_event(
+            actor=request.user, organisation=None, verb="logout", target=request.user
+        )
     auth_logout(request)
     messages.success(request, _("U bent uitgelogd."))
     return redirect("accounts:login")
@@ -96,26 +98,39 @@ def verify_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:enrol")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = services.find_second_factor_device(user=user, token=form.cleaned_data["token"])
+        device = services.find_second_factor_device(
+            user=user, token=form.cleaned_data["token"]
+        )
         if device is None:
-            record_event(actor=user, organisation=None, verb="second_factor.fail", target=user)
+            record_event(
+                actor=user, organisation=None, verb="second_factor.fail", target=user
+            )
             form.add_error(
                 "token",
-                _("Deze code klopt niet of is al gebruikt. Wacht op de volgende code "
-                  "in de app en probeer het opnieuw."),
+                _(
+                    "Deze code klopt niet of is al gebruikt. Wacht op de volgende code "
+                    "in de app en probeer het opnieuw."
+                ),
             )
         else:
             django_otp.login(request, device)
-            record_event(actor=user, organisation=None, verb="second_factor.pass", target=user)
+            record_event(
+                actor=user, organisation=None, verb="second_factor.pass", target=user
+            )
             if isinstance(device, StaticDevice):
                 left = device.token_set.count()
                 messages.warning(
                     request,
-                    _("U heeft een herstelcode gebruikt. U heeft er nog %(count)d. "
-                      "Maak nieuwe codes aan op de pagina Beveiliging.") % {"count": left},
+                    _(
+                        "U heeft een herstelcode gebruikt. U heeft er nog %(count)d. "
+                        "Maak nieuwe codes aan op de pagina Beveiliging."
+                    )
+                    % {"count": left},
                 )
             return redirect(_next_url(request))
-    return render(request, "accounts/verify.html", {"form": form, "next": _next_url(request)})
+    return render(
+        request, "accounts/verify.html", {"form": form, "next": _next_url(request)}
+    )
 
 
 @sensitive_post_parameters("token")
@@ -127,7 +142,9 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
     has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     if has_device and not user.is_verified():
         # Replacing an authenticator needs the current one first.
-        return redirect(f"{reverse('accounts:verify')}?next={reverse('accounts:enrol')}")
+        return redirect(
+            f"{reverse('accounts:verify')}?next={reverse('accounts:enrol')}"
+        )
     device = TOTPDevice.objects.filter(
         user=user, confirmed=False, pk=request.session.get(ENROL_SESSION_KEY)
     ).first()
@@ -158,7 +175,9 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
         "accounts/enrol.html",
         {
             "form": form,
-            "qr_svg": qr.svg_inline(scale=5, title=_("QR-code voor uw authenticator-app")),
+            "qr_svg": qr.svg_inline(
+                scale=5, title=_("QR-code voor uw authenticator-app")
+            ),
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
             "next": _next_url(request),
             "replacing": has_device,
@@ -184,7 +203,9 @@ def security_view(request: HttpRequest) -> HttpResponse:
         {
             "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
             "recovery_left": static.token_set.count() if static else 0,
-            "second_factor_required": needs_second_factor(user, getattr(request, "memberships", None)),
+            "second_factor_required": needs_second_factor(
+                user, getattr(request, "memberships", None)
+            ),
         },
     )
 
@@ -195,7 +216,9 @@ def recovery_codes_view(request: HttpRequest) -> HttpResponse:
     """Make new recovery codes (only after the second step of this session)."""
     user: Any = request.user
     if not user.is_verified():
-        return redirect(f"{reverse('accounts:verify')}?next={reverse('accounts:security')}")
+        return redirect(
+            f"{reverse('accounts:verify')}?next={reverse('accounts:security')}"
+        )
     codes = services.regenerate_recovery_codes(user=user)
     return render(
         request,
@@ -225,14 +248,21 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
         invitation = services.invitation_for_token(token)
     except services.InvitationUnusable as exc:
         return render(
-            request, "accounts/invitation_unusable.html", {"message": exc.message},
+            request,
+            "accounts/invitation_unusable.html",
+            {"message": exc.message},
             status=exc.status,
         )
     from ouderbuddy.accounts.models import User
 
     existing = User.objects.filter(email__iexact=invitation.email).first()
-    form = None if existing else ChoosePasswordForm(
-        request.POST or None, user=User(email=invitation.email, full_name=invitation.full_name)
+    form = (
+        None
+        if existing
+        else ChoosePasswordForm(
+            request.POST or None,
+            user=User(email=invitation.email, full_name=invitation.full_name),
+        )
     )
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
@@ -241,7 +271,9 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
             )
         except services.InvitationUnusable as exc:
             return render(
-                request, "accounts/invitation_unusable.html", {"message": exc.message},
+                request,
+                "accounts/invitation_unusable.html",
+                {"message": exc.message},
                 status=exc.status,
             )
         except DomainError as exc:
@@ -251,17 +283,23 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
             if existing is not None and not request.user.is_authenticated:
                 messages.success(
                     request,
-                    _("U bent nu ook lid van %(organisation)s. Log in met uw "
-                      "bestaande wachtwoord.") % {"organisation": invitation.organisation.name},
+                    _(
+                        "U bent nu ook lid van %(organisation)s. Log in met uw "
+                        "bestaande wachtwoord."
+                    )
+                    % {"organisation": invitation.organisation.name},
                 )
                 return redirect("accounts:login")
             auth_login(
-                request, accepted.user, backend="django.contrib.auth.backends.ModelBackend"
+                request,
+                accepted.user,
+                backend="django.contrib.auth.backends.ModelBackend",
             )
             request.session[SESSION_ORGANISATION_KEY] = str(invitation.organisation_id)
             messages.success(
                 request,
-                _("Welkom bij %(organisation)s.") % {"organisation": invitation.organisation.name},
+                _("Welkom bij %(organisation)s.")
+                % {"organisation": invitation.organisation.name},
             )
             return _after_first_step(request)
     return render(

@@ -42,15 +42,21 @@ def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:
     return render(request, template, status=status)
 
 
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def bad_request(
+    request: HttpRequest, exception: Exception | None = None
+) -> HttpResponse:
     return _error(request, "400.html", 400)
 
 
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def permission_denied(
+    request: HttpRequest, exception: Exception | None = None
+) -> HttpResponse:
     return _error(request, "403.html", 403)
 
 
-def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def page_not_found(
+    request: HttpRequest, exception: Exception | None = None
+) -> HttpResponse:
     return _error(request, "404.html", 404)
 
 
@@ -65,4 +71,4 @@ def csrf_failure(request: HttpRequest, reason: str = "", **kwargs: Any) -> HttpR
     return _error(request, "403_csrf.html", 403)
 
 
-__all__ = ["home", "start", "role_required"]
+__all__ = ["home", "role_required", "start"]

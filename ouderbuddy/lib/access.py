@@ -13,7 +13,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 View = Callable[..., HttpResponse]
 
 
-def role_required(roles: Iterable[str], methods: Iterable[str] = ("GET",)) -> Callable[[View], View]:
+def role_required(
+    roles: Iterable[str], methods: Iterable[str] = ("GET",)
+) -> Callable[[View], View]:
     """Anonymous → login page; wrong method → 405; no membership with one of `roles` → 403."""
     allowed_roles = frozenset(roles)
     allowed_methods = [m.upper() for m in methods]

@@ -66,7 +66,9 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
 
     description = "Text encrypted at rest"
 
-    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+    def from_db_value(
+        self, value: str | None, expression: Any, connection: Any
+    ) -> str | None:
         if value is None:
             return None
         return decrypt_text(value)

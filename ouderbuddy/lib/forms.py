@@ -33,7 +33,9 @@ class StyledFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            css = WIDGET_CLASSES.get(type(widget), "utrecht-textbox utrecht-textbox--html-input")
+            css = WIDGET_CLASSES.get(
+                type(widget), "utrecht-textbox utrecht-textbox--html-input"
+            )
             existing = widget.attrs.get("class", "")
             widget.attrs["class"] = f"{existing} {css}".strip()
 

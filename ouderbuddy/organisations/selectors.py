@@ -30,9 +30,9 @@ def get_membership_for(actor: Membership, membership_id: Any) -> Membership:
 
 def visible_invitations(actor: Membership) -> QuerySet[Invitation]:
     """The invitations of the actor's organisation, newest first."""
-    return Invitation.objects.filter(organisation_id=actor.organisation_id).select_related(
-        "invited_by"
-    )
+    return Invitation.objects.filter(
+        organisation_id=actor.organisation_id
+    ).select_related("invited_by")
 
 
 def get_invitation_for(actor: Membership, invitation_id: Any) -> Invitation:

@@ -19,16 +19,24 @@ def deactivate_membership(*, actor: Membership, membership: Membership) -> Membe
         raise DomainError(_("U kunt uzelf niet uitschakelen. Vraag een collega."))
     if not membership.is_active:
         raise DomainError(_("Deze persoon is al uitgeschakeld."))
-    if membership.role == Role.COORDINATOR and not Membership.objects.filter(
-        organisation_id=actor.organisation_id, role=Role.COORDINATOR, is_active=True
-    ).exclude(pk=membership.pk).exists():
+    if (
+        membership.role == Role.COORDINATOR
+        and not Membership.objects.filter(
+            organisation_id=actor.organisation_id, role=Role.COORDINATOR, is_active=True
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
         raise DomainError(_("Er moet altijd minstens één coördinator overblijven."))
     membership.is_active = False
     membership.full_clean()
     membership.save(update_fields=["is_active", "updated_at"])
     record_event(
-        actor=actor, organisation=actor.organisation, verb="membership.deactivate",
-        target=membership, data={"role": membership.role},
+        actor=actor,
+        organisation=actor.organisation,
+        verb="membership.deactivate",
+        target=membership,
+        data={"role": membership.role},
     )
     return membership
 
@@ -43,7 +51,10 @@ def reactivate_membership(*, actor: Membership, membership: Membership) -> Membe
     membership.is_active = True
     membership.save(update_fields=["is_active", "updated_at"])
     record_event(
-        actor=actor, organisation=actor.organisation, verb="membership.reactivate",
-        target=membership, data={"role": membership.role},
+        actor=actor,
+        organisation=actor.organisation,
+        verb="membership.reactivate",
+        target=membership,
+        data={"role": membership.role},
     )
     return membership

@@ -30,12 +30,16 @@ def team(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation = account_services.invite_person(actor=actor, **form.cleaned_data)
+            invitation = account_services.invite_person(
+                actor=actor, **form.cleaned_data
+            )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(
-                request, _("De uitnodiging is verstuurd naar %(email)s.") % {"email": invitation.email}
+                request,
+                _("De uitnodiging is verstuurd naar %(email)s.")
+                % {"email": invitation.email},
             )
             return redirect("organisations:team")
     return render(
@@ -87,5 +91,7 @@ def reactivate_membership(request: HttpRequest, membership_id: UUID) -> HttpResp
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("%(name)s heeft weer toegang.") % {"name": membership.user})
+        messages.success(
+            request, _("%(name)s heeft weer toegang.") % {"name": membership.user}
+        )
     return redirect("organisations:team")

@@ -37,8 +37,12 @@ def record_event(
     )
 
 
-def record_read(*, actor: Any, target: models.Model, organisation: Any | None = None) -> AuditEvent:
+def record_read(
+    *, actor: Any, target: models.Model, organisation: Any | None = None
+) -> AuditEvent:
     """Record that `actor` opened a sensitive record (AVG: who read which case)."""
     if organisation is None:
         organisation = getattr(target, "organisation", None)
-    return record_event(actor=actor, organisation=organisation, verb="read", target=target)
+    return record_event(
+        actor=actor, organisation=organisation, verb="read", target=target
+    )

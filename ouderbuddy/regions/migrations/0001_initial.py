@@ -5,59 +5,151 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Municipality',
+            name="Municipality",
             fields=[
-                ('code', models.CharField(max_length=6, primary_key=True, serialize=False, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='naam')),
-                ('province_code', models.CharField(max_length=4, verbose_name='provinciecode')),
-                ('province', models.CharField(max_length=50, verbose_name='provincie')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=6,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="naam")),
+                (
+                    "province_code",
+                    models.CharField(max_length=4, verbose_name="provinciecode"),
+                ),
+                ("province", models.CharField(max_length=50, verbose_name="provincie")),
             ],
             options={
-                'verbose_name': 'gemeente',
-                'verbose_name_plural': 'gemeenten',
-                'ordering': ['name'],
+                "verbose_name": "gemeente",
+                "verbose_name_plural": "gemeenten",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='CooperationDistrict',
+            name="CooperationDistrict",
             fields=[
-                ('code', models.CharField(max_length=6, primary_key=True, serialize=False, verbose_name='code')),
-                ('sector', models.CharField(choices=[('po', 'Primair onderwijs (PO)'), ('vo', 'Voortgezet onderwijs (VO)')], max_length=2, verbose_name='sector')),
-                ('display_code', models.CharField(max_length=10, verbose_name='code voor weergave')),
-                ('name', models.CharField(blank=True, max_length=200, verbose_name='naam')),
-                ('province', models.CharField(max_length=50, verbose_name='provincie')),
-                ('municipalities', models.ManyToManyField(related_name='districts', to='regions.municipality', verbose_name='gemeenten')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=6,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("po", "Primair onderwijs (PO)"),
+                            ("vo", "Voortgezet onderwijs (VO)"),
+                        ],
+                        max_length=2,
+                        verbose_name="sector",
+                    ),
+                ),
+                (
+                    "display_code",
+                    models.CharField(max_length=10, verbose_name="code voor weergave"),
+                ),
+                (
+                    "name",
+                    models.CharField(blank=True, max_length=200, verbose_name="naam"),
+                ),
+                ("province", models.CharField(max_length=50, verbose_name="provincie")),
+                (
+                    "municipalities",
+                    models.ManyToManyField(
+                        related_name="districts",
+                        to="regions.municipality",
+                        verbose_name="gemeenten",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'samenwerkingsverband',
-                'verbose_name_plural': 'samenwerkingsverbanden',
-                'ordering': ['code'],
+                "verbose_name": "samenwerkingsverband",
+                "verbose_name_plural": "samenwerkingsverbanden",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='PostcodeArea',
+            name="PostcodeArea",
             fields=[
-                ('pc4', models.CharField(max_length=4, primary_key=True, serialize=False, verbose_name='postcode (4 cijfers)')),
-                ('latitude', models.FloatField(verbose_name='breedtegraad')),
-                ('longitude', models.FloatField(verbose_name='lengtegraad')),
-                ('places', models.CharField(blank=True, max_length=300, verbose_name='plaatsen')),
-                ('district_source', models.CharField(choices=[('regulation', 'Regeling regio-indeling (2015)'), ('nearest', 'Dichtstbijzijnde postcode in dezelfde gemeente'), ('none', 'Geen samenwerkingsverband')], max_length=12, verbose_name='bron van de indeling')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='postcodes', to='regions.municipality')),
-                ('po_district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='po_postcodes', to='regions.cooperationdistrict')),
-                ('vo_district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='vo_postcodes', to='regions.cooperationdistrict')),
+                (
+                    "pc4",
+                    models.CharField(
+                        max_length=4,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="postcode (4 cijfers)",
+                    ),
+                ),
+                ("latitude", models.FloatField(verbose_name="breedtegraad")),
+                ("longitude", models.FloatField(verbose_name="lengtegraad")),
+                (
+                    "places",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="plaatsen"
+                    ),
+                ),
+                (
+                    "district_source",
+                    models.CharField(
+                        choices=[
+                            ("regulation", "Regeling regio-indeling (2015)"),
+                            (
+                                "nearest",
+                                "Dichtstbijzijnde postcode in dezelfde gemeente",
+                            ),
+                            ("none", "Geen samenwerkingsverband"),
+                        ],
+                        max_length=12,
+                        verbose_name="bron van de indeling",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="postcodes",
+                        to="regions.municipality",
+                    ),
+                ),
+                (
+                    "po_district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="po_postcodes",
+                        to="regions.cooperationdistrict",
+                    ),
+                ),
+                (
+                    "vo_district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="vo_postcodes",
+                        to="regions.cooperationdistrict",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'postcodegebied',
-                'verbose_name_plural': 'postcodegebieden',
-                'ordering': ['pc4'],
+                "verbose_name": "postcodegebied",
+                "verbose_name_plural": "postcodegebieden",
+                "ordering": ["pc4"],
             },
         ),
     ]
