@@ -6,9 +6,10 @@ from django.http import HttpRequest
 
 
 def membership(request: HttpRequest) -> dict[str, Any]:
-    """The acting membership and its organisation for the page header and navigation."""
+    """The acting membership, all memberships and the organisation for the page header."""
     current = getattr(request, "membership", None)
     return {
         "membership": current,
+        "memberships": getattr(request, "memberships", []),
         "organisation": current.organisation if current else None,
     }

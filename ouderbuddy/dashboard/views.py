@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from ouderbuddy.lib.access import role_required
+from ouderbuddy.dashboard.panels import panels_for
 from ouderbuddy.organisations.models import Role
 
 START_TEMPLATES = {
@@ -35,7 +35,10 @@ def start(request: HttpRequest) -> HttpResponse:
     membership = getattr(request, "membership", None)
     if membership is None:
         return render(request, "dashboard/start_no_membership.html")
-    return render(request, START_TEMPLATES[membership.role])
+    context = {}
+    if membership.role == Role.COORDINATOR:
+        context["panels"] = panels_for(membership)
+    return render(request, START_TEMPLATES[membership.role], context)
 
 
 def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:
@@ -69,6 +72,3 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "", **kwargs: Any) -> HttpResponse:
     return _error(request, "403_csrf.html", 403)
-
-
-__all__ = ["home", "role_required", "start"]

@@ -1,0 +1,79 @@
+# Ouderbuddy. `make run` to try it, `make test` for the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST := $(VENV)/bin/pytest
+VENDOR := static/vendor
+NPM := node_modules/.installed
+WORKERS ?= 2
+
+.PHONY: run serve install test test-sqlite test-postgres test-browser e2e lint format bench messages clean demo
+
+run: install .env
+	@$(PY) manage.py migrate --no-input -v 0
+	@$(PY) manage.py createcachetable
+	@$(PY) manage.py seed_demo
+	@echo "Starting the task worker and the web server on http://127.0.0.1:8000 (Ctrl+C stops both)."
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(PY) manage.py db_worker --interval 1 & \
+	  $(PY) manage.py runserver 127.0.0.1:8000
+
+install: $(VENV)/.installed $(NPM) $(VENDOR)/.copied messages
+
+$(VENV)/.installed: requirements.lock
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found; set PYTHON=...)."; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@touch $@
+
+$(NPM): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Copy just the front-end files the pages use out of node_modules (no JS build step).
+$(VENDOR)/.copied: $(NPM)
+	@mkdir -p $(VENDOR)/utrecht $(VENDOR)/htmx
+	cp node_modules/@utrecht/component-library-css/dist/index.css $(VENDOR)/utrecht/component-library.css
+	cp node_modules/@utrecht/design-tokens/dist/index.css $(VENDOR)/utrecht/design-tokens.css
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/htmx.min.js
+	@touch $@
+
+# Secrets for this machine only; never committed.
+.env:
+	@$(PY) -c "import secrets; from cryptography.fernet import Fernet; \
+	print('DEBUG=1'); print('SECRET_KEY=' + secrets.token_urlsafe(50)); \
+	print('FIELD_ENCRYPTION_KEYS=' + Fernet.generate_key().decode())" > $@
+	@echo "Wrote .env with fresh development secrets."
+
+messages: $(VENV)/.installed
+	@$(PY) manage.py compilemessages -v 0 --ignore=.venv --ignore=node_modules
+
+test: install .env
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+	$(MAKE) test-browser
+
+test-sqlite: install .env
+	$(PYTEST) -q -n $(WORKERS) -m "not browser"
+
+test-postgres: install .env
+	scripts/with-postgres $(PYTEST) -q -n $(WORKERS) -m "not browser"
+
+test-browser e2e: install .env
+	$(PYTEST) -q -m browser
+
+lint: install
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy ouderbuddy
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: install .env
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var db.sqlite3*

@@ -1,0 +1,196 @@
+"""Demo data: two organisations with staff and buddies; `--scale national` adds 150."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from faker import Faker
+
+from ouderbuddy.accounts.models import User
+from ouderbuddy.organisations.models import Membership, Organisation, Role
+from ouderbuddy.regions.models import CooperationDistrict
+
+DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - printed for the demo, never for real use
+DEMO_DOMAIN = "ouderbuddy.example"
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    slug: str
+    name: str
+    districts: tuple[str, ...]
+    contact_email: str
+
+
+DEMO_ORGANISATIONS = (
+    DemoOrganisation(
+        "amsterdam",
+        "Ouder- en Jeugdsteunpunt Amsterdam-Diemen",
+        ("PO2707", "VO2708"),
+        f"steunpunt@amsterdam.{DEMO_DOMAIN}",
+    ),
+    DemoOrganisation(
+        "utrecht",
+        "Ouder- en Jeugdsteunpunt Stad Utrecht",
+        ("PO2601", "VO2601"),
+        f"steunpunt@utrecht.{DEMO_DOMAIN}",
+    ),
+)
+
+
+class Command(BaseCommand):
+    help = "Create (or bring up to date) the demo data. Safe to run again."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale",
+            choices=["demo", "national"],
+            default="demo",
+            help="'national' adds the benchmark data set: one organisation per SWV.",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even when DEBUG is off (the demo accounts have a known password).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "seed_demo creates accounts with a known password; it runs only with "
+                "DEBUG=1 (or --force on a machine that is not production)."
+            )
+        faker = Faker("nl_NL")
+        faker.seed_instance(2026)
+        password_hash = make_password(DEMO_PASSWORD)
+        logins = self._seed_demo(faker, password_hash)
+        if options["scale"] == "national":
+            self._seed_national(faker, password_hash)
+        self._print_logins(logins)
+
+    @transaction.atomic
+    def _seed_demo(
+        self, faker: Faker, password_hash: str
+    ) -> list[tuple[str, str, str]]:
+        logins: list[tuple[str, str, str]] = []
+        organisations = {}
+        for demo in DEMO_ORGANISATIONS:
+            organisation, _ = Organisation.objects.update_or_create(
+                name=demo.name, defaults={"contact_email": demo.contact_email}
+            )
+            organisation.districts.set(
+                CooperationDistrict.objects.filter(code__in=demo.districts)
+            )
+            organisations[demo.slug] = organisation
+            staff = [
+                (Role.COORDINATOR, f"coordinator@{demo.slug}.{DEMO_DOMAIN}"),
+                (Role.MANAGER, f"manager@{demo.slug}.{DEMO_DOMAIN}"),
+                (Role.BUDDY, f"buddy@{demo.slug}.{DEMO_DOMAIN}"),
+            ]
+            staff += [
+                (Role.BUDDY, f"buddy{n}@{demo.slug}.{DEMO_DOMAIN}") for n in range(2, 7)
+            ]
+            for role, email in staff:
+                user = self._user(email, faker.name(), password_hash)
+                Membership.objects.update_or_create(
+                    organisation=organisation,
+                    user=user,
+                    defaults={"role": role, "is_active": True},
+                )
+                if email.split("@")[0] in {"coordinator", "manager", "buddy"}:
+                    logins.append((str(role.label), email, organisation.name))
+        network = self._user(f"netwerk@{DEMO_DOMAIN}", faker.name(), password_hash)
+        for organisation in organisations.values():
+            Membership.objects.update_or_create(
+                organisation=organisation,
+                user=network,
+                defaults={"role": Role.NETWORK_ADMIN, "is_active": True},
+            )
+        logins.append(
+            (str(Role.NETWORK_ADMIN.label), network.email, "beide steunpunten")
+        )
+        admin = self._user(f"beheer@{DEMO_DOMAIN}", faker.name(), password_hash)
+        if not admin.is_superuser:
+            admin.is_staff = admin.is_superuser = True
+            admin.save(update_fields=["is_staff", "is_superuser"])
+        logins.append(("Platformbeheerder", admin.email, "platform"))
+        return logins
+
+    def _user(self, email: str, name: str, password_hash: str) -> User:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create(
+                email=email, full_name=name, password=password_hash
+            )
+        return user
+
+    @transaction.atomic
+    def _seed_national(self, faker: Faker, password_hash: str) -> None:
+        """One organisation per SWV with a coordinator and a manager (bulk, idempotent)."""
+        existing = set(Organisation.objects.values_list("name", flat=True))
+        districts = list(CooperationDistrict.objects.order_by("code"))
+        new_orgs = [
+            Organisation(
+                name=f"Steunpunt {d.display_code}",
+                contact_email=f"{d.code.lower()}@{DEMO_DOMAIN}",
+            )
+            for d in districts
+            if f"Steunpunt {d.display_code}" not in existing
+        ]
+        Organisation.objects.bulk_create(new_orgs, batch_size=500)
+        by_name = {
+            o.name: o
+            for o in Organisation.objects.filter(name__startswith="Steunpunt ")
+        }
+        through = Organisation.districts.through
+        through.objects.bulk_create(
+            [
+                through(
+                    organisation_id=by_name[f"Steunpunt {d.display_code}"].pk,
+                    cooperationdistrict_id=d.code,
+                )
+                for d in districts
+            ],
+            ignore_conflicts=True,
+        )
+        emails = set(
+            User.objects.filter(email__endswith=f"@national.{DEMO_DOMAIN}").values_list(
+                "email", flat=True
+            )
+        )
+        users, memberships = [], []
+        for d in districts:
+            organisation = by_name[f"Steunpunt {d.display_code}"]
+            for role in (Role.COORDINATOR, Role.MANAGER):
+                email = f"{role.value}.{d.code.lower()}@national.{DEMO_DOMAIN}"
+                if email in emails:
+                    continue
+                user = User(email=email, full_name=faker.name(), password=password_hash)
+                users.append(user)
+                memberships.append(
+                    Membership(organisation=organisation, user=user, role=role)
+                )
+        User.objects.bulk_create(users, batch_size=1000)
+        Membership.objects.bulk_create(memberships, batch_size=1000)
+        self.stdout.write(
+            f"National scale: {len(by_name)} organisations, {len(users)} new staff accounts."
+        )
+
+    def _print_logins(self, logins: list[tuple[str, str, str]]) -> None:
+        out = self.stdout
+        out.write("")
+        out.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
+        width = max(len(email) for _, email, _ in logins)
+        for role, email, where in logins:
+            out.write(f"  {role:<18} {email:<{width}}  {where}")
+        out.write(
+            "Staff (coordinator, manager, network and platform admin) set up the second "
+            "step at the first login: scan the QR code with an authenticator app, or type "
+            "the key shown under it (for example: oathtool --totp -b KEY)."
+        )
+        out.write("")

@@ -1,0 +1,48 @@
+"""The main menu per role. Apps add their pages here; the header shows what fits the role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from ouderbuddy.organisations.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    roles: frozenset[str]
+
+
+NAVIGATION: list[NavItem] = [
+    NavItem("dashboard:start", _("Start"), frozenset(Role)),
+    NavItem("organisations:team", _("Team"), frozenset({Role.COORDINATOR})),
+    NavItem("privacy:audit_log", _("Auditlog"), frozenset({Role.COORDINATOR})),
+    NavItem("accounts:security", _("Beveiliging"), frozenset(Role)),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Menu items for the acting role, with the current page marked."""
+    membership = getattr(request, "membership", None)
+    user: Any = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": []}
+    items = []
+    for item in NAVIGATION:
+        if membership is None and item.url_name != "accounts:security":
+            continue
+        if membership is not None and membership.role not in item.roles:
+            continue
+        url = reverse(item.url_name)
+        items.append({"url": url, "label": item.label, "current": request.path == url})
+    if user.is_staff and user.is_superuser:
+        url = reverse("admin:index")
+        items.append({"url": url, "label": _("Platformbeheer"), "current": False})
+    return {"navigation": items}
