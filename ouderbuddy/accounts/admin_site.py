@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import update_wrapper
 from typing import Any
 
 from django.contrib.admin import AdminSite
@@ -28,5 +30,19 @@ def secure_admin(site: AdminSite) -> None:
     """Limit `site` to verified platform admins and route its login to ours."""
     site.has_permission = _has_permission  # type: ignore[method-assign]
     site.login = _login  # type: ignore[method-assign,assignment]
+    original_admin_view = site.admin_view
+
+    def admin_view(view: Callable[..., HttpResponse], cacheable: bool = False) -> Any:
+        inner = original_admin_view(view, cacheable)
+
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            # A signed-in person who is not a platform admin gets 403, not a login form.
+            if request.user.is_authenticated and not _has_permission(request):
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(guarded, view)
+
+    site.admin_view = admin_view  # type: ignore[method-assign]
     site.site_header = "Ouderbuddy platformbeheer"
     site.site_title = "Ouderbuddy platformbeheer"

@@ -280,3 +280,13 @@ def find_second_factor_device(*, user: User, token: str) -> Any | None:
             if static.verify_token(token):
                 return static
     return None
+
+
+@transaction.atomic
+def reset_second_factor(*, actor: User, user: User) -> None:
+    """Remove someone's authenticator and recovery codes (a platform admin's action)."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    record_event(
+        actor=actor, organisation=None, verb="second_factor.reset", target=user
+    )

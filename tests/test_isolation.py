@@ -1,0 +1,149 @@
+"""Tenancy: nobody reaches another organisation's data through any URL of the project.
+
+Every URL pattern is requested by Olga, a verified coordinator of Steunpunt Zuid, with
+the ids of every object of Steunpunt Noord filled into its parameters, with GET and with
+POST. The only acceptable answers are 403, 404 and 405 (or a redirect to the login
+page). Pages without parameters may answer, but must not mention any of Noord's ids,
+names or e-mail addresses. New apps are covered the moment their URLs are added.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from conftest import signed_in_client
+from ouderbuddy.accounts import services as account_services
+from ouderbuddy.accounts.models import User
+from ouderbuddy.organisations.models import Organisation, Role
+from ouderbuddy.privacy.services import record_event
+from tests.urlwalk import routes
+
+ALLOWED = {403, 404, 405}
+
+# Public pages whose parameter is a secret from an e-mail, not an object id. Anyone may
+# open them; the walk checks that they show nothing of Noord instead of their status.
+PUBLIC_TOKEN_ROUTES = {"accounts:accept_invitation", "accounts:password_reset_confirm"}
+
+# Two ids per model are enough to find a selector that forgets the organisation, and
+# keep the walk fast as the number of models grows.
+IDS_PER_MODEL = 2
+
+
+def _noord_objects(noord: Organisation) -> dict[str, list[str]]:
+    """Every row that belongs to Noord, by model label: organisation-scoped models,
+    the organisation itself and the people who are members of it."""
+    found: dict[str, list[str]] = {"organisations.organisation": [str(noord.pk)]}
+    for model in apps.get_models():
+        field_names = {f.name for f in model._meta.get_fields()}
+        if "organisation" in field_names and model is not Organisation:
+            pks = model._base_manager.filter(organisation=noord).values_list(
+                "pk", flat=True
+            )
+            found[model._meta.label_lower] = [str(pk) for pk in pks]
+    found["accounts.user"] = [
+        str(pk)
+        for pk in User.objects.filter(memberships__organisation=noord).values_list(
+            "pk", flat=True
+        )
+    ]
+    return found
+
+
+@pytest.fixture
+def noord_world(cora, ben, mia, nina) -> dict[str, Any]:
+    """Noord with one of everything the foundation has: members, invitations, audit."""
+    invitation = account_services.invite_person(
+        actor=cora, email="nieuw@noord.test", full_name="Nieuwe Buddy", role=Role.BUDDY
+    )
+    account_services.revoke_invitation(actor=cora, invitation=invitation)
+    account_services.invite_person(
+        actor=cora,
+        email="open@noord.test",
+        full_name="Open Uitnodiging",
+        role=Role.BUDDY,
+    )
+    record_event(
+        actor=cora, organisation=cora.organisation, verb="test.read", target=ben
+    )
+    objects = _noord_objects(cora.organisation)
+    assert objects["accounts.invitation"], "the walk needs invitations to try"
+    assert objects["privacy.auditevent"], "the walk needs audit events to try"
+    return {"objects": objects, "noord": cora.organisation}
+
+
+def _noord_secrets(world: dict[str, Any]) -> set[str]:
+    """Strings that only Noord's people may see: ids, names, e-mail addresses."""
+    noord = world["noord"]
+    members = User.objects.filter(memberships__organisation=noord)
+    secrets = {pk for pks in world["objects"].values() for pk in pks}
+    secrets |= {noord.name, "nieuw@noord.test", "open@noord.test"}
+    secrets |= set(members.values_list("email", flat=True))
+    secrets |= set(members.values_list("full_name", flat=True))
+    return {s for s in secrets if s}
+
+
+def _is_login_redirect(response: Any) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(
+        reverse("accounts:login")
+    )
+
+
+@pytest.mark.django_db
+def test_no_url_gives_olga_access_to_noord_objects(noord_world, olga):
+    ids = sorted(
+        {pk for pks in noord_world["objects"].values() for pk in pks[:IDS_PER_MODEL]}
+    )
+    assert len(ids) >= 8
+    secrets = _noord_secrets(noord_world)
+    tried = 0
+    failures = []
+    for route in routes():
+        if not route.params:
+            continue
+        for pk in ids:
+            url = route.build(pk)
+            for method in ("get", "post"):
+                client = signed_in_client(olga.user)
+                response = getattr(client, method)(url)
+                tried += 1
+                if route.name in PUBLIC_TOKEN_ROUTES:
+                    body = response.content.decode("utf-8", errors="replace")
+                    # The page may echo its own address (the language switch does).
+                    shown = [s for s in secrets - {pk} if s in body]
+                    failures += [f"{method.upper()} {url} shows {s!r}" for s in shown]
+                elif response.status_code not in ALLOWED and not _is_login_redirect(
+                    response
+                ):
+                    failures.append(
+                        f"{method.upper()} {url} ({route.name}) -> {response.status_code}"
+                    )
+    assert tried > 0
+    assert not failures, "Olga reached Noord's data:\n" + "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_pages_without_ids_never_show_noord_data(noord_world, olga):
+    secrets = _noord_secrets(noord_world)
+    leaks = []
+    checked = 0
+    for route in routes():
+        if route.params:
+            continue
+        client = signed_in_client(olga.user)
+        response = client.get(route.build(""), follow=True)
+        checked += 1
+        body = response.content.decode("utf-8", errors="replace")
+        leaks += [f"GET {route.route} shows {s!r}" for s in secrets if s and s in body]
+    assert checked > 5
+    assert not leaks, "\n".join(leaks)
+
+
+def test_no_url_carries_a_counting_integer():
+    offenders = [r.route for r in routes() if "<int:" in r.route]
+    assert not offenders, (
+        f"URLs must carry UUIDs or random codes, not integers: {offenders}"
+    )
