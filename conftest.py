@@ -92,6 +92,13 @@ def signed_in_client(user: User, *, verified: bool = True) -> Client:
     return client
 
 
+@pytest.fixture(autouse=True)
+def _mail_through_tasks(settings: Any) -> None:
+    """Django's test setup swaps EMAIL_BACKEND for locmem; put the real path back so
+    every test sends mail the way production does: task after commit, then delivery."""
+    settings.EMAIL_BACKEND = "ouderbuddy.notifications.backends.TaskEmailBackend"
+
+
 @pytest.fixture
 def noord(db: Any) -> Organisation:
     return make_organisation("Steunpunt Noord")

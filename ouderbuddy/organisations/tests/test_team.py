@@ -1,0 +1,98 @@
+"""The team page: access rules, inviting, revoking, stopping access."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from ouderbuddy.accounts.models import Invitation
+from ouderbuddy.organisations.models import Membership
+
+TEAM = "/organisatie/team/"
+
+
+@pytest.mark.django_db
+class TestAccess:
+    def test_anonymous_goes_to_login(self):
+        response = Client().get(TEAM)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+    def test_buddy_and_manager_get_403(self, ben_client, mia_client):
+        assert ben_client.get(TEAM).status_code == 403
+        assert mia_client.get(TEAM).status_code == 403
+
+    def test_wrong_method_is_405(self, cora_client, ben):
+        assert cora_client.put(TEAM).status_code == 405
+        url = reverse("organisations:deactivate_membership", args=[ben.pk])
+        assert cora_client.get(url).status_code == 405
+
+    def test_olga_gets_404_for_noord_members_and_invitations(
+        self, olga_client, ben, cora
+    ):
+        url = reverse("organisations:deactivate_membership", args=[ben.pk])
+        assert olga_client.post(url).status_code == 404
+        invitation = Invitation.objects.filter(organisation=cora.organisation).first()
+        url = reverse("organisations:revoke_invitation", args=[invitation.pk])
+        assert olga_client.post(url).status_code == 404
+        ben.refresh_from_db()
+        assert ben.is_active
+
+    def test_coordinator_sees_own_team_only(self, cora_client, ben, olga):
+        body = cora_client.get(TEAM).content.decode()
+        assert ben.user.email in body
+        assert olga.user.email not in body
+
+
+@pytest.mark.django_db
+def test_invite_through_the_page(cora_client, django_capture_on_commit_callbacks):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = cora_client.post(
+            TEAM,
+            {
+                "full_name": "Fatima El Amrani",
+                "email": "fatima@noord.test",
+                "role": "buddy",
+            },
+        )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert Invitation.objects.filter(email="fatima@noord.test").exists()
+
+
+@pytest.mark.django_db
+def test_bad_invite_input_shows_errors_and_saves_nothing(cora_client):
+    response = cora_client.post(
+        TEAM, {"full_name": "x" * 151, "email": "geen-adres", "role": "baas"}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Er is iets niet goed ingevuld" in body
+    assert 'aria-invalid="true"' in body
+    assert not Invitation.objects.filter(full_name__startswith="xxx").exists()
+
+
+@pytest.mark.django_db
+def test_deactivate_and_reactivate(cora_client, ben):
+    cora_client.post(reverse("organisations:deactivate_membership", args=[ben.pk]))
+    ben.refresh_from_db()
+    assert not ben.is_active
+    # Ben no longer acts for Noord.
+    from conftest import signed_in_client
+
+    assert signed_in_client(ben.user, verified=False).get("/start/").status_code == 200
+    cora_client.post(reverse("organisations:reactivate_membership", args=[ben.pk]))
+    ben.refresh_from_db()
+    assert ben.is_active
+
+
+@pytest.mark.django_db
+def test_coordinator_cannot_stop_herself(cora_client, cora):
+    response = cora_client.post(
+        reverse("organisations:deactivate_membership", args=[cora.pk]), follow=True
+    )
+    assert "U kunt uzelf niet uitschakelen" in response.content.decode()
+    assert Membership.objects.get(pk=cora.pk).is_active
