@@ -1,0 +1,54 @@
+"""The demo data command: idempotent, refuses production, scales to the nation."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from ouderbuddy.accounts.models import User
+from ouderbuddy.organisations.models import Membership, Organisation
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_prints_logins():
+    out = io.StringIO()
+    call_command("seed_demo", force=True, stdout=out)
+    counts = (
+        Organisation.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    )
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    assert counts == (
+        Organisation.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    )
+    assert counts[0] == 2
+    text = out.getvalue()
+    assert "coordinator@amsterdam.ouderbuddy.example" in text
+    assert "demo-wachtwoord-2026" in text
+    amsterdam = Organisation.objects.get(name__contains="Amsterdam")
+    assert set(amsterdam.districts.values_list("code", flat=True)) == {
+        "PO2707",
+        "VO2708",
+    }
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_national_scale_has_an_organisation_per_swv():
+    call_command("seed_demo", force=True, scale="national", stdout=io.StringIO())
+    national = Organisation.objects.filter(name__startswith="Steunpunt ")
+    assert national.count() == 150
+    assert all(o.districts.count() == 1 for o in national[:5])
+    call_command("seed_demo", force=True, scale="national", stdout=io.StringIO())
+    assert Organisation.objects.filter(name__startswith="Steunpunt ").count() == 150
