@@ -55,13 +55,13 @@ test: install .env
 	$(MAKE) test-browser
 
 test-sqlite: install .env
-	$(PYTEST) -q -n $(WORKERS) -m "not browser"
+	$(PYTEST) -q -n $(WORKERS) -m "not browser" --ignore=tests/browser
 
 test-postgres: install .env
-	scripts/with-postgres $(PYTEST) -q -n $(WORKERS) -m "not browser"
+	scripts/with-postgres $(PYTEST) -q -n $(WORKERS) -m "not browser" --ignore=tests/browser
 
 test-browser e2e: install .env
-	$(PYTEST) -q -m browser
+	$(PYTEST) -q -m browser tests/browser
 
 lint: install
 	$(VENV)/bin/ruff format --check .

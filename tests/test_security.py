@@ -22,9 +22,7 @@ def test_strict_content_security_policy_and_headers():
     response = Client().get("/account/inloggen/")
     csp = response["Content-Security-Policy"]
     directives = dict(
-        (part.strip().split(" ", 1) + [""])[:2]
-        for part in csp.split(";")
-        if part.strip()
+        [*part.strip().split(" ", 1), ""][:2] for part in csp.split(";") if part.strip()
     )
     assert directives["script-src"] == "'self'"
     assert directives["style-src"] == "'self'"

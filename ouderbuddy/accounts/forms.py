@@ -17,7 +17,7 @@ class LoginForm(StyledFormMixin, auth_forms.AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mailadres"),
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
     )
     password = forms.CharField(
         label=_("Wachtwoord"),
@@ -45,7 +45,6 @@ class TokenForm(Form):
             attrs={
                 "autocomplete": "one-time-code",
                 "inputmode": "text",
-                "autofocus": True,
             }
         ),
     )

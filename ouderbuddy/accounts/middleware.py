@@ -52,6 +52,8 @@ class SecondFactorMiddleware:
         memberships = getattr(request, "memberships", None)
         if user.is_authenticated and needs_second_factor(user, memberships):
             verified = getattr(user, "is_verified", lambda: False)()
+            # The menu stays hidden until the second step is done.
+            request.second_factor_pending = not verified  # type: ignore[attr-defined]
             if not verified and not self._is_open(request.path):
                 if user.totpdevice_set.filter(confirmed=True).exists():  # type: ignore[union-attr]
                     return redirect("accounts:verify")

@@ -34,6 +34,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user: Any = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": []}
+    if getattr(request, "second_factor_pending", False):
+        return {"navigation": []}
     items = []
     for item in NAVIGATION:
         if membership is None and item.url_name != "accounts:security":

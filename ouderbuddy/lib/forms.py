@@ -7,13 +7,15 @@ from typing import Any
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+TEXTBOX_CLASS = "utrecht-textbox utrecht-textbox--html-input"
+RADIO_CLASS = "utrecht-radio-button utrecht-radio-button--html-input"
+CHECKBOX_CLASS = "utrecht-checkbox utrecht-checkbox--html-input"
+
 WIDGET_CLASSES: dict[type[forms.Widget], str] = {
-    forms.Textarea: "utrecht-textarea",
-    forms.Select: "utrecht-select",
-    forms.SelectMultiple: "utrecht-select",
-    forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
-    forms.RadioSelect: "utrecht-radio-button utrecht-radio-button--html-input",
-    forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--html-input",
+    forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
+    forms.Select: "utrecht-select utrecht-select--html-select",
+    forms.SelectMultiple: "utrecht-select utrecht-select--html-select",
+    forms.CheckboxInput: CHECKBOX_CLASS,
 }
 
 
@@ -24,8 +26,26 @@ class FormRenderer(TemplatesSetting):
     field_template_name = "components/field.html"
 
 
+class RadioSelect(forms.RadioSelect):
+    """Radio buttons with the NL Design System class on each input, not on the group."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        option["attrs"]["class"] = RADIO_CLASS
+        return option
+
+
+class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes with the NL Design System class on each input, not on the group."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        option["attrs"]["class"] = CHECKBOX_CLASS
+        return option
+
+
 class StyledFormMixin:
-    """Adds the NL Design System class to each widget and marks required fields."""
+    """Adds the NL Design System classes to each widget of the form."""
 
     fields: dict[str, forms.Field]
 
@@ -33,11 +53,17 @@ class StyledFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            css = WIDGET_CLASSES.get(
-                type(widget), "utrecht-textbox utrecht-textbox--html-input"
-            )
+            # A group of inputs gets its class on each input, never on the group.
+            if isinstance(widget, forms.RadioSelect):
+                widget.__class__ = RadioSelect
+                continue
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.__class__ = CheckboxSelectMultiple
+                continue
+            css = WIDGET_CLASSES.get(type(widget), TEXTBOX_CLASS)
             existing = widget.attrs.get("class", "")
-            widget.attrs["class"] = f"{existing} {css}".strip()
+            if css not in existing:
+                widget.attrs["class"] = f"{existing} {css}".strip()
 
 
 class Form(StyledFormMixin, forms.Form):

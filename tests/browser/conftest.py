@@ -67,12 +67,21 @@ def _chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def playwright_instance() -> Iterator[Playwright]:
+    # Playwright's sync API runs an asyncio event loop in the test thread; Django
+    # refuses ORM calls from such a thread unless told that this is on purpose. Set
+    # here, not at import, so that other tests keep Django's async-safety check.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     manager = sync_playwright()
     instance = manager.start()
     try:
         yield instance
     finally:
         manager.__exit__(None, None, None)
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +58,7 @@ def _describe(violations: list[dict[str, Any]]) -> str:
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Every axe violation on the current page (axe is injected once per load)."""
+    page.wait_for_load_state("load")  # stylesheets applied before measuring
     # page.evaluate goes through the DevTools protocol, which the page's
     # Content-Security-Policy does not apply to; a <script> tag would be refused.
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
@@ -77,9 +77,6 @@ def check_axe(page: Page, context_label: str) -> None:
     other = [v for v in violations if v["impact"] not in FAILING_IMPACTS]
     if other:
         print(f"\naxe, {context_label} ({page.url}), not failing:\n{_describe(other)}")
-    if failing and os.environ.get("AXE_DISCOVERY"):
-        print("AXE-FAIL", context_label, page.url, _describe(failing))
-        failing = []
     if failing:
         message = (
             f"axe found serious/critical violations on {context_label} ({page.url}):\n"

@@ -10,9 +10,10 @@ from __future__ import annotations
 import base64
 import re
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.utils import translation
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
@@ -26,8 +27,10 @@ from conftest import (
 )
 from ouderbuddy.accounts.models import User
 from ouderbuddy.organisations.models import Membership, Role
-from tests.browser.conftest import PageFactory
 from tests.browser.support import assert_visible_focus, check_axe, focus_state
+
+if TYPE_CHECKING:
+    from tests.browser.conftest import PageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,14 +50,11 @@ def fill_login(page: Page, email: str, password: str = PASSWORD) -> None:
     page.wait_for_load_state()
 
 
-def secret_code(secret_text: str, *, at: float | None = None) -> str:
-    """The code an authenticator app shows for the key typed from the enrol page."""
+def secret_code(secret_text: str) -> str:
+    """The code an authenticator app shows now for the key typed from the enrol page."""
     secret = "".join(secret_text.split()).upper()
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    totp = TOTP(key, step=30, t0=0, digits=6, drift=0)
-    if at is not None:
-        totp.time = at
-    return f"{totp.token():06d}"
+    return f"{TOTP(key, step=30, t0=0, digits=6, drift=0).token():06d}"
 
 
 def next_usable_code(device: TOTPDevice) -> str:
@@ -74,6 +74,7 @@ def wrong_code(device: TOTPDevice) -> str:
 
 
 def assert_no_horizontal_scroll(page: Page, width: int, where: str) -> None:
+    page.wait_for_load_state("load")
     scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
     if scroll_width > width:
         wide = page.evaluate(
@@ -90,18 +91,60 @@ def assert_no_horizontal_scroll(page: Page, width: int, where: str) -> None:
         )
 
 
-def tab_until_main(page: Page, where: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Press Tab until focus enters <main>; every stop must show its focus."""
-    stops = []
+def assert_choices_readable(page: Page, group: str, submit: str) -> None:
+    """Each option of a radio/checkbox group is on one line and the group ends above
+    the form's submit button (nothing overlaps the button)."""
+    layout = page.evaluate(
+        """([group, submit]) => {
+            const box = (el) => el.getBoundingClientRect().toJSON();
+            const root = document.querySelector(group);
+            return {
+                labels: [...root.querySelectorAll("label")].map((l) => ({
+                    text: l.innerText.trim(), box: box(l),
+                    lineHeight: parseFloat(getComputedStyle(l).lineHeight) || 24,
+                })),
+                group: box(root.closest("fieldset") || root),
+                submit: box(document.querySelector(submit)),
+                rootHtml: root.outerHTML.slice(0, 160),
+            };
+        }""",
+        [group, submit],
+    )
+    for label in layout["labels"]:
+        one_line = max(44, 1.5 * label["lineHeight"])
+        assert label["box"]["height"] <= one_line, (
+            f"option {label['text']!r} of {group} wraps onto several lines "
+            f"({label['box']['width']:.0f}x{label['box']['height']:.0f}px); "
+            f"group: {layout['rootHtml']}"
+        )
+    assert layout["group"]["bottom"] <= layout["submit"]["top"], (
+        f"{group} overlaps the submit button: group ends at "
+        f"{layout['group']['bottom']:.0f}px, button starts at {layout['submit']['top']:.0f}px"
+    )
+
+
+def tab_until(
+    page: Page,
+    key: str,
+    where: str,
+    *,
+    until_skip_link: bool = False,
+    limit: int = 20,
+) -> list[dict[str, Any]]:
+    """Press `key` (Tab or Shift+Tab) until focus reaches <main> (or the skip link);
+    every element on the way, the skip link included, must show its focus."""
+    stops: list[dict[str, Any]] = []
     for _ in range(limit):
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
         state = focus_state(page)
-        assert state is not None, f"{where}: Tab left the page"
-        if state["inMain"]:
+        assert state is not None, f"{where}: focus left the page after {stops}"
+        if state["inMain"] and not until_skip_link:
             return stops
-        assert_visible_focus(state, f"{where}, Tab stop {len(stops) + 1}")
+        assert_visible_focus(state, f"{where}, stop {len(stops) + 1} ({key})")
         stops.append(state)
-    pytest.fail(f"{where}: no element in <main> after {limit} Tabs", pytrace=False)
+        if until_skip_link and "utrecht-skip-link" in state["html"]:
+            return stops
+    pytest.fail(f"{where}: target not reached after {limit} x {key}", pytrace=False)
 
 
 # --- Journey A: a coordinator sets up the second factor and invites a buddy -------
@@ -152,6 +195,7 @@ def test_coordinator_enrols_second_factor_and_invites(
     )
     expect(page.locator("h1")).to_have_text("Team")
     check_axe(page, "team page")
+    assert_choices_readable(page, "#id_role", "#invite ~ form [type=submit]")
 
     # An empty invitation: the error summary takes focus and links to each field.
     send = page.get_by_role("button", name="Uitnodiging versturen")
@@ -169,6 +213,7 @@ def test_coordinator_enrols_second_factor_and_invites(
     for field_id in ("id_full_name", "id_email"):
         expect(page.locator(f"#{field_id}")).to_have_attribute("aria-invalid", "true")
     check_axe(page, "team page with invitation errors")
+    assert_choices_readable(page, "#id_role", "#invite ~ form [type=submit]")
     links.nth(0).click()
     expect(page.locator("#id_full_name")).to_be_focused()
 
@@ -182,7 +227,7 @@ def test_coordinator_enrols_second_factor_and_invites(
         "De uitnodiging is verstuurd naar bram@noord.test."
     )
     expect(page.locator("#error-summary")).to_have_count(0)
-    expect(page.get_by_role("cell", name="bram@noord.test")).to_be_visible()
+    expect(page.get_by_role("cell", name="bram@noord.test", exact=True)).to_be_visible()
 
     # Out, and in again: now the second step asks for a code.
     page.get_by_role("button", name="Uitloggen").click()
@@ -215,6 +260,9 @@ def test_coordinator_enrols_second_factor_and_invites(
 
 
 def test_language_switch(page: Page) -> None:
+    with translation.override("en"):
+        english_heading = translation.gettext("Inloggen")
+
     page.goto(LOGIN)
     html = page.locator("html")
     expect(html).to_have_attribute("lang", "nl")
@@ -226,6 +274,9 @@ def test_language_switch(page: Page) -> None:
     switch = page.get_by_role("button", name="Nederlands")
     expect(switch).to_be_visible()
     expect(switch).to_have_attribute("lang", "nl")
+    # With an English catalogue the page is in English; without one (no
+    # locale/en/LC_MESSAGES/django.mo yet) Django falls back to the Dutch text.
+    expect(page.locator("h1")).to_have_text(english_heading)
     check_axe(page, "login page in English")
 
     switch.click()
@@ -238,31 +289,35 @@ def test_language_switch(page: Page) -> None:
 # --- Journey C: keyboard only ---------------------------------------------------------
 
 
+def test_first_tab_on_login_page_reaches_skip_link(page: Page) -> None:
+    """The skip link is the first thing a keyboard user reaches on the login page."""
+    page.goto(LOGIN)
+    page.keyboard.press("Tab")
+    state = focus_state(page)
+    assert state is not None and state["text"] == "Direct naar de inhoud", (
+        f"the first Tab on the login page lands on {state and state['html']!r}, "
+        f"not on the skip link"
+    )
+    assert_visible_focus(state, "skip link")
+    page.keyboard.press("Enter")
+    expect(page.locator("#main")).to_be_focused()
+
+
 def test_keyboard_only_sign_in_as_buddy(page: Page, transactional_db: Any) -> None:
     noord = make_organisation("Steunpunt Noord")
     user = User.objects.create_user("ben@noord.test", PASSWORD, full_name="Ben Buddy")
     Membership.objects.create(organisation=noord, user=user, role=Role.BUDDY)
 
-    # The first Tab reaches the skip link, which then shows on screen.
+    # Back from wherever focus starts to the skip link, through the header.
     page.goto(LOGIN)
-    page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Direct naar de inhoud")
+    stops = tab_until(page, "Shift+Tab", "login page header", until_skip_link=True)
     expect(skip).to_be_focused()
-    assert_visible_focus(focus_state(page), "skip link")
+    assert "English" in [s["text"] for s in stops], stops
 
-    # The rest of the header, up to the first field of the form.
-    stops = tab_until_main(page, "login page header")
-    assert [s["text"] for s in stops][-1] == "English", stops
-    assert focus_state(page)["id"] == "id_username"  # type: ignore[index]
-
-    # Enter on the skip link moves focus to <main>.
-    page.goto(LOGIN)
-    page.keyboard.press("Tab")
-    expect(skip).to_be_focused()
+    # Enter on the skip link moves focus to <main>; the next Tab is the first field.
     page.keyboard.press("Enter")
     expect(page.locator("#main")).to_be_focused()
-
-    # Sign in with the keyboard alone.
     page.keyboard.press("Tab")
     expect(page.get_by_label("E-mailadres")).to_be_focused()
     assert_visible_focus(focus_state(page), "e-mail field")
@@ -274,16 +329,24 @@ def test_keyboard_only_sign_in_as_buddy(page: Page, transactional_db: Any) -> No
     page.keyboard.press("Enter")
     page.wait_for_load_state()
 
+    # A buddy needs no second step: straight to the buddy start page.
     expect(page).to_have_url(re.compile(rf"{START}$"))
     expect(page.locator("h1")).to_have_text("Welkom, Ben")
     check_axe(page, "buddy start page")
 
-    # Every stop in the header of a signed-in page shows its focus.
-    stops = tab_until_main(page, "buddy start page header")
+    # On a page without autofocus the first Tab is the skip link, and every stop in
+    # the header shows its focus.
+    stops = tab_until(page, "Tab", "buddy start page header")
     texts = [s["text"] for s in stops]
     assert texts[0] == "Direct naar de inhoud", texts
-    for expected in ("English", "Uitloggen", "Start", "Beveiliging"):
-        assert expected in texts, texts
+    for expected in ("Ouderbuddy", "English", "Uitloggen", "Start", "Beveiliging"):
+        assert any(t.startswith(expected) for t in texts), (expected, texts)
+    page.keyboard.press("Shift+Tab")
+    for _ in stops[:-1]:
+        page.keyboard.press("Shift+Tab")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#main")).to_be_focused()
 
 
 # --- Journey D: a small screen (360 px) -------------------------------------------
@@ -318,6 +381,7 @@ def test_small_screen_has_no_horizontal_scrolling(
     expect(page.locator("h1")).to_have_text("Team")
     assert_no_horizontal_scroll(page, SMALL["width"], "team page")
     check_axe(page, "team page at 360px")
+    assert_choices_readable(page, "#id_role", "#invite ~ form [type=submit]")
 
 
 # --- Error pages ----------------------------------------------------------------------

@@ -21,6 +21,9 @@ class SecretNote(models.Model):
         managed = False
         db_table = "test_secret_note"
 
+    def __str__(self) -> str:
+        return f"note {self.pk}"
+
 
 @pytest.fixture
 def note_table(db):

@@ -59,8 +59,13 @@ def test_payload_round_trip_keeps_everything():
 
 @pytest.mark.django_db
 def test_database_queue_and_worker_deliver_the_mail(
-    settings, django_capture_on_commit_callbacks
+    settings, monkeypatch, django_capture_on_commit_callbacks
 ):
+    # The worker drops stale connections between tasks; inside the test transaction
+    # that would end the test's own connection, so it is switched off here.
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     # django-tasks resets its backends when the TASKS setting changes.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with django_capture_on_commit_callbacks(execute=True):

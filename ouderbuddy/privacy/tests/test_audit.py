@@ -53,7 +53,7 @@ def test_the_database_refuses_updates_too(cora, ben):
         connection.cursor() as cursor,
     ):
         cursor.execute(
-            f"UPDATE {table} SET verb = %s WHERE id = %s",
+            f"UPDATE {table} SET verb = %s WHERE id = %s",  # noqa: S608 - fixed table name
             ["x", event.pk.hex if connection.vendor == "sqlite" else event.pk],
         )
     assert AuditEvent.objects.get(pk=event.pk).verb == "read"
