@@ -17,7 +17,7 @@ def test_no_model_change_lacks_a_migration(tmp_path):
         "DOTENV_PATH": str(ROOT / ".env"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
         cwd=ROOT,
         env=env,

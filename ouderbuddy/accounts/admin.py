@@ -35,12 +35,26 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_active", "is_staff"]
     search_fields = ["email", "full_name"]
     readonly_fields = ["last_login", "date_joined"]
-    filter_horizontal: list[str] = []
+    filter_horizontal = ()
+    actions = ["reset_second_factor"]
     fieldsets = (
         (None, {"fields": ("email", "full_name", "password")}),
         (_("Toegang"), {"fields": ("is_active", "is_staff", "is_superuser")}),
-        (_("Data"), {"fields": ("last_login", "date_joined")}),
+        (_("Datums"), {"fields": ("last_login", "date_joined")}),
     )
+
+    @admin.action(description=_("Tweede stap resetten (bij een verloren telefoon)"))
+    def reset_second_factor(self, request: Any, queryset: Any) -> None:
+        for user in queryset:
+            services.reset_second_factor(actor=request.user, user=user)
+        self.message_user(
+            request,
+            _(
+                "De tweede stap is gereset. Bij de volgende keer inloggen stelt de "
+                "persoon hem opnieuw in."
+            ),
+        )
+
     add_fieldsets = (
         (
             None,
@@ -51,22 +65,6 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
 
-
-@admin.action(description=_("Tweede stap resetten (bij een verloren telefoon)"))
-def reset_second_factor(
-    modeladmin: admin.ModelAdmin, request: Any, queryset: Any
-) -> None:
-    for user in queryset:
-        services.reset_second_factor(actor=request.user, user=user)
-    modeladmin.message_user(
-        request,
-        _(
-            "De tweede stap is gereset. Bij de volgende keer inloggen stelt de persoon hem opnieuw in."
-        ),
-    )
-
-
-UserAdmin.actions = [reset_second_factor]
 
 # Device admins would show authenticator secrets and QR codes to platform admins;
 # resetting through the action above is all they need. Groups are not used.

@@ -29,7 +29,7 @@ def _login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
 def secure_admin(site: AdminSite) -> None:
     """Limit `site` to verified platform admins and route its login to ours."""
     site.has_permission = _has_permission  # type: ignore[method-assign]
-    site.login = _login  # type: ignore[method-assign,assignment]
+    site.login = _login  # type: ignore[method-assign]
     original_admin_view = site.admin_view
 
     def admin_view(view: Callable[..., HttpResponse], cacheable: bool = False) -> Any:
@@ -43,6 +43,6 @@ def secure_admin(site: AdminSite) -> None:
 
         return update_wrapper(guarded, view)
 
-    site.admin_view = admin_view  # type: ignore[method-assign]
+    site.admin_view = admin_view  # type: ignore[method-assign,assignment]
     site.site_header = "Ouderbuddy platformbeheer"
     site.site_title = "Ouderbuddy platformbeheer"

@@ -129,5 +129,5 @@ class PasswordResetForm(StyledFormMixin, auth_forms.PasswordResetForm):
     )
 
 
-class SetPasswordForm(StyledFormMixin, auth_forms.SetPasswordForm):  # type: ignore[misc]
+class SetPasswordForm(StyledFormMixin, auth_forms.SetPasswordForm):
     pass

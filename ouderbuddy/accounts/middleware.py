@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ouderbuddy.accounts.selectors import memberships_of, needs_second_factor
 
@@ -55,7 +56,7 @@ class SecondFactorMiddleware:
             # The menu stays hidden until the second step is done.
             request.second_factor_pending = not verified  # type: ignore[attr-defined]
             if not verified and not self._is_open(request.path):
-                if user.totpdevice_set.filter(confirmed=True).exists():  # type: ignore[union-attr]
+                if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
                     return redirect("accounts:verify")
                 return redirect("accounts:enrol")
         return self.get_response(request)

@@ -70,5 +70,5 @@ class Form(StyledFormMixin, forms.Form):
     """Base for every plain form in the project."""
 
 
-class ModelForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class ModelForm(StyledFormMixin, forms.ModelForm):
     """Base for every model form in the project."""

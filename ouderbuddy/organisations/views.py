@@ -14,13 +14,14 @@ from ouderbuddy.accounts.forms import InviteForm
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.organisations import selectors, services
-from ouderbuddy.organisations.models import Role
+from ouderbuddy.organisations.models import Membership, Role
 
 COORDINATOR = [Role.COORDINATOR]
 
 
-def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return request.membership  # type: ignore[attr-defined]
+def _actor(request: HttpRequest) -> Membership:
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    return membership
 
 
 @role_required(COORDINATOR, methods=["GET", "POST"])
