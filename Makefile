@@ -40,13 +40,13 @@ $(VENDOR)/.copied: $(NPM)
 	@touch $@
 
 # Secrets for this machine only; never committed.
-.env:
+.env: $(VENV)/.installed
 	@$(PY) -c "import secrets; from cryptography.fernet import Fernet; \
 	print('DEBUG=1'); print('SECRET_KEY=' + secrets.token_urlsafe(50)); \
 	print('FIELD_ENCRYPTION_KEYS=' + Fernet.generate_key().decode())" > $@
 	@echo "Wrote .env with fresh development secrets."
 
-messages: $(VENV)/.installed
+messages: $(VENV)/.installed .env
 	@$(PY) manage.py compilemessages -v 0 --ignore=.venv --ignore=node_modules
 
 test: install .env

@@ -1,0 +1,69 @@
+"""Every page is private unless it is declared public here.
+
+Anonymous visitors of a private page are sent to the login page; a new view that forgets
+its access decorator fails this test until it is either protected or added to PUBLIC.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.urlwalk import routes
+
+# Pages anyone may open, and why.
+PUBLIC = {
+    "dashboard:home": "the landing page",
+    "accounts:login": "signing in",
+    "accounts:accept_invitation": "the link from an invitation e-mail",
+    "accounts:password_reset": "asking for a reset link",
+    "accounts:password_reset_done": "'check your e-mail'",
+    "accounts:password_reset_confirm": "the link from a reset e-mail",
+    "accounts:password_reset_complete": "'your password is saved'",
+    "set_language": "the language switch",
+    "accounts:logout": "signing out (POST only; harmless when signed out)",
+}
+
+
+def _is_login_redirect(response) -> bool:
+    location = response.get("Location", "")
+    return response.status_code == 302 and location.startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_login_on_every_private_page():
+    failures = []
+    checked = 0
+    for route in routes():
+        if route.name in PUBLIC:
+            continue
+        url = route.build(str(uuid.uuid4()))
+        for method in ("get", "post"):
+            response = getattr(Client(), method)(url)
+            checked += 1
+            if route.name.startswith("admin:"):
+                # The admin's own redirect lands on its login, which sends on to ours.
+                final = getattr(Client(), method)(url, follow=True)
+                ok = any(
+                    hop.startswith(reverse("accounts:login")) for hop, _ in final.redirect_chain
+                )
+            else:
+                ok = _is_login_redirect(response) or response.status_code in {404, 405}
+            if not ok:
+                failures.append(f"{method.upper()} {url} ({route.name}) -> {response.status_code}")
+    assert checked > 20
+    assert not failures, "Private pages open to anonymous visitors:\n" + "\n".join(failures)
+
+
+@pytest.mark.django_db
+def test_public_pages_answer_without_an_account():
+    for name in ("dashboard:home", "accounts:login", "accounts:password_reset"):
+        assert Client().get(reverse(name)).status_code == 200
+
+
+def test_public_list_names_only_existing_routes():
+    names = {route.name for route in routes()}
+    assert set(PUBLIC) <= names, set(PUBLIC) - names
