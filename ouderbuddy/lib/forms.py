@@ -54,11 +54,13 @@ class StyledFormMixin:
         for field in self.fields.values():
             widget = field.widget
             # A group of inputs gets its class on each input, never on the group.
-            if isinstance(widget, forms.RadioSelect):
+            # Django's own widgets are swapped for the styled ones; other subclasses
+            # are left as they are (they style their options themselves).
+            if type(widget) is forms.RadioSelect:
                 widget.__class__ = RadioSelect
-                continue
-            if isinstance(widget, forms.CheckboxSelectMultiple):
+            elif type(widget) is forms.CheckboxSelectMultiple:
                 widget.__class__ = CheckboxSelectMultiple
+            if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
                 continue
             css = WIDGET_CLASSES.get(type(widget), TEXTBOX_CLASS)
             existing = widget.attrs.get("class", "")
