@@ -14,9 +14,10 @@ run: install .env
 	@$(PY) manage.py migrate --no-input -v 0
 	@$(PY) manage.py createcachetable
 	@$(PY) manage.py seed_demo
-	@echo "Starting the task worker and the web server on http://127.0.0.1:8000 (Ctrl+C stops both)."
+	@echo "Starting the task worker, the scheduler and the web server on http://127.0.0.1:8000 (Ctrl+C stops all)."
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(PY) manage.py db_worker --interval 1 & \
+	  $(PY) manage.py run_scheduler & \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
 install: $(VENV)/.installed $(NPM) $(VENDOR)/.copied messages

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "ouderbuddy.taxonomy",
     "ouderbuddy.privacy",
     "ouderbuddy.notifications",
+    "ouderbuddy.buddies",
+    "ouderbuddy.training",
     "ouderbuddy.dashboard",
 ]
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("account/", include("ouderbuddy.accounts.urls")),
     path("organisatie/", include("ouderbuddy.organisations.urls")),
     path("privacy/", include("ouderbuddy.privacy.urls")),
+    path("trainingen/", include("ouderbuddy.training.urls")),
+    path("", include("ouderbuddy.buddies.urls")),
     path("taal/", set_language, name="set_language"),
     path("platformbeheer/", admin.site.urls),
 ]

@@ -25,12 +25,17 @@ PUBLIC = {
     "accounts:password_reset_complete": "'your password is saved'",
     "set_language": "the language switch",
     "accounts:logout": "signing out (POST only; harmless when signed out)",
+    "buddies:apply_start": "finding the support point to apply as buddy",
+    "buddies:apply": "the public application form of a support point",
+    "buddies:apply_done": "'thank you for applying'",
 }
 
 
 def _is_login_redirect(response) -> bool:
     location = response.get("Location", "")
-    return response.status_code == 302 and location.startswith(reverse("accounts:login"))
+    return response.status_code == 302 and location.startswith(
+        reverse("accounts:login")
+    )
 
 
 @pytest.mark.django_db
@@ -48,14 +53,19 @@ def test_anonymous_visitors_are_sent_to_login_on_every_private_page():
                 # The admin's own redirect lands on its login, which sends on to ours.
                 final = getattr(Client(), method)(url, follow=True)
                 ok = any(
-                    hop.startswith(reverse("accounts:login")) for hop, _ in final.redirect_chain
+                    hop.startswith(reverse("accounts:login"))
+                    for hop, _ in final.redirect_chain
                 )
             else:
                 ok = _is_login_redirect(response) or response.status_code in {404, 405}
             if not ok:
-                failures.append(f"{method.upper()} {url} ({route.name}) -> {response.status_code}")
+                failures.append(
+                    f"{method.upper()} {url} ({route.name}) -> {response.status_code}"
+                )
     assert checked > 20
-    assert not failures, "Private pages open to anonymous visitors:\n" + "\n".join(failures)
+    assert not failures, "Private pages open to anonymous visitors:\n" + "\n".join(
+        failures
+    )
 
 
 @pytest.mark.django_db

@@ -201,6 +201,10 @@ def accept_invitation(*, token: str, password: str | None) -> AcceptedInvitation
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at", "updated_at"])
+    if invitation.role == Role.BUDDY:
+        from ouderbuddy.buddies.services import link_account
+
+        link_account(organisation=invitation.organisation, user=user)
     record_event(
         actor=user,
         organisation=invitation.organisation,

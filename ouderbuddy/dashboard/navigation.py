@@ -22,6 +22,10 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem("dashboard:start", _("Start"), frozenset(Role)),
+    NavItem("buddies:pipeline", _("Buddy's"), frozenset({Role.COORDINATOR})),
+    NavItem("training:courses", _("Trainingen"), frozenset({Role.COORDINATOR})),
+    NavItem("buddies:portal_profile", _("Mijn profiel"), frozenset({Role.BUDDY})),
+    NavItem("training:my_trainings", _("Mijn trainingen"), frozenset({Role.BUDDY})),
     NavItem("organisations:team", _("Team"), frozenset({Role.COORDINATOR})),
     NavItem("privacy:audit_log", _("Auditlog"), frozenset({Role.COORDINATOR})),
     NavItem("accounts:security", _("Beveiliging"), frozenset(Role)),

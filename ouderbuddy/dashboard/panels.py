@@ -22,22 +22,61 @@ class Panel:
     template: str = "dashboard/panel_rows.html"
 
 
+def _waiting_applicants(actor: Membership) -> list[Any]:
+    from ouderbuddy.buddies.panels import waiting_applicants
+
+    return waiting_applicants(actor)
+
+
+def _expiring(actor: Membership) -> list[Any]:
+    from ouderbuddy.buddies.panels import expiring
+
+    return expiring(actor)
+
+
+def _sessions(actor: Membership) -> list[Any]:
+    from django.urls import reverse
+    from django.utils.formats import date_format
+    from django.utils.timezone import localtime
+    from django.utils.translation import gettext as _t
+
+    from ouderbuddy.training.selectors import upcoming_sessions_with_places
+
+    return [
+        {
+            "url": reverse("training:session_detail", args=[session.pk]),
+            "label": _t("%(course)s, %(date)s: %(free)d plaatsen vrij")
+            % {
+                "course": session.course.title,
+                "date": date_format(localtime(session.starts_at), "j F H:i"),
+                "free": session.free_places,  # type: ignore[attr-defined]
+            },
+        }
+        for session in upcoming_sessions_with_places(actor, days=60).select_related(
+            "course"
+        )[:10]
+    ]
+
+
 COORDINATOR_PANELS: list[Panel] = [
     Panel("new_requests", _("Nieuwe hulpvragen"), _("Er zijn geen nieuwe hulpvragen.")),
     Panel(
         "waiting_applicants",
-        _("Aanmeldingen van buddy's die wachten"),
-        _("Er wachten geen aanmeldingen op een volgende stap."),
+        _("Aanmeldingen die langer dan 14 dagen wachten"),
+        _("Er wachten geen aanmeldingen langer dan 14 dagen op een volgende stap."),
+        rows=_waiting_applicants,
     ),
     Panel(
         "expiring",
-        _("VOG's en trainingen die bijna verlopen"),
+        _("VOG's en opfristrainingen die binnen 60 dagen verlopen"),
         _("Er verloopt de komende 60 dagen niets."),
+        rows=_expiring,
     ),
     Panel(
         "sessions",
         _("Komende trainingen met vrije plaatsen"),
-        _("Er zijn geen trainingen gepland."),
+        _("Er zijn geen trainingen met vrije plaatsen gepland."),
+        rows=_sessions,
     ),
 ]
 

@@ -35,9 +35,13 @@ def start(request: HttpRequest) -> HttpResponse:
     membership = getattr(request, "membership", None)
     if membership is None:
         return render(request, "dashboard/start_no_membership.html")
-    context = {}
+    context: dict[str, Any] = {}
     if membership.role == Role.COORDINATOR:
         context["panels"] = panels_for(membership)
+    elif membership.role == Role.BUDDY:
+        from ouderbuddy.buddies.views import buddy_start_context
+
+        context.update(buddy_start_context(membership))
     return render(request, START_TEMPLATES[membership.role], context)
 
 

@@ -72,3 +72,45 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("Audit events are append-only.")
+
+
+class ConsentPurpose(models.TextChoices):
+    BUDDY_APPLICATION = "buddy_application", _("Verwerken van een aanmelding als buddy")
+    REQUEST_PROCESSING = "request_processing", _("Verwerken van de hulpvraag")
+    SHARE_WITH_BUDDY = "share_with_buddy", _("Samenvatting delen met een buddy")
+    RESEARCH = "research", _("Vragenlijsten en onderzoek")
+
+
+class Consent(models.Model):
+    """A consent given for one purpose, with the exact text that was shown (AVG art. 7)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
+    purpose = models.CharField(_("doel"), max_length=40, choices=ConsentPurpose.choices)
+    subject_type = models.CharField(_("over"), max_length=60)
+    subject_id = models.CharField(_("id"), max_length=64)
+    given_by = models.CharField(_("gegeven door"), max_length=150)
+    text_version = models.CharField(_("versie van de tekst"), max_length=40)
+    text = models.TextField(_("tekst zoals getoond"))
+    given_at = models.DateTimeField(_("gegeven op"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at"]
+        verbose_name = _("toestemming")
+        verbose_name_plural = _("toestemmingen")
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"], name="consent_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({self.text_version})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None

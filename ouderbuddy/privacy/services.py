@@ -46,3 +46,26 @@ def record_read(
     return record_event(
         actor=actor, organisation=organisation, verb="read", target=target
     )
+
+
+def record_consent(
+    *, organisation: Any, purpose: str, subject: models.Model, given_by: str
+) -> Any:
+    """Store a consent with the current text for `purpose`, exactly as it was shown."""
+    from django.utils import translation
+
+    from ouderbuddy.privacy.consent_texts import CURRENT
+    from ouderbuddy.privacy.models import Consent
+
+    text = CURRENT[purpose]
+    with translation.override(translation.get_language() or "nl"):
+        shown = str(text.text)
+    return Consent.objects.create(
+        organisation=organisation,
+        purpose=purpose,
+        subject_type=subject._meta.label_lower,
+        subject_id=str(subject.pk),
+        given_by=given_by[:150],
+        text_version=text.version,
+        text=shown,
+    )

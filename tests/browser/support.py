@@ -134,3 +134,24 @@ def assert_visible_focus(state: dict[str, Any] | None, where: str) -> None:
         and box["x"] + box["width"] <= viewport["width"]
         and box["y"] + box["height"] <= viewport["height"]
     ), f"{where}: focused element is not inside the viewport: {shown}"
+
+
+# --- Reference data ---------------------------------------------------------------
+
+
+def ensure_reference_data() -> None:
+    """Load the postcodes, districts and experience codes when they are missing.
+
+    Migrations load this reference data, but a transactional test (every browser
+    test) empties all tables afterwards, so a later test in the same run finds them
+    empty. Both loaders are idempotent; this only runs them when a table is empty.
+    """
+    from ouderbuddy.regions.loader import load_reference_data
+    from ouderbuddy.regions.models import PostcodeArea
+    from ouderbuddy.taxonomy.loader import load_codes
+    from ouderbuddy.taxonomy.models import ExperienceCode
+
+    if not PostcodeArea.objects.exists():
+        load_reference_data()
+    if not ExperienceCode.objects.exists():
+        load_codes()

@@ -12,7 +12,9 @@ from django.urls import reverse
 from conftest import add_totp, signed_in_client
 
 
-def request_reset(client: Client, email: str, django_capture_on_commit_callbacks) -> None:
+def request_reset(
+    client: Client, email: str, django_capture_on_commit_callbacks
+) -> None:
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("accounts:password_reset"), {"email": email})
@@ -24,7 +26,9 @@ def test_reset_by_email_sets_a_new_password(ben, django_capture_on_commit_callba
     client = Client()
     request_reset(client, ben.user.email, django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 1
-    link = re.search(r"https?://[^/]+(/account/wachtwoord-instellen/\S+)", mail.outbox[0].body)
+    link = re.search(
+        r"https?://[^/]+(/account/wachtwoord-instellen/\S+)", mail.outbox[0].body
+    )
     assert link, mail.outbox[0].body
     response = client.get(link.group(1), follow=True)
     assert "Nieuw wachtwoord kiezen" in response.content.decode()
@@ -71,6 +75,8 @@ class TestSecurityPage:
         assert response.status_code == 302
         response = cora_client.post(reverse("accounts:recovery_codes"))
         assert response.status_code == 200
-        codes = re.findall(r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>", response.content.decode())
+        codes = re.findall(
+            r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>", response.content.decode()
+        )
         assert len(codes) == 10
         assert cora_client.get(reverse("accounts:recovery_codes")).status_code == 405

@@ -13,7 +13,10 @@ class ExampleForm(Form):
         label="Keuze", choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect
     )
     many = forms.MultipleChoiceField(
-        label="Meer", choices=[("x", "X")], widget=forms.CheckboxSelectMultiple, required=False
+        label="Meer",
+        choices=[("x", "X")],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
 
 

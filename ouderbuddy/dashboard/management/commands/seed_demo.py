@@ -119,6 +119,11 @@ class Command(BaseCommand):
             admin.is_staff = admin.is_superuser = True
             admin.save(update_fields=["is_staff", "is_superuser"])
         logins.append(("Platformbeheerder", admin.email, "platform"))
+        from ouderbuddy.buddies.demo import seed_demo_buddies
+
+        for demo in DEMO_ORGANISATIONS:
+            buddy_user = User.objects.get(email=f"buddy@{demo.slug}.{DEMO_DOMAIN}")
+            seed_demo_buddies(organisations[demo.slug], demo.slug, faker, buddy_user)
         return logins
 
     def _user(self, email: str, name: str, password_hash: str) -> User:
@@ -177,8 +182,12 @@ class Command(BaseCommand):
                 )
         User.objects.bulk_create(users, batch_size=1000)
         Membership.objects.bulk_create(memberships, batch_size=1000)
+        from ouderbuddy.buddies.demo import seed_national_buddies
+
+        buddies = seed_national_buddies(faker, list(by_name.values()))
         self.stdout.write(
-            f"National scale: {len(by_name)} organisations, {len(users)} new staff accounts."
+            f"National scale: {len(by_name)} organisations, {len(users)} new staff accounts, "
+            f"{buddies} new buddies."
         )
 
     def _print_logins(self, logins: list[tuple[str, str, str]]) -> None:

@@ -1,0 +1,310 @@
+"""Demo buddies for `seed_demo`: every pipeline status, and 15,000 for the national set."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from ouderbuddy.accounts.models import User
+from ouderbuddy.buddies.models import (
+    AgreementKind,
+    AgreementSignature,
+    Buddy,
+    BuddyStatus,
+    Interview,
+    InterviewOutcome,
+    StatusChange,
+    StopReason,
+)
+from ouderbuddy.buddies.services import AGREEMENT_VERSIONS
+from ouderbuddy.organisations.models import Organisation
+from ouderbuddy.regions.models import PostcodeArea
+from ouderbuddy.taxonomy.models import ExperienceCode
+
+MOTIVATIONS = [
+    "Onze dochter zat bijna een jaar thuis. Ik wil andere ouders helpen de weg te vinden.",
+    "Ik heb veel gesprekken op school gevoerd over het OPP van mijn zoon. Die ervaring wil ik delen.",
+    "Mijn kind ging van het regulier naar het speciaal onderwijs. Dat was zwaar; samen gaat het beter.",
+    "Ik weet hoe eenzaam je je kunt voelen als het op school niet loopt.",
+    "Ik werk als vrijwilliger en heb tijd over. Mijn eigen ervaring met een TLV kan helpen.",
+]
+AVAILABILITY = [
+    "Doordeweeks overdag",
+    "'s Avonds",
+    "Dinsdag en donderdag",
+    "Flexibel",
+    "",
+]
+LANGUAGE_SETS = [
+    ["nl"],
+    ["nl", "en"],
+    ["nl", "ar"],
+    ["nl", "tr"],
+    ["nl", "pl"],
+    ["nl", "ber"],
+]
+MODES = [
+    ["phone", "in_person"],
+    ["phone", "school_meeting"],
+    ["video", "messages"],
+    ["in_person", "school_meeting", "phone"],
+]
+
+# How many demo buddies per status in each demo organisation.
+DEMO_SPREAD = [
+    (BuddyStatus.APPLIED, 3),
+    (BuddyStatus.INTRODUCTION, 2),
+    (BuddyStatus.SCREENING, 2),
+    (BuddyStatus.TRAINING, 2),
+    (BuddyStatus.ACTIVE, 4),
+    (BuddyStatus.PAUSED, 1),
+    (BuddyStatus.STOPPED, 1),
+]
+NATIONAL_PER_ORGANISATION = 100
+NATIONAL_WEIGHTS = {
+    BuddyStatus.APPLIED: 8,
+    BuddyStatus.INTRODUCTION: 5,
+    BuddyStatus.SCREENING: 5,
+    BuddyStatus.TRAINING: 7,
+    BuddyStatus.ACTIVE: 60,
+    BuddyStatus.PAUSED: 5,
+    BuddyStatus.STOPPED: 10,
+}
+_STEP: list[str] = [
+    BuddyStatus.APPLIED,
+    BuddyStatus.INTRODUCTION,
+    BuddyStatus.SCREENING,
+    BuddyStatus.TRAINING,
+    BuddyStatus.ACTIVE,
+]
+
+
+def _codes_by_group() -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for code, group, opt_out in ExperienceCode.objects.values_list(
+        "code", "group", "is_opt_out"
+    ):
+        if not opt_out:
+            groups.setdefault(group, []).append(code)
+    return groups
+
+
+def _pick_codes(rng: random.Random, groups: dict[str, list[str]]) -> list[str]:
+    picked = rng.sample(groups["route"], 1) + rng.sample(
+        groups["issue"], rng.randint(1, 3)
+    )
+    picked += rng.sample(groups["need"], rng.randint(1, 2))
+    return picked
+
+
+def _buddy(
+    rng: random.Random,
+    faker: Faker,
+    organisation: Organisation,
+    postcode: str,
+    status: str,
+    email: str,
+    name: str,
+    today: dt.date,
+) -> Buddy:
+    reached = _STEP.index(status) if status in _STEP else 4
+    if status == BuddyStatus.STOPPED:
+        reached = rng.randint(0, 4)
+    changed = timezone.now() - dt.timedelta(days=rng.randint(1, 40))
+    vog_issued = (
+        today - dt.timedelta(days=rng.randint(30, 1000)) if reached >= 3 else None
+    )
+    return Buddy(
+        organisation=organisation,
+        full_name=name,
+        email=email,
+        phone=faker.phone_number()[:20],
+        gender=rng.choice(["female", "female", "female", "male", "unsaid"]),
+        motivation=rng.choice(MOTIVATIONS),
+        hours_per_month=rng.choice([4, 6, 8, 10, 16]),
+        commitment_months=rng.choice([6, 12, 12, 24]),
+        postcode_id=postcode,
+        travel_km=rng.choice([5, 10, 15, 25, 40]),
+        languages=rng.choice(LANGUAGE_SETS),
+        contact_modes=rng.choice(MODES),
+        availability=rng.choice(AVAILABILITY),
+        max_matches=rng.choice([1, 1, 2, 3]),
+        status=status,
+        status_changed_at=changed,
+        paused_until=today + dt.timedelta(days=rng.randint(7, 60))
+        if status == BuddyStatus.PAUSED
+        else None,
+        stop_reason=rng.choice(StopReason.values)
+        if status == BuddyStatus.STOPPED
+        else "",
+        introduction_held_on=today - dt.timedelta(days=60) if reached >= 2 else None,
+        vog_requested_on=vog_issued - dt.timedelta(days=14) if vog_issued else None,
+        vog_issued_on=vog_issued,
+        vog_screening_profile="45 Gezondheidszorg en welzijn" if vog_issued else "",
+        vog_valid_until=Buddy.vog_renewal_date(vog_issued) if vog_issued else None,
+    )
+
+
+def _paperwork(buddies: list[Buddy], today: dt.date) -> None:
+    """Interviews and agreements for everyone past screening; basic training for the active."""
+    from ouderbuddy.training.models import Qualification
+
+    interviews, agreements, qualifications, history = [], [], [], []
+    for buddy in buddies:
+        reached = _STEP.index(buddy.status) if buddy.status in _STEP else 4
+        if buddy.status == BuddyStatus.STOPPED:
+            reached = 2
+        history.append(
+            StatusChange(
+                organisation=buddy.organisation,
+                buddy=buddy,
+                from_status="",
+                to_status=BuddyStatus.APPLIED,
+                at=buddy.status_changed_at - dt.timedelta(days=90),
+                reason="Aanmelding via het formulier.",
+            )
+        )
+        if buddy.status != BuddyStatus.APPLIED:
+            history.append(
+                StatusChange(
+                    organisation=buddy.organisation,
+                    buddy=buddy,
+                    from_status=BuddyStatus.APPLIED,
+                    to_status=buddy.status,
+                    at=buddy.status_changed_at,
+                )
+            )
+        if reached >= 3:
+            interviews.append(
+                Interview(
+                    organisation=buddy.organisation,
+                    buddy=buddy,
+                    held_on=today - dt.timedelta(days=50),
+                    experience_processed=3,
+                    listening=4,
+                    reflection=3,
+                    boundaries=3,
+                    communication=4,
+                    outcome=InterviewOutcome.SUITABLE,
+                )
+            )
+            for kind in AgreementKind.values:
+                agreements.append(
+                    AgreementSignature(
+                        organisation=buddy.organisation,
+                        buddy=buddy,
+                        kind=kind,
+                        text_version=AGREEMENT_VERSIONS[AgreementKind(kind)],
+                        signed_on=today - dt.timedelta(days=45),
+                    )
+                )
+        if reached >= 4:
+            qualifications.append(
+                Qualification(
+                    organisation=buddy.organisation,
+                    buddy=buddy,
+                    kind="basic",
+                    obtained_on=today - dt.timedelta(days=40),
+                )
+            )
+    StatusChange.objects.bulk_create(history, batch_size=2000)
+    Interview.objects.bulk_create(interviews, batch_size=2000)
+    AgreementSignature.objects.bulk_create(agreements, batch_size=2000)
+    Qualification.objects.bulk_create(qualifications, batch_size=2000)
+
+
+def _experience(
+    buddies: list[Buddy], rng: random.Random, groups: dict[str, list[str]]
+) -> None:
+    through = Buddy.lived_experience.through
+    rows = [
+        through(buddy_id=buddy.pk, experiencecode_id=code)
+        for buddy in buddies
+        for code in _pick_codes(rng, groups)
+    ]
+    through.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+
+
+def _postcodes_for(organisation: Organisation) -> list[str]:
+    codes = list(organisation.districts.values_list("code", flat=True))
+    found = list(
+        PostcodeArea.objects.filter(po_district__in=codes).values_list("pc4", flat=True)
+    ) or list(
+        PostcodeArea.objects.filter(vo_district__in=codes).values_list("pc4", flat=True)
+    )
+    return found or ["1012"]
+
+
+@transaction.atomic
+def seed_demo_buddies(
+    organisation: Organisation, slug: str, faker: Faker, demo_user: User | None
+) -> int:
+    """Buddies in every status for one demo organisation; the demo buddy account is active."""
+    if Buddy.objects.filter(organisation=organisation).exists():
+        return 0
+    rng = random.Random(f"demo-{slug}")  # noqa: S311 - demo data, not security
+    today = timezone.localdate()
+    postcodes = _postcodes_for(organisation)
+    buddies = []
+    for status, count in DEMO_SPREAD:
+        for n in range(count):
+            if status == BuddyStatus.ACTIVE and n == 0 and demo_user is not None:
+                email, name = demo_user.email, demo_user.full_name
+            else:
+                name = faker.name()
+                email = f"{status}{n}.buddy@{slug}.ouderbuddy.example"
+            buddies.append(
+                _buddy(
+                    rng,
+                    faker,
+                    organisation,
+                    rng.choice(postcodes),
+                    status,
+                    email,
+                    name,
+                    today,
+                )
+            )
+    if demo_user is not None:
+        buddies[[b.email for b in buddies].index(demo_user.email)].user = demo_user
+    Buddy.objects.bulk_create(buddies)
+    _experience(buddies, rng, _codes_by_group())
+    _paperwork(buddies, today)
+    return len(buddies)
+
+
+@transaction.atomic
+def seed_national_buddies(faker: Faker, organisations: list[Organisation]) -> int:
+    """About 100 buddies per national organisation (15,000 for 150), bulk-inserted."""
+    rng = random.Random("national")  # noqa: S311 - demo data, not security
+    today = timezone.localdate()
+    groups = _codes_by_group()
+    statuses = list(NATIONAL_WEIGHTS)
+    weights = list(NATIONAL_WEIGHTS.values())
+    created = 0
+    for organisation in organisations:
+        if Buddy.objects.filter(organisation=organisation).exists():
+            continue
+        postcodes = _postcodes_for(organisation)
+        buddies = [
+            _buddy(
+                rng,
+                faker,
+                organisation,
+                rng.choice(postcodes),
+                rng.choices(statuses, weights)[0],
+                f"buddy{n}.{str(organisation.pk)[:8]}@national.ouderbuddy.example",
+                faker.name(),
+                today,
+            )
+            for n in range(NATIONAL_PER_ORGANISATION)
+        ]
+        Buddy.objects.bulk_create(buddies, batch_size=1000)
+        _experience(buddies, rng, groups)
+        _paperwork(buddies, today)
+        created += len(buddies)
+    return created

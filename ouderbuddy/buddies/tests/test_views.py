@@ -1,0 +1,242 @@
+"""Access rules and behaviour of the buddies pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import signed_in_client
+from ouderbuddy.buddies.models import Buddy, BuddyStatus
+from ouderbuddy.buddies.tests.factories import apply
+from ouderbuddy.privacy.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+COORDINATOR_POSTS = [
+    "buddies:introduction",
+    "buddies:interview",
+    "buddies:vog",
+    "buddies:agreement",
+    "buddies:advance",
+    "buddies:pause",
+    "buddies:resume",
+    "buddies:stop",
+    "buddies:resend_invitation",
+]
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limits():
+    cache.clear()
+
+
+@pytest.fixture
+def fatima(cora) -> Buddy:
+    return apply(cora.organisation)
+
+
+@pytest.fixture
+def ben_buddy(ben) -> Buddy:
+    """Ben's own buddy record, linked to his account."""
+    buddy = apply(ben.organisation, email=ben.user.email, full_name=ben.user.full_name)
+    buddy.user = ben.user
+    buddy.status = BuddyStatus.ACTIVE
+    buddy.save()
+    return buddy
+
+
+class TestAccess:
+    def test_anonymous_goes_to_login(self, fatima):
+        for url in (
+            reverse("buddies:pipeline"),
+            reverse("buddies:detail", args=[fatima.pk]),
+            reverse("buddies:portal_profile"),
+        ):
+            assert Client().get(url)["Location"].startswith(reverse("accounts:login"))
+
+    def test_olga_gets_404_for_noord_buddies(self, olga_client, fatima):
+        assert (
+            olga_client.get(reverse("buddies:detail", args=[fatima.pk])).status_code
+            == 404
+        )
+        for name in COORDINATOR_POSTS:
+            assert (
+                olga_client.post(reverse(name, args=[fatima.pk])).status_code == 404
+            ), name
+        fatima.refresh_from_db()
+        assert fatima.status == BuddyStatus.APPLIED
+
+    def test_buddy_and_manager_get_403_on_coordinator_pages(
+        self, ben_client, mia_client, fatima
+    ):
+        for client in (ben_client, mia_client):
+            assert client.get(reverse("buddies:pipeline")).status_code == 403
+            assert (
+                client.get(reverse("buddies:detail", args=[fatima.pk])).status_code
+                == 403
+            )
+
+    def test_coordinator_gets_403_on_the_portal(self, cora_client):
+        assert cora_client.get(reverse("buddies:portal_profile")).status_code == 403
+
+    def test_wrong_methods(self, cora_client, fatima, ben_client, ben_buddy):
+        assert cora_client.post(reverse("buddies:pipeline")).status_code == 405
+        assert (
+            cora_client.get(reverse("buddies:advance", args=[fatima.pk])).status_code
+            == 405
+        )
+        assert ben_client.get(reverse("buddies:portal_pause")).status_code == 405
+
+    def test_a_buddy_cannot_open_another_buddys_page(
+        self, ben_client, ben_buddy, fatima
+    ):
+        # Buddies have no page per buddy at all: the coordinator's page is 403 and the
+        # portal only ever shows their own record.
+        assert (
+            ben_client.get(reverse("buddies:detail", args=[fatima.pk])).status_code
+            == 403
+        )
+        body = ben_client.get(reverse("buddies:portal_profile")).content.decode()
+        assert fatima.full_name not in body
+
+
+def test_pipeline_shows_columns_and_filters(cora_client, fatima):
+    body = cora_client.get(reverse("buddies:pipeline")).content.decode()
+    assert "Aangemeld" in body and fatima.full_name in body
+    body = cora_client.get(
+        reverse("buddies:pipeline") + "?status=active&q=fatima"
+    ).content.decode()
+    assert fatima.full_name not in body
+    body = cora_client.get(
+        reverse("buddies:pipeline") + "?q=El+Amrani"
+    ).content.decode()
+    assert fatima.full_name in body
+    assert (
+        cora_client.get(reverse("buddies:pipeline") + "?status=onzin").status_code
+        == 200
+    )
+
+
+def test_detail_records_a_read_and_shows_checklist(cora_client, fatima):
+    body = cora_client.get(reverse("buddies:detail", args=[fatima.pk])).content.decode()
+    assert "Kennismakingsgesprek" in body
+    assert "Kan nog niet gekoppeld worden" in body
+    assert AuditEvent.objects.filter(verb="read", target_id=str(fatima.pk)).exists()
+
+
+def test_checklist_posts_through_the_page(cora_client, fatima):
+    url = reverse("buddies:introduction", args=[fatima.pk])
+    response = cora_client.post(url, {"held_on": "2999-01-01"})
+    assert response.status_code == 400
+    assert "toekomst" in response.content.decode()
+    response = cora_client.post(url, {"held_on": timezone.localdate().isoformat()})
+    assert response.status_code == 302
+    fatima.refresh_from_db()
+    assert fatima.introduction_held_on == timezone.localdate()
+    response = cora_client.post(
+        reverse("buddies:advance", args=[fatima.pk]), {"advance-reason": ""}
+    )
+    assert response.status_code == 302
+    fatima.refresh_from_db()
+    assert fatima.status == BuddyStatus.INTRODUCTION
+
+
+def test_skipping_through_the_page_shows_the_reason(cora_client, fatima):
+    cora_client.post(reverse("buddies:advance", args=[fatima.pk]))
+    response = cora_client.post(reverse("buddies:advance", args=[fatima.pk]))
+    assert response.status_code == 400
+    assert "kennismakingsgesprek" in response.content.decode()
+
+
+def test_interview_form_rejects_bad_scores(cora_client, fatima):
+    response = cora_client.post(
+        reverse("buddies:interview", args=[fatima.pk]),
+        {
+            "interview-held_on": "x",
+            "interview-listening": "9",
+            "interview-outcome": "ja",
+        },
+    )
+    assert response.status_code == 400
+    assert not hasattr(Buddy.objects.get(pk=fatima.pk), "interview_cache")
+
+
+def test_stop_through_the_page(cora_client, fatima):
+    response = cora_client.post(
+        reverse("buddies:stop", args=[fatima.pk]), {"stop-reason_code": "moved"}
+    )
+    assert response.status_code == 302
+    fatima.refresh_from_db()
+    assert fatima.status == BuddyStatus.STOPPED
+
+
+class TestPortal:
+    def test_buddy_edits_own_profile(self, ben_client, ben_buddy):
+        url = reverse("buddies:portal_profile")
+        assert ben_client.get(url).status_code == 200
+        response = ben_client.post(
+            url,
+            {
+                "postcode": "3511 AB",
+                "travel_km": "25",
+                "languages": ["nl", "tr"],
+                "contact_modes": ["video"],
+                "max_matches": "2",
+                "route_codes": ["route.vo_havo_vwo"],
+                "issue_codes": [],
+                "need_codes": ["need.adhd_add"],
+                "phone": "0612345678",
+            },
+        )
+        assert response.status_code == 302
+        ben_buddy.refresh_from_db()
+        assert (ben_buddy.postcode_id, ben_buddy.max_matches, ben_buddy.travel_km) == (
+            "3511",
+            2,
+            25,
+        )
+        assert set(ben_buddy.lived_experience.values_list("code", flat=True)) == {
+            "route.vo_havo_vwo",
+            "need.adhd_add",
+        }
+
+    def test_capacity_is_one_to_three(self, ben_client, ben_buddy):
+        response = ben_client.post(
+            reverse("buddies:portal_profile"),
+            {
+                "postcode": "3511",
+                "travel_km": "5",
+                "languages": ["nl"],
+                "contact_modes": ["video"],
+                "max_matches": "4",
+            },
+        )
+        assert response.status_code == 400
+        ben_buddy.refresh_from_db()
+        assert ben_buddy.max_matches == 1
+
+    def test_buddy_pauses_and_resumes(self, ben_client, ben_buddy):
+        until = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+        response = ben_client.post(
+            reverse("buddies:portal_pause"), {"pause-until": until}
+        )
+        assert response.status_code == 302
+        ben_buddy.refresh_from_db()
+        assert ben_buddy.status == BuddyStatus.PAUSED
+        ben_client.post(reverse("buddies:portal_pause"), {"action": "resume"})
+        ben_buddy.refresh_from_db()
+        assert ben_buddy.status == BuddyStatus.ACTIVE
+
+    def test_buddy_start_page_shows_next_step(self, ben_client, ben_buddy):
+        body = ben_client.get("/start/").content.decode()
+        assert "Uw volgende stap" in body
+        assert "Uw checklist" in body
+
+    def test_buddy_without_record_gets_404_on_profile(self, ben):
+        client = signed_in_client(ben.user, verified=False)
+        assert client.get(reverse("buddies:portal_profile")).status_code == 404

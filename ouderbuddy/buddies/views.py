@@ -1,0 +1,473 @@
+"""Pages of the buddies app: the public application, the coordinator's pipeline and
+buddy page, and the buddy's own profile."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from ouderbuddy.buddies import checklist, forms, selectors, services
+from ouderbuddy.buddies.models import PIPELINE, Buddy, BuddyStatus, Interview
+from ouderbuddy.lib.access import role_required
+from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.organisations.models import Membership, Organisation, Role
+from ouderbuddy.privacy.models import Consent
+from ouderbuddy.privacy.services import record_read
+from ouderbuddy.regions.selectors import organisations_serving
+
+COORDINATOR = [Role.COORDINATOR]
+BUDDY = [Role.BUDDY]
+
+
+def _actor(request: HttpRequest) -> Membership:
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    return membership
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))[:45]
+
+
+def _add_error(form: Any, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+# --- Public ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def apply_start(request: HttpRequest) -> HttpResponse:
+    """Find the support point for a postcode, then go to its application form."""
+    form = forms.OrganisationFinderForm(request.POST or None)
+    options: list[Organisation] | None = None
+    if request.method == "POST" and form.is_valid():
+        options = organisations_serving(form.cleaned_data["postcode"])
+        if len(options) == 1:
+            return redirect("buddies:apply", organisation_id=options[0].pk)
+    return render(
+        request,
+        "buddies/apply_start.html",
+        {"form": form, "options": options},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def apply(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
+    """The application form of one support point."""
+    organisation = get_object_or_404(Organisation, pk=organisation_id, is_active=True)
+    form = forms.ApplicationForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_spam:
+            # Tell a robot nothing; store nothing.
+            return redirect("buddies:apply_done", organisation_id=organisation.pk)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.submit_application(
+                    organisation=organisation,
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    gender=data["gender"],
+                    motivation=data["motivation"],
+                    experience_codes=form.experience_codes(),
+                    experience_unsaid=data["experience_unsaid"],
+                    hours_per_month=data["hours_per_month"],
+                    commitment_months=data["commitment_months"],
+                    postcode=data["postcode"],
+                    travel_km=data["travel_km"],
+                    languages=data["languages"],
+                    contact_modes=data["contact_modes"],
+                    availability=data["availability"],
+                    how_heard=data["how_heard"],
+                    consent=data["consent"],
+                    client_ip=_client_ip(request),
+                )
+            except DomainError as exc:
+                _add_error(form, exc)
+            else:
+                return redirect("buddies:apply_done", organisation_id=organisation.pk)
+    return render(
+        request,
+        "buddies/apply.html",
+        {"form": form, "public_organisation": organisation},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_safe
+def apply_done(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=organisation_id, is_active=True)
+    return render(
+        request, "buddies/apply_done.html", {"public_organisation": organisation}
+    )
+
+
+# --- Coordinator ---------------------------------------------------------------------
+
+
+@role_required(COORDINATOR)
+def pipeline(request: HttpRequest) -> HttpResponse:
+    """All buddies by status, with a search box and a status filter."""
+    actor = _actor(request)
+    buddies = selectors.visible_buddies(actor).select_related("postcode__municipality")
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        buddies = buddies.filter(
+            Q(full_name__icontains=query) | Q(email__icontains=query)
+        )
+    status = request.GET.get("status", "")
+    if status in BuddyStatus.values:
+        buddies = buddies.filter(status=status)
+    counts = dict(
+        selectors.visible_buddies(actor)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    columns = []
+    by_status: dict[str, list[Buddy]] = {s: [] for s in PIPELINE}
+    for buddy in buddies.order_by("status_changed_at")[:500]:
+        by_status[buddy.status].append(buddy)
+    for value in PIPELINE:
+        if status and value != status:
+            continue
+        columns.append(
+            {
+                "status": value,
+                "label": BuddyStatus(value).label,
+                "count": counts.get(value, 0),
+                "buddies": by_status[value],
+            }
+        )
+    return render(
+        request,
+        "buddies/pipeline.html",
+        {
+            "columns": columns,
+            "query": query,
+            "status": status,
+            "statuses": [(s, BuddyStatus(s).label, counts.get(s, 0)) for s in PIPELINE],
+        },
+    )
+
+
+def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str, Any]:
+    facts = services.facts_for(buddy)
+    interview = Interview.objects.filter(buddy=buddy).first()
+    forward = (
+        checklist.FORWARD.get(BuddyStatus(buddy.status))
+        if buddy.status in checklist.FORWARD
+        else None
+    )
+    from ouderbuddy.training.selectors import enrolments_of, qualifications_of
+
+    return {
+        "buddy": buddy,
+        "items": checklist.items(facts),
+        "matchable": checklist.is_matchable(facts),
+        "next_step": checklist.next_step(facts, for_buddy=False),
+        "forward": BuddyStatus(forward) if forward else None,
+        "forward_problem": checklist.forward_problem(facts, forward)
+        if forward
+        else None,
+        "interview": interview,
+        "agreements": buddy.agreements.select_related("recorded_by"),
+        "history": buddy.history.select_related("actor")[:50],
+        "experience": buddy.lived_experience.order_by("group", "order"),
+        "consents": Consent.objects.filter(
+            organisation_id=buddy.organisation_id,
+            subject_type="buddies.buddy",
+            subject_id=str(buddy.pk),
+        ),
+        "enrolments": enrolments_of(buddy),
+        "qualifications": qualifications_of(buddy),
+        "introduction_form": forms_.get("introduction_form")
+        or forms.DateForm(initial={"held_on": buddy.introduction_held_on}),
+        "interview_form": forms_.get("interview_form")
+        or forms.InterviewForm(instance=interview, prefix="interview"),
+        "vog_form": forms_.get("vog_form")
+        or forms.VogForm(
+            prefix="vog",
+            initial={
+                "requested_on": buddy.vog_requested_on,
+                "issued_on": buddy.vog_issued_on,
+                "screening_profile": buddy.vog_screening_profile,
+            },
+        ),
+        "agreement_form": forms_.get("agreement_form")
+        or forms.AgreementForm(prefix="agreement"),
+        "advance_form": forms_.get("advance_form")
+        or forms.AdvanceForm(prefix="advance"),
+        "pause_form": forms_.get("pause_form") or forms.PauseForm(prefix="pause"),
+        "stop_form": forms_.get("stop_form") or forms.StopForm(prefix="stop"),
+    }
+
+
+@role_required(COORDINATOR)
+def detail(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+    """One buddy: the checklist, what is missing, the next step, the history."""
+    actor = _actor(request)
+    buddy = selectors.get_buddy_for(actor, buddy_id)
+    record_read(actor=actor, target=buddy)
+    return render(request, "buddies/detail.html", _detail_context(actor, buddy))
+
+
+def _checklist_post(
+    request: HttpRequest,
+    buddy_id: UUID,
+    form_name: str,
+    make_form: Callable[[Any], Any],
+    act: Callable[[Membership, Buddy, dict[str, Any]], Any],
+    success: str,
+) -> HttpResponse:
+    actor = _actor(request)
+    buddy = selectors.get_buddy_for(actor, buddy_id)
+    form = make_form(request.POST)
+    if form.is_valid():
+        try:
+            act(actor, buddy, form.cleaned_data)
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("buddies:detail", buddy_id=buddy.pk)
+    buddy.refresh_from_db()
+    return render(
+        request,
+        "buddies/detail.html",
+        _detail_context(actor, buddy, **{form_name: form}),
+        status=400,
+    )
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def introduction(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+    return _checklist_post(
+        request,
+        buddy_id,
+        "introduction_form",
+        forms.DateForm,
+        lambda actor, buddy, data: services.record_introduction(
+            actor=actor, buddy=buddy, held_on=data["held_on"]
+        ),
+        _("Het kennismakingsgesprek is vastgelegd."),
+    )
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def interview(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+    return _checklist_post(
+        request,
+        buddy_id,
+        "interview_form",
+        lambda data: forms.InterviewForm(data, prefix="interview"),
+        lambda actor, buddy, data: services.record_interview(
+            actor=actor, buddy=buddy, **data
+        ),
+        _("Het screeningsgesprek is vastgelegd."),
+    )
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def vog(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+    return _checklist_post(
+        request,
+        buddy_id,
+        "vog_form",
+        lambda data: forms.VogForm(data, prefix="vog"),
+        lambda actor, buddy, data: services.record_vog(
+            actor=actor, buddy=buddy, **data
+        ),
+        _("De VOG-gegevens zijn opgeslagen."),
+    )
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def agreement(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+    return _checklist_post(
+        request,
+        buddy_id,
+        "agreement_form",
+        lambda data: forms.AgreementForm(data, prefix="agreement"),
+        lambda actor, buddy, data: services.record_agreement(
+            actor=actor, buddy=buddy, **data
+        ),
+        _("De handtekening is vastgelegd."),
+    )
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def advance(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+    return _checklist_post(
+        request,
+        buddy_id,
+        "advance_form",
+        lambda data: forms.AdvanceForm(data, prefix="advance"),
+        lambda actor, buddy, data: services.advance_buddy(
+            actor=actor, buddy=buddy, reason=data["reason"]
+        ),
+        _("De status is gewijzigd."),
+    )
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def pause(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+    return _checklist_post(
+        request,
+        buddy_id,
+        "pause_form",
+        lambda data: forms.PauseForm(data, prefix="pause"),
+        lambda actor, buddy, data: services.pause_buddy(
+            actor=actor, buddy=buddy, **data
+        ),
+        _("De buddy heeft nu een pauze."),
+    )
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def resume(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+    actor = _actor(request)
+    buddy = selectors.get_buddy_for(actor, buddy_id)
+    try:
+        services.resume_buddy(actor=actor, buddy=buddy)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("De pauze is voorbij."))
+    return redirect("buddies:detail", buddy_id=buddy.pk)
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def stop(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+    return _checklist_post(
+        request,
+        buddy_id,
+        "stop_form",
+        lambda data: forms.StopForm(data, prefix="stop"),
+        lambda actor, buddy, data: services.stop_buddy(
+            actor=actor, buddy=buddy, **data
+        ),
+        _("De buddy is gestopt."),
+    )
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def resend_invitation(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+    actor = _actor(request)
+    buddy = selectors.get_buddy_for(actor, buddy_id)
+    try:
+        services.resend_invitation(actor=actor, buddy=buddy)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Er is een nieuwe uitnodiging verstuurd."))
+    return redirect("buddies:detail", buddy_id=buddy.pk)
+
+
+# --- The buddy's own portal ------------------------------------------------------------
+
+
+@role_required(BUDDY, methods=["GET", "POST"])
+def portal_profile(request: HttpRequest) -> HttpResponse:
+    """The buddy's own profile: experience, region, languages, capacity, pause."""
+    actor = _actor(request)
+    buddy = selectors.get_own_buddy(actor)
+    initial = {
+        "phone": buddy.phone,
+        "postcode": buddy.postcode_id,
+        "travel_km": buddy.travel_km,
+        "languages": buddy.languages,
+        "contact_modes": buddy.contact_modes,
+        "max_matches": buddy.max_matches,
+        "availability": buddy.availability,
+        "experience_unsaid": buddy.experience_unsaid,
+    }
+    codes = list(buddy.lived_experience.values_list("code", "group"))
+    initial["route_codes"] = [c for c, g in codes if g in ("route", "transition")]
+    initial["issue_codes"] = [c for c, g in codes if g == "issue"]
+    initial["need_codes"] = [c for c, g in codes if g == "need"]
+    form = forms.ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_profile(
+                actor=actor,
+                buddy=buddy,
+                experience_codes=form.experience_codes(),
+                experience_unsaid=data["experience_unsaid"],
+                postcode=data["postcode"],
+                travel_km=data["travel_km"],
+                languages=data["languages"],
+                contact_modes=data["contact_modes"],
+                max_matches=data["max_matches"],
+                availability=data["availability"],
+                phone=data["phone"],
+            )
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("Uw profiel is opgeslagen."))
+            return redirect("buddies:portal_profile")
+    return render(
+        request,
+        "buddies/portal_profile.html",
+        {"buddy": buddy, "form": form, "pause_form": forms.PauseForm(prefix="pause")},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(BUDDY, methods=["POST"])
+def portal_pause(request: HttpRequest) -> HttpResponse:
+    """The buddy pauses (or ends a pause) themselves."""
+    actor = _actor(request)
+    buddy = selectors.get_own_buddy(actor)
+    if request.POST.get("action") == "resume":
+        try:
+            services.resume_buddy(actor=actor, buddy=buddy)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Welkom terug! Uw pauze is voorbij."))
+        return redirect("buddies:portal_profile")
+    form = forms.PauseForm(request.POST, prefix="pause")
+    if form.is_valid():
+        try:
+            services.pause_buddy(actor=actor, buddy=buddy, **form.cleaned_data)
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("Uw pauze staat erin."))
+            return redirect("buddies:portal_profile")
+    return render(
+        request,
+        "buddies/portal_profile.html",
+        {"buddy": buddy, "form": forms.ProfileForm(initial={}), "pause_form": form},
+        status=400,
+    )
+
+
+def buddy_start_context(actor: Membership) -> dict[str, Any]:
+    """What the buddy's start page shows: the checklist and the next step."""
+    try:
+        buddy = selectors.get_own_buddy(actor)
+    except Http404:
+        return {"buddy": None}
+    facts = services.facts_for(buddy)
+    return {
+        "buddy": buddy,
+        "items": checklist.items(facts),
+        "next_step": checklist.next_step(facts, for_buddy=True),
+        "matchable": checklist.is_matchable(facts),
+        "profile_url": reverse("buddies:portal_profile"),
+    }

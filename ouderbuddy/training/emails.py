@@ -1,0 +1,163 @@
+"""The e-mails of training, in plain Dutch. Each is queued and sent after the commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from ouderbuddy.buddies.models import Buddy
+from ouderbuddy.organisations.models import Organisation
+from ouderbuddy.training.models import Enrolment, Session
+
+
+def _site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _send(
+    to: str,
+    subject: Promise,
+    subject_args: dict[str, Any],
+    template: str,
+    context: dict[str, Any],
+) -> None:
+    """Render the mail in the site's language (the reader may have no account)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject_text = str(subject) % subject_args
+        body = render_to_string(f"training/email/{template}.txt", context)
+    send_mail(subject_text, body, None, [to])
+
+
+def _session_context(buddy: Buddy, session: Session) -> dict[str, Any]:
+    return {
+        "buddy": buddy,
+        "session": session,
+        "course": session.course,
+        "organisation": buddy.organisation,
+        "link": _site_url(reverse("training:my_trainings")),
+    }
+
+
+def enrolled(enrolment: Enrolment) -> None:
+    """Tell the buddy they have a place."""
+    _send(
+        enrolment.buddy.email,
+        _("U bent ingeschreven voor %(course)s"),
+        {"course": enrolment.session.course.title},
+        "enrolled",
+        _session_context(enrolment.buddy, enrolment.session),
+    )
+
+
+def waitlisted(enrolment: Enrolment, position: int) -> None:
+    """Tell the buddy the session is full and they are on the waiting list."""
+    context = _session_context(enrolment.buddy, enrolment.session)
+    context["position"] = position
+    _send(
+        enrolment.buddy.email,
+        _("U staat op de wachtlijst voor %(course)s"),
+        {"course": enrolment.session.course.title},
+        "waitlisted",
+        context,
+    )
+
+
+def promoted(enrolment: Enrolment) -> None:
+    """Tell the buddy a place came free and they now have it."""
+    _send(
+        enrolment.buddy.email,
+        _("Er is een plaats vrij: u bent ingeschreven voor %(course)s"),
+        {"course": enrolment.session.course.title},
+        "promoted",
+        _session_context(enrolment.buddy, enrolment.session),
+    )
+
+
+def enrolment_cancelled(enrolment: Enrolment) -> None:
+    """Tell the buddy the coordinator took them off a session."""
+    _send(
+        enrolment.buddy.email,
+        _("Uw aanmelding voor %(course)s is geannuleerd"),
+        {"course": enrolment.session.course.title},
+        "enrolment_cancelled",
+        _session_context(enrolment.buddy, enrolment.session),
+    )
+
+
+def session_cancelled(enrolment: Enrolment) -> None:
+    """Tell an enrolled or waiting buddy the session does not go ahead."""
+    _send(
+        enrolment.buddy.email,
+        _("%(course)s gaat niet door"),
+        {"course": enrolment.session.course.title},
+        "session_cancelled",
+        _session_context(enrolment.buddy, enrolment.session),
+    )
+
+
+def session_reminder(enrolment: Enrolment) -> None:
+    """Remind the buddy of a session in the next few days."""
+    _send(
+        enrolment.buddy.email,
+        _("Herinnering: %(course)s"),
+        {"course": enrolment.session.course.title},
+        "session_reminder",
+        _session_context(enrolment.buddy, enrolment.session),
+    )
+
+
+def refresher_due(buddy: Buddy, due_on: dt.date) -> None:
+    """Tell the buddy their refresher training is due soon (or overdue)."""
+    _send(
+        buddy.email,
+        _("Tijd voor een opfristraining"),
+        {},
+        "refresher_reminder",
+        {
+            "buddy": buddy,
+            "due_on": due_on,
+            "organisation": buddy.organisation,
+            "link": _site_url(reverse("training:my_trainings")),
+        },
+    )
+
+
+def vog_due_to_buddy(buddy: Buddy) -> None:
+    """Tell the buddy their VOG must be renewed soon (or has expired)."""
+    _send(
+        buddy.email,
+        _("Uw VOG moet vernieuwd worden"),
+        {},
+        "vog_reminder_buddy",
+        {
+            "buddy": buddy,
+            "due_on": buddy.vog_valid_until,
+            "organisation": buddy.organisation,
+        },
+    )
+
+
+def vog_due_to_coordinator(
+    email: str, organisation: Organisation, buddies: Sequence[Buddy]
+) -> None:
+    """Tell a coordinator which buddies need a new VOG soon."""
+    _send(
+        email,
+        _("VOG's die bijna verlopen bij %(organisation)s"),
+        {"organisation": organisation.name},
+        "vog_reminder_coordinator",
+        {
+            "buddies": buddies,
+            "organisation": organisation,
+            "link": _site_url(reverse("dashboard:start")),
+        },
+    )

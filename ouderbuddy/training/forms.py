@@ -1,0 +1,192 @@
+"""Forms of training. The services check the rules again; the forms give early,
+field-level messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ouderbuddy.buddies.models import Buddy
+from ouderbuddy.lib.forms import Form
+from ouderbuddy.training.models import CourseKind
+
+REQUIRED = {"required": _("Vul dit in.")}
+
+
+class CourseForm(Form):
+    title = forms.CharField(
+        label=_("Naam van de training"), max_length=150, error_messages=REQUIRED
+    )
+    kind = forms.ChoiceField(
+        label=_("Soort training"),
+        choices=CourseKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Kies de soort training."),
+            "invalid_choice": _("Kies een van de soorten uit de lijst."),
+        },
+    )
+    description = forms.CharField(
+        label=_("Beschrijving"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Wat leren de buddy's? Wat moeten ze meenemen?"),
+    )
+    hours = forms.DecimalField(
+        label=_("Aantal uren"),
+        min_value=Decimal("0.5"),
+        max_value=Decimal("99"),
+        max_digits=4,
+        decimal_places=1,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={
+            **REQUIRED,
+            "invalid": _("Vul een getal in, bijvoorbeeld 2 of 2,5."),
+            "min_value": _("Een training duurt minstens een half uur."),
+            "max_value": _("Vul hoogstens 99 uur in."),
+            "max_decimal_places": _("Gebruik hoogstens één cijfer na de komma."),
+            "max_digits": _("Vul hoogstens 99 uur in."),
+        },
+    )
+    valid_months = forms.IntegerField(
+        label=_("Hoe lang geldig (maanden)"),
+        required=False,
+        min_value=1,
+        max_value=120,
+        help_text=_(
+            "Leeg laten: de training verloopt niet. "
+            "Een opfristraining is zonder invulling 12 maanden geldig."
+        ),
+        error_messages={
+            "invalid": _("Vul een heel aantal maanden in."),
+            "min_value": _("Vul minstens 1 maand in."),
+            "max_value": _("Vul hoogstens 120 maanden in."),
+        },
+    )
+
+
+class SessionForm(Form):
+    """A session on one day: date, start time and end time."""
+
+    date = forms.DateField(
+        label=_("Datum"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+        error_messages={
+            "required": _("Vul de datum in."),
+            "invalid": _("Vul een datum in, bijvoorbeeld 14-03-2027."),
+        },
+    )
+    start_time = forms.TimeField(
+        label=_("Begintijd"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        input_formats=["%H:%M"],
+        error_messages={
+            "required": _("Vul de begintijd in."),
+            "invalid": _("Vul een tijd in, bijvoorbeeld 19:30."),
+        },
+    )
+    end_time = forms.TimeField(
+        label=_("Eindtijd"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        input_formats=["%H:%M"],
+        error_messages={
+            "required": _("Vul de eindtijd in."),
+            "invalid": _("Vul een tijd in, bijvoorbeeld 21:30."),
+        },
+    )
+    capacity = forms.IntegerField(
+        label=_("Aantal plaatsen"),
+        min_value=1,
+        max_value=500,
+        error_messages={
+            "required": _("Vul het aantal plaatsen in."),
+            "invalid": _("Vul een heel getal in."),
+            "min_value": _("Er moet minstens één plaats zijn."),
+            "max_value": _("Vul hoogstens 500 plaatsen in."),
+        },
+    )
+    location = forms.CharField(
+        label=_("Plaats"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Adres of naam van de ruimte. Vul een plaats of een link in, of allebei."
+        ),
+    )
+    online_url = forms.URLField(
+        label=_("Link voor online meedoen"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        error_messages={"invalid": _("Vul een volledige link in, met https://.")},
+    )
+
+    # The services name the moments; the form asks for date and times.
+    SERVICE_FIELDS = {"starts_at": "date", "ends_at": "end_time"}
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+        if day and start and end:
+            if end <= start:
+                self.add_error(
+                    "end_time", _("De eindtijd moet na de begintijd liggen.")
+                )
+            else:
+                data["starts_at"] = _aware(day, start)
+                data["ends_at"] = _aware(day, end)
+        no_place = not data.get("location") and not data.get("online_url")
+        # A link that is wrong already has its own message.
+        if no_place and "online_url" not in self.errors:
+            self.add_error(
+                "location", _("Vul een plaats in, of een link voor online meedoen.")
+            )
+        return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "starts_at": data["starts_at"],
+            "ends_at": data["ends_at"],
+            "capacity": data["capacity"],
+            "location": data["location"],
+            "online_url": data["online_url"],
+        }
+
+
+def _aware(day: dt.date, time: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+class EnrolBuddyForm(Form):
+    buddy = forms.ModelChoiceField(
+        label=_("Buddy"),
+        queryset=Buddy.objects.none(),
+        empty_label=_("Kies een buddy"),
+        help_text=_("Buddy's in training, actief of gepauzeerd."),
+        error_messages={
+            "required": _("Kies een buddy."),
+            "invalid_choice": _("Kies een buddy uit de lijst."),
+        },
+    )
+
+    def __init__(self, *args: Any, buddies: QuerySet[Buddy], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["buddy"].queryset = buddies  # type: ignore[attr-defined]
+
+
+class AttendanceForm(Form):
+    attended = forms.TypedChoiceField(
+        choices=[("yes", _("Aanwezig")), ("no", _("Afwezig"))],
+        coerce=lambda value: value == "yes",
+    )

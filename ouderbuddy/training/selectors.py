@@ -1,0 +1,285 @@
+"""The read side of training. Courses and sessions are scoped to the actor's organisation;
+a buddy sees only their own enrolments and qualifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.http import Http404
+from django.utils import timezone
+
+from ouderbuddy.buddies.models import Buddy, BuddyStatus
+from ouderbuddy.buddies.selectors import visible_buddies
+from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.training import engine
+from ouderbuddy.training.models import (
+    Course,
+    Enrolment,
+    EnrolmentStatus,
+    Qualification,
+    QualificationKind,
+    Session,
+)
+
+# Buddies a coordinator can put on a training: the ones in (or past) the training step.
+BOOKABLE_STATUSES = [BuddyStatus.TRAINING, BuddyStatus.ACTIVE, BuddyStatus.PAUSED]
+
+# An active enrolment holds a place or a spot on the waiting list.
+ACTIVE_STATUSES = [EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED]
+
+
+# --- Courses and sessions ---------------------------------------------------------
+
+
+def visible_courses(actor: Membership) -> QuerySet[Course]:
+    """The courses of the actor's organisation."""
+    return Course.objects.filter(organisation_id=actor.organisation_id)
+
+
+def get_course_for(actor: Membership, course_id: Any) -> Course:
+    """One course of the actor's organisation; 404 when missing or not theirs."""
+    try:
+        return visible_courses(actor).get(pk=course_id)
+    except (Course.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def with_place_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """Sessions annotated with enrolled_count, waitlist_count and free_places."""
+    return sessions.annotate(
+        enrolled_count=Count(
+            "enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED)
+        ),
+        waitlist_count=Count(
+            "enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITLISTED)
+        ),
+    ).annotate(
+        free_places=Greatest(
+            F("capacity") - F("enrolled_count"), Value(0), output_field=IntegerField()
+        )
+    )
+
+
+def visible_sessions(actor: Membership) -> QuerySet[Session]:
+    """The sessions of the actor's organisation, with their place counts."""
+    return with_place_counts(
+        Session.objects.filter(organisation_id=actor.organisation_id).select_related(
+            "course"
+        )
+    ).order_by("starts_at")
+
+
+def get_session_for(actor: Membership, session_id: Any) -> Session:
+    """One session of the actor's organisation; 404 when missing or not theirs."""
+    try:
+        return visible_sessions(actor).get(pk=session_id)
+    except (Session.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def upcoming_sessions(actor: Membership) -> QuerySet[Session]:
+    """Sessions of the actor's organisation that have not started and go ahead."""
+    return visible_sessions(actor).filter(
+        cancelled_at__isnull=True, starts_at__gt=timezone.now()
+    )
+
+
+def upcoming_sessions_with_places(
+    actor: Membership, days: int = 60
+) -> QuerySet[Session]:
+    """Upcoming sessions in the next `days` days that still have a free place."""
+    until = timezone.now() + dt.timedelta(days=days)
+    return upcoming_sessions(actor).filter(
+        Q(enrolled_count__lt=F("capacity")), starts_at__lte=until
+    )
+
+
+def courses_with_upcoming_sessions(actor: Membership) -> QuerySet[Course]:
+    """The organisation's courses, each with `upcoming` (its upcoming sessions)."""
+    return visible_courses(actor).prefetch_related(
+        Prefetch("sessions", queryset=upcoming_sessions(actor), to_attr="upcoming")
+    )
+
+
+def sessions_of(course: Course) -> QuerySet[Session]:
+    """All sessions of one course, newest first, with their place counts."""
+    return with_place_counts(course.sessions.all()).order_by("-starts_at")
+
+
+# --- Enrolments -------------------------------------------------------------------
+
+
+def _with_waitlist_position(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """Adds waitlist_position: 1 for the first on the waiting list, None when not on it."""
+    ahead = (
+        Enrolment.objects.filter(
+            session_id=OuterRef("session_id"), status=EnrolmentStatus.WAITLISTED
+        )
+        .filter(
+            Q(joined_at__lt=OuterRef("joined_at"))
+            | Q(joined_at=OuterRef("joined_at"), id__lt=OuterRef("id"))
+        )
+        .order_by()
+        .values("session_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return enrolments.annotate(
+        waitlist_position=Case(
+            When(
+                status=EnrolmentStatus.WAITLISTED,
+                then=Coalesce(Subquery(ahead), Value(0)) + Value(1),
+            ),
+            default=None,
+            output_field=IntegerField(),
+        )
+    )
+
+
+def waitlist(session: Session) -> QuerySet[Enrolment]:
+    """The waiting list of a session, first in line first."""
+    return Enrolment.objects.filter(
+        session=session, status=EnrolmentStatus.WAITLISTED
+    ).order_by("joined_at", "id")
+
+
+def enrolments_in(session: Session) -> QuerySet[Enrolment]:
+    """Everyone enrolled in, waiting for or cancelled from a session (coordinators)."""
+    return _with_waitlist_position(
+        Enrolment.objects.filter(session=session).select_related("buddy")
+    ).order_by("joined_at", "id")
+
+
+def enrolments_of(buddy: Buddy) -> QuerySet[Enrolment]:
+    """A buddy's enrolments, earliest session first, with their waiting-list position."""
+    return _with_waitlist_position(
+        Enrolment.objects.filter(buddy=buddy).select_related("session__course")
+    ).order_by("session__starts_at", "id")
+
+
+def visible_enrolments(actor: Membership) -> QuerySet[Enrolment]:
+    """Coordinators: the organisation's enrolments. Buddies: only their own."""
+    enrolments = Enrolment.objects.filter(
+        organisation_id=actor.organisation_id
+    ).select_related("session__course", "buddy")
+    if actor.role == Role.COORDINATOR:
+        return enrolments
+    if actor.role == Role.BUDDY:
+        return enrolments.filter(buddy__user_id=actor.user_id)
+    return enrolments.none()
+
+
+def get_enrolment_for(actor: Membership, enrolment_id: Any) -> Enrolment:
+    """One enrolment the actor may see; 404 when missing or not theirs."""
+    try:
+        return visible_enrolments(actor).get(pk=enrolment_id)
+    except (Enrolment.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def bookable_buddies(actor: Membership, session: Session) -> QuerySet[Buddy]:
+    """Buddies the coordinator can enrol in `session`: in training, active or paused,
+    and not already enrolled or waiting."""
+    taken = Enrolment.objects.filter(
+        session=session, buddy_id=OuterRef("pk"), status__in=ACTIVE_STATUSES
+    )
+    return (
+        visible_buddies(actor)
+        .filter(status__in=BOOKABLE_STATUSES)
+        .exclude(Exists(taken))
+        .order_by("full_name")
+    )
+
+
+# --- Qualifications -------------------------------------------------------------
+
+
+def qualifications_of(buddy: Buddy) -> QuerySet[Qualification]:
+    """A buddy's finished trainings, newest first."""
+    return Qualification.objects.filter(buddy=buddy).select_related("session__course")
+
+
+def has_basic_training(buddy: Buddy) -> bool:
+    """Whether the buddy has finished a basic training (the gate before matching)."""
+    return Qualification.objects.filter(
+        buddy=buddy, kind=QualificationKind.BASIC
+    ).exists()
+
+
+def refresher_due_on(buddy: Buddy) -> dt.date | None:
+    """When the buddy's next refresher is due: the newest refresher's expiry, or one year
+    after the basic training when there is none; None without any training."""
+    newest = {
+        kind: Qualification.objects.filter(buddy=buddy, kind=kind)
+        .order_by("-obtained_on", "-created_at")
+        .first()
+        for kind in QualificationKind.values
+    }
+    refresher, basic = (
+        newest[QualificationKind.REFRESHER],
+        newest[QualificationKind.BASIC],
+    )
+    return engine.refresher_due(
+        has_refresher=refresher is not None,
+        newest_refresher_valid_until=refresher.valid_until if refresher else None,
+        newest_basic_on=basic.obtained_on if basic else None,
+    )
+
+
+def refreshers_due_among(
+    buddies: QuerySet[Buddy], until: dt.date
+) -> list[tuple[Buddy, dt.date]]:
+    """(buddy, due date) for the `buddies` whose refresher is due on or before `until`,
+    overdue ones included, earliest first. Two queries, whatever the number."""
+
+    def newest(kind: str) -> QuerySet[Qualification]:
+        return Qualification.objects.filter(buddy=OuterRef("pk"), kind=kind).order_by(
+            "-obtained_on", "-created_at"
+        )
+
+    annotated = buddies.annotate(
+        has_refresher=Exists(newest(QualificationKind.REFRESHER)),
+        refresher_valid_until=Subquery(
+            newest(QualificationKind.REFRESHER).values("valid_until")[:1]
+        ),
+        basic_obtained_on=Subquery(
+            newest(QualificationKind.BASIC).values("obtained_on")[:1]
+        ),
+    ).filter(Q(has_refresher=True) | Q(basic_obtained_on__isnull=False))
+    due = []
+    for buddy in annotated:
+        due_on = engine.refresher_due(
+            has_refresher=buddy.has_refresher,
+            newest_refresher_valid_until=buddy.refresher_valid_until,
+            newest_basic_on=buddy.basic_obtained_on,
+        )
+        if due_on is not None and due_on <= until:
+            due.append((buddy, due_on))
+    return sorted(due, key=lambda pair: (pair[1], pair[0].full_name))
+
+
+def refreshers_due_within(
+    actor: Membership, days: int = 60
+) -> list[tuple[Buddy, dt.date]]:
+    """(buddy, due date) for the organisation's buddies whose refresher is due within
+    `days` days or overdue, earliest first. Stopped buddies are left out."""
+    until = timezone.localdate() + dt.timedelta(days=days)
+    buddies = visible_buddies(actor).exclude(status=BuddyStatus.STOPPED)
+    return refreshers_due_among(buddies, until)

@@ -1,0 +1,295 @@
+"""Training pages: courses and sessions for coordinators, "my trainings" for buddies."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ouderbuddy.buddies.selectors import get_own_buddy
+from ouderbuddy.lib.access import role_required
+from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.lib.forms import Form
+from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.training import selectors, services
+from ouderbuddy.training.forms import (
+    AttendanceForm,
+    CourseForm,
+    EnrolBuddyForm,
+    SessionForm,
+)
+from ouderbuddy.training.models import EnrolmentStatus
+
+COORDINATOR = [Role.COORDINATOR]
+BUDDY = [Role.BUDDY]
+
+
+def _actor(request: HttpRequest) -> Membership:
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    return membership
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted data of a POST (even an empty one), None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _form_error(
+    form: Form, exc: DomainError, field_map: dict[str, str] | None = None
+) -> None:
+    """Show a service's refusal next to the field it is about, or above the form."""
+    field = (field_map or {}).get(exc.field or "", exc.field)
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+def _enrolment_message(enrolment_status: str, name: str | None = None) -> str:
+    if enrolment_status == EnrolmentStatus.WAITLISTED:
+        if name:
+            return _("De training is vol. %(name)s staat op de wachtlijst.") % {
+                "name": name
+            }
+        return _("De training is vol. U staat op de wachtlijst.")
+    if name:
+        return _("%(name)s is ingeschreven.") % {"name": name}
+    return _("U bent ingeschreven. U krijgt een bevestiging per e-mail.")
+
+
+# --- Coordinator pages --------------------------------------------------------------
+
+
+@role_required(COORDINATOR, methods=["GET", "POST"])
+def courses(request: HttpRequest) -> HttpResponse:
+    """All courses with their upcoming sessions; the form adds a course."""
+    actor = _actor(request)
+    form = CourseForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.create_course(actor=actor, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("De training %(title)s is toegevoegd. Plan nu een bijeenkomst.")
+                % {"title": course.title},
+            )
+            return redirect("training:course_detail", course_id=course.pk)
+    return render(
+        request,
+        "training/courses.html",
+        {
+            "courses": selectors.courses_with_upcoming_sessions(actor),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(COORDINATOR, methods=["GET", "POST"])
+def course_detail(request: HttpRequest, course_id: UUID) -> HttpResponse:
+    """One course with all its sessions; the form plans a new session."""
+    actor = _actor(request)
+    course = selectors.get_course_for(actor, course_id)
+    form = SessionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.create_session(
+                actor=actor, course=course, **form.service_kwargs()
+            )
+        except DomainError as exc:
+            _form_error(form, exc, SessionForm.SERVICE_FIELDS)
+        else:
+            messages.success(request, _("De bijeenkomst is gepland."))
+            return redirect("training:session_detail", session_id=session.pk)
+    return render(
+        request,
+        "training/course_detail.html",
+        {"course": course, "sessions": selectors.sessions_of(course), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(COORDINATOR, methods=["GET", "POST"])
+def edit_course(request: HttpRequest, course_id: UUID) -> HttpResponse:
+    """Change the name, kind, hours or validity of a course."""
+    actor = _actor(request)
+    course = selectors.get_course_for(actor, course_id)
+    form = CourseForm(
+        _posted(request),
+        initial={
+            "title": course.title,
+            "kind": course.kind,
+            "description": course.description,
+            "hours": course.hours,
+            "valid_months": course.valid_months,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_course(actor=actor, course=course, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("De training is gewijzigd."))
+            return redirect("training:course_detail", course_id=course.pk)
+    return render(
+        request,
+        "training/course_edit.html",
+        {"course": course, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(COORDINATOR, methods=["GET", "POST"])
+def session_detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    """Who is enrolled and waiting; enrol a buddy, mark attendance, cancel."""
+    actor = _actor(request)
+    session = selectors.get_session_for(actor, session_id)
+    form = EnrolBuddyForm(
+        _posted(request), buddies=selectors.bookable_buddies(actor, session)
+    )
+    if request.method == "POST" and form.is_valid():
+        buddy = form.cleaned_data["buddy"]
+        try:
+            enrolment = services.enrol_buddy(actor=actor, session=session, buddy=buddy)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request, _enrolment_message(enrolment.status, buddy.full_name)
+            )
+            return redirect("training:session_detail", session_id=session.pk)
+    enrolments = list(selectors.enrolments_in(session))
+    return render(
+        request,
+        "training/session_detail.html",
+        {
+            "session": session,
+            "enrolled": [e for e in enrolments if e.status == EnrolmentStatus.ENROLLED],
+            "waiting": [
+                e for e in enrolments if e.status == EnrolmentStatus.WAITLISTED
+            ],
+            "cancelled": [
+                e for e in enrolments if e.status == EnrolmentStatus.CANCELLED
+            ],
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def cancel_session(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    actor = _actor(request)
+    session = selectors.get_session_for(actor, session_id)
+    try:
+        services.cancel_session(actor=actor, session=session)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("De bijeenkomst is geannuleerd. De buddy's krijgen een e-mail."),
+        )
+    return redirect("training:session_detail", session_id=session.pk)
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def mark_attendance(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
+    actor = _actor(request)
+    enrolment = selectors.get_enrolment_for(actor, enrolment_id)
+    form = AttendanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Kies aanwezig of afwezig."))
+        return redirect("training:session_detail", session_id=enrolment.session_id)
+    attended = form.cleaned_data["attended"]
+    try:
+        services.mark_attendance(actor=actor, enrolment=enrolment, attended=attended)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        text = _("%(name)s was aanwezig.") if attended else _("%(name)s was afwezig.")
+        messages.success(request, text % {"name": enrolment.buddy.full_name})
+    return redirect("training:session_detail", session_id=enrolment.session_id)
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def cancel_enrolment(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
+    actor = _actor(request)
+    enrolment = selectors.get_enrolment_for(actor, enrolment_id)
+    try:
+        services.cancel_enrolment(actor=actor, enrolment=enrolment)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is afgemeld.") % {"name": enrolment.buddy.full_name},
+        )
+    return redirect("training:session_detail", session_id=enrolment.session_id)
+
+
+# --- Buddy pages -----------------------------------------------------------------------
+
+
+@role_required(BUDDY)
+def my_trainings(request: HttpRequest) -> HttpResponse:
+    """The buddy's own trainings: sessions to join, own enrolments and qualifications."""
+    actor = _actor(request)
+    try:
+        buddy = get_own_buddy(actor)
+    except Http404:
+        return render(request, "training/my_trainings_no_record.html")
+    now = timezone.now()
+    mine = [
+        e
+        for e in selectors.enrolments_of(buddy)
+        if e.status != EnrolmentStatus.CANCELLED and e.session.ends_at > now
+    ]
+    taken = {e.session_id for e in mine}
+    return render(
+        request,
+        "training/my_trainings.html",
+        {
+            "buddy": buddy,
+            "my_enrolments": mine,
+            "sessions": [
+                s for s in selectors.upcoming_sessions(actor) if s.pk not in taken
+            ],
+            "qualifications": selectors.qualifications_of(buddy),
+            "has_basic_training": selectors.has_basic_training(buddy),
+            "refresher_due_on": selectors.refresher_due_on(buddy),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@role_required(BUDDY, methods=["POST"])
+def enrol_self(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    actor = _actor(request)
+    session = selectors.get_session_for(actor, session_id)
+    buddy = get_own_buddy(actor)
+    try:
+        enrolment = services.enrol_buddy(actor=actor, session=session, buddy=buddy)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _enrolment_message(enrolment.status))
+    return redirect("training:my_trainings")
+
+
+@role_required(BUDDY, methods=["POST"])
+def cancel_own_enrolment(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
+    actor = _actor(request)
+    enrolment = selectors.get_enrolment_for(actor, enrolment_id)
+    try:
+        services.cancel_enrolment(actor=actor, enrolment=enrolment)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("U bent afgemeld voor deze training."))
+    return redirect("training:my_trainings")
