@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ouderbuddy.buddies.models import BuddyStatus
@@ -43,7 +44,9 @@ def items(facts: Facts) -> list[Item]:
     """The checklist, in the order a buddy goes through it."""
     vog_ok = facts.vog_valid_until is not None and facts.vog_valid_until >= facts.today
     if vog_ok:
-        vog_detail = _("Geldig tot %(date)s") % {"date": facts.vog_valid_until}
+        vog_detail = _("Geldig tot %(date)s") % {
+            "date": date_format(facts.vog_valid_until)
+        }
     elif facts.vog_valid_until is not None:
         vog_detail = _("Verlopen; vraag een nieuwe VOG aan")
     elif facts.vog_requested:

@@ -64,7 +64,6 @@ DEMO_SPREAD = [
     (BuddyStatus.PAUSED, 1),
     (BuddyStatus.STOPPED, 1),
 ]
-NATIONAL_PER_ORGANISATION = 100
 NATIONAL_WEIGHTS = {
     BuddyStatus.APPLIED: 8,
     BuddyStatus.INTRODUCTION: 5,
@@ -278,7 +277,9 @@ def seed_demo_buddies(
 
 
 @transaction.atomic
-def seed_national_buddies(faker: Faker, organisations: list[Organisation]) -> int:
+def seed_national_buddies(
+    faker: Faker, organisations: list[Organisation], per_organisation: int = 100
+) -> int:
     """About 100 buddies per national organisation (15,000 for 150), bulk-inserted."""
     rng = random.Random("national")  # noqa: S311 - demo data, not security
     today = timezone.localdate()
@@ -301,7 +302,7 @@ def seed_national_buddies(faker: Faker, organisations: list[Organisation]) -> in
                 faker.name(),
                 today,
             )
-            for n in range(NATIONAL_PER_ORGANISATION)
+            for n in range(per_organisation)
         ]
         Buddy.objects.bulk_create(buddies, batch_size=1000)
         _experience(buddies, rng, groups)

@@ -294,6 +294,13 @@ class InterviewForm(ModelForm):
             ),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Radio buttons need no "---------" choice: nothing chosen is already "empty".
+        for field in self.fields.values():
+            if isinstance(field, forms.TypedChoiceField | forms.ChoiceField):
+                field.choices = [c for c in field.choices if c[0] != ""]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for name in (

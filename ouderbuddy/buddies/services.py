@@ -14,6 +14,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ouderbuddy.accounts.models import User
@@ -387,7 +388,7 @@ def pause_buddy(
         actor=actor,
         buddy=buddy,
         to_status=BuddyStatus.PAUSED,
-        reason=reason or _("Pauze tot %(date)s") % {"date": until},
+        reason=reason or _("Pauze tot %(date)s") % {"date": date_format(until)},
     )
 
 

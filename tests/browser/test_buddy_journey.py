@@ -379,6 +379,20 @@ def test_buddy_journey_from_application_to_matchable(
     # The interview, first without scores: an error state.
     interview = coordinator.locator("form[action$='/screening/']")
     expect(interview).to_be_visible()  # its <details> is open while there is none
+    # Each score and the outcome offer only real choices: no empty "---------"
+    # radio (Django adds one to a model field with choices and no default).
+    blank_radios = interview.locator("input[type=radio][value='']")
+    assert blank_radios.count() == 0, (
+        "the interview form offers an empty radio choice in each group: "
+        + str(blank_radios.evaluate_all("(els) => els.map((el) => el.name)"))
+    )
+    # Each note field says which criterion it belongs to (WCAG 2.4.6).
+    note_labels = interview.locator("textarea").evaluate_all(
+        "(els) => els.map((el) => [...el.labels].map((l) => l.innerText.trim()).join(' '))"
+    )
+    assert len(note_labels) == 5 and len(set(note_labels)) == 5, (
+        f"the five note fields of the interview need distinct labels: {note_labels}"
+    )
     submit(interview, "Screeningsgesprek opslaan")
     expect_error_summary(coordinator, "id_interview-held_on", "id_interview-outcome_0")
     check_axe(coordinator, "buddy detail, interview with errors")

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ouderbuddy.accounts.models import User
+from ouderbuddy.buddies.models import Buddy, BuddyStatus
 from ouderbuddy.organisations.models import Membership, Organisation
 
 
@@ -46,9 +47,25 @@ def test_seed_demo_refuses_without_debug(settings):
 
 @pytest.mark.django_db
 def test_national_scale_has_an_organisation_per_swv():
-    call_command("seed_demo", force=True, scale="national", stdout=io.StringIO())
+    # Two buddies per organisation keep the test fast; `make bench` uses the default 100.
+    options = {"force": True, "scale": "national", "buddies_per_organisation": 2}
+    call_command("seed_demo", stdout=io.StringIO(), **options)
     national = Organisation.objects.filter(name__startswith="Steunpunt ")
     assert national.count() == 150
     assert all(o.districts.count() == 1 for o in national[:5])
-    call_command("seed_demo", force=True, scale="national", stdout=io.StringIO())
+    assert Buddy.objects.filter(organisation__in=national).count() == 300
+    call_command("seed_demo", stdout=io.StringIO(), **options)
     assert Organisation.objects.filter(name__startswith="Steunpunt ").count() == 150
+    assert Buddy.objects.filter(organisation__in=national).count() == 300
+
+
+@pytest.mark.django_db
+def test_demo_buddies_cover_every_status_and_the_demo_buddy_is_matchable():
+    from ouderbuddy.buddies import checklist, services
+
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    statuses = set(Buddy.objects.values_list("status", flat=True))
+    assert statuses == set(BuddyStatus.values)
+    demo = Buddy.objects.get(email="buddy@amsterdam.ouderbuddy.example")
+    assert demo.user is not None
+    assert checklist.is_matchable(services.facts_for(demo))

@@ -54,6 +54,12 @@ class Command(BaseCommand):
             help="'national' adds the benchmark data set: one organisation per SWV.",
         )
         parser.add_argument(
+            "--buddies-per-organisation",
+            type=int,
+            default=100,
+            help="With --scale national: buddies per organisation (default 100: 15,000).",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Run even when DEBUG is off (the demo accounts have a known password).",
@@ -70,7 +76,9 @@ class Command(BaseCommand):
         password_hash = make_password(DEMO_PASSWORD)
         logins = self._seed_demo(faker, password_hash)
         if options["scale"] == "national":
-            self._seed_national(faker, password_hash)
+            self._seed_national(
+                faker, password_hash, options["buddies_per_organisation"]
+            )
         self._print_logins(logins)
 
     @transaction.atomic
@@ -120,10 +128,12 @@ class Command(BaseCommand):
             admin.save(update_fields=["is_staff", "is_superuser"])
         logins.append(("Platformbeheerder", admin.email, "platform"))
         from ouderbuddy.buddies.demo import seed_demo_buddies
+        from ouderbuddy.training.demo import seed_demo_training
 
         for demo in DEMO_ORGANISATIONS:
             buddy_user = User.objects.get(email=f"buddy@{demo.slug}.{DEMO_DOMAIN}")
             seed_demo_buddies(organisations[demo.slug], demo.slug, faker, buddy_user)
+            seed_demo_training(organisations[demo.slug])
         return logins
 
     def _user(self, email: str, name: str, password_hash: str) -> User:
@@ -135,7 +145,9 @@ class Command(BaseCommand):
         return user
 
     @transaction.atomic
-    def _seed_national(self, faker: Faker, password_hash: str) -> None:
+    def _seed_national(
+        self, faker: Faker, password_hash: str, per_organisation: int
+    ) -> None:
         """One organisation per SWV with a coordinator and a manager (bulk, idempotent)."""
         existing = set(Organisation.objects.values_list("name", flat=True))
         districts = list(CooperationDistrict.objects.order_by("code"))
@@ -184,7 +196,7 @@ class Command(BaseCommand):
         Membership.objects.bulk_create(memberships, batch_size=1000)
         from ouderbuddy.buddies.demo import seed_national_buddies
 
-        buddies = seed_national_buddies(faker, list(by_name.values()))
+        buddies = seed_national_buddies(faker, list(by_name.values()), per_organisation)
         self.stdout.write(
             f"National scale: {len(by_name)} organisations, {len(users)} new staff accounts, "
             f"{buddies} new buddies."
