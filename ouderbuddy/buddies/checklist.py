@@ -43,7 +43,7 @@ class Item:
 def items(facts: Facts) -> list[Item]:
     """The checklist, in the order a buddy goes through it."""
     vog_ok = facts.vog_valid_until is not None and facts.vog_valid_until >= facts.today
-    if vog_ok:
+    if vog_ok and facts.vog_valid_until is not None:
         vog_detail = _("Geldig tot %(date)s") % {
             "date": date_format(facts.vog_valid_until)
         }

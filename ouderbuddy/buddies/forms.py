@@ -298,8 +298,9 @@ class InterviewForm(ModelForm):
         super().__init__(*args, **kwargs)
         # Radio buttons need no "---------" choice: nothing chosen is already "empty".
         for field in self.fields.values():
-            if isinstance(field, forms.TypedChoiceField | forms.ChoiceField):
-                field.choices = [c for c in field.choices if c[0] != ""]
+            if isinstance(field, forms.ChoiceField):
+                choices: list[Any] = list(field.choices)  # type: ignore[arg-type]
+                field.choices = [c for c in choices if c[0] != ""]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
