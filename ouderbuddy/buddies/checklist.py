@@ -112,7 +112,9 @@ def forward_problem(facts: Facts, to_status: str) -> str | None:
     expected = FORWARD.get(BuddyStatus(facts.status))
     if expected is None or to_status != expected:
         if expected is None:
-            return _("Vanuit deze status gaat het niet verder.")
+            return _(
+                "Er is geen volgende stap: de buddy is al actief, gepauzeerd of gestopt."
+            )
         return _("Deze stap kan niet: eerst volgt %(next)s.") % {
             "next": BuddyStatus(expected).label
         }
@@ -157,7 +159,8 @@ def next_step(facts: Facts, *, for_buddy: bool) -> str:
         buddy_texts = {
             "introduction": _("De coördinator plant een kennismakingsgesprek met u."),
             "interview": _(
-                "De coördinator plant een gesprek om elkaar beter te leren kennen."
+                "De coördinator plant een screeningsgesprek: een gesprek over uw "
+                "ervaring en over wat een buddy doet."
             ),
             "vog": _("Vraag uw VOG aan via de link die u van het steunpunt krijgt."),
             "volunteer_agreement": _("Teken de vrijwilligersovereenkomst."),

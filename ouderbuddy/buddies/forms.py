@@ -96,7 +96,7 @@ class ApplicationForm(ExperienceFields):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     gender = forms.ChoiceField(
-        label=_("Bent u een man of een vrouw?"),
+        label=_("Wat is uw geslacht?"),
         help_text=_("Sommige ouders vragen om een buddy van hetzelfde geslacht."),
         choices=Gender.choices,
         initial=Gender.UNSAID,
@@ -269,6 +269,13 @@ class InterviewForm(ModelForm):
             "communication_note",
             "outcome",
         ]
+        labels = {
+            "experience_processed_note": _("Toelichting bij eigen ervaring verwerkt"),
+            "listening_note": _("Toelichting bij luisteren"),
+            "reflection_note": _("Toelichting bij reflecteren"),
+            "boundaries_note": _("Toelichting bij grenzen bewaken"),
+            "communication_note": _("Toelichting bij communicatie"),
+        }
         widgets = {
             "held_on": DateInput(),
             **{

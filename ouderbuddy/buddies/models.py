@@ -71,7 +71,7 @@ class Buddy(TenantModel):
     email = models.EmailField(_("e-mailadres"), max_length=254)
     phone = models.CharField(_("telefoonnummer"), max_length=20, blank=True)
     gender = models.CharField(
-        _("gender"), max_length=10, choices=Gender.choices, default=Gender.UNSAID
+        _("geslacht"), max_length=10, choices=Gender.choices, default=Gender.UNSAID
     )
     motivation = EncryptedTextField(_("motivatie"))
     lived_experience = models.ManyToManyField(

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ouderbuddy.buddies.models import BuddyStatus
 from ouderbuddy.buddies.selectors import visible_buddies
@@ -34,7 +35,11 @@ def waiting_applicants(actor: Membership) -> list[dict[str, Any]]:
     return [
         {
             "url": reverse("buddies:detail", args=[b.pk]),
-            "label": _("%(name)s: %(days)d dagen in %(status)s")
+            "label": ngettext(
+                "%(name)s: %(days)d dag in %(status)s",
+                "%(name)s: %(days)d dagen in %(status)s",
+                (timezone.now() - b.status_changed_at).days,
+            )
             % {
                 "name": b.full_name,
                 "days": (timezone.now() - b.status_changed_at).days,

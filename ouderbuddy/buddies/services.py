@@ -278,7 +278,9 @@ def advance_buddy(*, actor: Membership, buddy: Buddy, reason: str = "") -> Buddy
     """Move a buddy one step forward in the pipeline, if the checklist allows it."""
     buddy = _locked(buddy)
     if buddy.status not in checklist.FORWARD:
-        raise DomainError(_("Vanuit deze status gaat het niet verder."))
+        raise DomainError(
+            _("Er is geen volgende stap: de buddy is al actief, gepauzeerd of gestopt.")
+        )
     target = checklist.FORWARD[BuddyStatus(buddy.status)]
     problem = checklist.forward_problem(facts_for(buddy), target)
     if problem:

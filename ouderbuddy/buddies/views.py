@@ -447,7 +447,7 @@ def portal_pause(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             _add_error(form, exc)
         else:
-            messages.success(request, _("Uw pauze staat erin."))
+            messages.success(request, _("Uw pauze is opgeslagen."))
             return redirect("buddies:portal_profile")
     return render(
         request,

@@ -382,7 +382,6 @@ def test_buddy_journey_from_application_to_matchable(
     # Each score and the outcome offer only real choices: no empty "---------"
     # radio (Django adds one to a model field with choices and no default).
     blank_radios = interview.locator("input[type=radio][value='']")
-    print("DEBUG", interview.locator("input[type=radio]").evaluate_all("(els) => els.slice(0,6).map((el) => el.outerHTML + ' | ' + (el.labels[0] && el.labels[0].innerText))"))
     assert blank_radios.count() == 0, (
         "the interview form offers an empty radio choice in each group: "
         + str(blank_radios.evaluate_all("(els) => els.map((el) => el.name)"))
