@@ -214,10 +214,15 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
     }
 
 
-@role_required(COORDINATOR)
+@role_required([Role.COORDINATOR, Role.BUDDY])
 def detail(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
     """One buddy: the checklist, what is missing, the next step, the history."""
     actor = _actor(request)
+    if actor.role == Role.BUDDY:
+        # A buddy's own record lives in the portal; anyone else's does not exist for them.
+        if selectors.get_own_buddy(actor).pk == buddy_id:
+            return redirect("buddies:portal_profile")
+        raise Http404
     buddy = selectors.get_buddy_for(actor, buddy_id)
     record_read(actor=actor, target=buddy)
     return render(request, "buddies/detail.html", _detail_context(actor, buddy))

@@ -76,10 +76,8 @@ class TestAccess:
     ):
         for client in (ben_client, mia_client):
             assert client.get(reverse("buddies:pipeline")).status_code == 403
-            assert (
-                client.get(reverse("buddies:detail", args=[fatima.pk])).status_code
-                == 403
-            )
+        url = reverse("buddies:detail", args=[fatima.pk])
+        assert mia_client.get(url).status_code == 403
 
     def test_coordinator_gets_403_on_the_portal(self, cora_client):
         assert cora_client.get(reverse("buddies:portal_profile")).status_code == 403
@@ -95,12 +93,11 @@ class TestAccess:
     def test_a_buddy_cannot_open_another_buddys_page(
         self, ben_client, ben_buddy, fatima
     ):
-        # Buddies have no page per buddy at all: the coordinator's page is 403 and the
-        # portal only ever shows their own record.
-        assert (
-            ben_client.get(reverse("buddies:detail", args=[fatima.pk])).status_code
-            == 403
-        )
+        # Another buddy's page does not exist for a buddy; their own leads to the portal.
+        url = reverse("buddies:detail", args=[fatima.pk])
+        assert ben_client.get(url).status_code == 404
+        own = ben_client.get(reverse("buddies:detail", args=[ben_buddy.pk]))
+        assert own["Location"] == reverse("buddies:portal_profile")
         body = ben_client.get(reverse("buddies:portal_profile")).content.decode()
         assert fatima.full_name not in body
 
