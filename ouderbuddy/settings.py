@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ouderbuddy.notifications",
     "ouderbuddy.buddies",
     "ouderbuddy.training",
+    "ouderbuddy.intake",
     "ouderbuddy.dashboard",
 ]
 

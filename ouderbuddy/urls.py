@@ -15,6 +15,7 @@ urlpatterns = [
     path("privacy/", include("ouderbuddy.privacy.urls")),
     path("trainingen/", include("ouderbuddy.training.urls")),
     path("", include("ouderbuddy.buddies.urls")),
+    path("", include("ouderbuddy.intake.urls")),
     path("taal/", set_language, name="set_language"),
     path("platformbeheer/", admin.site.urls),
 ]

@@ -28,6 +28,17 @@ PUBLIC = {
     "buddies:apply_start": "finding the support point to apply as buddy",
     "buddies:apply": "the public application form of a support point",
     "buddies:apply_done": "'thank you for applying'",
+    "intake:start": "a parent's help request, first step",
+    "intake:step": "the next steps of the parent's form",
+    "intake:done": "'we received your request'",
+    "intake:new_link": "asking for a new status link by e-mail",
+    "intake:status": "the parent's status page behind a signed link",
+    "intake:status_withdraw": "the parent withdraws (signed link)",
+    "intake:status_consent": "the parent withdraws a consent (signed link)",
+    "intake:referral_start": "a professional refers a parent",
+    "intake:referral": "the referral form of a support point",
+    "intake:referral_done": "'the parent gets an e-mail'",
+    "intake:referral_confirm": "the parent confirms a referral (signed link)",
 }
 
 

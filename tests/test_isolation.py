@@ -20,6 +20,7 @@ from ouderbuddy.accounts import services as account_services
 from ouderbuddy.accounts.models import User
 from ouderbuddy.buddies.tests.factories import apply as apply_as_buddy
 from ouderbuddy.buddies.tests.factories import paperwork_done, screened
+from ouderbuddy.intake.tests.factories import submit as submit_help_request
 from ouderbuddy.organisations.models import Organisation, Role
 from ouderbuddy.privacy.services import record_event
 from ouderbuddy.training.tests.factories import make_training_world
@@ -29,11 +30,23 @@ ALLOWED = {403, 404, 405}
 
 # Public pages whose parameter is a secret from an e-mail, not an object id. Anyone may
 # open them; the walk checks that they show nothing of Noord instead of their status.
-PUBLIC_TOKEN_ROUTES = {"accounts:accept_invitation", "accounts:password_reset_confirm"}
+PUBLIC_TOKEN_ROUTES = {
+    "accounts:accept_invitation",
+    "accounts:password_reset_confirm",
+    "intake:status",
+    "intake:status_withdraw",
+    "intake:status_consent",
+    "intake:referral_confirm",
+}
 
 # Public pages of an organisation (its application form): they may show the
 # organisation's name, and nothing else of it.
-PUBLIC_ORGANISATION_ROUTES = {"buddies:apply", "buddies:apply_done"}
+PUBLIC_ORGANISATION_ROUTES = {
+    "buddies:apply",
+    "buddies:apply_done",
+    "intake:referral",
+    "intake:referral_done",
+}
 
 # Two ids per model are enough to find a selector that forgets the organisation, and
 # keep the walk fast as the number of models grows.
@@ -79,7 +92,9 @@ def noord_world(cora, ben, mia, nina) -> dict[str, Any]:
     fatima = screened(cora, apply_as_buddy(cora.organisation))
     paperwork_done(cora, fatima)
     make_training_world(cora)
+    submit_help_request(cora.organisation)
     objects = _noord_objects(cora.organisation)
+    assert objects["intake.helprequest"], "the walk needs help requests to try"
     assert objects["training.enrolment"], "the walk needs enrolments to try"
     assert objects["buddies.buddy"], "the walk needs buddies to try"
     assert objects["accounts.invitation"], "the walk needs invitations to try"

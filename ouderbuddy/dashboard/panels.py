@@ -58,8 +58,129 @@ def _sessions(actor: Membership) -> list[Any]:
     ]
 
 
+PANEL_ROWS = 10
+
+
+def _request_row(request: Any, text: str) -> dict[str, Any]:
+    from django.urls import reverse
+
+    return {
+        "url": reverse("intake:detail", args=[request.pk]),
+        "label": f"{request.reference}: {text}",
+    }
+
+
+def _new_requests(actor: Membership) -> list[Any]:
+    """New requests, urgent first, then the oldest; with a link to all of them."""
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext as _t
+    from django.utils.translation import ngettext
+
+    from ouderbuddy.intake.selectors import inbox
+
+    requests = inbox(actor)
+    today = timezone.localdate()
+    rows = []
+    for request in requests[:PANEL_ROWS]:
+        days = (today - timezone.localtime(request.received_at).date()).days
+        text = ngettext(
+            "%(child)s, %(days)d dag geleden ontvangen",
+            "%(child)s, %(days)d dagen geleden ontvangen",
+            days,
+        ) % {"child": request.child_name, "days": days}
+        if request.urgent == 0:  # type: ignore[attr-defined]
+            text += " · " + _t("heeft haast")
+        rows.append(_request_row(request, text))
+    total = requests.count()
+    if total > PANEL_ROWS:
+        rows.append(
+            {
+                "url": reverse("intake:inbox"),
+                "label": _t("Alle %(n)d nieuwe hulpvragen") % {"n": total},
+            }
+        )
+    return rows
+
+
+def _waiting_too_long(actor: Membership) -> list[Any]:
+    """Open requests older than the organisation's target in working days."""
+    from django.utils import timezone
+    from django.utils.translation import ngettext
+
+    from ouderbuddy.intake.selectors import waiting_too_long, working_days_between
+
+    today = timezone.localdate()
+    target = actor.organisation.request_wait_target_days
+    rows = []
+    for request in waiting_too_long(actor)[:PANEL_ROWS]:
+        days = working_days_between(
+            timezone.localtime(request.received_at).date(), today
+        )
+        rows.append(
+            _request_row(
+                request,
+                ngettext(
+                    "%(status)s, %(days)d werkdag (streeftijd %(target)d)",
+                    "%(status)s, %(days)d werkdagen (streeftijd %(target)d)",
+                    days,
+                )
+                % {
+                    "status": request.get_status_display().lower(),
+                    "days": days,
+                    "target": target,
+                },
+            )
+        )
+    return rows
+
+
+def _deadlines(actor: Membership) -> list[Any]:
+    """Open requests with a deadline in the next 14 days (or already passed)."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _t
+
+    from ouderbuddy.intake.selectors import deadlines_within
+
+    today = timezone.localdate()
+    rows = []
+    for request in deadlines_within(actor, days=14)[:PANEL_ROWS]:
+        assert request.deadline_on is not None  # the selector filters on it
+        kind = request.get_deadline_kind_display() or _t("Belangrijke datum")
+        template = (
+            _t("%(kind)s op %(date)s (voorbij)")
+            if request.deadline_on < today
+            else _t("%(kind)s op %(date)s")
+        )
+        rows.append(
+            _request_row(
+                request,
+                template % {"kind": kind, "date": date_format(request.deadline_on)},
+            )
+        )
+    return rows
+
+
 COORDINATOR_PANELS: list[Panel] = [
-    Panel("new_requests", _("Nieuwe hulpvragen"), _("Er zijn geen nieuwe hulpvragen.")),
+    Panel(
+        "new_requests",
+        _("Nieuwe hulpvragen"),
+        _("Er zijn geen nieuwe hulpvragen."),
+        rows=_new_requests,
+    ),
+    Panel(
+        "waiting_requests",
+        _("Hulpvragen die te lang wachten"),
+        _("Er wacht geen hulpvraag langer dan de streeftijd."),
+        rows=_waiting_too_long,
+    ),
+    Panel(
+        "deadlines",
+        _("Deadlines binnen 14 dagen"),
+        _("Er is de komende 14 dagen geen belangrijke datum."),
+        rows=_deadlines,
+    ),
     Panel(
         "waiting_applicants",
         _("Aanmeldingen die langer dan 14 dagen wachten"),

@@ -32,6 +32,11 @@ class Organisation(UUIDModel):
         blank=True,
     )
     is_active = models.BooleanField(_("actief"), default=True)
+    request_wait_target_days = models.PositiveSmallIntegerField(
+        _("streeftijd wachtlijst (werkdagen)"),
+        default=10,
+        help_text=_("Hulpvragen die langer wachten, staan op de startpagina."),
+    )
 
     class Meta:
         ordering = ["name"]

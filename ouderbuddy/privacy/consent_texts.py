@@ -34,4 +34,42 @@ BUDDY_APPLICATION_V1 = ConsentText(
     ),
 )
 
-CURRENT = {BUDDY_APPLICATION_V1.purpose: BUDDY_APPLICATION_V1}
+REQUEST_PROCESSING_V1 = ConsentText(
+    ConsentPurpose.REQUEST_PROCESSING,
+    "hulpvraag-verwerken-2026-11",
+    _(
+        "Ik geef het steunpunt toestemming om mijn hulpvraag te gebruiken om mij te helpen. "
+        "Mijn hulpvraag bevat ook informatie over de gezondheid en de school van mijn kind. "
+        "Het steunpunt gebruikt die alleen hiervoor. Ik kan deze toestemming altijd "
+        "intrekken; dan stopt het steunpunt met mijn hulpvraag."
+    ),
+)
+
+SHARE_WITH_BUDDY_V1 = ConsentText(
+    ConsentPurpose.SHARE_WITH_BUDDY,
+    "delen-met-buddy-2026-11",
+    _(
+        "Het steunpunt mag een korte samenvatting van mijn vraag delen met een buddy die "
+        "mij misschien kan helpen: het soort school, wat er speelt en mijn voornaam. Niet "
+        "mijn achternaam, adres of de naam van de school."
+    ),
+)
+
+RESEARCH_V1 = ConsentText(
+    ConsentPurpose.RESEARCH,
+    "onderzoek-2026-11",
+    _(
+        "Ik krijg later een korte vragenlijst. Mijn antwoorden mogen zonder mijn naam "
+        "gebruikt worden om het buddyprogramma beter te maken."
+    ),
+)
+
+CURRENT = {
+    text.purpose: text
+    for text in (
+        BUDDY_APPLICATION_V1,
+        REQUEST_PROCESSING_V1,
+        SHARE_WITH_BUDDY_V1,
+        RESEARCH_V1,
+    )
+}

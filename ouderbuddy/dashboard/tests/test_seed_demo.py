@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from ouderbuddy.accounts.models import User
 from ouderbuddy.buddies.models import Buddy, BuddyStatus
+from ouderbuddy.intake.models import HelpRequest, RequestStatus
 from ouderbuddy.organisations.models import Membership, Organisation
 
 
@@ -54,9 +55,11 @@ def test_national_scale_has_an_organisation_per_swv():
     assert national.count() == 150
     assert all(o.districts.count() == 1 for o in national[:5])
     assert Buddy.objects.filter(organisation__in=national).count() == 300
+    assert HelpRequest.objects.filter(organisation__in=national).count() == 1500
     call_command("seed_demo", stdout=io.StringIO(), **options)
     assert Organisation.objects.filter(name__startswith="Steunpunt ").count() == 150
     assert Buddy.objects.filter(organisation__in=national).count() == 300
+    assert HelpRequest.objects.filter(organisation__in=national).count() == 1500
 
 
 @pytest.mark.django_db
@@ -69,3 +72,15 @@ def test_demo_buddies_cover_every_status_and_the_demo_buddy_is_matchable():
     demo = Buddy.objects.get(email="buddy@amsterdam.ouderbuddy.example")
     assert demo.user is not None
     assert checklist.is_matchable(services.facts_for(demo))
+
+
+@pytest.mark.django_db
+def test_demo_requests_cover_every_state():
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    assert set(HelpRequest.objects.values_list("status", flat=True)) == set(
+        RequestStatus.values
+    )
+    assert (
+        HelpRequest.objects.filter(codes__isnull=False).distinct().count()
+        == HelpRequest.objects.count()
+    )

@@ -57,7 +57,10 @@ class Command(BaseCommand):
             "--buddies-per-organisation",
             type=int,
             default=100,
-            help="With --scale national: buddies per organisation (default 100: 15,000).",
+            help=(
+                "With --scale national: buddies per organisation (default 100: 15,000); "
+                "five times as many help requests (75,000)."
+            ),
         )
         parser.add_argument(
             "--force",
@@ -128,12 +131,14 @@ class Command(BaseCommand):
             admin.save(update_fields=["is_staff", "is_superuser"])
         logins.append(("Platformbeheerder", admin.email, "platform"))
         from ouderbuddy.buddies.demo import seed_demo_buddies
+        from ouderbuddy.intake.demo import seed_demo_requests
         from ouderbuddy.training.demo import seed_demo_training
 
         for demo in DEMO_ORGANISATIONS:
             buddy_user = User.objects.get(email=f"buddy@{demo.slug}.{DEMO_DOMAIN}")
             seed_demo_buddies(organisations[demo.slug], demo.slug, faker, buddy_user)
             seed_demo_training(organisations[demo.slug])
+            seed_demo_requests(organisations[demo.slug], demo.slug, faker)
         return logins
 
     def _user(self, email: str, name: str, password_hash: str) -> User:
@@ -197,9 +202,14 @@ class Command(BaseCommand):
         from ouderbuddy.buddies.demo import seed_national_buddies
 
         buddies = seed_national_buddies(faker, list(by_name.values()), per_organisation)
+        from ouderbuddy.intake.demo import seed_national_requests
+
+        requests = seed_national_requests(
+            faker, list(by_name.values()), per_organisation * 5
+        )
         self.stdout.write(
             f"National scale: {len(by_name)} organisations, {len(users)} new staff accounts, "
-            f"{buddies} new buddies."
+            f"{buddies} new buddies, {requests} new help requests."
         )
 
     def _print_logins(self, logins: list[tuple[str, str, str]]) -> None:

@@ -1,0 +1,240 @@
+"""Demo help requests for `seed_demo`: every state, and 75,000 for the national set."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from ouderbuddy.intake.models import (
+    Asker,
+    DeadlineKind,
+    HelpRequest,
+    RequestEvent,
+    RequestStatus,
+    Source,
+)
+from ouderbuddy.intake.services import REFERENCE_ALPHABET
+from ouderbuddy.organisations.models import Organisation
+from ouderbuddy.regions.models import PostcodeArea
+from ouderbuddy.taxonomy.models import ExperienceCode
+
+QUESTIONS = [
+    "Mijn zoon zit sinds de zomer thuis. School zegt dat ze hem niet kunnen helpen.",
+    "Er komt een gesprek over het OPP en ik weet niet wat ik moet vragen.",
+    "Mijn dochter heeft een TLV nodig voor het speciaal onderwijs. Hoe gaat dat?",
+    "Ik voel me niet gehoord door school. Ik wil graag iemand die meegaat naar gesprekken.",
+    "De school wil mijn kind verwijderen. Ik weet niet wat mijn rechten zijn.",
+    "Mijn kind gaat naar de middelbare school en heeft extra ondersteuning nodig.",
+]
+GRADES = [
+    "groep 3",
+    "groep 5",
+    "groep 7",
+    "groep 8",
+    "leerjaar 1",
+    "leerjaar 2",
+    "leerjaar 3",
+]
+DEMO_SPREAD = [
+    (RequestStatus.NEW, 4),
+    (RequestStatus.WAITING, 5),
+    (RequestStatus.INFORMED, 2),
+    (RequestStatus.REFERRED, 2),
+    (RequestStatus.WITHDRAWN, 2),
+]
+NATIONAL_WEIGHTS = {
+    RequestStatus.NEW: 2,
+    RequestStatus.WAITING: 8,
+    RequestStatus.INFORMED: 35,
+    RequestStatus.REFERRED: 25,
+    RequestStatus.WITHDRAWN: 30,
+}
+SCHOOL_YEARS = 5
+
+
+def _reference(number: int) -> str:
+    """A unique reference from a counter (demo data only; real ones are random)."""
+    chars = []
+    for _ in range(6):
+        number, rest = divmod(number, len(REFERENCE_ALPHABET))
+        chars.append(REFERENCE_ALPHABET[rest])
+    return "HV-" + "".join(reversed(chars))
+
+
+def _codes() -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for code, group, opt_out in ExperienceCode.objects.values_list(
+        "code", "group", "is_opt_out"
+    ):
+        if not opt_out:
+            groups.setdefault(group, []).append(code)
+    return groups
+
+
+def _postcodes(organisation: Organisation) -> list[str]:
+    districts = list(organisation.districts.values_list("code", flat=True))
+    return list(
+        PostcodeArea.objects.filter(po_district__in=districts).values_list(
+            "pc4", flat=True
+        )
+    ) or ["1012"]
+
+
+def _request(
+    rng: random.Random,
+    faker: Faker,
+    organisation: Organisation,
+    status: str,
+    received: dt.datetime,
+    postcode: str,
+    reference: str,
+    email: str,
+) -> HelpRequest:
+    deadline = None
+    if status in (RequestStatus.NEW, RequestStatus.WAITING) and rng.random() < 0.3:
+        deadline = timezone.localdate() + dt.timedelta(days=rng.randint(3, 40))
+    return HelpRequest(
+        organisation=organisation,
+        reference=reference,
+        status=status,
+        status_changed_at=received + dt.timedelta(days=rng.randint(1, 10)),
+        received_at=received,
+        source=rng.choice([Source.FORM, Source.FORM, Source.FORM, Source.PROFESSIONAL]),
+        submission_key=uuid.UUID(int=rng.getrandbits(128)),
+        asker=Asker.PARENT if rng.random() < 0.95 else Asker.YOUNG_PERSON,
+        full_name=faker.name(),
+        email=email,
+        phone=faker.phone_number()[:20] if rng.random() < 0.6 else "",
+        child_name=faker.first_name(),
+        child_birth_year=rng.randint(2008, 2020),
+        child_grade=rng.choice(GRADES),
+        question=rng.choice(QUESTIONS),
+        deadline_on=deadline,
+        deadline_kind=rng.choice(DeadlineKind.values) if deadline else "",
+        out_of_school=rng.random() < 0.15,
+        postcode_id=postcode,
+        contact_modes=rng.choice([["phone"], ["phone", "school_meeting"], ["video"]]),
+        max_distance_km=rng.choice([10, 15, 25, 40]),
+        share_with_buddy=rng.random() < 0.9,
+    )
+
+
+def _attach(
+    requests: list[HelpRequest], rng: random.Random, groups: dict[str, list[str]]
+) -> None:
+    through = HelpRequest.codes.through
+    rows = []
+    events = []
+    for request in requests:
+        codes = rng.sample(groups["route"], 1) + rng.sample(
+            groups["issue"], rng.randint(1, 2)
+        )
+        codes += rng.sample(groups["need"], rng.randint(0, 2))
+        rows += [
+            through(helprequest_id=request.pk, experiencecode_id=code) for code in codes
+        ]
+        events.append(
+            RequestEvent(
+                organisation=request.organisation,
+                request=request,
+                to_status=RequestStatus.NEW,
+                by_parent=True,
+                description="Hulpvraag ontvangen.",
+                at=request.received_at,
+            )
+        )
+        if request.status != RequestStatus.NEW:
+            events.append(
+                RequestEvent(
+                    organisation=request.organisation,
+                    request=request,
+                    from_status=RequestStatus.NEW,
+                    to_status=request.status,
+                    description="Besluit na het intakegesprek.",
+                    at=request.status_changed_at,
+                )
+            )
+    through.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+    RequestEvent.objects.bulk_create(events, batch_size=5000)
+
+
+@transaction.atomic
+def seed_demo_requests(organisation: Organisation, slug: str, faker: Faker) -> int:
+    """Requests in every state for one demo organisation."""
+    if HelpRequest.objects.filter(organisation=organisation).exists():
+        return 0
+    rng = random.Random(f"requests-{slug}")  # noqa: S311 - demo data, not security
+    postcodes = _postcodes(organisation)
+    now = timezone.now()
+    start = HelpRequest.objects.count() + (1 if slug == "amsterdam" else 500_000)
+    requests: list[HelpRequest] = []
+    for status, count in DEMO_SPREAD:
+        for n in range(count):
+            received = now - dt.timedelta(
+                days=rng.randint(1, 30), hours=rng.randint(0, 10)
+            )
+            requests.append(
+                _request(
+                    rng,
+                    faker,
+                    organisation,
+                    status,
+                    received,
+                    rng.choice(postcodes),
+                    _reference(start + len(requests)),
+                    f"ouder.{status}{n}@{slug}.ouderbuddy.example",
+                )
+            )
+    HelpRequest.objects.bulk_create(requests)
+    _attach(requests, rng, _codes())
+    return len(requests)
+
+
+@transaction.atomic
+def seed_national_requests(
+    faker: Faker, organisations: list[Organisation], per_organisation: int = 500
+) -> int:
+    """`per_organisation` requests per organisation (75,000 for 150), over five school years."""
+    rng = random.Random("national-requests")  # noqa: S311 - demo data, not security
+    groups = _codes()
+    statuses = list(NATIONAL_WEIGHTS)
+    weights = list(NATIONAL_WEIGHTS.values())
+    now = timezone.now()
+    # Sequential references after every existing one: unique across repeated runs.
+    counter = 1_000_000 + HelpRequest.objects.count()
+    created = 0
+    for organisation in organisations:
+        if HelpRequest.objects.filter(organisation=organisation).exists():
+            continue
+        postcodes = _postcodes(organisation)
+        requests: list[HelpRequest] = []
+        for n in range(per_organisation):
+            received = now - dt.timedelta(days=rng.randint(0, 365 * SCHOOL_YEARS))
+            status = rng.choices(statuses, weights)[0]
+            if now - received > dt.timedelta(days=120) and status in (
+                RequestStatus.NEW,
+                RequestStatus.WAITING,
+            ):
+                status = RequestStatus.INFORMED
+            counter += 1
+            requests.append(
+                _request(
+                    rng,
+                    faker,
+                    organisation,
+                    status,
+                    received,
+                    rng.choice(postcodes),
+                    _reference(counter),
+                    f"ouder{n}.{str(organisation.pk)[:8]}@national.ouderbuddy.example",
+                )
+            )
+        HelpRequest.objects.bulk_create(requests, batch_size=2000)
+        _attach(requests, rng, groups)
+        created += len(requests)
+    return created

@@ -1,0 +1,769 @@
+"""The write side of intake: a parent's request, their status link, and triage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from ouderbuddy.intake.models import (
+    MINIMUM_AGE_FOR_OWN_REQUEST,
+    Asker,
+    HelpRequest,
+    ProfessionalReferral,
+    ReferralTarget,
+    RequestEvent,
+    RequestStatus,
+    Source,
+)
+from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.organisations.models import Membership, Organisation, Role
+from ouderbuddy.privacy.models import Consent, ConsentPurpose
+from ouderbuddy.privacy.services import record_consent, record_event
+from ouderbuddy.regions.selectors import get_postcode_area
+from ouderbuddy.taxonomy.selectors import validate_codes
+
+STATUS_LINK_SALT = "intake.status-link"
+REFERRAL_LINK_SALT = "intake.referral-link"
+STATUS_LINK_DAYS = 30
+REFERRAL_LINK_DAYS = 14
+REQUESTS_PER_ADDRESS_PER_DAY = 3
+REQUESTS_PER_IP_PER_HOUR = 20
+QUESTION_MAX = 2000
+CODE_GROUPS = {"route", "transition", "issue", "need", "context"}
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+# Which decisions may follow which status.
+ALLOWED = {
+    RequestStatus.NEW: {
+        RequestStatus.WAITING,
+        RequestStatus.INFORMED,
+        RequestStatus.REFERRED,
+        RequestStatus.WITHDRAWN,
+    },
+    RequestStatus.WAITING: {
+        RequestStatus.INFORMED,
+        RequestStatus.REFERRED,
+        RequestStatus.WITHDRAWN,
+    },
+}
+
+
+# --- Creating a request ------------------------------------------------------------------
+
+
+@dataclass
+class RequestData:
+    """Everything the parent filled in, as the public form cleaned it."""
+
+    asker: str
+    full_name: str
+    email: str
+    child_name: str
+    postcode: str
+    question: str
+    consent_processing: bool
+    phone: str = ""
+    preferred_contact: str = "email"
+    language: str = "nl"
+    young_person_birth_date: dt.date | None = None
+    child_birth_year: int | None = None
+    child_grade: str = ""
+    school_name: str = ""
+    codes: list[str] = field(default_factory=list)
+    deadline_on: dt.date | None = None
+    deadline_kind: str = ""
+    out_of_school: bool = False
+    contact_modes: list[str] = field(default_factory=list)
+    buddy_gender: str = "any"
+    max_distance_km: int = 25
+    consent_share: bool = False
+    consent_research: bool = False
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    return (
+        day.year
+        - birth_date.year
+        - ((day.month, day.day) < (birth_date.month, birth_date.day))
+    )
+
+
+def check_young_person(
+    birth_date: dt.date | None, today: dt.date | None = None
+) -> None:
+    """A young person may ask for themselves from 16; younger needs a parent (kindly)."""
+    today = today or timezone.localdate()
+    if birth_date is None:
+        raise DomainError(
+            _("Vul je geboortedatum in."), field="young_person_birth_date"
+        )
+    if birth_date > today:
+        raise DomainError(
+            _("Deze geboortedatum ligt in de toekomst."),
+            field="young_person_birth_date",
+        )
+    if age_on(birth_date, today) < MINIMUM_AGE_FOR_OWN_REQUEST:
+        raise DomainError(
+            _(
+                "Fijn dat je hulp zoekt. Ben je jonger dan 16? Dan moet je ouder of "
+                "verzorger de hulpvraag doen. Vraag je ouder om dit formulier samen met "
+                "jou in te vullen. Wil je eerst zelf met iemand praten? Bel of chat gratis "
+                "met de Kindertelefoon: 0800-0432."
+            ),
+            field="young_person_birth_date",
+        )
+
+
+def _rate_limit(key: str, limit: int, seconds: int) -> None:
+    added = cache.add(key, 1, seconds)
+    count = 1 if added else cache.incr(key)
+    if count > limit:
+        raise DomainError(
+            _(
+                "Er zijn net te veel hulpvragen verstuurd vanaf dit adres. Probeer het "
+                "morgen opnieuw, of bel het steunpunt."
+            )
+        )
+
+
+def _new_reference() -> str:
+    return "HV-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+@transaction.atomic
+def create_help_request(
+    *,
+    organisation: Organisation,
+    data: RequestData,
+    submission_key: uuid.UUID,
+    client_ip: str = "",
+    referral: ProfessionalReferral | None = None,
+) -> HelpRequest:
+    """Store a parent's request with its consents; a second submit of the same form
+    returns the first request instead of making another."""
+    existing = HelpRequest.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        return existing
+    if not data.consent_processing:
+        raise DomainError(
+            _("Zonder deze toestemming kunnen we uw vraag niet behandelen."),
+            field="consent_processing",
+        )
+    if data.asker not in Asker.values:
+        raise DomainError(_("Kies wie de hulpvraag doet."), field="asker")
+    if data.asker == Asker.YOUNG_PERSON:
+        check_young_person(data.young_person_birth_date)
+    question = data.question.strip()
+    if not question:
+        raise DomainError(_("Vertel kort wat er speelt."), field="question")
+    if len(question) > QUESTION_MAX:
+        raise DomainError(
+            _("Uw tekst is te lang. Gebruik hoogstens %(max)d tekens.")
+            % {"max": QUESTION_MAX},
+            field="question",
+        )
+    email = data.email.strip().lower()
+    _rate_limit(f"intake:email:{email}", REQUESTS_PER_ADDRESS_PER_DAY, 86400)
+    if client_ip:
+        _rate_limit(f"intake:ip:{client_ip}", REQUESTS_PER_IP_PER_HOUR, 3600)
+    codes = validate_codes(data.codes, groups=CODE_GROUPS)
+    area = get_postcode_area(data.postcode)
+    birth_year = data.child_birth_year
+    if data.asker == Asker.YOUNG_PERSON and data.young_person_birth_date:
+        birth_year = data.young_person_birth_date.year
+
+    request = HelpRequest(
+        organisation=organisation,
+        reference=_new_reference(),
+        submission_key=submission_key,
+        source=Source.PROFESSIONAL if referral else Source.FORM,
+        asker=data.asker,
+        full_name=data.full_name.strip(),
+        email=email,
+        phone=data.phone.strip(),
+        preferred_contact=data.preferred_contact,
+        language=data.language,
+        child_name=data.child_name.strip(),
+        child_birth_year=birth_year,
+        child_grade=data.child_grade.strip(),
+        school_name=data.school_name.strip(),
+        question=question,
+        deadline_on=data.deadline_on,
+        deadline_kind=data.deadline_kind if data.deadline_on else "",
+        out_of_school=data.out_of_school,
+        postcode=area,
+        contact_modes=data.contact_modes,
+        buddy_gender=data.buddy_gender,
+        max_distance_km=data.max_distance_km,
+        share_with_buddy=data.consent_share,
+    )
+    request.full_clean(exclude=["reference"])
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError:
+        # Two submits of one form at the same moment: the other one won.
+        return HelpRequest.objects.get(submission_key=submission_key)
+    request.codes.set(codes)  # type: ignore[arg-type]  # the codes are primary keys
+    _event(
+        request,
+        description=_("Hulpvraag ontvangen."),
+        to_status=RequestStatus.NEW,
+        by_parent=True,
+    )
+    for purpose, given in (
+        (ConsentPurpose.REQUEST_PROCESSING, True),
+        (ConsentPurpose.SHARE_WITH_BUDDY, data.consent_share),
+        (ConsentPurpose.RESEARCH, data.consent_research),
+    ):
+        if given:
+            record_consent(
+                organisation=organisation,
+                purpose=purpose,
+                subject=request,
+                given_by=request.full_name,
+            )
+    if referral is not None:
+        referral.confirmed_at = timezone.now()
+        referral.request = request
+        referral.save(update_fields=["confirmed_at", "request", "updated_at"])
+    record_event(
+        actor=None, organisation=organisation, verb="request.create", target=request
+    )
+    _mail_parent(
+        request, "intake/email/received.txt", _("We hebben uw hulpvraag ontvangen")
+    )
+    _mail_coordinators(
+        request, _("Nieuwe hulpvraag %(ref)s") % {"ref": request.reference}
+    )
+    return request
+
+
+def _event(
+    request: HelpRequest,
+    *,
+    description: str,
+    actor: Membership | None = None,
+    from_status: str = "",
+    to_status: str = "",
+    by_parent: bool = False,
+) -> RequestEvent:
+    return RequestEvent.objects.create(
+        organisation=request.organisation,
+        request=request,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor.user if actor else None,
+        by_parent=by_parent,
+        description=description[:300],
+    )
+
+
+# --- Links for the parent --------------------------------------------------------------------
+
+
+def status_token(request: HelpRequest) -> str:
+    """A signed token for the parent's status page (expires after STATUS_LINK_DAYS)."""
+    return signing.dumps({"r": str(request.pk)}, salt=STATUS_LINK_SALT, compress=True)
+
+
+def status_url(request: HelpRequest) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "intake:status", args=[status_token(request)]
+    )
+
+
+class LinkProblem(DomainError):
+    """A status or referral link that cannot be used: expired, already used, or wrong."""
+
+    def __init__(self, message: str, *, expired: bool, used: bool = False) -> None:
+        super().__init__(message)
+        self.expired = expired
+        self.used = used
+
+    @property
+    def status(self) -> int:
+        """410 for a genuine link that is spent, 400 for one that was tampered with."""
+        return 410 if self.expired or self.used else 400
+
+
+def request_for_token(token: str) -> HelpRequest:
+    """The request behind a status link, or LinkProblem (tampered or expired)."""
+    try:
+        data = signing.loads(
+            token, salt=STATUS_LINK_SALT, max_age=dt.timedelta(days=STATUS_LINK_DAYS)
+        )
+    except signing.SignatureExpired as exc:
+        raise LinkProblem(
+            _("Deze link is verlopen. Vraag hieronder een nieuwe link aan."),
+            expired=True,
+        ) from exc
+    except signing.BadSignature as exc:
+        raise LinkProblem(
+            _(
+                "Deze link klopt niet. Gebruik de hele link uit uw e-mail, of vraag een nieuwe aan."
+            ),
+            expired=False,
+        ) from exc
+    request = (
+        HelpRequest.objects.select_related("organisation")
+        .filter(pk=data.get("r"))
+        .first()
+    )
+    if request is None:
+        raise LinkProblem(_("Deze hulpvraag bestaat niet meer."), expired=False)
+    return request
+
+
+def send_new_status_links(*, email: str) -> int:
+    """E-mail fresh status links for the requests of this address (of the last year).
+
+    The answer on screen is the same whether or not the address is known."""
+    email = email.strip().lower()
+    _rate_limit(f"intake:newlink:{email}", 5, 3600)
+    since = timezone.now() - dt.timedelta(days=365)
+    requests = list(
+        HelpRequest.objects.filter(email__iexact=email, received_at__gte=since)
+    )
+    for request in requests:
+        _mail_parent(request, "intake/email/new_link.txt", _("Uw nieuwe link"))
+    return len(requests)
+
+
+# --- What the parent can do on the status page -----------------------------------------
+
+
+def _locked(request: HelpRequest) -> HelpRequest:
+    return HelpRequest.objects.select_for_update().get(pk=request.pk)
+
+
+@transaction.atomic
+def withdraw_by_parent(*, request: HelpRequest) -> HelpRequest:
+    """The parent stops their request."""
+    request = _locked(request)
+    if not request.is_open:
+        raise DomainError(_("Deze hulpvraag loopt niet meer."))
+    previous = request.status
+    request.status = RequestStatus.WITHDRAWN
+    request.status_changed_at = timezone.now()
+    request.save(update_fields=["status", "status_changed_at", "updated_at"])
+    _event(
+        request,
+        description=_("Ingetrokken door de ouder."),
+        from_status=previous,
+        to_status=RequestStatus.WITHDRAWN,
+        by_parent=True,
+    )
+    record_event(
+        actor=None,
+        organisation=request.organisation,
+        verb="request.withdraw",
+        target=request,
+    )
+    _mail_coordinators(
+        request, _("Hulpvraag %(ref)s is ingetrokken") % {"ref": request.reference}
+    )
+    return request
+
+
+@transaction.atomic
+def withdraw_consent(*, request: HelpRequest, purpose: str) -> HelpRequest:
+    """Withdraw one consent, effective at once. Without consent for processing the
+    request stops; without consent for sharing, nothing goes to a buddy any more."""
+    request = _locked(request)
+    consent = Consent.objects.filter(
+        organisation=request.organisation,
+        subject_type="intake.helprequest",
+        subject_id=str(request.pk),
+        purpose=purpose,
+        withdrawn_at__isnull=True,
+    ).first()
+    if consent is None:
+        raise DomainError(_("Deze toestemming heeft u niet (meer) gegeven."))
+    consent.withdrawn_at = timezone.now()
+    consent.save(update_fields=["withdrawn_at"])
+    label = ConsentPurpose(purpose).label
+    _event(
+        request,
+        description=_("Toestemming ingetrokken: %(what)s") % {"what": label},
+        by_parent=True,
+    )
+    record_event(
+        actor=None,
+        organisation=request.organisation,
+        verb="consent.withdraw",
+        target=request,
+        data={"purpose": purpose},
+    )
+    if purpose == ConsentPurpose.SHARE_WITH_BUDDY:
+        request.share_with_buddy = False
+        request.save(update_fields=["share_with_buddy", "updated_at"])
+        if request.is_open:
+            _mail_coordinators(
+                request,
+                _("Hulpvraag %(ref)s: niet meer delen met een buddy")
+                % {"ref": request.reference},
+            )
+    elif purpose == ConsentPurpose.REQUEST_PROCESSING and request.is_open:
+        previous = request.status
+        request.status = RequestStatus.WITHDRAWN
+        request.status_changed_at = timezone.now()
+        request.share_with_buddy = False
+        request.save(
+            update_fields=[
+                "status",
+                "status_changed_at",
+                "share_with_buddy",
+                "updated_at",
+            ]
+        )
+        _event(
+            request,
+            description=_("Gestopt: geen toestemming meer."),
+            from_status=previous,
+            to_status=RequestStatus.WITHDRAWN,
+            by_parent=True,
+        )
+        _mail_coordinators(
+            request, _("Hulpvraag %(ref)s is ingetrokken") % {"ref": request.reference}
+        )
+    return request
+
+
+def active_consents(request: HelpRequest) -> dict[str, Consent]:
+    return {
+        c.purpose: c
+        for c in Consent.objects.filter(
+            organisation=request.organisation,
+            subject_type="intake.helprequest",
+            subject_id=str(request.pk),
+            withdrawn_at__isnull=True,
+        )
+    }
+
+
+# --- Triage by the coordinator ---------------------------------------------------------
+
+
+def _coordinator(actor: Membership, request: HelpRequest) -> None:
+    if (
+        actor.role != Role.COORDINATOR
+        or actor.organisation_id != request.organisation_id
+    ):
+        raise DomainError(_("Dit mag alleen de coördinator van dit steunpunt."))
+
+
+def _decide(
+    *,
+    actor: Membership,
+    request: HelpRequest,
+    to_status: str,
+    description: str,
+    template: str,
+    subject: str,
+) -> HelpRequest:
+    _coordinator(actor, request)
+    allowed = ALLOWED.get(RequestStatus(request.status), set())
+    if to_status not in allowed:
+        raise DomainError(
+            _("Dit kan niet meer: de hulpvraag heeft de status '%(status)s'.")
+            % {"status": request.get_status_display()}
+        )
+    previous = request.status
+    request.status = to_status
+    request.status_changed_at = timezone.now()
+    request.decided_by = actor.user
+    request.full_clean()
+    request.save()
+    _event(
+        request,
+        description=description,
+        actor=actor,
+        from_status=previous,
+        to_status=to_status,
+    )
+    record_event(
+        actor=actor,
+        organisation=request.organisation,
+        verb="request.decide",
+        target=request,
+        data={"from": previous, "to": to_status},
+    )
+    _mail_parent(request, template, subject)
+    return request
+
+
+@transaction.atomic
+def decide_to_matching(*, actor: Membership, request: HelpRequest) -> HelpRequest:
+    """Put the request on the waiting list for a buddy."""
+    request = _locked(request)
+    return _decide(
+        actor=actor,
+        request=request,
+        to_status=RequestStatus.WAITING,
+        description=_("Op de wachtlijst voor een buddy gezet."),
+        template="intake/email/to_matching.txt",
+        subject=_("Wij zoeken een buddy voor u"),
+    )
+
+
+@transaction.atomic
+def decide_information_only(
+    *, actor: Membership, request: HelpRequest, answer: str
+) -> HelpRequest:
+    """Answer the question with information; no buddy is needed."""
+    request = _locked(request)
+    answer = answer.strip()
+    if not answer:
+        raise DomainError(
+            _("Schrijf de informatie die u de ouder geeft."), field="answer"
+        )
+    if len(answer) > QUESTION_MAX:
+        raise DomainError(
+            _("Hoogstens %(max)d tekens.") % {"max": QUESTION_MAX}, field="answer"
+        )
+    request.information_given = answer
+    return _decide(
+        actor=actor,
+        request=request,
+        to_status=RequestStatus.INFORMED,
+        description=_("Beantwoord met informatie."),
+        template="intake/email/informed.txt",
+        subject=_("Antwoord op uw hulpvraag"),
+    )
+
+
+@transaction.atomic
+def decide_referral(
+    *, actor: Membership, request: HelpRequest, target: ReferralTarget, reason: str
+) -> HelpRequest:
+    """Refer the parent to a better place, with the reason they will read."""
+    request = _locked(request)
+    if not target.is_active:
+        raise DomainError(_("Kies een adres uit de lijst."), field="target")
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Schrijf kort waarom u doorverwijst."), field="reason")
+    request.referral_target = target
+    request.referral_reason = reason[:500]
+    return _decide(
+        actor=actor,
+        request=request,
+        to_status=RequestStatus.REFERRED,
+        description=_("Doorverwezen naar %(target)s.") % {"target": target.label_nl},
+        template="intake/email/referred.txt",
+        subject=_("Uw hulpvraag: een betere plek voor uw vraag"),
+    )
+
+
+@transaction.atomic
+def withdraw_by_coordinator(
+    *, actor: Membership, request: HelpRequest, reason: str
+) -> HelpRequest:
+    """Close a request the parent no longer wants (for example after a phone call)."""
+    request = _locked(request)
+    if not reason.strip():
+        raise DomainError(_("Schrijf kort waarom."), field="reason")
+    return _decide(
+        actor=actor,
+        request=request,
+        to_status=RequestStatus.WITHDRAWN,
+        description=_("Ingetrokken: %(reason)s") % {"reason": reason.strip()[:200]},
+        template="intake/email/withdrawn.txt",
+        subject=_("Uw hulpvraag is gestopt"),
+    )
+
+
+@transaction.atomic
+def save_intake_note(
+    *, actor: Membership, request: HelpRequest, note: str
+) -> HelpRequest:
+    """The coordinator's note of the intake conversation (encrypted)."""
+    request = _locked(request)
+    _coordinator(actor, request)
+    if len(note) > 4000:
+        raise DomainError(_("Hoogstens 4000 tekens."), field="note")
+    request.intake_note = note.strip()
+    request.save(update_fields=["intake_note", "updated_at"])
+    _event(
+        request, description=_("Notitie van het intakegesprek bijgewerkt."), actor=actor
+    )
+    record_event(
+        actor=actor,
+        organisation=request.organisation,
+        verb="request.note",
+        target=request,
+    )
+    return request
+
+
+@transaction.atomic
+def correct_codes(
+    *, actor: Membership, request: HelpRequest, codes: list[str]
+) -> HelpRequest:
+    """Correct what the parent ticked, after the intake conversation."""
+    request = _locked(request)
+    _coordinator(actor, request)
+    cleaned = validate_codes(codes, groups=CODE_GROUPS)
+    before = set(request.codes.values_list("code", flat=True))
+    request.codes.set(cleaned)  # type: ignore[arg-type]
+    _event(request, description=_("Codes aangepast."), actor=actor)
+    record_event(
+        actor=actor,
+        organisation=request.organisation,
+        verb="request.codes",
+        target=request,
+        data={
+            "added": sorted(set(cleaned) - before),
+            "removed": sorted(before - set(cleaned)),
+        },
+    )
+    return request
+
+
+# --- Referral by a professional ---------------------------------------------------------
+
+
+@transaction.atomic
+def submit_professional_referral(
+    *,
+    organisation: Organisation,
+    referrer_name: str,
+    referrer_organisation: str,
+    referrer_role: str,
+    referrer_email: str,
+    parent_name: str,
+    parent_email: str,
+    reason: str,
+    parent_agreed: bool,
+    client_ip: str = "",
+) -> ProfessionalReferral:
+    """A professional refers a parent. Nothing is processed until the parent confirms."""
+    if not parent_agreed:
+        raise DomainError(
+            _("Verwijs alleen door als de ouder dat goed vindt."), field="parent_agreed"
+        )
+    if len(reason) > QUESTION_MAX:
+        raise DomainError(
+            _("Hoogstens %(max)d tekens.") % {"max": QUESTION_MAX}, field="reason"
+        )
+    _rate_limit(f"intake:referral:{referrer_email.lower()}", 20, 86400)
+    if client_ip:
+        _rate_limit(f"intake:ip:{client_ip}", REQUESTS_PER_IP_PER_HOUR, 3600)
+    referral = ProfessionalReferral(
+        organisation=organisation,
+        referrer_name=referrer_name.strip(),
+        referrer_organisation=referrer_organisation.strip(),
+        referrer_role=referrer_role.strip(),
+        referrer_email=referrer_email.strip().lower(),
+        parent_name=parent_name.strip(),
+        parent_email=parent_email.strip().lower(),
+        reason=reason.strip(),
+        parent_agreed=True,
+    )
+    referral.full_clean()
+    referral.save()
+    record_event(
+        actor=None, organisation=organisation, verb="referral.create", target=referral
+    )
+    token = signing.dumps(
+        {"f": str(referral.pk)}, salt=REFERRAL_LINK_SALT, compress=True
+    )
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "intake:referral_confirm", args=[token]
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(
+            "intake/email/referral_to_parent.txt",
+            {
+                "referral": referral,
+                "organisation": organisation,
+                "link": link,
+                "days": REFERRAL_LINK_DAYS,
+            },
+        )
+        subject = _("%(org)s: wilt u uw hulpvraag bevestigen?") % {
+            "org": organisation.name
+        }
+    send_mail(subject, body, None, [referral.parent_email])
+    return referral
+
+
+def referral_for_token(token: str) -> ProfessionalReferral:
+    """The referral behind the parent's confirmation link, or LinkProblem."""
+    try:
+        data = signing.loads(
+            token,
+            salt=REFERRAL_LINK_SALT,
+            max_age=dt.timedelta(days=REFERRAL_LINK_DAYS),
+        )
+    except signing.SignatureExpired as exc:
+        raise LinkProblem(
+            _("Deze link is verlopen. U kunt de hulpvraag ook zelf invullen."),
+            expired=True,
+        ) from exc
+    except signing.BadSignature as exc:
+        raise LinkProblem(_("Deze link klopt niet."), expired=False) from exc
+    referral = (
+        ProfessionalReferral.objects.select_related("organisation")
+        .filter(pk=data.get("f"))
+        .first()
+    )
+    if referral is None:
+        raise LinkProblem(_("Deze link klopt niet."), expired=False)
+    if referral.confirmed_at is not None:
+        raise LinkProblem(
+            _(
+                "U heeft deze hulpvraag al bevestigd. Kijk in uw e-mail voor de statuslink."
+            ),
+            expired=False,
+            used=True,
+        )
+    return referral
+
+
+# --- E-mail -------------------------------------------------------------------------------
+
+
+def _mail_parent(request: HelpRequest, template: str, subject: str) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(
+            template,
+            {
+                "request": request,
+                "organisation": request.organisation,
+                "link": status_url(request),
+                "days": STATUS_LINK_DAYS,
+            },
+        )
+    send_mail(str(subject), body, None, [request.email])
+
+
+def _mail_coordinators(request: HelpRequest, subject: str) -> None:
+    recipients = list(
+        Membership.objects.filter(
+            organisation_id=request.organisation_id,
+            role=Role.COORDINATOR,
+            is_active=True,
+        ).values_list("user__email", flat=True)
+    )
+    if not recipients:
+        return
+    link = settings.SITE_URL.rstrip("/") + reverse("intake:detail", args=[request.pk])
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(
+            "intake/email/to_coordinators.txt", {"request": request, "link": link}
+        )
+    send_mail(str(subject), body, None, recipients)

@@ -1,0 +1,350 @@
+"""Pages of the coordinator's triage: the inbox of new requests, one request with its
+decisions, and the waiting list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ouderbuddy.intake import forms_triage as forms
+from ouderbuddy.intake import selectors, services
+from ouderbuddy.intake.models import (
+    HelpRequest,
+    ProfessionalReferral,
+    RequestStatus,
+)
+from ouderbuddy.lib.access import role_required
+from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
+from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.lib.forms import Form
+from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.privacy.models import Consent, ConsentPurpose
+from ouderbuddy.privacy.services import record_read
+from ouderbuddy.taxonomy.models import CodeGroup, ExperienceCode
+
+COORDINATOR = [Role.COORDINATOR]
+PER_PAGE = 50
+URGENT_DAYS = 14
+REQUEST_PURPOSES = (
+    ConsentPurpose.REQUEST_PROCESSING,
+    ConsentPurpose.SHARE_WITH_BUDDY,
+    ConsentPurpose.RESEARCH,
+)
+
+# Each decision on the detail page: its form, the status it leads to.
+DECISIONS: dict[str, tuple[str, type[Form]]] = {
+    "to_matching": (RequestStatus.WAITING, forms.ConfirmForm),
+    "information": (RequestStatus.INFORMED, forms.InformationForm),
+    "refer": (RequestStatus.REFERRED, forms.ReferralForm),
+    "withdraw": (RequestStatus.WITHDRAWN, forms.WithdrawForm),
+}
+
+
+def _actor(request: HttpRequest) -> Membership:
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    return membership
+
+
+def _add_error(form: Any, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _received_on(help_request: HelpRequest) -> dt.date:
+    return timezone.localtime(help_request.received_at).date()
+
+
+def _rows(requests: Any, today: dt.date) -> list[dict[str, Any]]:
+    """Each request with its age in calendar days and in working days."""
+    return [
+        {
+            "request": r,
+            "age_days": (today - _received_on(r)).days,
+            "working_days": selectors.working_days_between(_received_on(r), today),
+        }
+        for r in requests
+    ]
+
+
+def _code_order(code: ExperienceCode) -> tuple[int, int]:
+    """Codes in CodeGroup order (route, transition, issue, need, context), then `order`."""
+    return (CodeGroup.values.index(code.group), code.order)
+
+
+def _school_codes(queryset: QuerySet[HelpRequest]) -> QuerySet[HelpRequest]:
+    return queryset.prefetch_related(
+        Prefetch(
+            "codes",
+            queryset=ExperienceCode.objects.filter(group=CodeGroup.ROUTE).order_by(
+                "order"
+            ),
+            to_attr="school_codes",
+        )
+    )
+
+
+def _status_counts(actor: Membership) -> dict[str, int]:
+    return dict(
+        selectors.visible_requests(actor)
+        .filter(status__in=(RequestStatus.NEW, RequestStatus.WAITING))
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+
+
+@role_required(COORDINATOR)
+def inbox(request: HttpRequest) -> HttpResponse:
+    """New requests, the most urgent and oldest first."""
+    actor = _actor(request)
+    today = timezone.localdate()
+    soon = today + dt.timedelta(days=URGENT_DAYS)
+    paginator = Paginator(_school_codes(selectors.inbox(actor)), PER_PAGE)
+    page = paginator.get_page(request.GET.get("pagina"))
+    counts = _status_counts(actor)
+    return render(
+        request,
+        "intake/triage/inbox.html",
+        {
+            "page": page,
+            "rows": _rows(page.object_list, today),
+            "new_count": counts.get(RequestStatus.NEW, 0),
+            "waiting_count": counts.get(RequestStatus.WAITING, 0),
+            # The same rule as the inbox's order: a deadline soon or a child at home.
+            "urgent_count": selectors.inbox(actor)
+            .filter(Q(deadline_on__lte=soon) | Q(out_of_school=True))
+            .count(),
+            "soon": soon,
+            "today": today,
+        },
+    )
+
+
+@role_required(COORDINATOR)
+def waiting_list(request: HttpRequest) -> HttpResponse:
+    """Requests waiting for a buddy, with how long they wait against the target."""
+    actor = _actor(request)
+    today = timezone.localdate()
+    paginator = Paginator(selectors.waiting_list(actor), PER_PAGE)
+    page = paginator.get_page(request.GET.get("pagina"))
+    target = actor.organisation.request_wait_target_days
+    rows = _rows(page.object_list, today)
+    for row in rows:
+        row["too_long"] = row["working_days"] > target
+        row["codes"] = sorted(row["request"].codes.all(), key=_code_order)
+    counts = _status_counts(actor)
+    return render(
+        request,
+        "intake/triage/waiting_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "target": target,
+            "new_count": counts.get(RequestStatus.NEW, 0),
+            "waiting_count": counts.get(RequestStatus.WAITING, 0),
+            "soon": today + dt.timedelta(days=URGENT_DAYS),
+            "today": today,
+        },
+    )
+
+
+def _grouped_codes(help_request: HelpRequest) -> list[tuple[str, list[str]]]:
+    grouped: dict[str, list[str]] = {}
+    for code in sorted(help_request.codes.all(), key=_code_order):
+        grouped.setdefault(code.group, []).append(code.label)
+    return [(str(CodeGroup(group).label), labels) for group, labels in grouped.items()]
+
+
+def _consents(help_request: HelpRequest) -> list[dict[str, Any]]:
+    """Per purpose: the consent in force, and the ones the parent withdrew."""
+    active = services.active_consents(help_request)
+    withdrawn: dict[str, list[Consent]] = {}
+    for consent in Consent.objects.filter(
+        organisation_id=help_request.organisation_id,
+        subject_type="intake.helprequest",
+        subject_id=str(help_request.pk),
+        withdrawn_at__isnull=False,
+    ).order_by("-withdrawn_at"):
+        withdrawn.setdefault(consent.purpose, []).append(consent)
+    return [
+        {
+            "label": purpose.label,
+            "active": active.get(purpose),
+            "withdrawn": withdrawn.get(purpose, []),
+        }
+        for purpose in REQUEST_PURPOSES
+    ]
+
+
+def _labels(values: list[str], choices: Any) -> list[str]:
+    known = dict(choices.choices)
+    return [str(known.get(value, value)) for value in values]
+
+
+def _detail_context(
+    help_request: HelpRequest, failed: str | None = None, **bound: Any
+) -> dict[str, Any]:
+    """Everything the detail page shows; `bound` holds a posted form with its errors."""
+    allowed = services.ALLOWED.get(RequestStatus(help_request.status), set())
+    decisions = {}
+    for key, (to_status, form_class) in DECISIONS.items():
+        # A refused decision stays on the page so its error can be read.
+        if to_status in allowed or key == failed:
+            decisions[key] = bound.get(key) or form_class(prefix=key)
+    today = timezone.localdate()
+    return {
+        "help_request": help_request,
+        "age_days": (today - _received_on(help_request)).days,
+        "soon": today + dt.timedelta(days=URGENT_DAYS),
+        "today": today,
+        "codes": _grouped_codes(help_request),
+        "consents": _consents(help_request),
+        "contact_modes": _labels(help_request.contact_modes, ContactMode),
+        "language": _labels([help_request.language], SpokenLanguage)[0],
+        "referral": ProfessionalReferral.objects.filter(request=help_request).first(),
+        "history": help_request.events.select_related("actor")[:100],
+        "note_form": bound.get("note")
+        or forms.NoteForm(prefix="note", initial={"note": help_request.intake_note}),
+        "codes_form": bound.get("codes")
+        or forms.CodesForm(
+            prefix="codes", initial=forms.CodesForm.initial_for(help_request)
+        ),
+        "decisions": decisions,
+    }
+
+
+@role_required(COORDINATOR)
+def detail(request: HttpRequest, request_id: UUID) -> HttpResponse:
+    """One request: what the parent wrote, the consents, the history, the decisions."""
+    actor = _actor(request)
+    help_request = selectors.get_request_for(actor, request_id)
+    record_read(actor=actor, target=help_request)
+    return render(request, "intake/triage/detail.html", _detail_context(help_request))
+
+
+def _triage_post(
+    request: HttpRequest,
+    request_id: UUID,
+    key: str,
+    make_form: Callable[[Any], Any],
+    act: Callable[[Membership, HelpRequest, Any], Any],
+    success: str,
+) -> HttpResponse:
+    """Validate one form of the detail page and call its service; on a broken rule show
+    the page again with the error next to the field (400) and nothing saved."""
+    actor = _actor(request)
+    help_request = selectors.get_request_for(actor, request_id)
+    form = make_form(request.POST)
+    if form.is_valid():
+        try:
+            act(actor, help_request, form)
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("intake:detail", request_id=help_request.pk)
+    help_request.refresh_from_db()
+    return render(
+        request,
+        "intake/triage/detail.html",
+        _detail_context(
+            help_request, failed=key if key in DECISIONS else None, **{key: form}
+        ),
+        status=400,
+    )
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def note(request: HttpRequest, request_id: UUID) -> HttpResponse:
+    return _triage_post(
+        request,
+        request_id,
+        "note",
+        lambda data: forms.NoteForm(data, prefix="note"),
+        lambda actor, help_request, form: services.save_intake_note(
+            actor=actor, request=help_request, note=form.cleaned_data["note"]
+        ),
+        _("De notitie is opgeslagen."),
+    )
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def codes(request: HttpRequest, request_id: UUID) -> HttpResponse:
+    return _triage_post(
+        request,
+        request_id,
+        "codes",
+        lambda data: forms.CodesForm(data, prefix="codes"),
+        lambda actor, help_request, form: services.correct_codes(
+            actor=actor, request=help_request, codes=form.codes()
+        ),
+        _("De codes zijn aangepast."),
+    )
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def to_matching(request: HttpRequest, request_id: UUID) -> HttpResponse:
+    return _triage_post(
+        request,
+        request_id,
+        "to_matching",
+        lambda data: forms.ConfirmForm(data, prefix="to_matching"),
+        lambda actor, help_request, form: services.decide_to_matching(
+            actor=actor, request=help_request
+        ),
+        _("De hulpvraag staat op de wachtlijst. De ouder krijgt een e-mail."),
+    )
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def information(request: HttpRequest, request_id: UUID) -> HttpResponse:
+    return _triage_post(
+        request,
+        request_id,
+        "information",
+        lambda data: forms.InformationForm(data, prefix="information"),
+        lambda actor, help_request, form: services.decide_information_only(
+            actor=actor, request=help_request, answer=form.cleaned_data["answer"]
+        ),
+        _("Het antwoord is verstuurd naar de ouder."),
+    )
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def refer(request: HttpRequest, request_id: UUID) -> HttpResponse:
+    return _triage_post(
+        request,
+        request_id,
+        "refer",
+        lambda data: forms.ReferralForm(data, prefix="refer"),
+        lambda actor, help_request, form: services.decide_referral(
+            actor=actor,
+            request=help_request,
+            target=form.cleaned_data["target"],
+            reason=form.cleaned_data["reason"],
+        ),
+        _("De ouder is doorverwezen en krijgt een e-mail."),
+    )
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def withdraw(request: HttpRequest, request_id: UUID) -> HttpResponse:
+    return _triage_post(
+        request,
+        request_id,
+        "withdraw",
+        lambda data: forms.WithdrawForm(data, prefix="withdraw"),
+        lambda actor, help_request, form: services.withdraw_by_coordinator(
+            actor=actor, request=help_request, reason=form.cleaned_data["reason"]
+        ),
+        _("De hulpvraag is gestopt. De ouder krijgt een e-mail."),
+    )
