@@ -1,16 +1,16 @@
-"""Benchmarks of the foundation, on their own generated data set (not tests).
+"""Benchmarks of the coordinator's pages, on their own generated data set (not tests).
 
 Usage: `make bench` (SQLite in a temporary file) or `scripts/with-postgres make bench`
 (a throw-away PostgreSQL). It migrates an empty database, generates the national demo
-data with `seed_demo --scale national`, then times:
+data with `seed_demo --scale national` (150 organisations, 15,000 buddies, 75,000 help
+requests), then times:
 
 - postcode look-ups: `distance_km` and `organisations_serving`;
-- coordinator pages (start page, team page) through Django's test client, single client,
-  with the number of SQL queries per page.
+- coordinator pages (start page, team, buddy pipeline, help-request inbox, waiting list)
+  through Django's test client, single client, with the number of SQL queries per page.
 
 Results go to stdout as a Markdown table; copy them into docs/PERFORMANCE.md with the
-machine and the date. The 16-client HTTP load test of PRODUCT.md §4 comes with the
-national data set of the later issues (buddies, requests, contact records).
+machine and the date. The 16-client HTTP load test of PRODUCT.md §4 is not here yet.
 """
 
 from __future__ import annotations
@@ -104,6 +104,9 @@ def main() -> None:
     for label, url in [
         ("coordinator start page", "/start/"),
         ("team page", "/organisatie/team/"),
+        ("buddy pipeline (100 buddies)", "/buddies/"),
+        ("help request inbox", "/hulpvragen/"),
+        ("waiting list", "/hulpvragen/wachtlijst/"),
     ]:
         executed: list[str] = []
 
