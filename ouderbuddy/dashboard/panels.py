@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.organisations.models import Membership
@@ -38,14 +39,13 @@ def _sessions(actor: Membership) -> list[Any]:
     from django.urls import reverse
     from django.utils.formats import date_format
     from django.utils.timezone import localtime
-    from django.utils.translation import gettext as _t
 
     from ouderbuddy.training.selectors import upcoming_sessions_with_places
 
     return [
         {
             "url": reverse("training:session_detail", args=[session.pk]),
-            "label": _t("%(course)s, %(date)s: %(free)d plaatsen vrij")
+            "label": gettext("%(course)s, %(date)s: %(free)d plaatsen vrij")
             % {
                 "course": session.course.title,
                 "date": date_format(localtime(session.starts_at), "j F H:i"),
@@ -74,7 +74,6 @@ def _new_requests(actor: Membership) -> list[Any]:
     """New requests, urgent first, then the oldest; with a link to all of them."""
     from django.urls import reverse
     from django.utils import timezone
-    from django.utils.translation import gettext as _t
     from django.utils.translation import ngettext
 
     from ouderbuddy.intake.selectors import inbox
@@ -90,14 +89,14 @@ def _new_requests(actor: Membership) -> list[Any]:
             days,
         ) % {"child": request.child_name, "days": days}
         if request.urgent == 0:  # type: ignore[attr-defined]
-            text += " · " + _t("heeft haast")
+            text += " · " + gettext("heeft haast")
         rows.append(_request_row(request, text))
     total = requests.count()
     if total > PANEL_ROWS:
         rows.append(
             {
                 "url": reverse("intake:inbox"),
-                "label": _t("Alle %(n)d nieuwe hulpvragen") % {"n": total},
+                "label": gettext("Alle %(n)d nieuwe hulpvragen") % {"n": total},
             }
         )
     return rows
@@ -139,7 +138,6 @@ def _deadlines(actor: Membership) -> list[Any]:
     """Open requests with a deadline in the next 14 days (or already passed)."""
     from django.utils import timezone
     from django.utils.formats import date_format
-    from django.utils.translation import gettext as _t
 
     from ouderbuddy.intake.selectors import deadlines_within
 
@@ -147,11 +145,11 @@ def _deadlines(actor: Membership) -> list[Any]:
     rows = []
     for request in deadlines_within(actor, days=14)[:PANEL_ROWS]:
         assert request.deadline_on is not None  # the selector filters on it
-        kind = request.get_deadline_kind_display() or _t("Belangrijke datum")
+        kind = request.get_deadline_kind_display() or gettext("Belangrijke datum")
         template = (
-            _t("%(kind)s op %(date)s (voorbij)")
+            gettext("%(kind)s op %(date)s (voorbij)")
             if request.deadline_on < today
-            else _t("%(kind)s op %(date)s")
+            else gettext("%(kind)s op %(date)s")
         )
         rows.append(
             _request_row(

@@ -379,7 +379,7 @@ class ChildForm(StepForm):
         required=False,
         min_value=1995,
         help_text=_(
-            "Bijvoorbeeld 2014. Weet u liever alleen de groep of het leerjaar? Dan "
+            "Bijvoorbeeld 2014. Geeft u liever alleen de groep of het leerjaar? Dan "
             "mag u dit leeg laten."
         ),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
@@ -407,7 +407,7 @@ class ChildForm(StepForm):
         label=_("Naam van de school"),
         max_length=120,
         required=False,
-        help_text=_("Dit hoeft niet. We hebben de naam van de school niet nodig."),
+        help_text=_("Dit hoeft niet. Vul het alleen in als u dat wilt."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 

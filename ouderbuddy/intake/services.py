@@ -37,6 +37,8 @@ from ouderbuddy.taxonomy.selectors import validate_codes
 STATUS_LINK_SALT = "intake.status-link"
 REFERRAL_LINK_SALT = "intake.referral-link"
 STATUS_LINK_DAYS = 30
+# The coordinator contacts a parent within this many working days (also on the pages).
+CONTACT_WITHIN_WORKING_DAYS = 5
 REFERRAL_LINK_DAYS = 14
 REQUESTS_PER_ADDRESS_PER_DAY = 3
 REQUESTS_PER_IP_PER_HOUR = 20
@@ -132,8 +134,8 @@ def _rate_limit(key: str, limit: int, seconds: int) -> None:
     if count > limit:
         raise DomainError(
             _(
-                "Er zijn net te veel hulpvragen verstuurd vanaf dit adres. Probeer het "
-                "morgen opnieuw, of bel het steunpunt."
+                "Er zijn net te veel hulpvragen verstuurd. Probeer het later opnieuw, "
+                "of bel het steunpunt."
             )
         )
 
@@ -746,6 +748,7 @@ def _mail_parent(request: HelpRequest, template: str, subject: str) -> None:
                 "organisation": request.organisation,
                 "link": status_url(request),
                 "days": STATUS_LINK_DAYS,
+                "contact_days": CONTACT_WITHIN_WORKING_DAYS,
             },
         )
     send_mail(str(subject), body, None, [request.email])

@@ -62,7 +62,7 @@ from ouderbuddy.taxonomy.models import CodeGroup
 
 # The e-mail after sending promises contact within this many working days
 # (templates/intake/email/received.txt says the same).
-CONTACT_WITHIN_WORKING_DAYS = 5
+CONTACT_WITHIN_WORKING_DAYS = services.CONTACT_WITHIN_WORKING_DAYS
 
 # What the confirmation page shows after sending: the reference and the support point.
 DONE_SESSION_KEY = "intake_done"

@@ -39,7 +39,8 @@ REQUEST_PROCESSING_V1 = ConsentText(
     "hulpvraag-verwerken-2026-11",
     _(
         "Ik geef het steunpunt toestemming om mijn hulpvraag te gebruiken om mij te helpen. "
-        "Mijn hulpvraag bevat ook informatie over de gezondheid en de school van mijn kind. "
+        "Mijn hulpvraag bevat ook informatie over de gezondheid en de school van mijn kind "
+        "(of van mijzelf, als ik 16 jaar of ouder ben en voor mezelf vraag). "
         "Het steunpunt gebruikt die alleen hiervoor. Ik kan deze toestemming altijd "
         "intrekken; dan stopt het steunpunt met mijn hulpvraag."
     ),
@@ -50,8 +51,8 @@ SHARE_WITH_BUDDY_V1 = ConsentText(
     "delen-met-buddy-2026-11",
     _(
         "Het steunpunt mag een korte samenvatting van mijn vraag delen met een buddy die "
-        "mij misschien kan helpen: het soort school, wat er speelt en mijn voornaam. Niet "
-        "mijn achternaam, adres of de naam van de school."
+        "mij misschien kan helpen: het soort school, wat er speelt en de voornaam van het "
+        "kind. Niet onze achternaam, ons adres of de naam van de school."
     ),
 )
 
