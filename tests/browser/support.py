@@ -155,3 +155,62 @@ def ensure_reference_data() -> None:
         load_reference_data()
     if not ExperienceCode.objects.exists():
         load_codes()
+    ensure_referral_targets()
+
+
+def ensure_referral_targets() -> None:
+    """Load the referral targets (intake migration 0002) when they are missing.
+
+    Like the reference data above, a transactional test empties the table that the
+    migration filled; this runs the migration's own loader again (idempotent).
+    """
+    import importlib
+
+    from django.apps import apps
+
+    from ouderbuddy.intake.models import ReferralTarget
+
+    if not ReferralTarget.objects.exists():
+        migration = importlib.import_module(
+            "ouderbuddy.intake.migrations.0002_referral_targets"
+        )
+        migration.load(apps, None)
+
+
+# --- Small screens and the second factor ----------------------------------------------
+
+
+def assert_no_horizontal_scroll(page: Page, width: int, where: str) -> None:
+    """The page does not scroll sideways at `width` px; name the widest elements."""
+    page.wait_for_load_state("load")
+    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+    if scroll_width > width:
+        wide = page.evaluate(
+            """(width) => [...document.querySelectorAll("body *")]
+                .filter((el) => el.getBoundingClientRect().right > width)
+                .slice(0, 8)
+                .map((el) => el.outerHTML.slice(0, 120))""",
+            width,
+        )
+        pytest.fail(
+            f"{where}: the page scrolls sideways at {width}px "
+            f"(scrollWidth {scroll_width}); too wide: {wide}",
+            pytrace=False,
+        )
+
+
+def next_totp_code(device: Any) -> str:
+    """A code a django-otp TOTPDevice accepts now. django-otp refuses a time step it
+    has already accepted (last_t) and allows one step of drift: take the step after
+    the last one used."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    now_step = int((time.time() - device.t0) // device.step)
+    offset = max(0, device.last_t + 1 - now_step)
+    assert offset <= device.tolerance, "the last used code is too far ahead"
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = totp.time + offset * device.step
+    return f"{totp.token():06d}"
