@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -29,6 +28,7 @@ from ouderbuddy.buddies.models import (
     StopReason,
 )
 from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.lib.ratelimit import count_attempt
 from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.privacy.models import ConsentPurpose
 from ouderbuddy.privacy.services import record_consent, record_event
@@ -80,15 +80,15 @@ class ApplicationResult:
 
 def _rate_limit(key: str, limit: int, seconds: int) -> None:
     """Count one attempt under `key`; refuse when the limit is reached."""
-    added = cache.add(key, 1, seconds)
-    count = 1 if added else cache.incr(key)
-    if count > limit:
-        raise DomainError(
-            _(
-                "Er zijn net te veel aanmeldingen verstuurd. Probeer het later opnieuw, "
-                "of neem contact op met het steunpunt."
-            )
-        )
+    count_attempt(
+        key,
+        limit=limit,
+        seconds=seconds,
+        message=_(
+            "Er zijn net te veel aanmeldingen verstuurd. Probeer het later opnieuw, "
+            "of neem contact op met het steunpunt."
+        ),
+    )
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from ouderbuddy.buddies import checklist, forms, selectors, services
 from ouderbuddy.buddies.models import PIPELINE, Buddy, BuddyStatus, Interview
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.lib.views import acting_membership, add_domain_error, client_ip
 from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.privacy.models import Consent
 from ouderbuddy.privacy.services import record_read
@@ -26,19 +27,6 @@ from ouderbuddy.regions.selectors import organisations_serving
 
 COORDINATOR = [Role.COORDINATOR]
 BUDDY = [Role.BUDDY]
-
-
-def _actor(request: HttpRequest) -> Membership:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
-    return membership
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))[:45]
-
-
-def _add_error(form: Any, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 # --- Public ---------------------------------------------------------------------------
@@ -91,10 +79,10 @@ def apply(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
                     availability=data["availability"],
                     how_heard=data["how_heard"],
                     consent=data["consent"],
-                    client_ip=_client_ip(request),
+                    client_ip=client_ip(request),
                 )
             except DomainError as exc:
-                _add_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 return redirect("buddies:apply_done", organisation_id=organisation.pk)
     return render(
@@ -119,7 +107,7 @@ def apply_done(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
 @role_required(COORDINATOR)
 def pipeline(request: HttpRequest) -> HttpResponse:
     """All buddies by status, with a search box and a status filter."""
-    actor = _actor(request)
+    actor = acting_membership(request)
     buddies = selectors.visible_buddies(actor).select_related("postcode__municipality")
     query = request.GET.get("q", "").strip()[:100]
     if query:
@@ -217,7 +205,7 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
 @role_required([Role.COORDINATOR, Role.BUDDY])
 def detail(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
     """One buddy: the checklist, what is missing, the next step, the history."""
-    actor = _actor(request)
+    actor = acting_membership(request)
     if actor.role == Role.BUDDY:
         # A buddy's own record lives in the portal; anyone else's does not exist for them.
         if selectors.get_own_buddy(actor).pk == buddy_id:
@@ -236,14 +224,14 @@ def _checklist_post(
     act: Callable[[Membership, Buddy, dict[str, Any]], Any],
     success: str,
 ) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_membership(request)
     buddy = selectors.get_buddy_for(actor, buddy_id)
     form = make_form(request.POST)
     if form.is_valid():
         try:
             act(actor, buddy, form.cleaned_data)
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, success)
             return redirect("buddies:detail", buddy_id=buddy.pk)
@@ -342,7 +330,7 @@ def pause(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
 
 @role_required(COORDINATOR, methods=["POST"])
 def resume(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_membership(request)
     buddy = selectors.get_buddy_for(actor, buddy_id)
     try:
         services.resume_buddy(actor=actor, buddy=buddy)
@@ -369,7 +357,7 @@ def stop(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
 
 @role_required(COORDINATOR, methods=["POST"])
 def resend_invitation(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_membership(request)
     buddy = selectors.get_buddy_for(actor, buddy_id)
     try:
         services.resend_invitation(actor=actor, buddy=buddy)
@@ -386,7 +374,7 @@ def resend_invitation(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
 @role_required(BUDDY, methods=["GET", "POST"])
 def portal_profile(request: HttpRequest) -> HttpResponse:
     """The buddy's own profile: experience, region, languages, capacity, pause."""
-    actor = _actor(request)
+    actor = acting_membership(request)
     buddy = selectors.get_own_buddy(actor)
     initial = {
         "phone": buddy.phone,
@@ -420,7 +408,7 @@ def portal_profile(request: HttpRequest) -> HttpResponse:
                 phone=data["phone"],
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Uw profiel is opgeslagen."))
             return redirect("buddies:portal_profile")
@@ -435,7 +423,7 @@ def portal_profile(request: HttpRequest) -> HttpResponse:
 @role_required(BUDDY, methods=["POST"])
 def portal_pause(request: HttpRequest) -> HttpResponse:
     """The buddy pauses (or ends a pause) themselves."""
-    actor = _actor(request)
+    actor = acting_membership(request)
     buddy = selectors.get_own_buddy(actor)
     if request.POST.get("action") == "resume":
         try:
@@ -450,7 +438,7 @@ def portal_pause(request: HttpRequest) -> HttpResponse:
         try:
             services.pause_buddy(actor=actor, buddy=buddy, **form.cleaned_data)
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Uw pauze is opgeslagen."))
             return redirect("buddies:portal_profile")

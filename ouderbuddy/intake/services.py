@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -28,6 +27,7 @@ from ouderbuddy.intake.models import (
     Source,
 )
 from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.lib.ratelimit import count_attempt
 from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.privacy.models import Consent, ConsentPurpose
 from ouderbuddy.privacy.services import record_consent, record_event
@@ -129,15 +129,16 @@ def check_young_person(
 
 
 def _rate_limit(key: str, limit: int, seconds: int) -> None:
-    added = cache.add(key, 1, seconds)
-    count = 1 if added else cache.incr(key)
-    if count > limit:
-        raise DomainError(
-            _(
-                "Er zijn net te veel hulpvragen verstuurd. Probeer het later opnieuw, "
-                "of bel het steunpunt."
-            )
-        )
+    """Count one attempt under `key`; refuse when the limit is reached."""
+    count_attempt(
+        key,
+        limit=limit,
+        seconds=seconds,
+        message=_(
+            "Er zijn net te veel hulpvragen verstuurd. Probeer het later opnieuw, "
+            "of bel het steunpunt."
+        ),
+    )
 
 
 def _new_reference() -> str:

@@ -56,6 +56,7 @@ from ouderbuddy.intake.models import (
 )
 from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.lib.views import client_ip
 from ouderbuddy.organisations.models import Organisation
 from ouderbuddy.privacy.models import Consent, ConsentPurpose
 from ouderbuddy.taxonomy.models import CodeGroup
@@ -139,10 +140,6 @@ def _field_steps() -> dict[str, str]:
 
 
 FIELD_STEP = _field_steps()
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))[:45]
 
 
 def _is_young_person(draft: dict[str, Any]) -> bool:
@@ -444,7 +441,7 @@ def _submit(
         organisation=organisation,
         data=data,
         submission_key=uuid.UUID(draft["submission_key"]),
-        client_ip=_client_ip(request),
+        client_ip=client_ip(request),
         referral=referral,
     )
 

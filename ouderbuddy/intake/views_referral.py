@@ -20,18 +20,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from ouderbuddy.intake import draft, services
 from ouderbuddy.intake.forms_referral import ReferralFinderForm, ReferralForm
 from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.lib.views import add_domain_error, client_ip
 from ouderbuddy.organisations.models import Organisation
 from ouderbuddy.regions.selectors import organisations_serving
 
 View = Callable[..., HttpResponse]
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))[:45]
-
-
-def _add_error(form: Any, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _no_referrer(view: View) -> View:
@@ -63,7 +56,7 @@ def referral_start(request: HttpRequest) -> HttpResponse:
         try:
             options = organisations_serving(form.cleaned_data["postcode"])
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             if len(options) == 1:
                 return redirect("intake:referral", organisation_id=options[0].pk)
@@ -97,10 +90,10 @@ def referral_form(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
                     parent_email=data["parent_email"],
                     reason=data["reason"],
                     parent_agreed=data["parent_agreed"],
-                    client_ip=_client_ip(request),
+                    client_ip=client_ip(request),
                 )
             except DomainError as exc:
-                _add_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 return redirect("intake:referral_done", organisation_id=organisation.pk)
     return render(

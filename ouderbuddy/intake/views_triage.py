@@ -27,6 +27,7 @@ from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.forms import Form
+from ouderbuddy.lib.views import acting_membership, add_domain_error
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.models import Consent, ConsentPurpose
 from ouderbuddy.privacy.services import record_read
@@ -48,15 +49,6 @@ DECISIONS: dict[str, tuple[str, type[Form]]] = {
     "refer": (RequestStatus.REFERRED, forms.ReferralForm),
     "withdraw": (RequestStatus.WITHDRAWN, forms.WithdrawForm),
 }
-
-
-def _actor(request: HttpRequest) -> Membership:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
-    return membership
-
-
-def _add_error(form: Any, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _received_on(help_request: HelpRequest) -> dt.date:
@@ -105,7 +97,7 @@ def _status_counts(actor: Membership) -> dict[str, int]:
 @role_required(COORDINATOR)
 def inbox(request: HttpRequest) -> HttpResponse:
     """New requests, the most urgent and oldest first."""
-    actor = _actor(request)
+    actor = acting_membership(request)
     today = timezone.localdate()
     soon = today + dt.timedelta(days=URGENT_DAYS)
     paginator = Paginator(_school_codes(selectors.inbox(actor)), PER_PAGE)
@@ -132,7 +124,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @role_required(COORDINATOR)
 def waiting_list(request: HttpRequest) -> HttpResponse:
     """Requests waiting for a buddy, with how long they wait against the target."""
-    actor = _actor(request)
+    actor = acting_membership(request)
     today = timezone.localdate()
     paginator = Paginator(selectors.waiting_list(actor), PER_PAGE)
     page = paginator.get_page(request.GET.get("pagina"))
@@ -225,7 +217,7 @@ def _detail_context(
 @role_required(COORDINATOR)
 def detail(request: HttpRequest, request_id: UUID) -> HttpResponse:
     """One request: what the parent wrote, the consents, the history, the decisions."""
-    actor = _actor(request)
+    actor = acting_membership(request)
     help_request = selectors.get_request_for(actor, request_id)
     record_read(actor=actor, target=help_request)
     return render(request, "intake/triage/detail.html", _detail_context(help_request))
@@ -241,14 +233,14 @@ def _triage_post(
 ) -> HttpResponse:
     """Validate one form of the detail page and call its service; on a broken rule show
     the page again with the error next to the field (400) and nothing saved."""
-    actor = _actor(request)
+    actor = acting_membership(request)
     help_request = selectors.get_request_for(actor, request_id)
     form = make_form(request.POST)
     if form.is_valid():
         try:
             act(actor, help_request, form)
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, success)
             return redirect("intake:detail", request_id=help_request.pk)

@@ -13,21 +13,17 @@ from ouderbuddy.accounts import services as account_services
 from ouderbuddy.accounts.forms import InviteForm
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.lib.views import acting_membership
 from ouderbuddy.organisations import selectors, services
-from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.organisations.models import Role
 
 COORDINATOR = [Role.COORDINATOR]
-
-
-def _actor(request: HttpRequest) -> Membership:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
-    return membership
 
 
 @role_required(COORDINATOR, methods=["GET", "POST"])
 def team(request: HttpRequest) -> HttpResponse:
     """Members and invitations; the form at the bottom sends a new invitation."""
-    actor = _actor(request)
+    actor = acting_membership(request)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -57,7 +53,7 @@ def team(request: HttpRequest) -> HttpResponse:
 
 @role_required(COORDINATOR, methods=["POST"])
 def revoke_invitation(request: HttpRequest, invitation_id: UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_membership(request)
     invitation = selectors.get_invitation_for(actor, invitation_id)
     try:
         account_services.revoke_invitation(actor=actor, invitation=invitation)
@@ -70,7 +66,7 @@ def revoke_invitation(request: HttpRequest, invitation_id: UUID) -> HttpResponse
 
 @role_required(COORDINATOR, methods=["POST"])
 def deactivate_membership(request: HttpRequest, membership_id: UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_membership(request)
     membership = selectors.get_membership_for(actor, membership_id)
     try:
         services.deactivate_membership(actor=actor, membership=membership)
@@ -85,7 +81,7 @@ def deactivate_membership(request: HttpRequest, membership_id: UUID) -> HttpResp
 
 @role_required(COORDINATOR, methods=["POST"])
 def reactivate_membership(request: HttpRequest, membership_id: UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_membership(request)
     membership = selectors.get_membership_for(actor, membership_id)
     try:
         services.reactivate_membership(actor=actor, membership=membership)

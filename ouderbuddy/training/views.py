@@ -14,7 +14,8 @@ from ouderbuddy.buddies.selectors import get_own_buddy
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.forms import Form
-from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.lib.views import acting_membership
+from ouderbuddy.organisations.models import Role
 from ouderbuddy.training import selectors, services
 from ouderbuddy.training.forms import (
     AttendanceForm,
@@ -26,11 +27,6 @@ from ouderbuddy.training.models import EnrolmentStatus
 
 COORDINATOR = [Role.COORDINATOR]
 BUDDY = [Role.BUDDY]
-
-
-def _actor(request: HttpRequest) -> Membership:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
-    return membership
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:
@@ -64,7 +60,7 @@ def _enrolment_message(enrolment_status: str, name: str | None = None) -> str:
 @role_required(COORDINATOR, methods=["GET", "POST"])
 def courses(request: HttpRequest) -> HttpResponse:
     """All courses with their upcoming sessions; the form adds a course."""
-    actor = _actor(request)
+    actor = acting_membership(request)
     form = CourseForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -92,7 +88,7 @@ def courses(request: HttpRequest) -> HttpResponse:
 @role_required(COORDINATOR, methods=["GET", "POST"])
 def course_detail(request: HttpRequest, course_id: UUID) -> HttpResponse:
     """One course with all its sessions; the form plans a new session."""
-    actor = _actor(request)
+    actor = acting_membership(request)
     course = selectors.get_course_for(actor, course_id)
     form = SessionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -116,7 +112,7 @@ def course_detail(request: HttpRequest, course_id: UUID) -> HttpResponse:
 @role_required(COORDINATOR, methods=["GET", "POST"])
 def edit_course(request: HttpRequest, course_id: UUID) -> HttpResponse:
     """Change the name, kind, hours or validity of a course."""
-    actor = _actor(request)
+    actor = acting_membership(request)
     course = selectors.get_course_for(actor, course_id)
     form = CourseForm(
         _posted(request),
@@ -147,7 +143,7 @@ def edit_course(request: HttpRequest, course_id: UUID) -> HttpResponse:
 @role_required(COORDINATOR, methods=["GET", "POST"])
 def session_detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
     """Who is enrolled and waiting; enrol a buddy, mark attendance, cancel."""
-    actor = _actor(request)
+    actor = acting_membership(request)
     session = selectors.get_session_for(actor, session_id)
     form = EnrolBuddyForm(
         _posted(request), buddies=selectors.bookable_buddies(actor, session)
@@ -184,7 +180,7 @@ def session_detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
 
 @role_required(COORDINATOR, methods=["POST"])
 def cancel_session(request: HttpRequest, session_id: UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_membership(request)
     session = selectors.get_session_for(actor, session_id)
     try:
         services.cancel_session(actor=actor, session=session)
@@ -200,7 +196,7 @@ def cancel_session(request: HttpRequest, session_id: UUID) -> HttpResponse:
 
 @role_required(COORDINATOR, methods=["POST"])
 def mark_attendance(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_membership(request)
     enrolment = selectors.get_enrolment_for(actor, enrolment_id)
     form = AttendanceForm(request.POST)
     if not form.is_valid():
@@ -219,7 +215,7 @@ def mark_attendance(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
 
 @role_required(COORDINATOR, methods=["POST"])
 def cancel_enrolment(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_membership(request)
     enrolment = selectors.get_enrolment_for(actor, enrolment_id)
     try:
         services.cancel_enrolment(actor=actor, enrolment=enrolment)
@@ -239,7 +235,7 @@ def cancel_enrolment(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
 @role_required(BUDDY)
 def my_trainings(request: HttpRequest) -> HttpResponse:
     """The buddy's own trainings: sessions to join, own enrolments and qualifications."""
-    actor = _actor(request)
+    actor = acting_membership(request)
     try:
         buddy = get_own_buddy(actor)
     except Http404:
@@ -270,7 +266,7 @@ def my_trainings(request: HttpRequest) -> HttpResponse:
 
 @role_required(BUDDY, methods=["POST"])
 def enrol_self(request: HttpRequest, session_id: UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_membership(request)
     session = selectors.get_session_for(actor, session_id)
     buddy = get_own_buddy(actor)
     try:
@@ -284,7 +280,7 @@ def enrol_self(request: HttpRequest, session_id: UUID) -> HttpResponse:
 
 @role_required(BUDDY, methods=["POST"])
 def cancel_own_enrolment(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_membership(request)
     enrolment = selectors.get_enrolment_for(actor, enrolment_id)
     try:
         services.cancel_enrolment(actor=actor, enrolment=enrolment)
