@@ -75,6 +75,7 @@ format: install
 
 bench: install .env
 	$(PY) bench/run.py
+	$(PY) bench/matching.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var db.sqlite3*

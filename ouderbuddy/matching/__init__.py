@@ -1,0 +1,1 @@
+"""Matching help requests with buddies: the engine (pure functions, no Django)."""

@@ -1,0 +1,882 @@
+"""The matching engine: scores help requests against buddies and proposes assignments.
+
+Pure Python with NumPy, SciPy (a KD-tree for the national candidate search) and
+OR-Tools (min-cost flow); no Django import, so it is tested and benchmarked on plain
+arrays. The matching app turns buddies and help requests into `Requests` and `Buddies`.
+
+Scores are integers in milli-points (`SCALE` per point). Every criterion's
+contribution is rounded to a milli-point on its own and the total is their integer
+sum, so the explanation a coordinator reads adds up exactly to the score, and the
+solver optimises exactly the numbers that are shown.
+
+Scoring follows DOMAIN.md §8: points per shared procedure (`issue.*`), support need
+(`need.*`) and school route (`route.*`/`transition.*`) code, a point for the same SWV
+and for a shared language, minus a penalty per km, plus a small bonus for a buddy with
+free places and one for a request that has waited long. Hard filters exclude a pair
+whatever its score; `Exclusion` names them.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from ortools.graph.python import min_cost_flow
+from scipy.spatial import cKDTree
+
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+FlagArray = npt.NDArray[np.uint16]
+
+# Milli-points per point: the resolution of every score and of the solver's costs.
+SCALE = 1000
+# The regions app uses the same radius, so distances agree with the rest of the site.
+EARTH_RADIUS_KM = 6371.0
+# No single weight may be larger: keeps every sum far from integer overflow.
+MAX_WEIGHT = 100.0
+
+# The criteria, in the order of `Scores.contributions`' first axis.
+CRITERIA: tuple[str, ...] = (
+    "issue",
+    "need",
+    "route",
+    "same_swv",
+    "language",
+    "distance",
+    "load",
+    "waiting",
+)
+CODE_GROUPS: tuple[str, ...] = ("issue", "need", "route")
+
+
+class Gender(enum.IntEnum):
+    """A buddy's gender; a request's preference uses the same numbers, 0 for "any"."""
+
+    UNSAID = 0
+    FEMALE = 1
+    MALE = 2
+    OTHER = 3
+
+
+ANY_GENDER = 0
+
+
+class Exclusion(enum.IntFlag):
+    """The hard filters. A pair is eligible when none applies; several can apply."""
+
+    NOT_ACTIVE = enum.auto()  # applied, in training, paused or stopped
+    VOG_EXPIRED = enum.auto()
+    TRAINING_MISSING = enum.auto()  # basic training or yearly refresher not done
+    NO_FREE_PLACE = enum.auto()
+    TOO_FAR_FOR_PARENT = enum.auto()  # beyond the request's maximum distance
+    TOO_FAR_FOR_BUDDY = enum.auto()  # beyond the buddy's travel distance
+    CONTACT_MODE = enum.auto()  # no contact mode both want
+    GENDER = enum.auto()  # not the gender the parent asked for
+    CONFLICT_OF_INTEREST = enum.auto()
+    PREVIOUSLY_MATCHED = enum.auto()
+    DECLINED_BEFORE = enum.auto()
+
+
+class Objective(enum.StrEnum):
+    """What a batch proposal optimises."""
+
+    BEST_FIT = "best_fit"  # the largest total score
+    MOST_MATCHED = "most_matched"  # as many parents as possible, then the best fit
+
+
+class WeightsError(ValueError):
+    """Weights that cannot be used; `code` and `field` let the caller word it in Dutch."""
+
+    def __init__(self, code: str, field: str | None = None) -> None:
+        self.code = code
+        self.field = field
+        where = f" ({field})" if field else ""
+        super().__init__(f"invalid matching weights: {code}{where}")
+
+
+# The fields of `Weights` that are weights (all zero is refused).
+WEIGHT_FIELDS: tuple[str, ...] = (
+    "issue",
+    "need",
+    "route",
+    "same_swv",
+    "language",
+    "distance_per_km",
+    "load",
+    "waiting_per_week",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Weights:
+    """Points per criterion; the defaults are DOMAIN.md §8's suggestion."""
+
+    issue: float = 3.0  # per shared procedure/issue code
+    need: float = 3.0  # per shared support-need code
+    route: float = 2.0  # per shared school-route or transition code
+    same_swv: float = 1.0
+    language: float = 1.0
+    distance_per_km: float = 0.1  # subtracted per km between the two postcodes
+    load: float = 0.5  # times the share of the buddy's places that is free
+    waiting_per_week: float = 0.25  # per week on the waiting list, up to the cap
+    waiting_cap_weeks: float = 12.0  # not a weight: where the waiting bonus stops
+
+    def __post_init__(self) -> None:
+        for name in (*WEIGHT_FIELDS, "waiting_cap_weeks"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise WeightsError("not_a_number", name)
+            value = float(value)
+            if not math.isfinite(value):
+                raise WeightsError("not_finite", name)
+            if value < 0:
+                raise WeightsError("negative", name)
+            if name != "waiting_cap_weeks" and value > MAX_WEIGHT:
+                raise WeightsError("too_large", name)
+        if self.waiting_cap_weeks > 520:
+            raise WeightsError("too_large", "waiting_cap_weeks")
+        if all(getattr(self, name) == 0 for name in WEIGHT_FIELDS):
+            raise WeightsError("all_zero")
+
+
+def _column(values: Any, dtype: Any, n: int | None, name: str) -> npt.NDArray[Any]:
+    array = np.ascontiguousarray(values, dtype=dtype)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional")
+    if n is not None and array.shape[0] != n:
+        raise ValueError(f"{name} has {array.shape[0]} rows, expected {n}")
+    return array
+
+
+def _codes(values: Any, name: str) -> BoolArray:
+    array = np.ascontiguousarray(values, dtype=np.bool_)
+    if array.ndim != 2:
+        raise ValueError(f"{name} must be a (rows, codes) matrix")
+    return array
+
+
+def _pack(codes: BoolArray) -> npt.NDArray[np.uint64]:
+    """Pack each row of a boolean code matrix into 64-bit words, for popcounts."""
+    n, k = codes.shape
+    words = max(1, -(-k // 64))
+    padded = np.zeros((n, words * 64), dtype=np.bool_)
+    padded[:, :k] = codes
+    packed = np.packbits(padded, axis=1, bitorder="little")
+    return np.ascontiguousarray(packed).view(np.uint64)
+
+
+def _unit_vectors(lat_rad: FloatArray, lon_rad: FloatArray) -> FloatArray:
+    cos_lat = np.cos(lat_rad)
+    return np.column_stack(
+        (cos_lat * np.cos(lon_rad), cos_lat * np.sin(lon_rad), np.sin(lat_rad))
+    )
+
+
+def _check_coordinates(lat: FloatArray, lon: FloatArray, who: str) -> None:
+    if not (np.all(np.abs(lat) <= 90) and np.all(np.abs(lon) <= 180)):
+        raise ValueError(f"{who}: latitude or longitude out of range")
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Requests:
+    """Help requests waiting for a buddy, one row each.
+
+    Code matrices share their columns with `Buddies`' (the same code index per group);
+    `route` holds the `route.*` and `transition.*` codes. `language` is a bitmask of
+    the parent's language(s) over a language index, `contact_modes` a bitmask over the
+    contact modes (0: no preference), `buddy_gender` 0 for any or a `Gender`, `swv` a
+    number per SWV (-1: unknown).
+    """
+
+    issue: BoolArray
+    need: BoolArray
+    route: BoolArray
+    lat: FloatArray
+    lon: FloatArray
+    max_km: FloatArray
+    language: IntArray
+    contact_modes: IntArray
+    buddy_gender: IntArray
+    days_waiting: FloatArray
+    swv: IntArray
+    _bits: dict[str, npt.NDArray[np.uint64]] = field(init=False, repr=False)
+    _phi: FloatArray = field(init=False, repr=False)
+    _lam: FloatArray = field(init=False, repr=False)
+    _cos: FloatArray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _prepare(self, "requests")
+        n = len(self)
+        for name, dtype in (
+            ("max_km", np.float64),
+            ("language", np.int64),
+            ("contact_modes", np.int64),
+            ("buddy_gender", np.int64),
+            ("days_waiting", np.float64),
+            ("swv", np.int64),
+        ):
+            object.__setattr__(self, name, _column(getattr(self, name), dtype, n, name))
+        if np.any(~np.isfinite(self.max_km)) or np.any(self.max_km < 0):
+            raise ValueError("requests: max_km must be a distance of 0 or more")
+        if np.any(~np.isfinite(self.days_waiting)):
+            raise ValueError("requests: days_waiting must be finite")
+
+    def __len__(self) -> int:
+        return int(self.lat.shape[0])
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Buddies:
+    """Buddies, one row each: lived experience, where, how, and whether matchable.
+
+    `capacity` is the most parents at once (for the load bonus), `free_places` what is
+    left of it now. `active`, `vog_valid` and `trained` are the checklist flags that
+    make a buddy matchable. Bitmasks and numbers as in `Requests`.
+    """
+
+    issue: BoolArray
+    need: BoolArray
+    route: BoolArray
+    lat: FloatArray
+    lon: FloatArray
+    travel_km: FloatArray
+    languages: IntArray
+    contact_modes: IntArray
+    gender: IntArray
+    capacity: IntArray
+    free_places: IntArray
+    swv: IntArray
+    active: BoolArray
+    vog_valid: BoolArray
+    trained: BoolArray
+    _bits: dict[str, npt.NDArray[np.uint64]] = field(init=False, repr=False)
+    _phi: FloatArray = field(init=False, repr=False)
+    _lam: FloatArray = field(init=False, repr=False)
+    _cos: FloatArray = field(init=False, repr=False)
+    _flags: FlagArray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _prepare(self, "buddies")
+        n = len(self)
+        for name, dtype in (
+            ("travel_km", np.float64),
+            ("languages", np.int64),
+            ("contact_modes", np.int64),
+            ("gender", np.int64),
+            ("capacity", np.int64),
+            ("free_places", np.int64),
+            ("swv", np.int64),
+            ("active", np.bool_),
+            ("vog_valid", np.bool_),
+            ("trained", np.bool_),
+        ):
+            object.__setattr__(self, name, _column(getattr(self, name), dtype, n, name))
+        if np.any(~np.isfinite(self.travel_km)) or np.any(self.travel_km < 0):
+            raise ValueError("buddies: travel_km must be a distance of 0 or more")
+        flags = np.zeros(n, dtype=np.uint16)
+        flags[~self.active] |= np.uint16(Exclusion.NOT_ACTIVE)
+        flags[~self.vog_valid] |= np.uint16(Exclusion.VOG_EXPIRED)
+        flags[~self.trained] |= np.uint16(Exclusion.TRAINING_MISSING)
+        flags[self.free_places <= 0] |= np.uint16(Exclusion.NO_FREE_PLACE)
+        object.__setattr__(self, "_flags", flags)
+
+    def __len__(self) -> int:
+        return int(self.lat.shape[0])
+
+
+def _prepare(rows: Requests | Buddies, who: str) -> None:
+    """Coerce the shared fields and cache what every scoring call needs."""
+    lat = _column(rows.lat, np.float64, None, "lat")
+    lon = _column(rows.lon, np.float64, lat.shape[0], "lon")
+    _check_coordinates(lat, lon, who)
+    object.__setattr__(rows, "lat", lat)
+    object.__setattr__(rows, "lon", lon)
+    bits = {}
+    for group in CODE_GROUPS:
+        codes = _codes(getattr(rows, group), f"{who}.{group}")
+        if codes.shape[0] != lat.shape[0]:
+            raise ValueError(f"{who}.{group} has {codes.shape[0]} rows")
+        object.__setattr__(rows, group, codes)
+        bits[group] = _pack(codes)
+    object.__setattr__(rows, "_bits", bits)
+    phi = np.radians(lat)
+    object.__setattr__(rows, "_phi", phi)
+    object.__setattr__(rows, "_lam", np.radians(lon))
+    object.__setattr__(rows, "_cos", np.cos(phi))
+
+
+def _pairs(values: Any, name: str) -> IntArray:
+    array = np.asarray(values, dtype=np.int64)
+    if array.size == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    if array.ndim != 2 or array.shape[1] != 2:
+        raise ValueError(f"{name} must be (request, buddy) pairs")
+    return array
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Exclusions:
+    """Pairs (request row, buddy row) that are never matched, by reason."""
+
+    conflict_of_interest: IntArray = field(
+        default_factory=lambda: np.zeros((0, 2), dtype=np.int64)
+    )
+    previously_matched: IntArray = field(
+        default_factory=lambda: np.zeros((0, 2), dtype=np.int64)
+    )
+    declined_before: IntArray = field(
+        default_factory=lambda: np.zeros((0, 2), dtype=np.int64)
+    )
+
+    def __post_init__(self) -> None:
+        for name, _flag in self.kinds():
+            object.__setattr__(self, name, _pairs(getattr(self, name), name))
+
+    @staticmethod
+    def kinds() -> tuple[tuple[str, Exclusion], ...]:
+        return (
+            ("conflict_of_interest", Exclusion.CONFLICT_OF_INTEREST),
+            ("previously_matched", Exclusion.PREVIOUSLY_MATCHED),
+            ("declined_before", Exclusion.DECLINED_BEFORE),
+        )
+
+    def checked(self, n_requests: int, n_buddies: int) -> list[tuple[IntArray, int]]:
+        """Each kind's pairs with its flag, after checking they point at real rows."""
+        result = []
+        for name, flag in self.kinds():
+            pairs: IntArray = getattr(self, name)
+            if pairs.size and (
+                pairs.min() < 0
+                or pairs[:, 0].max() >= n_requests
+                or pairs[:, 1].max() >= n_buddies
+            ):
+                raise ValueError(f"{name}: a pair points outside the rows")
+            result.append((pairs, int(flag)))
+        return result
+
+
+NO_EXCLUSIONS = Exclusions()
+
+
+@dataclass(frozen=True, eq=False)
+class Scores:
+    """Every request against every buddy: (requests, buddies) matrices.
+
+    `contributions[i]` is criterion `CRITERIA[i]`'s part of `total`, in milli-points;
+    `excluded` holds the `Exclusion` flags of each pair (0: eligible).
+    """
+
+    total: IntArray
+    contributions: IntArray
+    excluded: FlagArray
+    distance_km: FloatArray
+
+    @property
+    def n_requests(self) -> int:
+        return int(self.total.shape[0])
+
+    @property
+    def n_buddies(self) -> int:
+        return int(self.total.shape[1])
+
+    @property
+    def eligible(self) -> BoolArray:
+        return self.excluded == 0
+
+
+@dataclass(frozen=True, eq=False)
+class PairScores:
+    """Scores of chosen pairs only (the national, sparse case): arrays over pairs."""
+
+    request: IntArray
+    buddy: IntArray
+    total: IntArray
+    contributions: IntArray
+    excluded: FlagArray
+    distance_km: FloatArray
+    n_requests: int
+    n_buddies: int
+
+    @property
+    def eligible(self) -> BoolArray:
+        return self.excluded == 0
+
+
+def _check_compatible(requests: Requests, buddies: Buddies) -> None:
+    for group in CODE_GROUPS:
+        k_r = getattr(requests, group).shape[1]
+        k_b = getattr(buddies, group).shape[1]
+        if k_r != k_b:
+            raise ValueError(f"{group}: requests have {k_r} codes, buddies {k_b}")
+
+
+def _shared(
+    r_bits: npt.NDArray[np.uint64],
+    b_bits: npt.NDArray[np.uint64],
+    ri: IntArray,
+    bi: IntArray,
+) -> IntArray:
+    """How many codes each (ri, bi) pair shares; ri and bi broadcast."""
+    if r_bits.shape[1] == 1:
+        both = r_bits[ri, 0] & b_bits[bi, 0]
+        return np.bitwise_count(both).astype(np.int64)
+    both = r_bits[ri] & b_bits[bi]
+    return np.bitwise_count(both).sum(axis=-1, dtype=np.int64)
+
+
+def _haversine_km(
+    requests: Requests, buddies: Buddies, ri: IntArray, bi: IntArray
+) -> FloatArray:
+    d_phi = buddies._phi[bi] - requests._phi[ri]
+    d_lam = buddies._lam[bi] - requests._lam[ri]
+    h = (
+        np.sin(d_phi * 0.5) ** 2
+        + requests._cos[ri] * buddies._cos[bi] * np.sin(d_lam * 0.5) ** 2
+    )
+    np.minimum(h, 1.0, out=h)
+    result: FloatArray = (2.0 * EARTH_RADIUS_KM) * np.arcsin(np.sqrt(h))
+    return result
+
+
+def _units(weight: float) -> int:
+    return round(weight * SCALE)
+
+
+def _load_units(buddies: Buddies, weights: Weights) -> IntArray:
+    capacity = np.maximum(buddies.capacity, 1)
+    share = np.clip(buddies.free_places, 0, None) / capacity
+    share = np.minimum(share, 1.0)
+    return np.rint(share * (weights.load * SCALE)).astype(np.int64)
+
+
+def _waiting_units(requests: Requests, weights: Weights) -> IntArray:
+    weeks = np.clip(requests.days_waiting / 7.0, 0.0, weights.waiting_cap_weeks)
+    return np.rint(weeks * (weights.waiting_per_week * SCALE)).astype(np.int64)
+
+
+def _evaluate(
+    requests: Requests,
+    buddies: Buddies,
+    ri: IntArray,
+    bi: IntArray,
+    weights: Weights,
+) -> tuple[IntArray, FlagArray, FloatArray]:
+    """Contributions, exclusion flags and distances of the (ri, bi) pairs.
+
+    `ri` and `bi` are index arrays that broadcast against each other: a column and
+    a row for a full matrix, one request and all buddies for a shortlist, or two
+    equally long arrays for chosen pairs. Pair exclusions are applied by the caller.
+    """
+    shape = np.broadcast_shapes(ri.shape, bi.shape)
+    contributions = np.empty((len(CRITERIA), *shape), dtype=np.int64)
+    for i, group in enumerate(CODE_GROUPS):
+        shared = _shared(requests._bits[group], buddies._bits[group], ri, bi)
+        np.multiply(shared, _units(getattr(weights, group)), out=contributions[i])
+
+    r_swv = requests.swv[ri]
+    same_swv = (r_swv >= 0) & (r_swv == buddies.swv[bi])
+    np.multiply(same_swv, _units(weights.same_swv), out=contributions[3])
+
+    language = (requests.language[ri] & buddies.languages[bi]) != 0
+    np.multiply(language, _units(weights.language), out=contributions[4])
+
+    distance = _haversine_km(requests, buddies, ri, bi)
+    penalty = np.rint(distance * (weights.distance_per_km * SCALE))
+    np.negative(penalty, out=penalty)
+    contributions[5] = penalty
+    contributions[6] = _load_units(buddies, weights)[bi]
+    contributions[7] = _waiting_units(requests, weights)[ri]
+
+    flags = np.broadcast_to(buddies._flags[bi], shape).copy()
+    flags[distance > requests.max_km[ri]] |= np.uint16(Exclusion.TOO_FAR_FOR_PARENT)
+    flags[distance > buddies.travel_km[bi]] |= np.uint16(Exclusion.TOO_FAR_FOR_BUDDY)
+    r_modes = requests.contact_modes[ri]
+    b_modes = buddies.contact_modes[bi]
+    no_mode = (r_modes != 0) & (b_modes != 0) & ((r_modes & b_modes) == 0)
+    flags[no_mode] |= np.uint16(Exclusion.CONTACT_MODE)
+    wanted = requests.buddy_gender[ri]
+    flags[(wanted != ANY_GENDER) & (wanted != buddies.gender[bi])] |= np.uint16(
+        Exclusion.GENDER
+    )
+    return contributions, flags, np.broadcast_to(distance, shape)
+
+
+def score(
+    requests: Requests,
+    buddies: Buddies,
+    weights: Weights | None = None,
+    exclusions: Exclusions = NO_EXCLUSIONS,
+) -> Scores:
+    """Score every request against every buddy (dense; for a region or a team)."""
+    weights = weights or Weights()
+    _check_compatible(requests, buddies)
+    ri = np.arange(len(requests), dtype=np.int64)[:, None]
+    bi = np.arange(len(buddies), dtype=np.int64)[None, :]
+    contributions, flags, distance = _evaluate(requests, buddies, ri, bi, weights)
+    for pairs, flag in exclusions.checked(len(requests), len(buddies)):
+        flags[pairs[:, 0], pairs[:, 1]] |= np.uint16(flag)
+    return Scores(
+        total=contributions.sum(axis=0),
+        contributions=contributions,
+        excluded=flags,
+        distance_km=np.ascontiguousarray(distance),
+    )
+
+
+def score_pairs(
+    requests: Requests,
+    buddies: Buddies,
+    request_index: Any,
+    buddy_index: Any,
+    weights: Weights | None = None,
+    exclusions: Exclusions = NO_EXCLUSIONS,
+) -> PairScores:
+    """Score the given (request, buddy) pairs only (sparse; for the nation)."""
+    weights = weights or Weights()
+    _check_compatible(requests, buddies)
+    ri = _column(request_index, np.int64, None, "request_index")
+    bi = _column(buddy_index, np.int64, ri.shape[0], "buddy_index")
+    n_r, n_b = len(requests), len(buddies)
+    if ri.size and (ri.min() < 0 or ri.max() >= n_r or bi.min() < 0 or bi.max() >= n_b):
+        raise ValueError("a pair points outside the rows")
+    contributions, flags, distance = _evaluate(requests, buddies, ri, bi, weights)
+    keys = ri * n_b + bi
+    for pairs, flag in exclusions.checked(n_r, n_b):
+        if pairs.size:
+            excluded_keys = np.unique(pairs[:, 0] * n_b + pairs[:, 1])
+            at = np.searchsorted(excluded_keys, keys)
+            at[at == excluded_keys.shape[0]] = 0
+            flags[excluded_keys[at] == keys] |= np.uint16(flag)
+    return PairScores(
+        request=ri,
+        buddy=bi,
+        total=contributions.sum(axis=0),
+        contributions=contributions,
+        excluded=flags,
+        distance_km=np.ascontiguousarray(distance),
+        n_requests=n_r,
+        n_buddies=n_b,
+    )
+
+
+def candidate_pairs(requests: Requests, buddies: Buddies) -> tuple[IntArray, IntArray]:
+    """(request, buddy) pairs within both distance limits, with a buddy who is free.
+
+    Uses a KD-tree on points of the unit sphere, where a straight-line (chord) radius
+    stands for a great-circle one, so the national search never builds the full
+    requests x buddies matrix. The limits are widened by a hair against rounding, so
+    this is a superset of the eligible pairs: `score_pairs` applies every hard filter
+    exactly. Sorted by request, then buddy.
+    """
+    free = np.flatnonzero(buddies._flags == 0)
+    empty = np.zeros(0, dtype=np.int64)
+    if free.size == 0 or len(requests) == 0:
+        return empty, empty
+    reach = float(buddies.travel_km[free].max())
+    radius_km = np.minimum(requests.max_km, reach)
+    tree = cKDTree(_unit_vectors(buddies._phi[free], buddies._lam[free]))
+    points = _unit_vectors(requests._phi, requests._lam)
+    buddy_chord = _chord(buddies.travel_km[free])
+    n_b = len(buddies)
+    keys = []
+    # One search per distinct radius (the form offers a handful), each in C.
+    for km in np.unique(radius_km).tolist():
+        rows = np.flatnonzero(radius_km == km)
+        near = cKDTree(points[rows]).sparse_distance_matrix(
+            tree, float(_chord(np.array([km]))[0]), output_type="ndarray"
+        )
+        near = near[near["v"] <= buddy_chord[near["j"]]]
+        keys.append(rows[near["i"]] * n_b + free[near["j"]])
+    key = np.sort(np.concatenate(keys))
+    return key // n_b, key % n_b
+
+
+def _chord(km: FloatArray) -> FloatArray:
+    """The straight-line distance through the unit sphere for a great-circle one,
+    a hair wider so that no pair within `km` is lost to rounding."""
+    angle = np.minimum(np.asarray(km, dtype=np.float64) / EARTH_RADIUS_KM, np.pi)
+    chord: FloatArray = 2.0 * np.sin(angle / 2.0) * (1 + 1e-9) + 1e-12
+    return chord
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One buddy on a shortlist, with the reasons for the score."""
+
+    buddy: int
+    total: int  # milli-points
+    contributions: dict[str, int]  # milli-points per criterion; they add up to total
+    distance_km: float
+    shared: dict[str, tuple[int, ...]]  # code columns both have, per code group
+
+    @property
+    def points(self) -> float:
+        return self.total / SCALE
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """The best eligible buddies for one request, and why the others are out."""
+
+    request: int
+    candidates: list[Candidate]
+    eligible: int
+    excluded: dict[Exclusion, int]  # buddies per rule; one buddy can fail several
+
+
+def shortlist(
+    request_index: int,
+    requests: Requests,
+    buddies: Buddies,
+    weights: Weights | None = None,
+    exclusions: Exclusions = NO_EXCLUSIONS,
+    k: int = 10,
+) -> Shortlist:
+    """The top `k` eligible buddies for one request, best first, with explanations."""
+    weights = weights or Weights()
+    _check_compatible(requests, buddies)
+    if not 0 <= request_index < len(requests):
+        raise IndexError("request_index out of range")
+    if k < 0:
+        raise ValueError("k must be 0 or more")
+    ri = np.array([request_index], dtype=np.int64)
+    bi = np.arange(len(buddies), dtype=np.int64)
+    contributions, flags, distance = _evaluate(requests, buddies, ri, bi, weights)
+    for pairs, flag in exclusions.checked(len(requests), len(buddies)):
+        if pairs.size:
+            flags[pairs[pairs[:, 0] == request_index, 1]] |= np.uint16(flag)
+    total = contributions.sum(axis=0)
+
+    eligible = np.flatnonzero(flags == 0)
+    n_eligible = int(eligible.size)
+    if k == 0:
+        eligible = eligible[:0]
+    elif n_eligible > k:
+        # The k-th best score, then everyone at or above it, so ties are broken
+        # below by distance and row rather than by where argpartition put them.
+        kth = -np.partition(-total[eligible], k - 1)[k - 1]
+        eligible = eligible[total[eligible] >= kth]
+    # Best score first; on a tie the nearer buddy, then the lower row.
+    order = np.lexsort((eligible, distance[eligible], -total[eligible]))
+    chosen = eligible[order[:k]]
+
+    candidates = []
+    for b in chosen.tolist():
+        shared = {
+            group: tuple(
+                np.flatnonzero(
+                    getattr(requests, group)[request_index] & getattr(buddies, group)[b]
+                ).tolist()
+            )
+            for group in CODE_GROUPS
+        }
+        candidates.append(
+            Candidate(
+                buddy=b,
+                total=int(total[b]),
+                contributions=dict(
+                    zip(CRITERIA, contributions[:, b].tolist(), strict=True)
+                ),
+                distance_km=float(distance[b]),
+                shared=shared,
+            )
+        )
+    counts = {
+        flag: int(np.count_nonzero(flags & np.uint16(flag))) for flag in Exclusion
+    }
+    return Shortlist(
+        request=request_index,
+        candidates=candidates,
+        eligible=n_eligible,
+        excluded={flag: n for flag, n in counts.items() if n},
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Assignment:
+    """A proposal: the buddy row of each request (-1: none) and its total score."""
+
+    buddy_of: IntArray
+    total: int  # milli-points
+    method: str
+
+    @property
+    def matched(self) -> int:
+        return int(np.count_nonzero(self.buddy_of >= 0))
+
+    @property
+    def points(self) -> float:
+        return self.total / SCALE
+
+    def pairs(self) -> list[tuple[int, int]]:
+        """(request, buddy) of every proposed match, by request."""
+        requests = np.flatnonzero(self.buddy_of >= 0)
+        return list(
+            zip(requests.tolist(), self.buddy_of[requests].tolist(), strict=True)
+        )
+
+
+def _capacities(capacities: Any, n_buddies: int) -> IntArray:
+    caps = _column(capacities, np.int64, n_buddies, "capacities")
+    return np.clip(caps, 0, None)
+
+
+def _arcs(
+    scores: Scores | PairScores, caps: IntArray, positive_only: bool
+) -> tuple[IntArray, IntArray, IntArray]:
+    """(request, buddy, total) of the eligible pairs whose buddy has a place."""
+    if isinstance(scores, Scores):
+        mask = (scores.excluded == 0) & (caps > 0)[None, :]
+        if positive_only:
+            mask &= scores.total > 0
+        r, b = np.nonzero(mask)
+        return r.astype(np.int64), b.astype(np.int64), scores.total[r, b]
+    mask = (scores.excluded == 0) & (caps[scores.buddy] > 0)
+    if positive_only:
+        mask &= scores.total > 0
+    return scores.request[mask], scores.buddy[mask], scores.total[mask]
+
+
+def batch(
+    scores: Scores | PairScores,
+    capacities: Any,
+    objective: Objective | str = Objective.BEST_FIT,
+) -> Assignment:
+    """An optimal proposal for all requests under every buddy's capacity.
+
+    A min-cost flow over one arc per eligible pair. The side with fewer units
+    supplies the flow: each request one unit, or, when free places are scarcer than
+    requests, each buddy one unit per free place; the other side's arcs to the sink
+    carry at most its own number (nationally about a tenth faster than always
+    starting at the requests). A pair's arc costs `top - score`, `top` being the best
+    score, so costs are 0 or more (OR-Tools solved the national benchmark about a
+    fifth faster this way than with negative costs) and the cheapest flow has the largest
+    total score.
+
+    BEST_FIT also lets every unit go straight to the sink at cost `top`, so a request
+    stays unmatched unless its match adds to the total (pairs scoring 0 or less are
+    left out). MOST_MATCHED asks OR-Tools for the maximum flow of minimum cost: as
+    many requests as possible, then the best fit among those.
+    """
+    objective = Objective(objective)
+    best_fit = objective is Objective.BEST_FIT
+    n_r, n_b = scores.n_requests, scores.n_buddies
+    caps = _capacities(capacities, n_b)
+    r, b, w = _arcs(scores, caps, positive_only=best_fit)
+    buddy_of = np.full(n_r, -1, dtype=np.int64)
+    method = f"min_cost_flow:{objective.value}"
+    if r.size == 0:
+        return Assignment(buddy_of=buddy_of, total=0, method=method)
+
+    requests_in = np.flatnonzero(np.bincount(r, minlength=n_r))
+    buddies_in = np.flatnonzero(np.bincount(b, minlength=n_b))
+    places = caps[buddies_in]
+    # Nodes: buddies and requests (each side numbered from its offset), then the
+    # sink; requests and buddies without an arc are isolated and take no part.
+    sink = n_r + n_b
+    if int(places.sum()) < requests_in.size:
+        r_at, b_at = n_b, 0
+        pair_tails, pair_heads = b + b_at, r + r_at
+        supplier, supply = buddies_in + b_at, places
+        receiver, receives = requests_in + r_at, np.ones(requests_in.size, np.int64)
+    else:
+        r_at, b_at = 0, n_r
+        pair_tails, pair_heads = r + r_at, b + b_at
+        supplier, supply = requests_in + r_at, np.ones(requests_in.size, np.int64)
+        receiver, receives = buddies_in + b_at, places
+
+    m, n_in, n_out = r.size, supplier.size, receiver.size
+    n_arcs = m + n_out + (n_in if best_fit else 0)
+    tails = np.empty(n_arcs, dtype=np.int32)
+    heads = np.empty(n_arcs, dtype=np.int32)
+    arc_caps = np.empty(n_arcs, dtype=np.int64)
+    costs = np.empty(n_arcs, dtype=np.int64)
+    top = int(w.max())
+    tails[:m], heads[:m], arc_caps[:m] = pair_tails, pair_heads, 1
+    np.subtract(top, w, out=costs[:m])
+    end = m + n_out
+    tails[m:end], heads[m:end], arc_caps[m:end], costs[m:end] = (
+        receiver,
+        sink,
+        receives,
+        0,
+    )
+    if best_fit:
+        tails[end:], heads[end:], arc_caps[end:], costs[end:] = (
+            supplier,
+            sink,
+            supply,
+            top,
+        )
+
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(tails, heads, arc_caps, costs)
+    flow.set_nodes_supplies(
+        np.append(supplier, sink).astype(np.int32),
+        np.append(supply, -int(supply.sum())),
+    )
+    status = flow.solve() if best_fit else flow.solve_max_flow_with_min_cost()
+    # Reading flows after a failed solve crashes OR-Tools 9.15, so check first.
+    if status != min_cost_flow.SimpleMinCostFlow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow did not solve: {status}")
+    used = np.asarray(flow.flows(np.arange(m, dtype=np.int32))) > 0
+    buddy_of[r[used]] = b[used]
+    return Assignment(buddy_of=buddy_of, total=int(w[used].sum()), method=method)
+
+
+def greedy(scores: Scores | PairScores, capacities: Any) -> Assignment:
+    """The baseline: requests in row order, each takes its best buddy still free."""
+    n_r, n_b = scores.n_requests, scores.n_buddies
+    free = _capacities(capacities, n_b).copy()
+    r, b, w = _arcs(scores, free, positive_only=False)
+    order = np.lexsort((b, -w, r))
+    r, b, w = r[order], b[order], w[order]
+    starts = np.searchsorted(r, np.arange(n_r + 1, dtype=np.int64))
+    buddy_of = np.full(n_r, -1, dtype=np.int64)
+    total = 0
+    for i in range(n_r):
+        lo, hi = int(starts[i]), int(starts[i + 1])
+        if lo == hi:
+            continue
+        open_ = free[b[lo:hi]] > 0
+        first = int(open_.argmax())
+        if not open_[first]:
+            continue
+        j = lo + first
+        buddy_of[i] = b[j]
+        free[b[j]] -= 1
+        total += int(w[j])
+    return Assignment(buddy_of=buddy_of, total=total, method="greedy")
+
+
+def code_matrix(rows: Iterable[Iterable[str]], columns: Sequence[str]) -> BoolArray:
+    """A boolean (rows, codes) matrix from each row's codes; unknown codes are ignored."""
+    position = {code: i for i, code in enumerate(columns)}
+    row_list = list(rows)
+    matrix = np.zeros((len(row_list), len(columns)), dtype=np.bool_)
+    for i, codes in enumerate(row_list):
+        for code in codes:
+            j = position.get(code)
+            if j is not None:
+                matrix[i, j] = True
+    return matrix
+
+
+def bitmask(values: Iterable[str], columns: Sequence[str]) -> int:
+    """A bitmask of `values` over `columns` (at most 63); unknown values are ignored."""
+    if len(columns) > 63:
+        raise ValueError("a bitmask holds at most 63 values")
+    position = {value: i for i, value in enumerate(columns)}
+    mask = 0
+    for value in values:
+        i = position.get(value)
+        if i is not None:
+            mask |= 1 << i
+    return mask
