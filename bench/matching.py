@@ -1,8 +1,10 @@
 """Benchmarks of the matching engine on its own generated instances (not tests).
 
 Usage: `make bench` (runs this after `bench/run.py`) or `.venv/bin/python bench/matching.py`
-(`--quick` for fewer repeats). No database: the instances come from a seeded generator
-on the real PC4 centroids and SWV regions in `ouderbuddy/regions/data/`:
+(`--quick` for fewer repeats). No database: the instances come from the seeded generator
+in `ouderbuddy/matching/instances.py` (shared with `manage.py bench_matching`, which
+measures one instance of any size) on the real PC4 centroids and SWV regions in
+`ouderbuddy/regions/data/`:
 
 - region: 500 requests x 200 buddies within 20 km of Utrecht (dense scoring), and
   250 x 200 with every place free, where there is room to spare;
@@ -19,16 +21,11 @@ Markdown; copy them into docs/PERFORMANCE.md with the machine and the date.
 from __future__ import annotations
 
 import argparse
-import csv
-import gc
 import os
 import platform
 import statistics
 import sys
 import time
-import tracemalloc
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,200 +50,15 @@ from ouderbuddy.matching.engine import (  # noqa: E402 (needs the path above)
     score_pairs,
     shortlist,
 )
-
-DATA = ROOT / "ouderbuddy" / "regions" / "data"
-SEED = 20261122
-# Code counts per group as in ouderbuddy/taxonomy/data/experience_codes.csv.
-N_ISSUE, N_NEED, N_ROUTE = 17, 27, 25
-N_LANGUAGES, N_CONTACT_MODES = 21, 5
-UTRECHT = (52.0907, 5.1214)
-
-
-@dataclass
-class Geography:
-    lat: np.ndarray
-    lon: np.ndarray
-    swv: np.ndarray
-
-
-def load_geography() -> Geography:
-    """PC4 centroids with a number per PO SWV (-1 where the 2015 table has none)."""
-    swv_of: dict[str, str] = {}
-    with open(DATA / "swv_regio_indeling_pc4_2015.csv", newline="") as f:
-        for row in csv.DictReader(f):
-            swv_of[row["pc4"]] = row["po_swv"]
-    lat, lon, swv = [], [], []
-    numbers: dict[str, int] = {}
-    with open(DATA / "nl_pc4_centroids.csv", newline="") as f:
-        for row in csv.DictReader(f):
-            lat.append(float(row["latitude"]))
-            lon.append(float(row["longitude"]))
-            code = swv_of.get(row["pc4"], "")
-            swv.append(numbers.setdefault(code, len(numbers)) if code else -1)
-    return Geography(np.array(lat), np.array(lon), np.array(swv, dtype=np.int64))
-
-
-def _km_between(lat: np.ndarray, lon: np.ndarray, lat0: float, lon0: float) -> Any:
-    phi, phi0 = np.radians(lat), np.radians(lat0)
-    h = (
-        np.sin((phi - phi0) / 2) ** 2
-        + np.cos(phi) * np.cos(phi0) * np.sin(np.radians(lon - lon0) / 2) ** 2
-    )
-    return 2 * 6371.0 * np.arcsin(np.sqrt(h))
-
-
-def _popularity(rng: np.random.Generator, k: int) -> np.ndarray:
-    """Zipf-like code popularity: a few codes (autism, ADHD, OPP) are common."""
-    weights = 1.0 / np.arange(1, k + 1) ** 0.9
-    rng.shuffle(weights)
-    return weights / weights.sum()
-
-
-def _code_sets(
-    rng: np.random.Generator,
-    n: int,
-    k: int,
-    popularity: np.ndarray,
-    counts: list[int],
-    p: list[float],
-) -> np.ndarray:
-    matrix = np.zeros((n, k), dtype=bool)
-    sizes = rng.choice(counts, size=n, p=p)
-    for i, size in enumerate(sizes.tolist()):
-        if size:
-            matrix[i, rng.choice(k, size=size, replace=False, p=popularity)] = True
-    return matrix
-
-
-def _bitmasks(rng: np.random.Generator, n: int, k: int, low: int, high: int) -> Any:
-    masks = np.zeros(n, dtype=np.int64)
-    sizes = rng.integers(low, high + 1, size=n)
-    for i, size in enumerate(sizes.tolist()):
-        for bit in rng.choice(k, size=size, replace=False).tolist():
-            masks[i] |= 1 << bit
-    return masks
-
-
-def _places(geo: Geography, rng: np.random.Generator, n: int, pool: np.ndarray):  # type: ignore[no-untyped-def]
-    at = rng.choice(pool, size=n)
-    lat = geo.lat[at] + rng.normal(0, 0.008, size=n)
-    lon = geo.lon[at] + rng.normal(0, 0.012, size=n)
-    return lat, lon, geo.swv[at]
-
-
-@dataclass
-class Instance:
-    requests: Requests
-    buddies: Buddies
-    exclusions: Exclusions
-
-
-def make_instance(
-    geo: Geography,
-    n_requests: int,
-    n_buddies: int,
-    seed: int,
-    within_km: float | None = None,
-    all_free: bool = False,
-) -> Instance:
-    """A seeded instance; `within_km` keeps everyone that close to Utrecht (a region);
-    `all_free` gives every buddy all their places free (no current matches)."""
-    rng = np.random.default_rng(seed)
-    pool = np.arange(geo.lat.shape[0])
-    if within_km is not None:
-        pool = pool[_km_between(geo.lat, geo.lon, *UTRECHT) <= within_km]
-    pop = {
-        "issue": _popularity(rng, N_ISSUE),
-        "need": _popularity(rng, N_NEED),
-        "route": _popularity(rng, N_ROUTE),
-    }
-
-    lat, lon, swv = _places(geo, rng, n_requests, pool)
-    language = np.where(
-        rng.random(n_requests) < 0.85,
-        1,
-        1 << rng.integers(1, N_LANGUAGES, size=n_requests),
-    ).astype(np.int64)
-    modes = _bitmasks(rng, n_requests, N_CONTACT_MODES, 1, 3)
-    modes[rng.random(n_requests) < 0.2] = 0  # no preference
-    requests = Requests(
-        issue=_code_sets(
-            rng, n_requests, N_ISSUE, pop["issue"], [1, 2, 3], [0.4, 0.4, 0.2]
-        ),
-        need=_code_sets(
-            rng, n_requests, N_NEED, pop["need"], [0, 1, 2], [0.15, 0.55, 0.3]
-        ),
-        route=_code_sets(rng, n_requests, N_ROUTE, pop["route"], [1, 2], [0.8, 0.2]),
-        lat=lat,
-        lon=lon,
-        max_km=rng.choice([10, 15, 25, 40], size=n_requests, p=[0.15, 0.2, 0.55, 0.1]),
-        language=language,
-        contact_modes=modes,
-        buddy_gender=rng.choice([0, 1, 2], size=n_requests, p=[0.8, 0.15, 0.05]),
-        days_waiting=rng.exponential(35.0, size=n_requests),
-        swv=swv,
-    )
-
-    lat, lon, swv = _places(geo, rng, n_buddies, pool)
-    languages = np.ones(n_buddies, dtype=np.int64)
-    extra = rng.random(n_buddies) < 0.25
-    languages[extra] |= 1 << rng.integers(1, N_LANGUAGES, size=int(extra.sum()))
-    capacity = rng.choice([1, 2, 3], size=n_buddies, p=[0.5, 0.35, 0.15])
-    busy = rng.integers(0, capacity + 1)
-    buddies = Buddies(
-        issue=_code_sets(
-            rng, n_buddies, N_ISSUE, pop["issue"], [2, 3, 4, 5, 6], [0.2] * 5
-        ),
-        need=_code_sets(
-            rng, n_buddies, N_NEED, pop["need"], [1, 2, 3], [0.5, 0.35, 0.15]
-        ),
-        route=_code_sets(
-            rng, n_buddies, N_ROUTE, pop["route"], [1, 2, 3], [0.5, 0.35, 0.15]
-        ),
-        lat=lat,
-        lon=lon,
-        travel_km=rng.choice([10, 15, 20, 25, 30], size=n_buddies),
-        languages=languages,
-        contact_modes=_bitmasks(rng, n_buddies, N_CONTACT_MODES, 2, 5),
-        gender=rng.choice([1, 2, 0], size=n_buddies, p=[0.75, 0.2, 0.05]),
-        capacity=capacity,
-        free_places=capacity if all_free else capacity - busy // 2,
-        swv=swv,
-        active=rng.random(n_buddies) < 0.9,
-        vog_valid=rng.random(n_buddies) < 0.97,
-        trained=rng.random(n_buddies) < 0.95,
-    )
-
-    def some_pairs(share: float) -> np.ndarray:
-        k = int(n_requests * share)
-        return np.column_stack(
-            (rng.choice(n_requests, size=k), rng.integers(0, n_buddies, size=k))
-        )
-
-    exclusions = Exclusions(
-        conflict_of_interest=some_pairs(0.01),
-        previously_matched=some_pairs(0.03),
-        declined_before=some_pairs(0.05),
-    )
-    return Instance(requests, buddies, exclusions)
-
-
-def open_places(buddies: Buddies) -> int:
-    """Free places of the buddies who can be matched now."""
-    matchable = buddies.active & buddies.vog_valid & buddies.trained
-    return int(buddies.free_places[matchable].clip(0).sum())
-
-
-def median_ms(fn: Callable[[], object], repeats: int, warmup: int = 2) -> float:
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
+from ouderbuddy.matching.instances import (  # noqa: E402
+    SEED,
+    Geography,
+    load_geography,
+    make_instance,
+    median_ms,
+    open_places,
+    peak_memory,
+)
 
 
 def mentor_match(scores: Scores, capacities: np.ndarray) -> tuple[int, int, float]:
@@ -456,42 +268,19 @@ def bench_nation(geo: Geography, weights: Weights, repeats: int) -> list[Row]:
     ms = median_ms(end_to_end, repeats, warmup=1)
     _row(rows, "nation: candidates + score + batch best_fit", f"{ms:.1f} ms")
 
-    gc.collect()
-    rss_before = _rss_mib("VmRSS")
-    reset = _reset_peak_rss()
-    tracemalloc.start()
-    end_to_end()
-    _, traced = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    peak = peak_memory(end_to_end)
     peak_note = "tracemalloc: Python and NumPy allocations, not OR-Tools' C++ ones"
-    if reset:
-        grown = _rss_mib("VmHWM") - rss_before
-        peak_note += f"; peak RSS grew {grown:.0f} MiB during the run (all memory)"
+    if peak.rss_grown_mib is not None:
+        peak_note += (
+            f"; peak RSS grew {peak.rss_grown_mib:.0f} MiB during the run (all memory)"
+        )
     _row(
         rows,
         "nation: peak memory of candidates + score + batch",
-        f"{traced / 2**20:.0f} MiB",
+        f"{peak.traced_mib:.0f} MiB",
         peak_note,
     )
     return rows
-
-
-def _rss_mib(field: str) -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def _reset_peak_rss() -> bool:
-    """Reset VmHWM (Linux: write 5 to clear_refs) so the next peak is this run's."""
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        return False
-    return True
 
 
 def bench_mentor_match(geo: Geography, weights: Weights) -> list[Row]:

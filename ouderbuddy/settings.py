@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "ouderbuddy.buddies",
     "ouderbuddy.training",
     "ouderbuddy.intake",
+    "ouderbuddy.matching",
     "ouderbuddy.dashboard",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("trainingen/", include("ouderbuddy.training.urls")),
     path("", include("ouderbuddy.buddies.urls")),
     path("", include("ouderbuddy.intake.urls")),
+    path("", include("ouderbuddy.matching.urls")),
     path("taal/", set_language, name="set_language"),
     path("platformbeheer/", admin.site.urls),
 ]

@@ -112,6 +112,24 @@ class Buddy(TenantModel):
         validators=[MinValueValidator(1), MaxValueValidator(3)],
     )
     how_heard = models.CharField(_("hoe gehoord"), max_length=100, blank=True)
+    introduction = models.CharField(
+        _("korte voorstelling voor ouders"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Een paar zinnen die de ouder leest als u als buddy wordt voorgesteld. "
+            "Geen achternaam, adres of gegevens van uw kind."
+        ),
+    )
+    conflict_schools = models.JSONField(
+        _("scholen waar u niet als buddy kunt helpen"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "De school van uw eigen kind en de school waar u werkt: u krijgt geen "
+            "ouders van die scholen."
+        ),
+    )
 
     status = models.CharField(
         _("status"),

@@ -386,12 +386,22 @@ def pause_buddy(
     if until > timezone.localdate() + dt.timedelta(days=366):
         raise DomainError(_("Een pauze duurt hoogstens een jaar."), field="until")
     buddy.paused_until = until
-    return _change_status(
+    buddy = _change_status(
         actor=actor,
         buddy=buddy,
         to_status=BuddyStatus.PAUSED,
         reason=reason or _("Pauze tot %(date)s") % {"date": date_format(until)},
     )
+    _stop_proposals(buddy, _("De buddy heeft een pauze genomen."))
+    return buddy
+
+
+def _stop_proposals(buddy: Buddy, description: str, *, all_pending: bool = False) -> None:
+    """Unanswered proposals to a buddy who pauses (every match not yet active, when
+    the buddy stops) go back to the coordinator."""
+    from ouderbuddy.matching.services import cancel_for_buddy
+
+    cancel_for_buddy(buddy, description, all_pending=all_pending)
 
 
 @transaction.atomic
@@ -440,9 +450,11 @@ def stop_buddy(
     reason = StopReason(reason_code).label + (
         f": {note.strip()}" if note.strip() else ""
     )
-    return _change_status(
+    buddy = _change_status(
         actor=actor, buddy=buddy, to_status=BuddyStatus.STOPPED, reason=reason
     )
+    _stop_proposals(buddy, _("De buddy is gestopt."), all_pending=True)
+    return buddy
 
 
 # --- Checklist items ---------------------------------------------------------------------

@@ -457,10 +457,21 @@ def buddy_start_context(actor: Membership) -> dict[str, Any]:
     except Http404:
         return {"buddy": None}
     facts = services.facts_for(buddy)
+    from ouderbuddy.matching.models import Match, MatchStatus
+
     return {
         "buddy": buddy,
         "items": checklist.items(facts),
         "next_step": checklist.next_step(facts, for_buddy=True),
         "matchable": checklist.is_matchable(facts),
         "profile_url": reverse("buddies:portal_profile"),
+        "open_proposals": list(
+            Match.objects.filter(
+                organisation_id=actor.organisation_id,
+                buddy=buddy,
+                status=MatchStatus.PROPOSED,
+            )
+            .select_related("request__postcode__municipality")
+            .order_by("respond_by")
+        ),
     }

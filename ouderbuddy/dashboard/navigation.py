@@ -24,6 +24,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("dashboard:start", _("Start"), frozenset(Role)),
     NavItem("intake:inbox", _("Hulpvragen"), frozenset({Role.COORDINATOR})),
     NavItem("intake:waiting_list", _("Wachtlijst"), frozenset({Role.COORDINATOR})),
+    NavItem("matching:overview", _("Koppelen"), frozenset({Role.COORDINATOR})),
     NavItem("buddies:pipeline", _("Buddy's"), frozenset({Role.COORDINATOR})),
     NavItem("training:courses", _("Trainingen"), frozenset({Role.COORDINATOR})),
     NavItem("buddies:portal_profile", _("Mijn profiel"), frozenset({Role.BUDDY})),

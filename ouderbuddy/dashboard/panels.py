@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.organisations.models import Membership
@@ -160,6 +160,32 @@ def _deadlines(actor: Membership) -> list[Any]:
     return rows
 
 
+def _gaps(actor: Membership) -> list[Any]:
+    from django.urls import reverse
+
+    from ouderbuddy.matching.selectors import gaps
+
+    url = reverse("matching:overview") + "#tekort"
+    return [
+        {
+            "url": url,
+            "label": ngettext(
+                "%(what)s: %(n)d wachtende hulpvraag",
+                "%(what)s: %(n)d wachtende hulpvragen",
+                len(gap.requests),
+            )
+            % {"what": gap.label, "n": len(gap.requests)},
+        }
+        for gap in gaps(actor.organisation_id)[:10]
+    ]
+
+
+def _proposals(actor: Membership) -> list[Any]:
+    from ouderbuddy.matching.selectors import attention
+
+    return attention(actor)
+
+
 COORDINATOR_PANELS: list[Panel] = [
     Panel(
         "new_requests",
@@ -172,6 +198,18 @@ COORDINATOR_PANELS: list[Panel] = [
         _("Hulpvragen die te lang wachten"),
         _("Er wacht geen hulpvraag langer dan de streeftijd."),
         rows=_waiting_too_long,
+    ),
+    Panel(
+        "matching_attention",
+        _("Koppelen: wat op u wacht"),
+        _("Er wacht geen voorstel op u."),
+        rows=_proposals,
+    ),
+    Panel(
+        "gaps",
+        _("Geen buddy te vinden: wie moet u werven?"),
+        _("Voor elke wachtende hulpvraag is minstens één buddy die past."),
+        rows=_gaps,
     ),
     Panel(
         "deadlines",

@@ -23,12 +23,14 @@ class Asker(models.TextChoices):
 class RequestStatus(models.TextChoices):
     NEW = "new", _("Nieuw")
     WAITING = "waiting", _("Op de wachtlijst")
+    MATCHING = "matching", _("Buddy voorgesteld")
+    MATCHED = "matched", _("Gekoppeld aan een buddy")
     INFORMED = "informed", _("Informatie gegeven")
     REFERRED = "referred", _("Doorverwezen")
     WITHDRAWN = "withdrawn", _("Ingetrokken")
 
 
-OPEN_STATUSES = (RequestStatus.NEW, RequestStatus.WAITING)
+OPEN_STATUSES = (RequestStatus.NEW, RequestStatus.WAITING, RequestStatus.MATCHING)
 
 
 class Source(models.TextChoices):

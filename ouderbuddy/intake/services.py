@@ -59,7 +59,16 @@ ALLOWED = {
         RequestStatus.REFERRED,
         RequestStatus.WITHDRAWN,
     },
+    # While a buddy is proposed the coordinator can still stop the request.
+    RequestStatus.MATCHING: {RequestStatus.WITHDRAWN},
 }
+
+
+def _stop_proposal(request: HelpRequest, description: str) -> None:
+    """A withdrawn request takes its pending buddy proposal with it."""
+    from ouderbuddy.matching.services import cancel_for_request
+
+    cancel_for_request(request, description)
 
 
 # --- Creating a request ------------------------------------------------------------------
@@ -362,6 +371,7 @@ def withdraw_by_parent(*, request: HelpRequest) -> HelpRequest:
     request.status = RequestStatus.WITHDRAWN
     request.status_changed_at = timezone.now()
     request.save(update_fields=["status", "status_changed_at", "updated_at"])
+    _stop_proposal(request, _("De ouder heeft de hulpvraag ingetrokken."))
     _event(
         request,
         description=_("Ingetrokken door de ouder."),
@@ -490,6 +500,8 @@ def _decide(
     request.decided_by = actor.user
     request.full_clean()
     request.save()
+    if to_status == RequestStatus.WITHDRAWN:
+        _stop_proposal(request, _("De coördinator heeft de hulpvraag gestopt."))
     _event(
         request,
         description=description,

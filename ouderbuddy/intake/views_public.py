@@ -57,6 +57,7 @@ from ouderbuddy.intake.models import (
 from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import client_ip
+from ouderbuddy.matching.models import HOLDS_PLACE, Match, MatchStatus
 from ouderbuddy.organisations.models import Organisation
 from ouderbuddy.privacy.models import Consent, ConsentPurpose
 from ouderbuddy.taxonomy.models import CodeGroup
@@ -620,10 +621,21 @@ def _render_status(
         subject_id=str(help_request.pk),
     ).order_by("given_at")
     received = timezone.localtime(help_request.received_at).date()
+    # The proposal or match that is running now (the database allows one at most).
+    buddy_match = (
+        Match.objects.filter(request=help_request, status__in=HOLDS_PLACE)
+        .select_related("buddy")
+        .first()
+    )
     return render(
         request,
         "intake/public/status.html",
         {
+            "buddy_match": buddy_match,
+            "buddy_first_name": (buddy_match.buddy.full_name.split() or [""])[0]
+            if buddy_match
+            else "",
+            "match_statuses": MatchStatus,
             "help_request": help_request,
             "public_organisation": help_request.organisation,
             "token": token,

@@ -1,0 +1,151 @@
+"""The engine's numbers in words a coordinator reads at a glance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
+
+from ouderbuddy.lib.choices import SpokenLanguage
+from ouderbuddy.matching import engine
+from ouderbuddy.taxonomy.models import ExperienceCode
+
+CRITERION_LABELS = {
+    "issue": gettext_lazy("Ervaring met procedures op school"),
+    "need": gettext_lazy("Ervaring met dezelfde ondersteuningsbehoefte"),
+    "route": gettext_lazy("Ervaring met dezelfde onderwijsroute"),
+    "same_swv": gettext_lazy("Zelfde samenwerkingsverband"),
+    "language": gettext_lazy("Spreekt de taal van de ouder"),
+    "distance": gettext_lazy("Afstand"),
+    "load": gettext_lazy("Vrije plekken bij de buddy"),
+    "waiting": gettext_lazy("Wachttijd van de ouder"),
+}
+
+EXCLUSION_LABELS = {
+    engine.Exclusion.NOT_ACTIVE: gettext_lazy(
+        "Niet actief (in training, met pauze of checklist niet compleet)"
+    ),
+    engine.Exclusion.VOG_EXPIRED: gettext_lazy("Geen geldige VOG"),
+    engine.Exclusion.TRAINING_MISSING: gettext_lazy("Basistraining niet gevolgd"),
+    engine.Exclusion.NO_FREE_PLACE: gettext_lazy("Geen plek vrij"),
+    engine.Exclusion.TOO_FAR_FOR_PARENT: gettext_lazy(
+        "Verder weg dan de ouder wil"
+    ),
+    engine.Exclusion.TOO_FAR_FOR_BUDDY: gettext_lazy(
+        "Verder weg dan de buddy wil reizen"
+    ),
+    engine.Exclusion.CONTACT_MODE: gettext_lazy("Geen manier van contact die allebei willen"),
+    engine.Exclusion.GENDER: gettext_lazy("Niet de voorkeur van de ouder (man of vrouw)"),
+    engine.Exclusion.CONFLICT_OF_INTEREST: gettext_lazy(
+        "Belangenconflict (zelfde school of kent het gezin)"
+    ),
+    engine.Exclusion.PREVIOUSLY_MATCHED: gettext_lazy(
+        "Was al eerder buddy van deze ouder"
+    ),
+    engine.Exclusion.DECLINED_BEFORE: gettext_lazy(
+        "Heeft deze hulpvraag al eerder afgewezen"
+    ),
+}
+
+
+def rules(flags: int) -> list[str]:
+    """The rules behind exclusion `flags`, as Dutch labels."""
+    return [str(label) for flag, label in EXCLUSION_LABELS.items() if flags & flag]
+
+
+def code_labels(codes: list[str]) -> list[str]:
+    labels = {c.code: c.label for c in ExperienceCode.objects.filter(code__in=codes)}
+    return [labels.get(code, code) for code in codes]
+
+
+def points(milli: int) -> str:
+    value = milli / engine.SCALE
+    text = f"{value:+.1f}".replace(".", ",")
+    return text
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One pair's score in words: a one-line summary and a row per criterion."""
+
+    summary: list[str]
+    rows: list[tuple[str, str, str]]  # (criterion, what, points)
+    total: str
+
+
+def snapshot(
+    contributions: dict[str, int],
+    shared: dict[str, list[str]],
+    distance_km: float,
+    free_places: int,
+    capacity: int,
+    language: str,
+    days_waiting: float,
+) -> dict[str, Any]:
+    """What a match or batch line keeps of its score (JSON, no names)."""
+    return {
+        "contributions": {k: int(v) for k, v in contributions.items()},
+        "shared": shared,
+        "distance_km": round(float(distance_km), 1),
+        "free_places": int(free_places),
+        "capacity": int(capacity),
+        "language": language,
+        "days_waiting": round(float(days_waiting), 1),
+    }
+
+
+def explain(data: dict[str, Any]) -> Explanation:
+    """Words for a `snapshot`; the rows' points add up to the total."""
+    contributions: dict[str, int] = data.get("contributions", {})
+    shared_codes = [c for group in ("issue", "need", "route") for c in data["shared"].get(group, [])]
+    labels = dict(zip(shared_codes, code_labels(shared_codes), strict=True))
+    summary = []
+    if shared_codes:
+        summary.append(
+            _("zelfde ervaring: %(codes)s")
+            % {"codes": ", ".join(labels[c] for c in shared_codes)}
+        )
+    else:
+        summary.append(_("geen gedeelde ervaring"))
+    km = data.get("distance_km", 0.0)
+    summary.append(_("%(km)s km") % {"km": f"{km:.0f}"})
+    language = data.get("language", "")
+    # Dutch is the default; only another shared language is worth a word.
+    if contributions.get("language", 0) > 0 and language and language != "nl":
+        name = (
+            SpokenLanguage(language).label
+            if language in SpokenLanguage.values
+            else language
+        )
+        summary.append(_("spreekt %(language)s") % {"language": str(name).lower()})
+    if contributions.get("same_swv", 0) > 0:
+        summary.append(_("zelfde samenwerkingsverband"))
+    summary.append(
+        _("%(free)s van %(capacity)s plekken vrij")
+        % {"free": data.get("free_places", 0), "capacity": data.get("capacity", 0)}
+    )
+
+    rows = []
+    for criterion in engine.CRITERIA:
+        milli = int(contributions.get(criterion, 0))
+        if criterion in ("issue", "need", "route"):
+            codes = data["shared"].get(criterion, [])
+            what = ", ".join(labels[c] for c in codes) or "–"
+        elif criterion == "distance":
+            what = _("%(km)s km") % {"km": f"{km:.1f}".replace(".", ",")}
+        elif criterion == "load":
+            what = _("%(free)s van %(capacity)s plekken vrij") % {
+                "free": data.get("free_places", 0),
+                "capacity": data.get("capacity", 0),
+            }
+        elif criterion == "waiting":
+            weeks = int(data.get("days_waiting", 0) // 7)
+            what = ngettext("%(n)s week", "%(n)s weken", weeks) % {"n": weeks}
+        else:
+            what = _("ja") if milli > 0 else _("nee")
+        rows.append((str(CRITERION_LABELS[criterion]), what, points(milli)))
+    total = sum(int(v) for v in contributions.values())
+    return Explanation(summary=summary, rows=rows, total=points(total))

@@ -1,0 +1,293 @@
+"""From the database to the engine's arrays: an organisation's buddies and requests.
+
+A handful of queries whatever the number of rows: one for the buddies (with their
+checklist flags and free places as annotations), one for their codes, one for the
+requests, one for their codes, and three for the pair exclusions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from ouderbuddy.buddies.models import (
+    AgreementKind,
+    AgreementSignature,
+    Buddy,
+    BuddyStatus,
+    Interview,
+)
+from ouderbuddy.intake.models import HelpRequest
+from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
+from ouderbuddy.matching import engine
+from ouderbuddy.matching.models import HOLDS_PLACE, Conflict, Match, MatchStatus
+from ouderbuddy.taxonomy.models import CodeGroup, ExperienceCode
+from ouderbuddy.training.models import Qualification, QualificationKind
+
+# Engine code group -> taxonomy groups whose codes it counts.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "issue": (CodeGroup.ISSUE,),
+    "need": (CodeGroup.NEED,),
+    "route": (CodeGroup.ROUTE, CodeGroup.TRANSITION),
+}
+LANGUAGES: tuple[str, ...] = tuple(SpokenLanguage.values)
+CONTACT_MODES: tuple[str, ...] = tuple(ContactMode.values)
+BUDDY_GENDER = {
+    "female": engine.Gender.FEMALE,
+    "male": engine.Gender.MALE,
+    "other": engine.Gender.OTHER,
+}
+WANTED_GENDER = {"female": engine.Gender.FEMALE, "male": engine.Gender.MALE}
+# A proposal that ended this way is never made again for the same request.
+DECLINED = (MatchStatus.DECLINED, MatchStatus.EXPIRED, MatchStatus.PARENT_DECLINED)
+# Buddies in these statuses are loaded (so the shortlist can say why they are out).
+LOADED_STATUSES = (BuddyStatus.TRAINING, BuddyStatus.ACTIVE, BuddyStatus.PAUSED)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The code of each column of the engine's code matrices, per group."""
+
+    codes: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def load(cls) -> Columns:
+        by_group: dict[str, list[str]] = {group: [] for group in GROUPS}
+        owner = {tax: group for group, taxes in GROUPS.items() for tax in taxes}
+        for code, group in ExperienceCode.objects.filter(
+            group__in=list(owner)
+        ).values_list("code", "group"):
+            by_group[owner[group]].append(code)
+        return cls({group: tuple(sorted(codes)) for group, codes in by_group.items()})
+
+    def matrices(self, rows: Sequence[Iterable[str]]) -> dict[str, engine.BoolArray]:
+        listed = [list(row) for row in rows]
+        return {
+            group: engine.code_matrix(listed, columns)
+            for group, columns in self.codes.items()
+        }
+
+
+@dataclass(frozen=True)
+class Pool:
+    """An organisation's requests and buddies as the engine sees them."""
+
+    requests: engine.Requests
+    request_list: list[HelpRequest]
+    buddies: engine.Buddies
+    buddy_list: list[Buddy]
+    exclusions: engine.Exclusions
+    columns: Columns
+    today: dt.date
+
+    def request_row(self, request_id: uuid.UUID) -> int:
+        return next(i for i, r in enumerate(self.request_list) if r.pk == request_id)
+
+    def buddy_row(self, buddy_id: uuid.UUID) -> int | None:
+        return next(
+            (j for j, b in enumerate(self.buddy_list) if b.pk == buddy_id), None
+        )
+
+
+def _codes_by_owner(
+    through: QuerySet, owner_field: str, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[str]]:
+    codes: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for owner, code in through.filter(**{f"{owner_field}__in": ids}).values_list(
+        owner_field, "experiencecode_id"
+    ):
+        codes[owner].append(code)
+    return codes
+
+
+def buddy_rows(
+    organisation_id: uuid.UUID, buddy_ids: Sequence[uuid.UUID] | None = None
+) -> QuerySet[Buddy]:
+    """The organisation's buddies with what the hard filters need, as annotations."""
+    signed = AgreementSignature.objects.filter(buddy=OuterRef("pk"))
+    rows = Buddy.objects.filter(
+        organisation_id=organisation_id, status__in=LOADED_STATUSES
+    )
+    if buddy_ids is not None:
+        rows = rows.filter(pk__in=list(buddy_ids))
+    return (
+        rows
+        .select_related("postcode")
+        .annotate(
+            places_taken=Count("matches", filter=Q(matches__status__in=HOLDS_PLACE)),
+            interview_ok=Exists(
+                Interview.objects.filter(buddy=OuterRef("pk"), outcome="suitable")
+            ),
+            volunteer_signed=Exists(signed.filter(kind=AgreementKind.VOLUNTEER)),
+            confidentiality_signed=Exists(
+                signed.filter(kind=AgreementKind.CONFIDENTIALITY)
+            ),
+            trained=Exists(
+                Qualification.objects.filter(
+                    buddy=OuterRef("pk"), kind=QualificationKind.BASIC
+                )
+            ),
+        )
+        .order_by("pk")
+    )
+
+
+def is_ready(buddy: Buddy) -> bool:
+    """Active with the checklist done, apart from the VOG and training (own flags)."""
+    return bool(
+        buddy.status == BuddyStatus.ACTIVE
+        and buddy.introduction_held_on is not None
+        and buddy.interview_ok
+        and buddy.volunteer_signed
+        and buddy.confidentiality_signed
+        and buddy.user_id is not None
+    )
+
+
+def load_buddies(
+    rows: Sequence[Buddy], columns: Columns, swv: Districts, today: dt.date
+) -> engine.Buddies:
+    ids = [b.pk for b in rows]
+    codes = _codes_by_owner(Buddy.lived_experience.through.objects, "buddy_id", ids)
+    matrices = columns.matrices([codes.get(b.pk, ()) for b in rows])
+    return engine.Buddies(
+        **matrices,
+        lat=[b.postcode.latitude for b in rows],
+        lon=[b.postcode.longitude for b in rows],
+        travel_km=[b.travel_km for b in rows],
+        languages=[engine.bitmask(b.languages or (), LANGUAGES) for b in rows],
+        contact_modes=[
+            engine.bitmask(b.contact_modes or (), CONTACT_MODES) for b in rows
+        ],
+        gender=[BUDDY_GENDER.get(b.gender, engine.Gender.UNSAID) for b in rows],
+        capacity=[b.max_matches for b in rows],
+        free_places=[b.max_matches - b.places_taken for b in rows],
+        swv=[swv(b.postcode.po_district_id) for b in rows],
+        active=[is_ready(b) for b in rows],
+        vog_valid=[
+            b.vog_valid_until is not None and b.vog_valid_until >= today for b in rows
+        ],
+        trained=[b.trained for b in rows],
+    )
+
+
+class Districts:
+    """A number per SWV code, shared by the requests and buddies of one pool."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+
+    def __call__(self, code: str | None) -> int:
+        if code is None:
+            return -1
+        return self.numbers.setdefault(code, len(self.numbers))
+
+
+def load_requests(
+    requests: Sequence[HelpRequest], columns: Columns, swv: Districts, now: dt.datetime
+) -> engine.Requests:
+    ids = [r.pk for r in requests]
+    codes = _codes_by_owner(HelpRequest.codes.through.objects, "helprequest_id", ids)
+    matrices = columns.matrices([codes.get(r.pk, ()) for r in requests])
+    return engine.Requests(
+        **matrices,
+        lat=[r.postcode.latitude for r in requests],
+        lon=[r.postcode.longitude for r in requests],
+        max_km=[r.max_distance_km for r in requests],
+        language=[engine.bitmask([r.language], LANGUAGES) for r in requests],
+        contact_modes=[
+            engine.bitmask(r.contact_modes or (), CONTACT_MODES) for r in requests
+        ],
+        buddy_gender=[
+            WANTED_GENDER.get(r.buddy_gender, engine.ANY_GENDER) for r in requests
+        ],
+        days_waiting=[(now - r.received_at).total_seconds() / 86400 for r in requests],
+        swv=[swv(r.postcode.po_district_id) for r in requests],
+    )
+
+
+def _normal_school(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+def load_exclusions(
+    requests: Sequence[HelpRequest], buddies: Sequence[Buddy]
+) -> engine.Exclusions:
+    """Conflicts of interest, earlier matches with the same parent, declined before."""
+    r_row = {r.pk: i for i, r in enumerate(requests)}
+    b_row = {b.pk: j for j, b in enumerate(buddies)}
+    conflicts: set[tuple[int, int]] = set()
+    for request_id, buddy_id in Conflict.objects.filter(
+        request_id__in=list(r_row), buddy_id__in=list(b_row)
+    ).values_list("request_id", "buddy_id"):
+        conflicts.add((r_row[request_id], b_row[buddy_id]))
+    schools: dict[str, list[int]] = defaultdict(list)
+    for j, b in enumerate(buddies):
+        for school in b.conflict_schools or ():
+            if isinstance(school, str) and school.strip():
+                schools[_normal_school(school)].append(j)
+    if schools:
+        for i, r in enumerate(requests):
+            for j in schools.get(_normal_school(r.school_name), ()):
+                conflicts.add((i, j))
+
+    by_email: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(requests):
+        by_email[r.email.lower()].append(i)
+    previous: set[tuple[int, int]] = set()
+    for email, buddy_id in (
+        Match.objects.filter(started_on__isnull=False, buddy_id__in=list(b_row))
+        .annotate(email=Lower(F("request__email")))
+        .filter(email__in=list(by_email))
+        .values_list("email", "buddy_id")
+    ):
+        for i in by_email[email]:
+            previous.add((i, b_row[buddy_id]))
+
+    declined = {
+        (r_row[request_id], b_row[buddy_id])
+        for request_id, buddy_id in Match.objects.filter(
+            request_id__in=list(r_row), buddy_id__in=list(b_row), status__in=DECLINED
+        ).values_list("request_id", "buddy_id")
+    }
+    return engine.Exclusions(
+        conflict_of_interest=sorted(conflicts),
+        previously_matched=sorted(previous),
+        declined_before=sorted(declined),
+    )
+
+
+def with_postcode(requests: QuerySet[HelpRequest]) -> list[HelpRequest]:
+    return list(requests.select_related("postcode").order_by("received_at", "pk"))
+
+
+def load_pool(
+    organisation_id: uuid.UUID,
+    requests: Sequence[HelpRequest],
+    now: dt.datetime | None = None,
+    buddy_ids: Sequence[uuid.UUID] | None = None,
+) -> Pool:
+    """The engine's view of `requests` (with their postcodes loaded) and all of the
+    organisation's buddies that are, or are about to be, matchable (or only those
+    in `buddy_ids`)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    columns = Columns.load()
+    swv = Districts()
+    buddy_list = list(buddy_rows(organisation_id, buddy_ids))
+    return Pool(
+        requests=load_requests(requests, columns, swv, now),
+        request_list=list(requests),
+        buddies=load_buddies(buddy_list, columns, swv, today),
+        buddy_list=buddy_list,
+        exclusions=load_exclusions(requests, buddy_list),
+        columns=columns,
+        today=today,
+    )

@@ -1,0 +1,995 @@
+"""Matching: weights, shortlists, batch proposals, and every step of a match.
+
+Each step is a service that checks who may do it and from which status, writes a
+`MatchEvent` (and a `RequestEvent` when the request changes), an audit event, and
+tells the people involved by e-mail after the commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ouderbuddy.buddies.models import Buddy, BuddyStatus
+from ouderbuddy.intake.models import HelpRequest, RequestEvent, RequestStatus
+from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.matching import engine, explain, loading
+from ouderbuddy.matching.models import (
+    HOLDS_PLACE,
+    PENDING,
+    BatchDraft,
+    BatchLine,
+    BatchLineState,
+    BatchObjective,
+    Conflict,
+    DeclineReason,
+    IntroductionMode,
+    Match,
+    MatchEvent,
+    MatchingWeights,
+    MatchStatus,
+)
+from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.privacy.services import record_event
+
+# A buddy answers a proposal within this many days; then the coordinator is told.
+RESPOND_WITHIN_DAYS = 3
+SHORTLIST_SIZE = 10
+REASON_MAX = 300
+
+
+# --- Weights ---------------------------------------------------------------------------
+
+WEIGHT_MESSAGES = {
+    "all_zero": gettext_lazy(
+        "Zet minstens één gewicht hoger dan 0, anders telt niets mee."
+    ),
+    "negative": gettext_lazy("Een gewicht kan niet lager zijn dan 0."),
+    "too_large": gettext_lazy("Dit getal is te groot."),
+    "not_a_number": gettext_lazy("Vul een getal in."),
+    "not_finite": gettext_lazy("Vul een getal in."),
+}
+
+
+def weights_of(organisation_id: uuid.UUID) -> MatchingWeights:
+    """The organisation's weights, or the defaults (not saved) when it has none."""
+    found = MatchingWeights.objects.filter(organisation_id=organisation_id).first()
+    return found or MatchingWeights(organisation_id=organisation_id)
+
+
+def engine_weights(values: dict[str, Any]) -> engine.Weights:
+    """`values` as engine weights; a Dutch DomainError when they cannot be used."""
+    try:
+        return engine.Weights(**values)
+    except engine.WeightsError as exc:
+        raise DomainError(
+            str(WEIGHT_MESSAGES.get(exc.code, _("Deze gewichten kunnen niet."))),
+            field=exc.field,
+        ) from exc
+
+
+def _coordinator(actor: Membership, organisation_id: uuid.UUID) -> None:
+    if actor.role != Role.COORDINATOR or actor.organisation_id != organisation_id:
+        raise DomainError(_("Dit mag alleen de coördinator van dit steunpunt."))
+
+
+@transaction.atomic
+def save_weights(*, actor: Membership, values: dict[str, Any]) -> MatchingWeights:
+    _coordinator(actor, actor.organisation_id)
+    engine_weights(values)
+    weights = (
+        MatchingWeights.objects.select_for_update()
+        .filter(organisation_id=actor.organisation_id)
+        .first()
+    ) or MatchingWeights(organisation_id=actor.organisation_id)
+    for name, value in values.items():
+        setattr(weights, name, float(value))
+    weights.changed_by = actor.user
+    weights.full_clean()
+    weights.save()
+    record_event(
+        actor=actor,
+        organisation=actor.organisation,
+        verb="matching.weights",
+        target=weights,
+        data={name: float(value) for name, value in values.items()},
+    )
+    return weights
+
+
+# --- Shortlist --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    """One buddy for one request: score, words, and the rules that exclude the pair."""
+
+    buddy: Buddy
+    total: int
+    snapshot: dict[str, Any]
+    excluded: int
+
+    @property
+    def explanation(self) -> explain.Explanation:
+        return explain.explain(self.snapshot)
+
+    @property
+    def rules(self) -> list[str]:
+        return explain.rules(self.excluded)
+
+    @property
+    def points(self) -> str:
+        return explain.points(self.total)
+
+
+@dataclass(frozen=True)
+class ShortlistPage:
+    request: HelpRequest
+    candidates: list[Option]
+    excluded: list[Option]
+    eligible: int
+    counts: list[tuple[str, int]]  # rule, buddies it excludes
+
+
+def _snapshot(
+    pool: loading.Pool,
+    row: int,
+    col: int,
+    contributions: list[int],
+    distance_km: float,
+) -> dict[str, Any]:
+    shared = {
+        g: [
+            pool.columns.codes[g][i]
+            for i, both in enumerate(
+                getattr(pool.requests, g)[row] & getattr(pool.buddies, g)[col]
+            )
+            if both
+        ]
+        for g in engine.CODE_GROUPS
+    }
+    return explain.snapshot(
+        contributions=dict(zip(engine.CRITERIA, contributions, strict=True)),
+        shared=shared,
+        distance_km=distance_km,
+        free_places=int(pool.buddies.free_places[col]),
+        capacity=int(pool.buddies.capacity[col]),
+        language=pool.request_list[row].language,
+        days_waiting=float(pool.requests.days_waiting[row]),
+    )
+
+
+def _dense_snapshot(
+    pool: loading.Pool, scores: engine.Scores, row: int, col: int
+) -> dict[str, Any]:
+    return _snapshot(
+        pool,
+        row,
+        col,
+        scores.contributions[:, row, col].tolist(),
+        float(scores.distance_km[row, col]),
+    )
+
+
+def _score(pool: loading.Pool, weights: engine.Weights) -> engine.Scores:
+    return engine.score(pool.requests, pool.buddies, weights, pool.exclusions)
+
+
+def sparse_scores(pool: loading.Pool, weights: engine.Weights) -> engine.PairScores:
+    """Only the pairs within both distance limits with a free buddy (the rest are
+    excluded anyway), so a large waiting list never builds the full matrix."""
+    ri, bi = engine.candidate_pairs(pool.requests, pool.buddies)
+    return engine.score_pairs(
+        pool.requests, pool.buddies, ri, bi, weights, pool.exclusions
+    )
+
+
+def shortlist(
+    *, actor: Membership, request: HelpRequest, k: int = SHORTLIST_SIZE
+) -> ShortlistPage:
+    """The best buddies for one request, and every other buddy with its rules."""
+    _coordinator(actor, request.organisation_id)
+    weights = weights_of(request.organisation_id).as_engine()
+    pool = loading.load_pool(request.organisation_id, [request])
+    found = engine.shortlist(
+        0, pool.requests, pool.buddies, weights, pool.exclusions, k=k
+    )
+    scores = _score(pool, weights)
+
+    def option(col: int) -> Option:
+        return Option(
+            buddy=pool.buddy_list[col],
+            total=int(scores.total[0, col]),
+            snapshot=_dense_snapshot(pool, scores, 0, col),
+            excluded=int(scores.excluded[0, col]),
+        )
+
+    candidates = [option(c.buddy) for c in found.candidates]
+    excluded = sorted(
+        (option(col) for col in range(len(pool.buddy_list)) if scores.excluded[0, col]),
+        key=lambda o: (bin(o.excluded).count("1"), -o.total),
+    )
+    counts = [
+        (str(explain.EXCLUSION_LABELS[flag]), n) for flag, n in found.excluded.items()
+    ]
+    return ShortlistPage(
+        request=request,
+        candidates=candidates,
+        excluded=excluded,
+        eligible=found.eligible,
+        counts=counts,
+    )
+
+
+def option_for(*, actor: Membership, request: HelpRequest, buddy: Buddy) -> Option:
+    """One pair's score and rules (for the comparison and for a proposal)."""
+    _coordinator(actor, request.organisation_id)
+    return _pair(request, buddy)
+
+
+def _pair(request: HelpRequest, buddy: Buddy) -> Option:
+    weights = weights_of(request.organisation_id).as_engine()
+    pool = loading.load_pool(request.organisation_id, [request], buddy_ids=[buddy.pk])
+    if not pool.buddy_list:
+        return Option(
+            buddy=buddy, total=0, snapshot={}, excluded=int(engine.Exclusion.NOT_ACTIVE)
+        )
+    scores = _score(pool, weights)
+    return Option(
+        buddy=pool.buddy_list[0],
+        total=int(scores.total[0, 0]),
+        snapshot=_dense_snapshot(pool, scores, 0, 0),
+        excluded=int(scores.excluded[0, 0]),
+    )
+
+
+# --- Preview of weights ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    request: HelpRequest
+    best: Option | None
+    eligible: int
+
+
+def preview(
+    *, actor: Membership, weights: engine.Weights, limit: int = 20
+) -> list[PreviewRow]:
+    """How the waiting list would rank with `weights`: the best buddy per request."""
+    _coordinator(actor, actor.organisation_id)
+    requests = loading.with_postcode(waiting(actor.organisation_id))[:limit]
+    if not requests:
+        return []
+    pool = loading.load_pool(actor.organisation_id, requests)
+    scores = _score(pool, weights)
+    rows = []
+    for i, request in enumerate(requests):
+        eligible = scores.excluded[i] == 0
+        best = None
+        if eligible.any():
+            masked = scores.total[i].copy()
+            masked[~eligible] = masked.min() - 1
+            col = int(masked.argmax())
+            best = Option(
+                buddy=pool.buddy_list[col],
+                total=int(scores.total[i, col]),
+                snapshot=_dense_snapshot(pool, scores, i, col),
+                excluded=0,
+            )
+        rows.append(
+            PreviewRow(request=request, best=best, eligible=int(eligible.sum()))
+        )
+    return rows
+
+
+def waiting(organisation_id: uuid.UUID) -> Any:
+    return HelpRequest.objects.filter(
+        organisation_id=organisation_id, status=RequestStatus.WAITING
+    )
+
+
+# --- Conflicts of interest ---------------------------------------------------------------
+
+
+@transaction.atomic
+def record_conflict(
+    *, actor: Membership, request: HelpRequest, buddy: Buddy, note: str
+) -> Conflict:
+    _coordinator(actor, request.organisation_id)
+    if buddy.organisation_id != request.organisation_id:
+        raise DomainError(_("Deze buddy hoort niet bij uw organisatie."))
+    if not note.strip():
+        raise DomainError(_("Schrijf kort waarom."), field="note")
+    conflict, _created = Conflict.objects.get_or_create(
+        organisation_id=request.organisation_id,
+        request=request,
+        buddy=buddy,
+        defaults={"note": note.strip()[:200], "recorded_by": actor.user},
+    )
+    record_event(
+        actor=actor,
+        organisation=actor.organisation,
+        verb="matching.conflict",
+        target=request,
+        data={"buddy": str(buddy.pk)},
+    )
+    return conflict
+
+
+# --- The steps of a match ----------------------------------------------------------------
+
+
+def _step(
+    match: Match,
+    *,
+    to_status: str,
+    description: str,
+    actor: Membership | None = None,
+    by_parent: bool = False,
+    fields: tuple[str, ...] = (),
+) -> Match:
+    previous = match.status
+    match.status = to_status
+    match.status_changed_at = timezone.now()
+    match.save(update_fields=["status", "status_changed_at", "updated_at", *fields])
+    MatchEvent.objects.create(
+        organisation_id=match.organisation_id,
+        match=match,
+        from_status=previous,
+        to_status=to_status,
+        actor=actor.user if actor else None,
+        by_parent=by_parent,
+        description=description[:300],
+    )
+    record_event(
+        actor=actor,
+        organisation=match.organisation,
+        verb="match.status",
+        target=match,
+        data={"from": previous, "to": to_status},
+    )
+    return match
+
+
+def _request_to(
+    request: HelpRequest,
+    to_status: str,
+    description: str,
+    actor: Membership | None = None,
+    by_parent: bool = False,
+) -> None:
+    previous = request.status
+    if previous == to_status:
+        return
+    request.status = to_status
+    request.status_changed_at = timezone.now()
+    request.save(update_fields=["status", "status_changed_at", "updated_at"])
+    RequestEvent.objects.create(
+        organisation_id=request.organisation_id,
+        request=request,
+        from_status=previous,
+        to_status=to_status,
+        actor=actor.user if actor else None,
+        by_parent=by_parent,
+        description=description[:300],
+    )
+
+
+def _locked_match(match: Match) -> Match:
+    return Match.objects.select_for_update().select_related(
+        "request", "buddy", "organisation"
+    ).get(pk=match.pk)
+
+
+def _locked_request(request: HelpRequest) -> HelpRequest:
+    return HelpRequest.objects.select_for_update().get(pk=request.pk)
+
+
+@transaction.atomic
+def propose(
+    *,
+    actor: Membership,
+    request: HelpRequest,
+    buddy: Buddy,
+    reason: str = "",
+    from_batch: bool = False,
+) -> Match:
+    """Propose `buddy` for `request`. Checks every hard filter and the buddy's free
+    places while holding a lock on the buddy, so two coordinators can never both give
+    away the last place."""
+    _coordinator(actor, request.organisation_id)
+    if buddy.organisation_id != request.organisation_id:
+        raise DomainError(_("Deze buddy hoort niet bij uw organisatie."))
+    if len(reason) > REASON_MAX:
+        raise DomainError(_("Schrijf de reden in hoogstens 300 tekens."), field="reason")
+    request = _locked_request(request)
+    if request.status != RequestStatus.WAITING:
+        raise DomainError(
+            _("Deze hulpvraag staat niet (meer) op de wachtlijst, maar heeft de status "
+              "'%(status)s'.")
+            % {"status": request.get_status_display()}
+        )
+    # The buddy row is the lock for the buddy's places.
+    Buddy.objects.select_for_update().get(pk=buddy.pk)
+    option = _pair(request, buddy)
+    if option.excluded:
+        raise DomainError(
+            _("%(name)s kan niet: %(rules)s.")
+            % {"name": buddy.full_name, "rules": "; ".join(option.rules).lower()}
+        )
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            match = Match.objects.create(
+                organisation_id=request.organisation_id,
+                request=request,
+                buddy=buddy,
+                proposed_by=actor.user,
+                reason=reason.strip(),
+                score=option.total,
+                explanation=option.snapshot,
+                from_batch=from_batch,
+                respond_by=now + dt.timedelta(days=RESPOND_WITHIN_DAYS),
+            )
+    except IntegrityError as exc:
+        raise DomainError(_("Voor deze hulpvraag loopt al een voorstel.")) from exc
+    MatchEvent.objects.create(
+        organisation_id=match.organisation_id,
+        match=match,
+        to_status=MatchStatus.PROPOSED,
+        actor=actor.user,
+        description=(
+            _("Voorgesteld aan %(name)s: %(reason)s")
+            % {"name": buddy.full_name, "reason": reason.strip()}
+            if reason.strip()
+            else _("Voorgesteld aan %(name)s.") % {"name": buddy.full_name}
+        )[:300],
+    )
+    _request_to(
+        request,
+        RequestStatus.MATCHING,
+        _("Buddy voorgesteld; wacht op antwoord van de buddy."),
+        actor=actor,
+    )
+    record_event(
+        actor=actor,
+        organisation=actor.organisation,
+        verb="match.propose",
+        target=match,
+        data={"request": str(request.pk), "buddy": str(buddy.pk), "batch": from_batch},
+    )
+    _mail_buddy(
+        match,
+        _("Een ouder zoekt een buddy: wilt u helpen?"),
+        "matching/email/proposed.txt",
+    )
+    return match
+
+
+def _own_match(actor: Membership, match: Match) -> None:
+    if (
+        actor.role != Role.BUDDY
+        or match.organisation_id != actor.organisation_id
+        or match.buddy.user_id != actor.user_id
+    ):
+        raise DomainError(_("Dit voorstel is niet voor u."))
+
+
+@transaction.atomic
+def accept(*, actor: Membership, match: Match) -> Match:
+    """The buddy says yes; the parent is told who their buddy will be."""
+    match = _locked_match(match)
+    _own_match(actor, match)
+    if match.status != MatchStatus.PROPOSED:
+        raise DomainError(
+            _("U heeft al geantwoord, of dit voorstel loopt niet meer ('%(status)s').")
+            % {"status": match.get_status_display()}
+        )
+    if match.buddy.status != BuddyStatus.ACTIVE:
+        raise DomainError(
+            _("U heeft nu een pauze of bent niet actief. Neem contact op met de "
+              "coördinator.")
+        )
+    _step(
+        match,
+        to_status=MatchStatus.ACCEPTED,
+        description=_("De buddy zegt ja."),
+        actor=actor,
+    )
+    _mail_parent(
+        match,
+        _("Wij hebben een buddy voor u"),
+        "matching/email/parent_buddy_found.txt",
+    )
+    _mail_coordinators(match, _("Buddy zegt ja: %(ref)s"))
+    return match
+
+
+@transaction.atomic
+def decline(
+    *, actor: Membership, match: Match, reason: str, note: str = ""
+) -> Match:
+    """The buddy says no, with a reason; the request goes back to the waiting list."""
+    match = _locked_match(match)
+    _own_match(actor, match)
+    if reason not in DeclineReason.values:
+        raise DomainError(_("Kies een reden."), field="reason")
+    if len(note) > REASON_MAX:
+        raise DomainError(_("Schrijf hoogstens 300 tekens."), field="note")
+    if match.status != MatchStatus.PROPOSED:
+        raise DomainError(
+            _("U heeft al geantwoord, of dit voorstel loopt niet meer ('%(status)s').")
+            % {"status": match.get_status_display()}
+        )
+    match.decline_reason = reason
+    match.decline_note = note.strip()
+    _step(
+        match,
+        to_status=MatchStatus.DECLINED,
+        description=_("De buddy zegt nee: %(reason)s")
+        % {"reason": DeclineReason(reason).label},
+        actor=actor,
+        fields=("decline_reason", "decline_note"),
+    )
+    _back_to_waiting(match, _("De buddy zei nee; terug op de wachtlijst."))
+    _mail_coordinators(match, _("Buddy zegt nee: %(ref)s"), suggest_next=True)
+    return match
+
+
+def _back_to_waiting(match: Match, description: str) -> None:
+    request = _locked_request(match.request)
+    if request.status == RequestStatus.MATCHING:
+        _request_to(request, RequestStatus.WAITING, description)
+
+
+def expire_proposals(now: dt.datetime | None = None) -> int:
+    """Proposals the buddy did not answer in time: the coordinator is told and the
+    next candidate is suggested. Returns how many expired."""
+    now = now or timezone.now()
+    count = 0
+    for pk in Match.objects.filter(
+        status=MatchStatus.PROPOSED, respond_by__lt=now
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            match = _locked_match(Match(pk=pk))
+            if match.status != MatchStatus.PROPOSED or match.respond_by >= now:
+                continue
+            _step(
+                match,
+                to_status=MatchStatus.EXPIRED,
+                description=_("Geen antwoord van de buddy binnen %(days)s dagen.")
+                % {"days": RESPOND_WITHIN_DAYS},
+            )
+            _back_to_waiting(match, _("Geen antwoord van de buddy; terug op de wachtlijst."))
+            _mail_coordinators(
+                match, _("Geen antwoord van de buddy: %(ref)s"), suggest_next=True
+            )
+            count += 1
+    return count
+
+
+@transaction.atomic
+def parent_agrees(*, request: HelpRequest, match: Match) -> Match:
+    """The parent (through the status link) agrees with the proposed buddy."""
+    match = _locked_match(match)
+    if match.request_id != request.pk:
+        raise DomainError(_("Dit voorstel hoort niet bij uw hulpvraag."))
+    if match.status != MatchStatus.ACCEPTED:
+        raise DomainError(_("Dit voorstel wacht niet (meer) op uw antwoord."))
+    _step(
+        match,
+        to_status=MatchStatus.AGREED,
+        description=_("De ouder is akkoord met de buddy."),
+        by_parent=True,
+    )
+    _mail_coordinators(match, _("Ouder akkoord, plan de kennismaking: %(ref)s"))
+    _mail_buddy(match, _("De ouder is akkoord"), "matching/email/buddy_parent_agreed.txt")
+    return match
+
+
+@transaction.atomic
+def parent_declines(*, request: HelpRequest, match: Match, note: str = "") -> Match:
+    """The parent would rather have another buddy; back on the waiting list."""
+    match = _locked_match(match)
+    if match.request_id != request.pk:
+        raise DomainError(_("Dit voorstel hoort niet bij uw hulpvraag."))
+    if match.status != MatchStatus.ACCEPTED:
+        raise DomainError(_("Dit voorstel wacht niet (meer) op uw antwoord."))
+    if len(note) > REASON_MAX:
+        raise DomainError(_("Schrijf hoogstens 300 tekens."), field="note")
+    match.decline_note = note.strip()
+    _step(
+        match,
+        to_status=MatchStatus.PARENT_DECLINED,
+        description=_("De ouder wil liever een andere buddy."),
+        by_parent=True,
+        fields=("decline_note",),
+    )
+    _back_to_waiting(match, _("De ouder wil een andere buddy; terug op de wachtlijst."))
+    _mail_coordinators(match, _("Ouder wil een andere buddy: %(ref)s"), suggest_next=True)
+    _mail_buddy(match, _("Het voorstel gaat niet door"), "matching/email/buddy_cancelled.txt")
+    return match
+
+
+def _coordinator_of(actor: Membership, match: Match) -> None:
+    _coordinator(actor, match.organisation_id)
+
+
+@transaction.atomic
+def plan_introduction(
+    *,
+    actor: Membership,
+    match: Match,
+    at: dt.datetime,
+    mode: str,
+    place: str = "",
+    coordinator_present: bool = False,
+) -> Match:
+    """Plan (or move) the introduction meeting of parent and buddy."""
+    match = _locked_match(match)
+    _coordinator_of(actor, match)
+    if match.status not in (MatchStatus.AGREED, MatchStatus.INTRODUCTION_PLANNED):
+        raise DomainError(
+            _("Eerst moeten buddy en ouder allebei ja zeggen (nu: '%(status)s').")
+            % {"status": match.get_status_display()}
+        )
+    if mode not in IntroductionMode.values:
+        raise DomainError(_("Kies hoe de kennismaking gaat."), field="mode")
+    if at <= timezone.now():
+        raise DomainError(_("Kies een moment in de toekomst."), field="at")
+    if at > timezone.now() + dt.timedelta(days=120):
+        raise DomainError(_("Kies een moment binnen vier maanden."), field="at")
+    if mode == IntroductionMode.IN_PERSON and not place.strip():
+        raise DomainError(_("Vul in waar u afspreekt."), field="place")
+    if len(place) > 200:
+        raise DomainError(_("Schrijf hoogstens 200 tekens."), field="place")
+    match.introduction_at = at
+    match.introduction_mode = mode
+    match.introduction_place = place.strip()
+    match.coordinator_present = coordinator_present
+    _step(
+        match,
+        to_status=MatchStatus.INTRODUCTION_PLANNED,
+        description=_("Kennismaking gepland op %(at)s.")
+        % {"at": timezone.localtime(at).strftime("%d-%m-%Y %H:%M")},
+        actor=actor,
+        fields=(
+            "introduction_at",
+            "introduction_mode",
+            "introduction_place",
+            "coordinator_present",
+        ),
+    )
+    _mail_parent(match, _("Kennismaking met uw buddy"), "matching/email/introduction.txt")
+    _mail_buddy(match, _("Kennismaking met de ouder"), "matching/email/introduction.txt")
+    return match
+
+
+@transaction.atomic
+def activate(*, actor: Membership, match: Match, started_on: dt.date) -> Match:
+    """After the introduction: the match is running."""
+    match = _locked_match(match)
+    _coordinator_of(actor, match)
+    if match.status != MatchStatus.INTRODUCTION_PLANNED:
+        raise DomainError(_("Plan eerst de kennismaking."))
+    today = timezone.localdate()
+    if started_on > today:
+        raise DomainError(_("De startdatum kan niet in de toekomst liggen."), field="started_on")
+    if started_on < timezone.localdate(match.created_at):
+        raise DomainError(
+            _("De startdatum kan niet voor het voorstel liggen."), field="started_on"
+        )
+    if match.buddy.status != BuddyStatus.ACTIVE:
+        raise DomainError(_("De buddy is nu niet actief (pauze of gestopt)."))
+    match.started_on = started_on
+    _step(
+        match,
+        to_status=MatchStatus.ACTIVE,
+        description=_("Kennismaking gehouden; de koppeling loopt."),
+        actor=actor,
+        fields=("started_on",),
+    )
+    request = _locked_request(match.request)
+    _request_to(request, RequestStatus.MATCHED, _("Gekoppeld aan een buddy."), actor=actor)
+    _mail_parent(match, _("Uw buddy is gestart"), "matching/email/active.txt")
+    _mail_buddy(match, _("De koppeling is gestart"), "matching/email/active.txt")
+    return match
+
+
+@transaction.atomic
+def cancel(*, actor: Membership, match: Match, reason: str) -> Match:
+    """The coordinator stops a proposal before it is active."""
+    match = _locked_match(match)
+    _coordinator_of(actor, match)
+    if match.status not in PENDING:
+        raise DomainError(_("Alleen een voorstel dat nog niet loopt kan stoppen."))
+    if not reason.strip():
+        raise DomainError(_("Schrijf kort waarom."), field="reason")
+    if len(reason) > REASON_MAX:
+        raise DomainError(_("Schrijf hoogstens 300 tekens."), field="reason")
+    _step(
+        match,
+        to_status=MatchStatus.CANCELLED,
+        description=_("Gestopt door de coördinator: %(reason)s")
+        % {"reason": reason.strip()},
+        actor=actor,
+    )
+    _back_to_waiting(match, _("Voorstel gestopt; terug op de wachtlijst."))
+    _mail_buddy(match, _("Het voorstel gaat niet door"), "matching/email/buddy_cancelled.txt")
+    return match
+
+
+def cancel_for_request(request: HelpRequest, description: str) -> None:
+    """The request was withdrawn: stop its pending proposal and tell the buddy.
+    Called by intake inside its own transaction."""
+    for match in Match.objects.select_for_update().filter(
+        request=request, status__in=PENDING
+    ):
+        _step(match, to_status=MatchStatus.CANCELLED, description=description)
+        _mail_buddy(
+            match, _("Het voorstel gaat niet door"), "matching/email/buddy_cancelled.txt"
+        )
+
+
+def cancel_for_buddy(
+    buddy: Buddy, description: str, *, all_pending: bool = False
+) -> None:
+    """The buddy paused (unanswered proposals) or stopped (all proposals not yet
+    active): they go back to the coordinator. Called inside buddies' transaction."""
+    statuses = PENDING if all_pending else (MatchStatus.PROPOSED,)
+    for match in Match.objects.select_for_update().filter(
+        buddy=buddy, status__in=statuses
+    ).select_related("request", "buddy", "organisation"):
+        _step(match, to_status=MatchStatus.CANCELLED, description=description)
+        _back_to_waiting(match, description)
+        _mail_coordinators(
+            match, _("Voorstel gestopt door pauze of stop van de buddy: %(ref)s"),
+            suggest_next=True,
+        )
+
+
+# --- Batch proposal ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_batch(*, actor: Membership, objective: str) -> BatchDraft:
+    """An optimal proposal for the whole waiting list, kept as a draft."""
+    _coordinator(actor, actor.organisation_id)
+    if objective not in BatchObjective.values:
+        raise DomainError(_("Kies wat het voorstel moet bereiken."), field="objective")
+    weights = weights_of(actor.organisation_id).as_engine()
+    requests = loading.with_postcode(waiting(actor.organisation_id))
+    draft = BatchDraft.objects.create(
+        organisation_id=actor.organisation_id,
+        objective=objective,
+        created_by=actor.user,
+        waiting=len(requests),
+    )
+    if not requests:
+        return draft
+    pool = loading.load_pool(actor.organisation_id, requests)
+    scores = sparse_scores(pool, weights)
+    capacities = pool.buddies.free_places.clip(min=0)
+    best = engine.batch(scores, capacities, engine.Objective(objective))
+    baseline = engine.greedy(scores, capacities)
+    # Where each (request, buddy) pair sits in the sparse arrays.
+    where = {
+        (int(r), int(b)): k
+        for k, (r, b) in enumerate(zip(scores.request, scores.buddy, strict=True))
+    }
+    lines = []
+    for r, b in best.pairs():
+        k = where[(r, b)]
+        lines.append(
+            BatchLine(
+                organisation_id=actor.organisation_id,
+                draft=draft,
+                request=pool.request_list[r],
+                buddy=pool.buddy_list[b],
+                score=int(scores.total[k]),
+                explanation=_snapshot(
+                    pool,
+                    r,
+                    b,
+                    scores.contributions[:, k].tolist(),
+                    float(scores.distance_km[k]),
+                ),
+            )
+        )
+    BatchLine.objects.bulk_create(lines)
+    draft.total_score = best.total
+    draft.matched = best.matched
+    draft.greedy_total_score = baseline.total
+    draft.greedy_matched = baseline.matched
+    draft.save()
+    record_event(
+        actor=actor,
+        organisation=actor.organisation,
+        verb="matching.batch",
+        target=draft,
+        data={"waiting": len(requests), "matched": best.matched},
+    )
+    return draft
+
+
+@transaction.atomic
+def set_line(*, actor: Membership, line: BatchLine, keep: bool) -> BatchLine:
+    """Leave a line out of the draft, or take it back in."""
+    _coordinator(actor, line.organisation_id)
+    if line.draft.published_at is not None or line.state not in (
+        BatchLineState.DRAFT,
+        BatchLineState.DROPPED,
+    ):
+        raise DomainError(_("Dit voorstel is al verstuurd."))
+    line.state = BatchLineState.DRAFT if keep else BatchLineState.DROPPED
+    line.save(update_fields=["state", "updated_at"])
+    return line
+
+
+@transaction.atomic
+def change_line(*, actor: Membership, line: BatchLine, buddy: Buddy) -> BatchLine:
+    """Choose another buddy for one line of the draft (checked like a proposal)."""
+    _coordinator(actor, line.organisation_id)
+    if line.draft.published_at is not None or line.state != BatchLineState.DRAFT:
+        raise DomainError(_("Deze regel kan niet meer veranderen."))
+    if buddy.organisation_id != line.organisation_id:
+        raise DomainError(_("Deze buddy hoort niet bij uw organisatie."))
+    option = _pair(line.request, buddy)
+    if option.excluded:
+        raise DomainError(
+            _("%(name)s kan niet: %(rules)s.")
+            % {"name": buddy.full_name, "rules": "; ".join(option.rules).lower()}
+        )
+    line.buddy = buddy
+    line.score = option.total
+    line.explanation = option.snapshot
+    line.save(update_fields=["buddy", "score", "explanation", "updated_at"])
+    return line
+
+
+@dataclass(frozen=True)
+class Published:
+    sent: int
+    conflicts: int
+
+
+def publish_batch(
+    *, actor: Membership, draft: BatchDraft, line_ids: list[uuid.UUID] | None = None
+) -> Published:
+    """Send the chosen lines (all draft lines when `line_ids` is None) as proposals.
+
+    Every line is proposed on its own, with all checks of `propose`: a line whose
+    request left the waiting list or whose buddy has no place left any more is
+    marked as a conflict with the reason, and nothing is booked twice."""
+    _coordinator(actor, draft.organisation_id)
+    lines = draft.lines.filter(state=BatchLineState.DRAFT).select_related(
+        "request", "buddy"
+    )
+    if line_ids is not None:
+        lines = lines.filter(pk__in=line_ids)
+    lines = list(lines)
+    if not lines:
+        raise DomainError(_("Kies minstens één voorstel om te versturen."))
+    sent = conflicts = 0
+    for line in lines:
+        try:
+            propose(
+                actor=actor,
+                request=line.request,
+                buddy=line.buddy,
+                reason=_("Uit het voorstel voor de hele wachtlijst."),
+                from_batch=True,
+            )
+        except DomainError as exc:
+            line.state = BatchLineState.CONFLICT
+            line.problem = str(exc.message)[:300]
+            conflicts += 1
+        else:
+            line.state = BatchLineState.PUBLISHED
+            sent += 1
+        line.save(update_fields=["state", "problem", "updated_at"])
+    if not draft.lines.filter(state=BatchLineState.DRAFT).exists():
+        draft.published_at = timezone.now()
+        draft.save(update_fields=["published_at", "updated_at"])
+    return Published(sent=sent, conflicts=conflicts)
+
+
+# --- E-mail ---------------------------------------------------------------------------------
+
+
+def _site(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _first_name(full_name: str) -> str:
+    return (full_name.split() or [""])[0]
+
+
+def _send_later(subject: str, body: str, recipients: list[str]) -> None:
+    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+
+
+def _render(template: str, context: dict[str, Any]) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(template, context)
+
+
+def _mail_buddy(match: Match, subject: str, template: str) -> None:
+    body = _render(
+        template,
+        {
+            "match": match,
+            "to_buddy": True,
+            "name": _first_name(match.buddy.full_name),
+            "organisation": match.organisation,
+            "link": _site(reverse("matching:proposal", args=[match.pk])),
+            "days": RESPOND_WITHIN_DAYS,
+        },
+    )
+    _send_later(str(subject), body, [match.buddy.email])
+
+
+def _mail_parent(match: Match, subject: str, template: str) -> None:
+    from ouderbuddy.intake.services import status_url
+
+    body = _render(
+        template,
+        {
+            "match": match,
+            "to_buddy": False,
+            "name": _first_name(match.request.full_name),
+            "buddy_name": _first_name(match.buddy.full_name),
+            "buddy_introduction": match.buddy.introduction,
+            "organisation": match.organisation,
+            "link": status_url(match.request),
+        },
+    )
+    _send_later(str(subject), body, [match.request.email])
+
+
+def _mail_coordinators(
+    match: Match, subject: str, *, suggest_next: bool = False
+) -> None:
+    recipients = list(
+        Membership.objects.filter(
+            organisation_id=match.organisation_id, role=Role.COORDINATOR, is_active=True
+        ).values_list("user__email", flat=True)
+    )
+    if not recipients:
+        return
+    suggestion = ""
+    if suggest_next:
+        suggestion = next_candidate_name(match.request)
+    body = _render(
+        "matching/email/to_coordinators.txt",
+        {
+            "match": match,
+            "link": _site(reverse("matching:shortlist", args=[match.request_id])),
+            "match_link": _site(reverse("matching:match", args=[match.pk])),
+            "suggestion": suggestion,
+        },
+    )
+    _send_later(str(subject) % {"ref": match.request.reference}, body, recipients)
+
+
+def next_candidate_name(request: HelpRequest) -> str:
+    """The first name of the best buddy for `request` now ('' when there is none)."""
+    weights = weights_of(request.organisation_id).as_engine()
+    pool = loading.load_pool(request.organisation_id, [request])
+    found = engine.shortlist(0, pool.requests, pool.buddies, weights, pool.exclusions, k=1)
+    if not found.candidates:
+        return ""
+    return pool.buddy_list[found.candidates[0].buddy].full_name
+

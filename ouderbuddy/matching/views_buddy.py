@@ -1,0 +1,239 @@
+"""The buddy's side of a match: the proposals waiting for an answer, the running
+matches, and yes or no to one proposal.
+
+A buddy never sees who the parent is: the page shows the place, the distance, the
+language and the kind of contact, and what the request is about only when the parent
+agreed to share that with a buddy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django import forms
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ouderbuddy.buddies.selectors import get_own_buddy
+from ouderbuddy.intake.models import HelpRequest
+from ouderbuddy.intake.services import active_consents
+from ouderbuddy.lib.access import role_required
+from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
+from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.lib.forms import Form
+from ouderbuddy.lib.views import acting_membership, add_domain_error
+from ouderbuddy.matching import explain, services
+from ouderbuddy.matching.models import (
+    HOLDS_PLACE,
+    DeclineReason,
+    Match,
+    MatchStatus,
+)
+from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.privacy.models import ConsentPurpose
+from ouderbuddy.taxonomy.models import CodeGroup
+
+BUDDY = [Role.BUDDY]
+
+# Matches the buddy said yes to that are not over.
+RUNNING = (
+    MatchStatus.ACCEPTED,
+    MatchStatus.AGREED,
+    MatchStatus.INTRODUCTION_PLANNED,
+    MatchStatus.ACTIVE,
+)
+
+
+class DeclineForm(Form):
+    reason = forms.ChoiceField(
+        label=gettext_lazy("Waarom zegt u nee?"),
+        choices=DeclineReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": gettext_lazy("Kies een reden."),
+            "invalid_choice": gettext_lazy("Kies een reden."),
+        },
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Wilt u nog iets uitleggen?"),
+        help_text=gettext_lazy(
+            "Alleen de coördinator leest dit. Schrijf geen namen. Hoogstens 300 tekens."
+        ),
+        required=False,
+        max_length=services.REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": gettext_lazy("Schrijf hoogstens 300 tekens."),
+        },
+    )
+
+
+def _own_matches(actor: Membership) -> QuerySet[Match]:
+    """The matches of the signed-in buddy in the acting organisation (404 without a
+    buddy record)."""
+    buddy = get_own_buddy(actor)
+    return Match.objects.filter(
+        organisation_id=actor.organisation_id, buddy=buddy
+    ).select_related("request__postcode__municipality")
+
+
+def _get_own_match(actor: Membership, match_id: UUID) -> Match:
+    """One match of the signed-in buddy; 404 when missing or someone else's."""
+    try:
+        return _own_matches(actor).get(pk=match_id)
+    except Match.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a buddy may read about the parent behind a proposal: nothing that names
+    the family, and the subject only with the parent's consent to share."""
+
+    place: str
+    distance_km: float | None
+    language: str
+    contact_modes: list[str]
+    shared: bool
+    school_types: list[str]
+    issues: list[str]
+    needs: list[str]
+    deadline: str
+    summary: list[str]
+
+
+def _profile(match: Match) -> Profile:
+    request: HelpRequest = match.request
+    area = request.postcode
+    language = (
+        SpokenLanguage(request.language).label
+        if request.language in SpokenLanguage.values
+        else request.language
+    )
+    modes = dict(ContactMode.choices)
+    distance = match.explanation.get("distance_km")
+    shared = ConsentPurpose.SHARE_WITH_BUDDY in active_consents(request)
+    codes: dict[str, list[str]] = {}
+    deadline = ""
+    summary: list[str] = []
+    if shared:
+        for code in request.codes.all().order_by("group", "order"):
+            group = "route" if code.group == CodeGroup.TRANSITION else code.group
+            codes.setdefault(group, []).append(code.label)
+        if request.deadline_on:
+            deadline = request.get_deadline_kind_display() or _("Ja")
+        if "shared" in match.explanation:
+            summary = explain.explain(match.explanation).summary
+    return Profile(
+        place=area.municipality.name,
+        distance_km=float(distance) if distance is not None else None,
+        language=str(language),
+        contact_modes=[str(modes.get(m, m)) for m in request.contact_modes],
+        shared=shared,
+        school_types=codes.get("route", []),
+        issues=codes.get("issue", []),
+        needs=codes.get("need", []),
+        deadline=deadline,
+        summary=summary,
+    )
+
+
+@role_required(BUDDY)
+def proposals(request: HttpRequest) -> HttpResponse:
+    """The proposals waiting for the buddy's answer, and their running matches."""
+    actor = acting_membership(request)
+    matches = list(
+        _own_matches(actor)
+        .filter(status__in=(MatchStatus.PROPOSED, *RUNNING))
+        .order_by("respond_by")
+    )
+    return render(
+        request,
+        "matching/buddy/proposals.html",
+        {
+            "waiting": [m for m in matches if m.status == MatchStatus.PROPOSED],
+            "running": [m for m in matches if m.status in RUNNING],
+            "match_statuses": MatchStatus,
+        },
+    )
+
+
+def _render_proposal(
+    request: HttpRequest,
+    match: Match,
+    *,
+    form: DeclineForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "match": match,
+        "match_statuses": MatchStatus,
+        "holds_place": match.status in HOLDS_PLACE,
+        "form": form or DeclineForm(),
+        "error": error,
+    }
+    if match.status in HOLDS_PLACE:
+        context["profile"] = _profile(match)
+    return render(request, "matching/buddy/proposal.html", context, status=status)
+
+
+@role_required(BUDDY, methods=["GET", "POST"])
+def proposal(request: HttpRequest, match_id: UUID) -> HttpResponse:
+    """One proposal: the parent's situation without names, and yes or no."""
+    actor = acting_membership(request)
+    match = _get_own_match(actor, match_id)
+    if request.method != "POST":
+        return _render_proposal(request, match)
+
+    answer = request.POST.get("answer")
+    if answer == "accept":
+        try:
+            services.accept(actor=actor, match=match)
+        except DomainError as exc:
+            match.refresh_from_db()
+            return _render_proposal(request, match, error=exc.message, status=400)
+        messages.success(
+            request,
+            _(
+                "Dank u wel! U zegt ja. We vragen nu de ouder of die het goed vindt. "
+                "U krijgt een e-mail."
+            ),
+        )
+        return redirect("matching:proposals")
+    if answer == "decline":
+        form = DeclineForm(request.POST)
+        error = ""
+        if form.is_valid():
+            try:
+                services.decline(
+                    actor=actor,
+                    match=match,
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                )
+            except DomainError as exc:
+                if exc.field in form.fields:
+                    add_domain_error(form, exc)
+                else:
+                    # Not about a field ("already answered"): the form may not be
+                    # on the page any more, so the message goes at the top.
+                    error = exc.message
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Dank u wel voor uw antwoord. De coördinator zoekt een andere "
+                        "buddy."
+                    ),
+                )
+                return redirect("matching:proposals")
+        match.refresh_from_db()
+        return _render_proposal(request, match, form=form, error=error, status=400)
+    return _render_proposal(request, match, error=_("Kies ja of nee."), status=400)

@@ -1,0 +1,486 @@
+"""The coordinator's matching pages: overview, weights, shortlist, comparison, batch
+proposal, and each match from proposal to active."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ouderbuddy.buddies.selectors import get_buddy_for, visible_buddies
+from ouderbuddy.intake.models import RequestStatus
+from ouderbuddy.intake.selectors import get_request_for
+from ouderbuddy.lib.access import role_required
+from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.lib.views import acting_membership, add_domain_error
+from ouderbuddy.matching import engine, explain, forms, selectors, services
+from ouderbuddy.matching.models import (
+    HOLDS_PLACE,
+    PENDING,
+    BatchLineState,
+    MatchStatus,
+)
+from ouderbuddy.organisations.models import Role
+from ouderbuddy.privacy.services import record_read
+from ouderbuddy.taxonomy.models import CodeGroup
+
+COORDINATOR = [Role.COORDINATOR]
+PER_PAGE = 50
+
+
+def _request_codes(help_request: Any) -> list[tuple[str, list[str]]]:
+    grouped: dict[str, list[str]] = {}
+    for code in help_request.codes.all().order_by("group", "order"):
+        group = CodeGroup.ROUTE if code.group == CodeGroup.TRANSITION else code.group
+        grouped.setdefault(str(CodeGroup(group).label), []).append(code.label)
+    return list(grouped.items())
+
+
+@role_required(COORDINATOR)
+def overview(request: HttpRequest) -> HttpResponse:
+    """The waiting list with the best buddy for each request, the gap signal and the
+    running proposals."""
+    actor = acting_membership(request)
+    weights = services.weights_of(actor.organisation_id).as_engine()
+    rows = services.preview(actor=actor, weights=weights, limit=PER_PAGE)
+    counts = {
+        status: n
+        for status, n in selectors.visible_matches(actor)
+        .filter(status__in=HOLDS_PLACE)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    }
+    return render(
+        request,
+        "matching/overview.html",
+        {
+            "rows": rows,
+            "waiting": services.waiting(actor.organisation_id).count(),
+            "limit": PER_PAGE,
+            "gaps": selectors.gaps(actor.organisation_id),
+            "running": [
+                (MatchStatus(status).label, counts.get(status, 0), status)
+                for status in HOLDS_PLACE
+            ],
+        },
+    )
+
+
+@role_required(COORDINATOR, methods=["GET", "POST"])
+def weights(request: HttpRequest) -> HttpResponse:
+    """The organisation's weights, with a preview of how the waiting list would rank."""
+    actor = acting_membership(request)
+    current = services.weights_of(actor.organisation_id)
+    initial = {name: getattr(current, name) for name in forms.WeightsForm.base_fields}
+    preview_rows = None
+    status = 200
+    if request.method == "POST":
+        form = forms.WeightsForm(request.POST)
+        if form.is_valid():
+            values = form.cleaned_data
+            try:
+                engine_weights = services.engine_weights(values)
+                if "save" in request.POST:
+                    services.save_weights(actor=actor, values=values)
+                    messages.success(request, _("De gewichten zijn opgeslagen."))
+                    return redirect("matching:weights")
+                preview_rows = services.preview(actor=actor, weights=engine_weights)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+                status = 400
+        else:
+            status = 400
+    else:
+        form = forms.WeightsForm(initial=initial)
+        preview_rows = services.preview(actor=actor, weights=current.as_engine())
+    return render(
+        request,
+        "matching/weights.html",
+        {"form": form, "preview_rows": preview_rows, "saved": current.pk is not None},
+        status=status,
+    )
+
+
+@role_required(COORDINATOR)
+def shortlist(request: HttpRequest, request_id: UUID) -> HttpResponse:
+    """The best buddies for one request, why, and (on request) who is out and why."""
+    actor = acting_membership(request)
+    help_request = get_request_for(actor, request_id)
+    record_read(actor=actor, organisation=actor.organisation, target=help_request)
+    page = services.shortlist(actor=actor, request=help_request)
+    show_excluded = request.GET.get("uitgesloten") == "1"
+    running = (
+        help_request.matches.filter(status__in=HOLDS_PLACE).select_related("buddy").first()
+    )
+    return render(
+        request,
+        "matching/shortlist.html",
+        {
+            "help_request": help_request,
+            "codes": _request_codes(help_request),
+            "page": page,
+            "show_excluded": show_excluded,
+            "running": running,
+            "can_propose": help_request.status == RequestStatus.WAITING,
+            "conflict_form": forms.ConflictForm(
+                buddies=[o.buddy for o in page.candidates]
+                + [o.buddy for o in page.excluded]
+            ),
+            "earlier": help_request.matches.exclude(status__in=HOLDS_PLACE)
+            .select_related("buddy")
+            .order_by("-created_at"),
+        },
+    )
+
+
+@role_required(COORDINATOR)
+def compare(request: HttpRequest, request_id: UUID) -> HttpResponse:
+    """Two buddies side by side for one request."""
+    actor = acting_membership(request)
+    help_request = get_request_for(actor, request_id)
+    chosen = request.GET.getlist("buddy")
+    if len(chosen) != 2 or chosen[0] == chosen[1]:
+        messages.error(request, _("Kies precies twee verschillende buddy's om te vergelijken."))
+        return redirect("matching:shortlist", request_id=help_request.pk)
+    options = []
+    for buddy_id in chosen:
+        buddy = get_buddy_for(actor, buddy_id)
+        options.append(services.option_for(actor=actor, request=help_request, buddy=buddy))
+    explanations = [o.explanation if o.snapshot else None for o in options]
+    rows = []
+    for i, criterion in enumerate(engine.CRITERIA):
+        rows.append(
+            (
+                str(explain.CRITERION_LABELS[criterion]),
+                [(e.rows[i][1], e.rows[i][2]) if e else ("–", "–") for e in explanations],
+            )
+        )
+    return render(
+        request,
+        "matching/compare.html",
+        {
+            "help_request": help_request,
+            "options": options,
+            "rows": rows,
+            "totals": [o.points for o in options],
+            "can_propose": help_request.status == RequestStatus.WAITING,
+        },
+    )
+
+
+@role_required(COORDINATOR, methods=["GET", "POST"])
+def propose(request: HttpRequest, request_id: UUID, buddy_id: UUID) -> HttpResponse:
+    """Confirm a proposal: the score in words, and the reason for the file."""
+    actor = acting_membership(request)
+    help_request = get_request_for(actor, request_id)
+    buddy = get_buddy_for(actor, buddy_id)
+    option = services.option_for(actor=actor, request=help_request, buddy=buddy)
+    status = 200
+    if request.method == "POST":
+        form = forms.ProposeForm(request.POST)
+        if form.is_valid():
+            try:
+                match = services.propose(
+                    actor=actor,
+                    request=help_request,
+                    buddy=buddy,
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is gevraagd. U hoort het als de buddy antwoordt.")
+                    % {"name": buddy.full_name},
+                )
+                return redirect("matching:match", match_id=match.pk)
+        status = 400
+    else:
+        form = forms.ProposeForm()
+    return render(
+        request,
+        "matching/propose.html",
+        {
+            "help_request": help_request,
+            "buddy": buddy,
+            "option": option,
+            "form": form,
+            "can_propose": help_request.status == RequestStatus.WAITING
+            and not option.excluded,
+        },
+        status=status,
+    )
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def conflict(request: HttpRequest, request_id: UUID) -> HttpResponse:
+    """Record that a buddy must never be matched with this request."""
+    actor = acting_membership(request)
+    help_request = get_request_for(actor, request_id)
+    buddies = list(visible_buddies(actor).order_by("full_name"))
+    form = forms.ConflictForm(request.POST, buddies=buddies)
+    if form.is_valid():
+        buddy = get_buddy_for(actor, form.cleaned_data["buddy"])
+        try:
+            services.record_conflict(
+                actor=actor,
+                request=help_request,
+                buddy=buddy,
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s wordt niet meer voorgesteld voor deze hulpvraag.")
+                % {"name": buddy.full_name},
+            )
+    else:
+        messages.error(request, _("Kies een buddy en schrijf kort waarom."))
+    return redirect("matching:shortlist", request_id=help_request.pk)
+
+
+# --- Batch proposal ---------------------------------------------------------------------
+
+
+@role_required(COORDINATOR, methods=["GET", "POST"])
+def batch_new(request: HttpRequest) -> HttpResponse:
+    """Start a proposal for the whole waiting list; earlier drafts."""
+    actor = acting_membership(request)
+    status = 200
+    if request.method == "POST":
+        form = forms.BatchForm(request.POST)
+        if form.is_valid():
+            try:
+                draft = services.create_batch(
+                    actor=actor, objective=form.cleaned_data["objective"]
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                return redirect("matching:batch_detail", draft_id=draft.pk)
+        status = 400
+    else:
+        form = forms.BatchForm()
+    return render(
+        request,
+        "matching/batch_new.html",
+        {
+            "form": form,
+            "drafts": selectors.visible_drafts(actor)[:10],
+            "waiting": services.waiting(actor.organisation_id).count(),
+        },
+        status=status,
+    )
+
+
+@role_required(COORDINATOR, methods=["GET", "POST"])
+def batch_detail(request: HttpRequest, draft_id: UUID) -> HttpResponse:
+    """Review a draft; publish all or the ticked lines."""
+    actor = acting_membership(request)
+    draft = selectors.get_draft_for(actor, draft_id)
+    if request.method == "POST":
+        chosen = request.POST.getlist("line")
+        try:
+            line_ids = None if "all" in request.POST else [UUID(v) for v in chosen]
+        except ValueError:
+            line_ids = []
+        try:
+            result = services.publish_batch(actor=actor, draft=draft, line_ids=line_ids)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(sent)d voorstel(len) verstuurd naar buddy's.") % {"sent": result.sent},
+            )
+            if result.conflicts:
+                messages.warning(
+                    request,
+                    _(
+                        "%(n)d regel(s) konden niet: de wachtlijst of de buddy's zijn "
+                        "veranderd. Zie de reden per regel."
+                    )
+                    % {"n": result.conflicts},
+                )
+        return redirect("matching:batch_detail", draft_id=draft.pk)
+    lines = list(draft.lines.select_related("request", "buddy"))
+    alternatives = selectors.alternatives(
+        actor, [line for line in lines if line.state == BatchLineState.DRAFT]
+    )
+    return render(
+        request,
+        "matching/batch_detail.html",
+        {
+            "draft": draft,
+            "lines": [
+                {
+                    "line": line,
+                    "explanation": explain.explain(line.explanation),
+                    "points": explain.points(line.score),
+                    "alternatives": alternatives.get(line.pk, []),
+                }
+                for line in lines
+            ],
+            "points": explain.points(draft.total_score),
+            "greedy_points": explain.points(draft.greedy_total_score),
+            "gain": explain.points(draft.total_score - draft.greedy_total_score),
+            "unmatched": draft.waiting - draft.matched,
+            "states": BatchLineState,
+        },
+    )
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def batch_line(request: HttpRequest, line_id: UUID) -> HttpResponse:
+    """Leave a line out, take it back in, or choose another buddy for it."""
+    actor = acting_membership(request)
+    line = selectors.get_line_for(actor, line_id)
+    action = request.POST.get("action")
+    try:
+        if action in ("drop", "keep"):
+            services.set_line(actor=actor, line=line, keep=action == "keep")
+        elif action == "change":
+            try:
+                buddy = get_buddy_for(actor, request.POST.get("buddy", ""))
+            except Http404:
+                raise DomainError(_("Kies een buddy uit de lijst.")) from None
+            services.change_line(actor=actor, line=line, buddy=buddy)
+            messages.success(request, _("De regel is aangepast."))
+        else:
+            raise DomainError(_("Onbekende keuze."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("matching:batch_detail", draft_id=line.draft_id)
+
+
+# --- Matches ------------------------------------------------------------------------------
+
+
+@role_required(COORDINATOR)
+def match_list(request: HttpRequest) -> HttpResponse:
+    actor = acting_membership(request)
+    status = request.GET.get("status", "")
+    matches = selectors.visible_matches(actor).select_related("request", "buddy")
+    if status in MatchStatus.values:
+        matches = matches.filter(status=status)
+    else:
+        status = ""
+        matches = matches.filter(status__in=HOLDS_PLACE)
+    page = Paginator(matches.order_by("respond_by"), PER_PAGE).get_page(
+        request.GET.get("pagina")
+    )
+    return render(
+        request,
+        "matching/match_list.html",
+        {"page": page, "status": status, "statuses": MatchStatus.choices},
+    )
+
+
+def _match_page(
+    request: HttpRequest, match: Any, *, forms_: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    pending = match.status in PENDING
+    context: dict[str, Any] = {
+        "match": match,
+        "explanation": explain.explain(match.explanation) if match.explanation else None,
+        "points": explain.points(match.score),
+        "events": match.events.select_related("actor"),
+        "plan_form": None,
+        "activate_form": None,
+        "cancel_form": forms.CancelForm() if pending else None,
+    }
+    if match.status in (MatchStatus.AGREED, MatchStatus.INTRODUCTION_PLANNED):
+        initial = {}
+        if match.introduction_at:
+            local = timezone.localtime(match.introduction_at)
+            initial = {
+                "day": local.date(),
+                "time": local.time(),
+                "mode": match.introduction_mode,
+                "place": match.introduction_place,
+                "coordinator_present": match.coordinator_present,
+            }
+        context["plan_form"] = forms.PlanForm(initial=initial)
+    if match.status == MatchStatus.INTRODUCTION_PLANNED:
+        context["activate_form"] = forms.ActivateForm(
+            initial={"started_on": timezone.localdate()}
+        )
+    context.update(forms_ or {})
+    return render(request, "matching/match.html", context, status=status)
+
+
+@role_required(COORDINATOR)
+def match(request: HttpRequest, match_id: UUID) -> HttpResponse:
+    actor = acting_membership(request)
+    found = selectors.get_match_for(actor, match_id)
+    return _match_page(request, found)
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def plan(request: HttpRequest, match_id: UUID) -> HttpResponse:
+    actor = acting_membership(request)
+    found = selectors.get_match_for(actor, match_id)
+    form = forms.PlanForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_introduction(
+                actor=actor,
+                match=found,
+                at=form.moment(),
+                mode=form.cleaned_data["mode"],
+                place=form.cleaned_data["place"],
+                coordinator_present=form.cleaned_data["coordinator_present"],
+            )
+        except DomainError as exc:
+            if exc.field in ("at",):
+                form.add_error("day", exc.message)
+            else:
+                add_domain_error(form, exc)
+        else:
+            messages.success(request, _("De kennismaking is gepland. Ouder en buddy krijgen een e-mail."))
+            return redirect("matching:match", match_id=found.pk)
+    return _match_page(request, found, forms_={"plan_form": form}, status=400)
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def activate(request: HttpRequest, match_id: UUID) -> HttpResponse:
+    actor = acting_membership(request)
+    found = selectors.get_match_for(actor, match_id)
+    form = forms.ActivateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.activate(
+                actor=actor, match=found, started_on=form.cleaned_data["started_on"]
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("De koppeling loopt."))
+            return redirect("matching:match", match_id=found.pk)
+    return _match_page(request, found, forms_={"activate_form": form}, status=400)
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def cancel(request: HttpRequest, match_id: UUID) -> HttpResponse:
+    actor = acting_membership(request)
+    found = selectors.get_match_for(actor, match_id)
+    form = forms.CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cancel(actor=actor, match=found, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Het voorstel is gestopt; de hulpvraag staat weer op de wachtlijst."))
+            return redirect("matching:match", match_id=found.pk)
+    return _match_page(request, found, forms_={"cancel_form": form}, status=400)
