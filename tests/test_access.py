@@ -39,6 +39,7 @@ PUBLIC = {
     "intake:referral": "the referral form of a support point",
     "intake:referral_done": "'the parent gets an e-mail'",
     "intake:referral_confirm": "the parent confirms a referral (signed link)",
+    "matching:parent_answer": "the parent answers the proposed buddy (signed link)",
 }
 
 

@@ -37,6 +37,7 @@ PUBLIC_TOKEN_ROUTES = {
     "intake:status_withdraw",
     "intake:status_consent",
     "intake:referral_confirm",
+    "matching:parent_answer",
 }
 
 # Public pages of an organisation (its application form): they may show the
@@ -73,6 +74,25 @@ def _noord_objects(noord: Organisation) -> dict[str, list[str]]:
     return found
 
 
+def _matching_world(cora) -> None:
+    """A proposal, a batch draft with a line, a conflict and saved weights."""
+    from django.test import TestCase
+
+    from ouderbuddy.matching import services as matching
+    from ouderbuddy.matching.tests.factories import matchable_buddy, waiting_request
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        bea = matchable_buddy(cora.organisation, "Bea Matchbaar")
+        request = waiting_request(cora, email="wacht@noord.test")
+        other = waiting_request(cora, email="ander@noord.test")
+        matching.save_weights(actor=cora, values={"issue": 2.0})
+        matching.create_batch(actor=cora, objective="best_fit")
+        matching.propose(actor=cora, request=request, buddy=bea)
+        matching.record_conflict(
+            actor=cora, request=other, buddy=bea, note="Kent het gezin"
+        )
+
+
 @pytest.fixture
 def noord_world(cora, ben, mia, nina) -> dict[str, Any]:
     """Noord with one of everything the foundation has: members, invitations, audit."""
@@ -93,12 +113,22 @@ def noord_world(cora, ben, mia, nina) -> dict[str, Any]:
     paperwork_done(cora, fatima)
     make_training_world(cora)
     submit_help_request(cora.organisation)
+    _matching_world(cora)
     objects = _noord_objects(cora.organisation)
     assert objects["intake.helprequest"], "the walk needs help requests to try"
     assert objects["training.enrolment"], "the walk needs enrolments to try"
     assert objects["buddies.buddy"], "the walk needs buddies to try"
     assert objects["accounts.invitation"], "the walk needs invitations to try"
     assert objects["privacy.auditevent"], "the walk needs audit events to try"
+    for label in (
+        "matching.match",
+        "matching.matchevent",
+        "matching.batchdraft",
+        "matching.batchline",
+        "matching.conflict",
+        "matching.matchingweights",
+    ):
+        assert objects[label], f"the walk needs {label} to try"
     return {"objects": objects, "noord": cora.organisation}
 
 

@@ -207,8 +207,8 @@ COORDINATOR_PANELS: list[Panel] = [
     ),
     Panel(
         "gaps",
-        _("Geen buddy te vinden: wie moet u werven?"),
-        _("Voor elke wachtende hulpvraag is minstens één buddy die past."),
+        _("Geen buddy met de juiste ervaring: wie moet u werven?"),
+        _("Voor elke wachtende hulpvraag is een buddy vrij met passende ervaring."),
         rows=_gaps,
     ),
     Panel(

@@ -61,10 +61,35 @@ def code_labels(codes: list[str]) -> list[str]:
     return [labels.get(code, code) for code in codes]
 
 
+# Points are shown in tenths; one tenth in milli-points.
+_TENTH = engine.SCALE // 10
+
+
+def _tenths(milli: int) -> int:
+    """`milli` in tenths of a point, half away from zero (exact, no float rounding)."""
+    whole, rest = divmod(abs(int(milli)), _TENTH)
+    tenths = whole + (2 * rest >= _TENTH)
+    return tenths if milli >= 0 else -tenths
+
+
+def _show(tenths: int) -> str:
+    sign = "-" if tenths < 0 else "+"
+    return f"{sign}{abs(tenths) // 10},{abs(tenths) % 10}"
+
+
 def points(milli: int) -> str:
-    value = milli / engine.SCALE
-    text = f"{value:+.1f}".replace(".", ",")
-    return text
+    return _show(_tenths(milli))
+
+
+def _apportion(values: list[int]) -> list[int]:
+    """Each of `values` (milli-points) in tenths, so that the tenths add up to the
+    rounded sum (largest remainder): the rows of an explanation add up to its total."""
+    floors = [v // _TENTH for v in values]
+    missing = _tenths(sum(values)) - sum(floors)  # between 0 and len(values)
+    order = sorted(range(len(values)), key=lambda i: (floors[i] * _TENTH - values[i], i))
+    for i in order[:missing]:
+        floors[i] += 1
+    return floors
 
 
 @dataclass(frozen=True)
@@ -129,8 +154,9 @@ def explain(data: dict[str, Any]) -> Explanation:
     )
 
     rows = []
-    for criterion in engine.CRITERIA:
-        milli = int(contributions.get(criterion, 0))
+    millis = [int(contributions.get(criterion, 0)) for criterion in engine.CRITERIA]
+    shown = _apportion(millis)
+    for criterion, milli, tenths in zip(engine.CRITERIA, millis, shown, strict=True):
         if criterion in ("issue", "need", "route"):
             codes = data["shared"].get(criterion, [])
             what = ", ".join(labels[c] for c in codes) or "–"
@@ -146,6 +172,5 @@ def explain(data: dict[str, Any]) -> Explanation:
             what = ngettext("%(n)s week", "%(n)s weken", weeks) % {"n": weeks}
         else:
             what = _("ja") if milli > 0 else _("nee")
-        rows.append((str(CRITERION_LABELS[criterion]), what, points(milli)))
-    total = sum(int(v) for v in contributions.values())
-    return Explanation(summary=summary, rows=rows, total=points(total))
+        rows.append((str(CRITERION_LABELS[criterion]), what, _show(tenths)))
+    return Explanation(summary=summary, rows=rows, total=points(sum(millis)))

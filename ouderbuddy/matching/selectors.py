@@ -84,57 +84,50 @@ class Gap:
     requests: list[HelpRequest] = field(default_factory=list)
 
 
-NO_ONE_NEARBY = "__nearby__"
-OTHER_RULES = "__rules__"
+NO_ONE = "__no_one__"
+# Experience a gap is about: what goes on at school and what the child needs.
+GAP_GROUPS = ("issue", "need")
 
 
 def gaps(organisation_id: uuid.UUID) -> list[Gap]:
-    """Waiting requests with no eligible buddy, grouped by the experience that no
-    available buddy within reach has (the recruitment targets), biggest group first.
-
-    A request counts in the group of each of its codes that none of the free,
-    matchable buddies within both distance limits has. A request whose codes are all
-    covered nearby is listed under the other rules (capacity in use, contact mode,
-    gender); one with nobody free nearby under "no buddy nearby".
-    """
+    """Waiting requests for which no eligible buddy has any of the experience the
+    request asks for, grouped by that experience (the recruitment targets), biggest
+    group first. A request that asks for no particular experience is a gap only when
+    no buddy is eligible at all (distance, places, contact, preference)."""
     requests = loading.with_postcode(services.waiting(organisation_id))
     if not requests:
         return []
     pool = loading.load_pool(organisation_id, requests)
     weights = services.weights_of(organisation_id).as_engine()
     scores = services.sparse_scores(pool, weights)
-    has_eligible = np.zeros(len(requests), dtype=bool)
-    has_eligible[scores.request[scores.eligible]] = True
+    request_rows = scores.request[scores.eligible]
+    buddy_rows = scores.buddy[scores.eligible]
+    starts = np.searchsorted(request_rows, np.arange(len(requests) + 1))
     groups: dict[str, list[HelpRequest]] = defaultdict(list)
-    starts = np.searchsorted(scores.request, np.arange(len(requests) + 1))
-    for i in np.flatnonzero(~has_eligible).tolist():
-        nearby = scores.buddy[starts[i] : starts[i + 1]]
-        if nearby.size == 0:
-            groups[NO_ONE_NEARBY].append(requests[i])
+    for i, request in enumerate(requests):
+        eligible = buddy_rows[starts[i] : starts[i + 1]]
+        wanted: list[tuple[str, int]] = [
+            (group, c)
+            for group in GAP_GROUPS
+            for c in np.flatnonzero(getattr(pool.requests, group)[i]).tolist()
+        ]
+        if not wanted:
+            if eligible.size == 0:
+                groups[NO_ONE].append(request)
             continue
-        missing = []
-        for group in engine.CODE_GROUPS:
-            wanted = getattr(pool.requests, group)[i]
-            covered = getattr(pool.buddies, group)[nearby].any(axis=0)
-            missing += [
-                pool.columns.codes[group][c]
-                for c in np.flatnonzero(wanted & ~covered).tolist()
-            ]
-        for code in missing or [OTHER_RULES]:
-            groups[code].append(requests[i])
+        covered = any(
+            bool(getattr(pool.buddies, group)[eligible, c].any())
+            for group, c in wanted
+        )
+        if not covered:
+            for group, c in wanted:
+                groups[pool.columns.codes[group][c]].append(request)
     labels = {
-        c.code: c.label
-        for c in ExperienceCode.objects.filter(code__in=list(groups))
+        c.code: c.label for c in ExperienceCode.objects.filter(code__in=list(groups))
     }
-    fixed = {
-        NO_ONE_NEARBY: _("Geen vrije buddy in de buurt"),
-        OTHER_RULES: _(
-            "Ervaring is er wel, maar de buddy's passen niet (contact of voorkeur)"
-        ),
-    }
+    labels[NO_ONE] = _("Geen enkele buddy past (afstand, plek of voorkeur)")
     result = [
-        Gap(label=fixed.get(code) or labels.get(code, code), requests=rows)
-        for code, rows in groups.items()
+        Gap(label=labels.get(code, code), requests=rows) for code, rows in groups.items()
     ]
     result.sort(key=lambda gap: (-len(gap.requests), gap.label))
     return result

@@ -87,12 +87,18 @@ def _coordinator(actor: Membership, organisation_id: uuid.UUID) -> None:
 @transaction.atomic
 def save_weights(*, actor: Membership, values: dict[str, Any]) -> MatchingWeights:
     _coordinator(actor, actor.organisation_id)
-    engine_weights(values)
     weights = (
         MatchingWeights.objects.select_for_update()
         .filter(organisation_id=actor.organisation_id)
         .first()
     ) or MatchingWeights(organisation_id=actor.organisation_id)
+    # Check the weights as they will be saved, not `values` on top of the defaults:
+    # setting the last non-zero weight to 0 must be refused too.
+    saved = {
+        name: getattr(weights, name)
+        for name in (*engine.WEIGHT_FIELDS, "waiting_cap_weeks")
+    }
+    engine_weights({**saved, **values})
     for name, value in values.items():
         setattr(weights, name, float(value))
     weights.changed_by = actor.user
