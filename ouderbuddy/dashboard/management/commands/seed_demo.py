@@ -78,6 +78,7 @@ class Command(BaseCommand):
         faker.seed_instance(2026)
         password_hash = make_password(DEMO_PASSWORD)
         logins = self._seed_demo(faker, password_hash)
+        self._seed_matches()
         if options["scale"] == "national":
             self._seed_national(
                 faker, password_hash, options["buddies_per_organisation"]
@@ -140,6 +141,15 @@ class Command(BaseCommand):
             seed_demo_training(organisations[demo.slug])
             seed_demo_requests(organisations[demo.slug], demo.slug, faker)
         return logins
+
+    def _seed_matches(self) -> None:
+        """Proposals and matches, made by the matching services (after the rest is
+        committed, so the services run as they do for real)."""
+        from ouderbuddy.matching.demo import seed_demo_matches
+
+        for demo in DEMO_ORGANISATIONS:
+            organisation = Organisation.objects.get(name=demo.name)
+            seed_demo_matches(organisation, demo.slug)
 
     def _user(self, email: str, name: str, password_hash: str) -> User:
         user = User.objects.filter(email=email).first()
