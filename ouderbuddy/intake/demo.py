@@ -42,7 +42,7 @@ GRADES = [
 ]
 DEMO_SPREAD = [
     (RequestStatus.NEW, 4),
-    (RequestStatus.WAITING, 5),
+    (RequestStatus.WAITING, 7),
     (RequestStatus.INFORMED, 2),
     (RequestStatus.REFERRED, 2),
     (RequestStatus.WITHDRAWN, 2),

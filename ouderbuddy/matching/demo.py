@@ -77,7 +77,12 @@ def seed_demo_matches(organisation: Organisation, slug: str) -> int:
                 organisation=organisation, status=RequestStatus.WAITING
             ).update(max_distance_km=25, contact_modes=[])
             draft = services.create_batch(actor=coordinator, objective="most_matched")
-            services.publish_batch(actor=coordinator, draft=draft)
+            # Two lines stay in the draft, for the coordinator to review.
+            line_ids = [line.pk for line in draft.lines.all()][:-2]
+            if line_ids:
+                services.publish_batch(
+                    actor=coordinator, draft=draft, line_ids=line_ids
+                )
             _advance(coordinator)
     return Match.objects.filter(organisation=organisation).count()
 

@@ -19,6 +19,7 @@ two measure the same instances.
 from __future__ import annotations
 
 import csv
+import functools
 import gc
 import statistics
 import time
@@ -57,8 +58,10 @@ class Geography:
     swv: np.ndarray
 
 
+@functools.cache
 def load_geography() -> Geography:
-    """PC4 centroids with a number per PO SWV (-1 where the 2015 table has none)."""
+    """PC4 centroids with a number per PO SWV (-1 where the 2015 table has none).
+    Read once per process; the arrays are shared, so do not change them."""
     swv_of: dict[str, str] = {}
     with open(DATA / "swv_regio_indeling_pc4_2015.csv", newline="") as f:
         for row in csv.DictReader(f):

@@ -52,7 +52,7 @@ RUNNING = (
 
 class DeclineForm(Form):
     reason = forms.ChoiceField(
-        label=gettext_lazy("Waarom zegt u nee?"),
+        label=gettext_lazy("Uw reden"),
         choices=DeclineReason.choices,
         widget=forms.RadioSelect,
         error_messages={
@@ -61,7 +61,7 @@ class DeclineForm(Form):
         },
     )
     note = forms.CharField(
-        label=gettext_lazy("Wilt u nog iets uitleggen?"),
+        label=gettext_lazy("Toelichting"),
         help_text=gettext_lazy(
             "Alleen de coördinator leest dit. Schrijf geen namen. Hoogstens 300 tekens."
         ),
