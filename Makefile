@@ -76,6 +76,7 @@ format: install
 bench: install .env
 	$(PY) bench/run.py
 	$(PY) bench/matching.py
+	$(PY) bench/matching_db.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var db.sqlite3*

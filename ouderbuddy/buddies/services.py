@@ -396,7 +396,9 @@ def pause_buddy(
     return buddy
 
 
-def _stop_proposals(buddy: Buddy, description: str, *, all_pending: bool = False) -> None:
+def _stop_proposals(
+    buddy: Buddy, description: str, *, all_pending: bool = False
+) -> None:
     """Unanswered proposals to a buddy who pauses (every match not yet active, when
     the buddy stops) go back to the coordinator."""
     from ouderbuddy.matching.services import cancel_for_buddy

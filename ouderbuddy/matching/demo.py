@@ -65,25 +65,27 @@ def seed_demo_matches(organisation: Organisation, slug: str) -> int:
     """Proposals and matches in every state; returns how many matches exist."""
     if Match.objects.filter(organisation=organisation).exists():
         return 0
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        with transaction.atomic():
-            _link_accounts(organisation, slug)
-            coordinator = Membership.objects.filter(
-                organisation=organisation, role=Role.COORDINATOR, is_active=True
-            ).first()
-            if coordinator is None:
-                return 0
-            HelpRequest.objects.filter(
-                organisation=organisation, status=RequestStatus.WAITING
-            ).update(max_distance_km=25, contact_modes=[])
-            draft = services.create_batch(actor=coordinator, objective="most_matched")
-            # Two lines stay in the draft, for the coordinator to review.
-            line_ids = [line.pk for line in draft.lines.all()][:-2]
-            if line_ids:
-                services.publish_batch(
-                    actor=coordinator, draft=draft, line_ids=line_ids
-                )
-            _advance(coordinator)
+    with (
+        override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+        ),
+        transaction.atomic(),
+    ):
+        _link_accounts(organisation, slug)
+        coordinator = Membership.objects.filter(
+            organisation=organisation, role=Role.COORDINATOR, is_active=True
+        ).first()
+        if coordinator is None:
+            return 0
+        HelpRequest.objects.filter(
+            organisation=organisation, status=RequestStatus.WAITING
+        ).update(max_distance_km=25, contact_modes=[])
+        draft = services.create_batch(actor=coordinator, objective="most_matched")
+        # Two lines stay in the draft, for the coordinator to review.
+        line_ids = [line.pk for line in draft.lines.all()][:-2]
+        if line_ids:
+            services.publish_batch(actor=coordinator, draft=draft, line_ids=line_ids)
+        _advance(coordinator)
     return Match.objects.filter(organisation=organisation).count()
 
 
@@ -108,6 +110,7 @@ def _advance(coordinator: Membership) -> None:
 def _take_to(coordinator: Membership, match: Match, target: str) -> None:
     if target == MatchStatus.PROPOSED:
         return
+    assert match.buddy.user_id is not None, "only buddies with an account are proposed"
     buddy_member = Membership.objects.get(
         organisation_id=match.organisation_id, user_id=match.buddy.user_id
     )

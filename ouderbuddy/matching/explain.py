@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from ouderbuddy.lib.choices import SpokenLanguage
 from ouderbuddy.matching import engine
@@ -31,14 +30,16 @@ EXCLUSION_LABELS = {
     engine.Exclusion.VOG_EXPIRED: gettext_lazy("Geen geldige VOG"),
     engine.Exclusion.TRAINING_MISSING: gettext_lazy("Basistraining niet gevolgd"),
     engine.Exclusion.NO_FREE_PLACE: gettext_lazy("Geen plek vrij"),
-    engine.Exclusion.TOO_FAR_FOR_PARENT: gettext_lazy(
-        "Verder weg dan de ouder wil"
-    ),
+    engine.Exclusion.TOO_FAR_FOR_PARENT: gettext_lazy("Verder weg dan de ouder wil"),
     engine.Exclusion.TOO_FAR_FOR_BUDDY: gettext_lazy(
         "Verder weg dan de buddy wil reizen"
     ),
-    engine.Exclusion.CONTACT_MODE: gettext_lazy("Geen manier van contact die allebei willen"),
-    engine.Exclusion.GENDER: gettext_lazy("Niet de voorkeur van de ouder (man of vrouw)"),
+    engine.Exclusion.CONTACT_MODE: gettext_lazy(
+        "Geen manier van contact die allebei willen"
+    ),
+    engine.Exclusion.GENDER: gettext_lazy(
+        "Niet de voorkeur van de ouder (man of vrouw)"
+    ),
     engine.Exclusion.CONFLICT_OF_INTEREST: gettext_lazy(
         "Belangenconflict (zelfde school of kent het gezin)"
     ),
@@ -86,7 +87,9 @@ def _apportion(values: list[int]) -> list[int]:
     rounded sum (largest remainder): the rows of an explanation add up to its total."""
     floors = [v // _TENTH for v in values]
     missing = _tenths(sum(values)) - sum(floors)  # between 0 and len(values)
-    order = sorted(range(len(values)), key=lambda i: (floors[i] * _TENTH - values[i], i))
+    order = sorted(
+        range(len(values)), key=lambda i: (floors[i] * _TENTH - values[i], i)
+    )
     for i in order[:missing]:
         floors[i] += 1
     return floors
@@ -125,7 +128,9 @@ def snapshot(
 def explain(data: dict[str, Any]) -> Explanation:
     """Words for a `snapshot`; the rows' points add up to the total."""
     contributions: dict[str, int] = data.get("contributions", {})
-    shared_codes = [c for group in ("issue", "need", "route") for c in data["shared"].get(group, [])]
+    shared_codes = [
+        c for group in ("issue", "need", "route") for c in data["shared"].get(group, [])
+    ]
     labels = dict(zip(shared_codes, code_labels(shared_codes), strict=True))
     summary = []
     if shared_codes:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -17,7 +17,7 @@ from ouderbuddy.matching.services import REASON_MAX
 
 
 def _weight(name: str, maximum: float = engine.MAX_WEIGHT) -> forms.FloatField:
-    field = MatchingWeights._meta.get_field(name)
+    field: Any = MatchingWeights._meta.get_field(name)
     return forms.FloatField(
         label=field.verbose_name,
         min_value=0,
@@ -45,7 +45,7 @@ class WeightsForm(Form):
     waiting_cap_weeks = _weight("waiting_cap_weeks", maximum=520)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if all(k in data for k in engine.WEIGHT_FIELDS) and all(
             data[k] == 0 for k in engine.WEIGHT_FIELDS
         ):
@@ -75,9 +75,9 @@ class ConflictForm(Form):
 
     def __init__(self, *args: Any, buddies: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["buddy"].choices = [("", _("Kies een buddy"))] + [
-            (str(b.pk), b.full_name) for b in buddies
-        ]
+        cast(forms.ChoiceField, self.fields["buddy"]).choices = [
+            ("", _("Kies een buddy"))
+        ] + [(str(b.pk), b.full_name) for b in buddies]
 
 
 class BatchForm(Form):

@@ -12,7 +12,9 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -97,7 +99,7 @@ class Pool:
 
 
 def _codes_by_owner(
-    through: QuerySet, owner_field: str, ids: list[uuid.UUID]
+    through: Any, owner_field: str, ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, list[str]]:
     codes: dict[uuid.UUID, list[str]] = defaultdict(list)
     for owner, code in through.filter(**{f"{owner_field}__in": ids}).values_list(
@@ -118,8 +120,7 @@ def buddy_rows(
     if buddy_ids is not None:
         rows = rows.filter(pk__in=list(buddy_ids))
     return (
-        rows
-        .select_related("postcode")
+        rows.select_related("postcode")
         .annotate(
             places_taken=Count("matches", filter=Q(matches__status__in=HOLDS_PLACE)),
             interview_ok=Exists(
@@ -139,14 +140,40 @@ def buddy_rows(
     )
 
 
+def _ints(values: Iterable[int]) -> engine.IntArray:
+    return np.asarray(list(values), dtype=np.int64)
+
+
+def _floats(values: Iterable[float]) -> engine.FloatArray:
+    return np.asarray(list(values), dtype=np.float64)
+
+
+def _bools(values: Iterable[bool]) -> engine.BoolArray:
+    return np.asarray(list(values), dtype=np.bool_)
+
+
+def _pairs(values: set[tuple[int, int]]) -> engine.IntArray:
+    return np.asarray(sorted(values), dtype=np.int64).reshape(-1, 2)
+
+
+def _flag(buddy: Buddy, name: str) -> bool:
+    """An annotation of `buddy_rows`."""
+    return bool(getattr(buddy, name))
+
+
+def _taken(buddy: Buddy) -> int:
+    """Places in use: an annotation of `buddy_rows`."""
+    return int(vars(buddy)["places_taken"])
+
+
 def is_ready(buddy: Buddy) -> bool:
     """Active with the checklist done, apart from the VOG and training (own flags)."""
     return bool(
         buddy.status == BuddyStatus.ACTIVE
         and buddy.introduction_held_on is not None
-        and buddy.interview_ok
-        and buddy.volunteer_signed
-        and buddy.confidentiality_signed
+        and _flag(buddy, "interview_ok")
+        and _flag(buddy, "volunteer_signed")
+        and _flag(buddy, "confidentiality_signed")
         and buddy.user_id is not None
     )
 
@@ -159,22 +186,22 @@ def load_buddies(
     matrices = columns.matrices([codes.get(b.pk, ()) for b in rows])
     return engine.Buddies(
         **matrices,
-        lat=[b.postcode.latitude for b in rows],
-        lon=[b.postcode.longitude for b in rows],
-        travel_km=[b.travel_km for b in rows],
-        languages=[engine.bitmask(b.languages or (), LANGUAGES) for b in rows],
-        contact_modes=[
+        lat=_floats(b.postcode.latitude for b in rows),
+        lon=_floats(b.postcode.longitude for b in rows),
+        travel_km=_floats(b.travel_km for b in rows),
+        languages=_ints(engine.bitmask(b.languages or (), LANGUAGES) for b in rows),
+        contact_modes=_ints(
             engine.bitmask(b.contact_modes or (), CONTACT_MODES) for b in rows
-        ],
-        gender=[BUDDY_GENDER.get(b.gender, engine.Gender.UNSAID) for b in rows],
-        capacity=[b.max_matches for b in rows],
-        free_places=[b.max_matches - b.places_taken for b in rows],
-        swv=[swv(b.postcode.po_district_id) for b in rows],
-        active=[is_ready(b) for b in rows],
-        vog_valid=[
+        ),
+        gender=_ints(BUDDY_GENDER.get(b.gender, engine.Gender.UNSAID) for b in rows),
+        capacity=_ints(b.max_matches for b in rows),
+        free_places=_ints(b.max_matches - _taken(b) for b in rows),
+        swv=_ints(swv(b.postcode.po_district_id) for b in rows),
+        active=_bools(is_ready(b) for b in rows),
+        vog_valid=_bools(
             b.vog_valid_until is not None and b.vog_valid_until >= today for b in rows
-        ],
-        trained=[b.trained for b in rows],
+        ),
+        trained=_bools(_flag(b, "trained") for b in rows),
     )
 
 
@@ -198,18 +225,20 @@ def load_requests(
     matrices = columns.matrices([codes.get(r.pk, ()) for r in requests])
     return engine.Requests(
         **matrices,
-        lat=[r.postcode.latitude for r in requests],
-        lon=[r.postcode.longitude for r in requests],
-        max_km=[r.max_distance_km for r in requests],
-        language=[engine.bitmask([r.language], LANGUAGES) for r in requests],
-        contact_modes=[
+        lat=_floats(r.postcode.latitude for r in requests),
+        lon=_floats(r.postcode.longitude for r in requests),
+        max_km=_floats(r.max_distance_km for r in requests),
+        language=_ints(engine.bitmask([r.language], LANGUAGES) for r in requests),
+        contact_modes=_ints(
             engine.bitmask(r.contact_modes or (), CONTACT_MODES) for r in requests
-        ],
-        buddy_gender=[
+        ),
+        buddy_gender=_ints(
             WANTED_GENDER.get(r.buddy_gender, engine.ANY_GENDER) for r in requests
-        ],
-        days_waiting=[(now - r.received_at).total_seconds() / 86400 for r in requests],
-        swv=[swv(r.postcode.po_district_id) for r in requests],
+        ),
+        days_waiting=_floats(
+            (now - r.received_at).total_seconds() / 86400 for r in requests
+        ),
+        swv=_ints(swv(r.postcode.po_district_id) for r in requests),
     )
 
 
@@ -258,9 +287,9 @@ def load_exclusions(
         ).values_list("request_id", "buddy_id")
     }
     return engine.Exclusions(
-        conflict_of_interest=sorted(conflicts),
-        previously_matched=sorted(previous),
-        declined_before=sorted(declined),
+        conflict_of_interest=_pairs(conflicts),
+        previously_matched=_pairs(previous),
+        declined_before=_pairs(declined),
     )
 
 

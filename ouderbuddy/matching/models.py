@@ -136,7 +136,9 @@ class Match(TenantModel):
     reason = models.CharField(_("waarom deze buddy"), max_length=300, blank=True)
     score = models.IntegerField(_("score (milli-punten)"), default=0)
     explanation = models.JSONField(_("uitleg van de score"), default=dict)
-    from_batch = models.BooleanField(_("uit een voorstel voor de hele lijst"), default=False)
+    from_batch = models.BooleanField(
+        _("uit een voorstel voor de hele lijst"), default=False
+    )
     respond_by = models.DateTimeField(_("buddy antwoordt voor"))
     decline_reason = models.CharField(
         _("reden"), max_length=24, choices=DeclineReason.choices, blank=True
@@ -146,9 +148,7 @@ class Match(TenantModel):
     introduction_mode = models.CharField(
         _("hoe"), max_length=12, choices=IntroductionMode.choices, blank=True
     )
-    introduction_place = models.CharField(
-        _("plek of link"), max_length=200, blank=True
-    )
+    introduction_place = models.CharField(_("plek of link"), max_length=200, blank=True)
     coordinator_present = models.BooleanField(_("coördinator is erbij"), default=False)
     started_on = models.DateField(_("gestart op"), null=True, blank=True)
 
@@ -182,7 +182,9 @@ class MatchEvent(TenantModel):
     """One step in a match's history."""
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=24, choices=MatchStatus.choices, blank=True)
+    from_status = models.CharField(
+        max_length=24, choices=MatchStatus.choices, blank=True
+    )
     to_status = models.CharField(max_length=24, choices=MatchStatus.choices, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -263,11 +265,15 @@ class BatchLineState(models.TextChoices):
 
 
 class BatchLine(TenantModel):
-    draft = models.ForeignKey(BatchDraft, on_delete=models.CASCADE, related_name="lines")
+    draft = models.ForeignKey(
+        BatchDraft, on_delete=models.CASCADE, related_name="lines"
+    )
     request = models.ForeignKey(
         "intake.HelpRequest", on_delete=models.CASCADE, related_name="+"
     )
-    buddy = models.ForeignKey("buddies.Buddy", on_delete=models.CASCADE, related_name="+")
+    buddy = models.ForeignKey(
+        "buddies.Buddy", on_delete=models.CASCADE, related_name="+"
+    )
     score = models.IntegerField(default=0)
     explanation = models.JSONField(default=dict)
     state = models.CharField(

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from ouderbuddy.intake.models import HelpRequest
-from ouderbuddy.matching import engine, explain, loading, services
+from ouderbuddy.matching import explain, loading, services
 from ouderbuddy.matching.models import BatchDraft, BatchLine, Match, MatchStatus
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.taxonomy.models import ExperienceCode
@@ -116,8 +116,7 @@ def gaps(organisation_id: uuid.UUID) -> list[Gap]:
                 groups[NO_ONE].append(request)
             continue
         covered = any(
-            bool(getattr(pool.buddies, group)[eligible, c].any())
-            for group, c in wanted
+            bool(getattr(pool.buddies, group)[eligible, c].any()) for group, c in wanted
         )
         if not covered:
             for group, c in wanted:
@@ -127,7 +126,8 @@ def gaps(organisation_id: uuid.UUID) -> list[Gap]:
     }
     labels[NO_ONE] = _("Geen enkele buddy past (afstand, plek of voorkeur)")
     result = [
-        Gap(label=labels.get(code, code), requests=rows) for code, rows in groups.items()
+        Gap(label=labels.get(code, code), requests=rows)
+        for code, rows in groups.items()
     ]
     result.sort(key=lambda gap: (-len(gap.requests), gap.label))
     return result

@@ -26,7 +26,6 @@ from ouderbuddy.intake.models import HelpRequest, RequestEvent, RequestStatus
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.matching import engine, explain, loading
 from ouderbuddy.matching.models import (
-    HOLDS_PLACE,
     PENDING,
     BatchDraft,
     BatchLine,
@@ -92,6 +91,11 @@ def save_weights(*, actor: Membership, values: dict[str, Any]) -> MatchingWeight
         .filter(organisation_id=actor.organisation_id)
         .first()
     ) or MatchingWeights(organisation_id=actor.organisation_id)
+    unknown = set(values) - {*engine.WEIGHT_FIELDS, "waiting_cap_weeks"}
+    if unknown:
+        raise DomainError(
+            _("Onbekend gewicht: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
     # Check the weights as they will be saved, not `values` on top of the defaults:
     # setting the last non-zero weight to 0 must be refused too.
     saved = {
@@ -394,9 +398,11 @@ def _request_to(
 
 
 def _locked_match(match: Match) -> Match:
-    return Match.objects.select_for_update().select_related(
-        "request", "buddy", "organisation"
-    ).get(pk=match.pk)
+    return (
+        Match.objects.select_for_update()
+        .select_related("request", "buddy", "organisation")
+        .get(pk=match.pk)
+    )
 
 
 def _locked_request(request: HelpRequest) -> HelpRequest:
@@ -419,12 +425,16 @@ def propose(
     if buddy.organisation_id != request.organisation_id:
         raise DomainError(_("Deze buddy hoort niet bij uw organisatie."))
     if len(reason) > REASON_MAX:
-        raise DomainError(_("Schrijf de reden in hoogstens 300 tekens."), field="reason")
+        raise DomainError(
+            _("Schrijf de reden in hoogstens 300 tekens."), field="reason"
+        )
     request = _locked_request(request)
     if request.status != RequestStatus.WAITING:
         raise DomainError(
-            _("Deze hulpvraag staat niet (meer) op de wachtlijst, maar heeft de status "
-              "'%(status)s'.")
+            _(
+                "Deze hulpvraag staat niet (meer) op de wachtlijst, maar heeft de status "
+                "'%(status)s'."
+            )
             % {"status": request.get_status_display()}
         )
     # The buddy row is the lock for the buddy's places.
@@ -505,8 +515,10 @@ def accept(*, actor: Membership, match: Match) -> Match:
         )
     if match.buddy.status != BuddyStatus.ACTIVE:
         raise DomainError(
-            _("U heeft nu een pauze of bent niet actief. Neem contact op met de "
-              "coördinator.")
+            _(
+                "U heeft nu een pauze of bent niet actief. Neem contact op met de "
+                "coördinator."
+            )
         )
     _step(
         match,
@@ -524,9 +536,7 @@ def accept(*, actor: Membership, match: Match) -> Match:
 
 
 @transaction.atomic
-def decline(
-    *, actor: Membership, match: Match, reason: str, note: str = ""
-) -> Match:
+def decline(*, actor: Membership, match: Match, reason: str, note: str = "") -> Match:
     """The buddy says no, with a reason; the request goes back to the waiting list."""
     match = _locked_match(match)
     _own_match(actor, match)
@@ -549,15 +559,38 @@ def decline(
         actor=actor,
         fields=("decline_reason", "decline_note"),
     )
-    _back_to_waiting(match, _("De buddy zei nee; terug op de wachtlijst."))
+    _back_to_waiting(match)
     _mail_coordinators(match, _("Buddy zegt nee: %(ref)s"), suggest_next=True)
     return match
 
 
-def _back_to_waiting(match: Match, description: str) -> None:
+def _back_to_waiting(match: Match) -> None:
+    """The request waits again. The parent reads this line on the status page, so it
+    says nothing about why (a buddy's pause or reason is not the parent's business)."""
     request = _locked_request(match.request)
     if request.status == RequestStatus.MATCHING:
-        _request_to(request, RequestStatus.WAITING, description)
+        _request_to(
+            request,
+            RequestStatus.WAITING,
+            _("Het voorstel gaat niet door; u staat weer op de wachtlijst."),
+        )
+
+
+# Once the buddy said yes, the parent knows who it is: a stop is news for them.
+PARENT_KNOWS = (
+    MatchStatus.ACCEPTED,
+    MatchStatus.AGREED,
+    MatchStatus.INTRODUCTION_PLANNED,
+)
+
+
+def _tell_parent_of_stop(match: Match, previous: str) -> None:
+    if previous in PARENT_KNOWS:
+        _mail_parent(
+            match,
+            _("Uw buddy kan toch niet; wij zoeken verder"),
+            "matching/email/parent_cancelled.txt",
+        )
 
 
 def expire_proposals(now: dt.datetime | None = None) -> int:
@@ -578,7 +611,7 @@ def expire_proposals(now: dt.datetime | None = None) -> int:
                 description=_("Geen antwoord van de buddy binnen %(days)s dagen.")
                 % {"days": RESPOND_WITHIN_DAYS},
             )
-            _back_to_waiting(match, _("Geen antwoord van de buddy; terug op de wachtlijst."))
+            _back_to_waiting(match)
             _mail_coordinators(
                 match, _("Geen antwoord van de buddy: %(ref)s"), suggest_next=True
             )
@@ -601,7 +634,9 @@ def parent_agrees(*, request: HelpRequest, match: Match) -> Match:
         by_parent=True,
     )
     _mail_coordinators(match, _("Ouder akkoord, plan de kennismaking: %(ref)s"))
-    _mail_buddy(match, _("De ouder is akkoord"), "matching/email/buddy_parent_agreed.txt")
+    _mail_buddy(
+        match, _("De ouder is akkoord"), "matching/email/buddy_parent_agreed.txt"
+    )
     return match
 
 
@@ -623,9 +658,13 @@ def parent_declines(*, request: HelpRequest, match: Match, note: str = "") -> Ma
         by_parent=True,
         fields=("decline_note",),
     )
-    _back_to_waiting(match, _("De ouder wil een andere buddy; terug op de wachtlijst."))
-    _mail_coordinators(match, _("Ouder wil een andere buddy: %(ref)s"), suggest_next=True)
-    _mail_buddy(match, _("Het voorstel gaat niet door"), "matching/email/buddy_cancelled.txt")
+    _back_to_waiting(match)
+    _mail_coordinators(
+        match, _("Ouder wil een andere buddy: %(ref)s"), suggest_next=True
+    )
+    _mail_buddy(
+        match, _("Het voorstel gaat niet door"), "matching/email/buddy_cancelled.txt"
+    )
     return match
 
 
@@ -678,8 +717,12 @@ def plan_introduction(
             "coordinator_present",
         ),
     )
-    _mail_parent(match, _("Kennismaking met uw buddy"), "matching/email/introduction.txt")
-    _mail_buddy(match, _("Kennismaking met de ouder"), "matching/email/introduction.txt")
+    _mail_parent(
+        match, _("Kennismaking met uw buddy"), "matching/email/introduction.txt"
+    )
+    _mail_buddy(
+        match, _("Kennismaking met de ouder"), "matching/email/introduction.txt"
+    )
     return match
 
 
@@ -692,7 +735,9 @@ def activate(*, actor: Membership, match: Match, started_on: dt.date) -> Match:
         raise DomainError(_("Plan eerst de kennismaking."))
     today = timezone.localdate()
     if started_on > today:
-        raise DomainError(_("De startdatum kan niet in de toekomst liggen."), field="started_on")
+        raise DomainError(
+            _("De startdatum kan niet in de toekomst liggen."), field="started_on"
+        )
     if started_on < timezone.localdate(match.created_at):
         raise DomainError(
             _("De startdatum kan niet voor het voorstel liggen."), field="started_on"
@@ -708,7 +753,9 @@ def activate(*, actor: Membership, match: Match, started_on: dt.date) -> Match:
         fields=("started_on",),
     )
     request = _locked_request(match.request)
-    _request_to(request, RequestStatus.MATCHED, _("Gekoppeld aan een buddy."), actor=actor)
+    _request_to(
+        request, RequestStatus.MATCHED, _("Gekoppeld aan een buddy."), actor=actor
+    )
     _mail_parent(match, _("Uw buddy is gestart"), "matching/email/active.txt")
     _mail_buddy(match, _("De koppeling is gestart"), "matching/email/active.txt")
     return match
@@ -725,6 +772,7 @@ def cancel(*, actor: Membership, match: Match, reason: str) -> Match:
         raise DomainError(_("Schrijf kort waarom."), field="reason")
     if len(reason) > REASON_MAX:
         raise DomainError(_("Schrijf hoogstens 300 tekens."), field="reason")
+    previous = match.status
     _step(
         match,
         to_status=MatchStatus.CANCELLED,
@@ -732,8 +780,11 @@ def cancel(*, actor: Membership, match: Match, reason: str) -> Match:
         % {"reason": reason.strip()},
         actor=actor,
     )
-    _back_to_waiting(match, _("Voorstel gestopt; terug op de wachtlijst."))
-    _mail_buddy(match, _("Het voorstel gaat niet door"), "matching/email/buddy_cancelled.txt")
+    _back_to_waiting(match)
+    _tell_parent_of_stop(match, previous)
+    _mail_buddy(
+        match, _("Het voorstel gaat niet door"), "matching/email/buddy_cancelled.txt"
+    )
     return match
 
 
@@ -745,7 +796,9 @@ def cancel_for_request(request: HelpRequest, description: str) -> None:
     ):
         _step(match, to_status=MatchStatus.CANCELLED, description=description)
         _mail_buddy(
-            match, _("Het voorstel gaat niet door"), "matching/email/buddy_cancelled.txt"
+            match,
+            _("Het voorstel gaat niet door"),
+            "matching/email/buddy_cancelled.txt",
         )
 
 
@@ -755,13 +808,18 @@ def cancel_for_buddy(
     """The buddy paused (unanswered proposals) or stopped (all proposals not yet
     active): they go back to the coordinator. Called inside buddies' transaction."""
     statuses = PENDING if all_pending else (MatchStatus.PROPOSED,)
-    for match in Match.objects.select_for_update().filter(
-        buddy=buddy, status__in=statuses
-    ).select_related("request", "buddy", "organisation"):
+    for match in (
+        Match.objects.select_for_update()
+        .filter(buddy=buddy, status__in=statuses)
+        .select_related("request", "buddy", "organisation")
+    ):
+        previous = match.status
         _step(match, to_status=MatchStatus.CANCELLED, description=description)
-        _back_to_waiting(match, description)
+        _back_to_waiting(match)
+        _tell_parent_of_stop(match, previous)
         _mail_coordinators(
-            match, _("Voorstel gestopt door pauze of stop van de buddy: %(ref)s"),
+            match,
+            _("Voorstel gestopt door pauze of stop van de buddy: %(ref)s"),
             suggest_next=True,
         )
 
@@ -880,12 +938,12 @@ def publish_batch(
     request left the waiting list or whose buddy has no place left any more is
     marked as a conflict with the reason, and nothing is booked twice."""
     _coordinator(actor, draft.organisation_id)
-    lines = draft.lines.filter(state=BatchLineState.DRAFT).select_related(
+    queryset = draft.lines.filter(state=BatchLineState.DRAFT).select_related(
         "request", "buddy"
     )
     if line_ids is not None:
-        lines = lines.filter(pk__in=line_ids)
-    lines = list(lines)
+        queryset = queryset.filter(pk__in=line_ids)
+    lines = list(queryset)
     if not lines:
         raise DomainError(_("Kies minstens één voorstel om te versturen."))
     sent = conflicts = 0
@@ -991,11 +1049,13 @@ def _mail_coordinators(
 
 
 def next_candidate_name(request: HelpRequest) -> str:
-    """The first name of the best buddy for `request` now ('' when there is none)."""
+    """The name of the best buddy for `request` now ('' when there is none); for the
+    coordinator's e-mail."""
     weights = weights_of(request.organisation_id).as_engine()
     pool = loading.load_pool(request.organisation_id, [request])
-    found = engine.shortlist(0, pool.requests, pool.buddies, weights, pool.exclusions, k=1)
+    found = engine.shortlist(
+        0, pool.requests, pool.buddies, weights, pool.exclusions, k=1
+    )
     if not found.candidates:
         return ""
     return pool.buddy_list[found.candidates[0].buddy].full_name
-

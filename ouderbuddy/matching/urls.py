@@ -59,9 +59,7 @@ urlpatterns = [
     ),
     # Buddy.
     path("buddy/voorstellen/", views_buddy.proposals, name="proposals"),
-    path(
-        "buddy/voorstellen/<uuid:match_id>/", views_buddy.proposal, name="proposal"
-    ),
+    path("buddy/voorstellen/<uuid:match_id>/", views_buddy.proposal, name="proposal"),
     # Parent, through the status link.
     path(
         "hulpvraag/status/<str:token>/buddy/",

@@ -50,13 +50,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     actor = acting_membership(request)
     weights = services.weights_of(actor.organisation_id).as_engine()
     rows = services.preview(actor=actor, weights=weights, limit=PER_PAGE)
-    counts = {
-        status: n
-        for status, n in selectors.visible_matches(actor)
+    counts = dict(
+        selectors.visible_matches(actor)
         .filter(status__in=HOLDS_PLACE)
         .values_list("status")
         .annotate(n=Count("pk"))
-    }
+    )
     return render(
         request,
         "matching/overview.html",
@@ -117,7 +116,9 @@ def shortlist(request: HttpRequest, request_id: UUID) -> HttpResponse:
     page = services.shortlist(actor=actor, request=help_request)
     show_excluded = request.GET.get("uitgesloten") == "1"
     running = (
-        help_request.matches.filter(status__in=HOLDS_PLACE).select_related("buddy").first()
+        help_request.matches.filter(status__in=HOLDS_PLACE)
+        .select_related("buddy")
+        .first()
     )
     return render(
         request,
@@ -147,19 +148,26 @@ def compare(request: HttpRequest, request_id: UUID) -> HttpResponse:
     help_request = get_request_for(actor, request_id)
     chosen = request.GET.getlist("buddy")
     if len(chosen) != 2 or chosen[0] == chosen[1]:
-        messages.error(request, _("Kies precies twee verschillende buddy's om te vergelijken."))
+        messages.error(
+            request, _("Kies precies twee verschillende buddy's om te vergelijken.")
+        )
         return redirect("matching:shortlist", request_id=help_request.pk)
     options = []
     for buddy_id in chosen:
         buddy = get_buddy_for(actor, buddy_id)
-        options.append(services.option_for(actor=actor, request=help_request, buddy=buddy))
+        options.append(
+            services.option_for(actor=actor, request=help_request, buddy=buddy)
+        )
     explanations = [o.explanation if o.snapshot else None for o in options]
     rows = []
     for i, criterion in enumerate(engine.CRITERIA):
         rows.append(
             (
                 str(explain.CRITERION_LABELS[criterion]),
-                [(e.rows[i][1], e.rows[i][2]) if e else ("–", "–") for e in explanations],
+                [
+                    (e.rows[i][1], e.rows[i][2]) if e else ("–", "–")
+                    for e in explanations
+                ],
             )
         )
     return render(
@@ -301,7 +309,8 @@ def batch_detail(request: HttpRequest, draft_id: UUID) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(sent)d voorstel(len) verstuurd naar buddy's.") % {"sent": result.sent},
+                _("%(sent)d voorstel(len) verstuurd naar buddy's.")
+                % {"sent": result.sent},
             )
             if result.conflicts:
                 messages.warning(
@@ -387,12 +396,18 @@ def match_list(request: HttpRequest) -> HttpResponse:
 
 
 def _match_page(
-    request: HttpRequest, match: Any, *, forms_: dict[str, Any] | None = None, status: int = 200
+    request: HttpRequest,
+    match: Any,
+    *,
+    forms_: dict[str, Any] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     pending = match.status in PENDING
     context: dict[str, Any] = {
         "match": match,
-        "explanation": explain.explain(match.explanation) if match.explanation else None,
+        "explanation": explain.explain(match.explanation)
+        if match.explanation
+        else None,
         "points": explain.points(match.score),
         "events": match.events.select_related("actor"),
         "plan_form": None,
@@ -447,7 +462,10 @@ def plan(request: HttpRequest, match_id: UUID) -> HttpResponse:
             else:
                 add_domain_error(form, exc)
         else:
-            messages.success(request, _("De kennismaking is gepland. Ouder en buddy krijgen een e-mail."))
+            messages.success(
+                request,
+                _("De kennismaking is gepland. Ouder en buddy krijgen een e-mail."),
+            )
             return redirect("matching:match", match_id=found.pk)
     return _match_page(request, found, forms_={"plan_form": form}, status=400)
 
@@ -477,10 +495,15 @@ def cancel(request: HttpRequest, match_id: UUID) -> HttpResponse:
     form = forms.CancelForm(request.POST)
     if form.is_valid():
         try:
-            services.cancel(actor=actor, match=found, reason=form.cleaned_data["reason"])
+            services.cancel(
+                actor=actor, match=found, reason=form.cleaned_data["reason"]
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, _("Het voorstel is gestopt; de hulpvraag staat weer op de wachtlijst."))
+            messages.success(
+                request,
+                _("Het voorstel is gestopt; de hulpvraag staat weer op de wachtlijst."),
+            )
             return redirect("matching:match", match_id=found.pk)
     return _match_page(request, found, forms_={"cancel_form": form}, status=400)

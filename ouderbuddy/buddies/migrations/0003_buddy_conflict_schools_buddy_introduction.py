@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('buddies', '0002_gender_label'),
+        ("buddies", "0002_gender_label"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='buddy',
-            name='conflict_schools',
-            field=models.JSONField(blank=True, default=list, help_text='De school van uw eigen kind en de school waar u werkt: u krijgt geen ouders van die scholen.', verbose_name='scholen waar u niet als buddy kunt helpen'),
+            model_name="buddy",
+            name="conflict_schools",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="De school van uw eigen kind en de school waar u werkt: u krijgt geen ouders van die scholen.",
+                verbose_name="scholen waar u niet als buddy kunt helpen",
+            ),
         ),
         migrations.AddField(
-            model_name='buddy',
-            name='introduction',
-            field=models.CharField(blank=True, help_text='Een paar zinnen die de ouder leest als u als buddy wordt voorgesteld. Geen achternaam, adres of gegevens van uw kind.', max_length=500, verbose_name='korte voorstelling voor ouders'),
+            model_name="buddy",
+            name="introduction",
+            field=models.CharField(
+                blank=True,
+                help_text="Een paar zinnen die de ouder leest als u als buddy wordt voorgesteld. Geen achternaam, adres of gegevens van uw kind.",
+                max_length=500,
+                verbose_name="korte voorstelling voor ouders",
+            ),
         ),
     ]

@@ -36,7 +36,13 @@ def test_whole_flow_from_proposal_to_active(cora):
     page = services.shortlist(actor=cora, request=request)
     assert [o.buddy for o in page.candidates] == [bea]
     mail.outbox.clear()
-    match = run(services.propose, actor=cora, request=request, buddy=bea, reason="Zelfde ervaring")
+    match = run(
+        services.propose,
+        actor=cora,
+        request=request,
+        buddy=bea,
+        reason="Zelfde ervaring",
+    )
     request.refresh_from_db()
     assert request.status == RequestStatus.MATCHING
     assert [m.to for m in mail.outbox] == [[bea.email]]
@@ -53,9 +59,9 @@ def test_whole_flow_from_proposal_to_active(cora):
     request.refresh_from_db()
     assert match.status == MatchStatus.ACTIVE
     assert request.status == RequestStatus.MATCHED
-    assert list(MatchEvent.objects.filter(match=match).values_list("to_status", flat=True)) == [
-        "proposed", "accepted", "agreed", "introduction_planned", "active"
-    ]
+    assert list(
+        MatchEvent.objects.filter(match=match).values_list("to_status", flat=True)
+    ) == ["proposed", "accepted", "agreed", "introduction_planned", "active"]
 
 
 @pytest.mark.django_db
@@ -89,7 +95,9 @@ def cast(cora):
 
 
 def proposed(cora, cast):
-    match = run(services.propose, actor=cora, request=cast["request"], buddy=cast["bea"])
+    match = run(
+        services.propose, actor=cora, request=cast["request"], buddy=cast["bea"]
+    )
     mail.outbox.clear()
     return match
 
@@ -150,11 +158,15 @@ def test_buddy_paused_between_proposal_and_acceptance(cora, cast):
     message = to_coordinator("Voorstel gestopt door pauze of stop van de buddy")
     assert cast["request"].reference in message.subject
     assert "Wie nu het best past: Cor Volgende." in message.body
-    with pytest.raises(DomainError, match="U heeft al geantwoord, of dit voorstel loopt niet meer"):
+    with pytest.raises(
+        DomainError, match="U heeft al geantwoord, of dit voorstel loopt niet meer"
+    ):
         services.accept(actor=buddy_membership(cast["bea"]), match=match)
     assert status_of(match) == MatchStatus.CANCELLED
     # The place is free again and the request can get the next buddy.
-    match = run(services.propose, actor=cora, request=cast["request"], buddy=cast["cor"])
+    match = run(
+        services.propose, actor=cora, request=cast["request"], buddy=cast["cor"]
+    )
     assert match.status == MatchStatus.PROPOSED
 
 
@@ -186,7 +198,9 @@ def test_parent_withdraws_during_the_proposal(cora, cast):
     with pytest.raises(DomainError):
         services.accept(actor=buddy_membership(cast["bea"]), match=match)
     with pytest.raises(DomainError):
-        services.decline(actor=buddy_membership(cast["bea"]), match=match, reason="no_time")
+        services.decline(
+            actor=buddy_membership(cast["bea"]), match=match, reason="no_time"
+        )
     # Bea's place is free again.
     other = waiting_request(cora, email="ander@example.nl")
     run(services.propose, actor=cora, request=other, buddy=cast["bea"])
@@ -239,7 +253,12 @@ def test_buddy_declines_twice(cora, cast):
 
 def test_declined_buddy_is_excluded_for_that_request_only(cora, cast):
     match = proposed(cora, cast)
-    run(services.decline, actor=buddy_membership(cast["bea"]), match=match, reason="no_time")
+    run(
+        services.decline,
+        actor=buddy_membership(cast["bea"]),
+        match=match,
+        reason="no_time",
+    )
     page = services.shortlist(actor=cora, request=cast["request"])
     assert [o.buddy for o in page.candidates] == [cast["cor"]]
     assert [o.buddy for o in page.excluded] == [cast["bea"]]
@@ -247,7 +266,9 @@ def test_declined_buddy_is_excluded_for_that_request_only(cora, cast):
     with pytest.raises(DomainError, match="heeft deze hulpvraag al eerder afgewezen"):
         services.propose(actor=cora, request=cast["request"], buddy=cast["bea"])
     other = waiting_request(cora, email="ander@example.nl")
-    assert services.shortlist(actor=cora, request=other).candidates[0].buddy == cast["bea"]
+    assert (
+        services.shortlist(actor=cora, request=other).candidates[0].buddy == cast["bea"]
+    )
 
 
 def test_only_the_proposed_buddy_answers(cora, ben, cast):
@@ -263,8 +284,13 @@ def test_only_the_proposed_buddy_answers(cora, ben, cast):
 
 def test_unanswered_proposal_expires_after_three_days(cora, cast):
     match = proposed(cora, cast)
-    assert match.respond_by - match.created_at >= dt.timedelta(days=3) - dt.timedelta(seconds=5)
-    assert services.expire_proposals(now=timezone.now() + dt.timedelta(days=2, hours=23)) == 0
+    assert match.respond_by - match.created_at >= dt.timedelta(days=3) - dt.timedelta(
+        seconds=5
+    )
+    assert (
+        services.expire_proposals(now=timezone.now() + dt.timedelta(days=2, hours=23))
+        == 0
+    )
     assert status_of(match) == MatchStatus.PROPOSED
     assert mail.outbox == []
 
@@ -296,9 +322,10 @@ def test_expiry_without_a_next_candidate_says_so(cora, cast):
     with TestCase.captureOnCommitCallbacks(execute=True):
         services.expire_proposals(now=timezone.now() + dt.timedelta(days=4))
     assert status_of(match) == MatchStatus.EXPIRED
-    assert "Er is nu geen andere buddy die kan." in to_coordinator(
-        "Geen antwoord van de buddy"
-    ).body
+    assert (
+        "Er is nu geen andere buddy die kan."
+        in to_coordinator("Geen antwoord van de buddy").body
+    )
 
 
 def test_parent_declines_the_buddy(cora, cast):
@@ -308,12 +335,18 @@ def test_parent_declines_the_buddy(cora, cast):
         services.parent_declines(request=other, match=match)
     with pytest.raises(DomainError, match="hoort niet bij uw hulpvraag"):
         services.parent_agrees(request=other, match=match)
-    match = run(services.parent_declines, request=cast["request"], match=match, note="Liever een man")
+    match = run(
+        services.parent_declines,
+        request=cast["request"],
+        match=match,
+        note="Liever een man",
+    )
     assert match.status == MatchStatus.PARENT_DECLINED
     assert status_of(cast["request"]) == RequestStatus.WAITING
-    assert "Wie nu het best past: Cor Volgende." in to_coordinator(
-        "Ouder wil een andere buddy"
-    ).body
+    assert (
+        "Wie nu het best past: Cor Volgende."
+        in to_coordinator("Ouder wil een andere buddy").body
+    )
     assert [cast["bea"].email] in [m.to for m in mail.outbox]
     assert MatchEvent.objects.get(match=match, to_status="parent_declined").by_parent
     page = services.shortlist(actor=cora, request=cast["request"])
@@ -328,15 +361,23 @@ def test_plan_introduction_checks(cora, cast):
     match = run(services.parent_agrees, request=cast["request"], match=match)
     with pytest.raises(DomainError, match="in de toekomst") as caught:
         services.plan_introduction(
-            actor=cora, match=match, at=timezone.now() - dt.timedelta(hours=1), mode="video"
+            actor=cora,
+            match=match,
+            at=timezone.now() - dt.timedelta(hours=1),
+            mode="video",
         )
     assert caught.value.field == "at"
     with pytest.raises(DomainError, match="binnen vier maanden"):
         services.plan_introduction(
-            actor=cora, match=match, at=timezone.now() + dt.timedelta(days=121), mode="video"
+            actor=cora,
+            match=match,
+            at=timezone.now() + dt.timedelta(days=121),
+            mode="video",
         )
     with pytest.raises(DomainError, match="Vul in waar u afspreekt") as caught:
-        services.plan_introduction(actor=cora, match=match, at=soon, mode="in_person", place=" ")
+        services.plan_introduction(
+            actor=cora, match=match, at=soon, mode="in_person", place=" "
+        )
     assert caught.value.field == "place"
     with pytest.raises(DomainError, match="Kies hoe"):
         services.plan_introduction(actor=cora, match=match, at=soon, mode="post")
@@ -357,13 +398,18 @@ def test_plan_introduction_checks(cora, cast):
         coordinator_present=True,
     )
     assert match.status == MatchStatus.INTRODUCTION_PLANNED
-    assert (match.introduction_place, match.coordinator_present) == ("Bibliotheek Centrum", True)
+    assert (match.introduction_place, match.coordinator_present) == (
+        "Bibliotheek Centrum",
+        True,
+    )
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [cast["bea"].email, cast["request"].email]
     )
     # It can move.
     later = soon + dt.timedelta(days=1)
-    match = run(services.plan_introduction, actor=cora, match=match, at=later, mode="video")
+    match = run(
+        services.plan_introduction, actor=cora, match=match, at=later, mode="video"
+    )
     assert match.introduction_at == later
 
 
@@ -380,16 +426,22 @@ def test_activate_checks(cora, cast):
     )
     with pytest.raises(DomainError, match="niet in de toekomst") as caught:
         services.activate(
-            actor=cora, match=match, started_on=timezone.localdate() + dt.timedelta(days=1)
+            actor=cora,
+            match=match,
+            started_on=timezone.localdate() + dt.timedelta(days=1),
         )
     assert caught.value.field == "started_on"
     with pytest.raises(DomainError, match="niet voor het voorstel"):
         services.activate(
-            actor=cora, match=match, started_on=timezone.localdate() - dt.timedelta(days=1)
+            actor=cora,
+            match=match,
+            started_on=timezone.localdate() - dt.timedelta(days=1),
         )
     assert status_of(match) == MatchStatus.INTRODUCTION_PLANNED
     assert status_of(cast["request"]) == RequestStatus.MATCHING
-    match = run(services.activate, actor=cora, match=match, started_on=timezone.localdate())
+    match = run(
+        services.activate, actor=cora, match=match, started_on=timezone.localdate()
+    )
     assert match.status == MatchStatus.ACTIVE
     assert status_of(cast["request"]) == RequestStatus.MATCHED
     with pytest.raises(DomainError, match="Alleen een voorstel dat nog niet loopt"):
@@ -405,8 +457,18 @@ def test_cancel(cora, olga, cast):
     match = run(services.cancel, actor=cora, match=match, reason="Buddy verhuist")
     assert match.status == MatchStatus.CANCELLED
     assert status_of(cast["request"]) == RequestStatus.WAITING
-    assert [m.to for m in mail.outbox] == [[cast["bea"].email]]
-    assert "Buddy verhuist" in MatchEvent.objects.get(match=match, to_status="cancelled").description
+    # The parent already knew the buddy (accepted): both hear that it stops; the
+    # parent's mail and status page say nothing about the reason.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [cast["bea"].email, cast["request"].email]
+    )
+    to_parent = next(m for m in mail.outbox if m.to == [cast["request"].email])
+    assert "Buddy verhuist" not in to_parent.body
+    assert "wachtlijst" in to_parent.body
+    assert (
+        "Buddy verhuist"
+        in MatchEvent.objects.get(match=match, to_status="cancelled").description
+    )
     with pytest.raises(DomainError):
         services.cancel(actor=cora, match=match, reason="Nog eens")
     # A cancelled proposal does not exclude the buddy for this request.
@@ -419,7 +481,9 @@ def test_propose_only_from_the_waiting_list(cora, cast):
     with pytest.raises(DomainError, match="niet \\(meer\\) op de wachtlijst"):
         services.propose(actor=cora, request=new, buddy=cast["cor"])
     with pytest.raises(DomainError, match="hoogstens 300 tekens"):
-        services.propose(actor=cora, request=cast["request"], buddy=cast["bea"], reason="x" * 301)
+        services.propose(
+            actor=cora, request=cast["request"], buddy=cast["bea"], reason="x" * 301
+        )
     assert not Match.objects.exists()
 
 
@@ -453,7 +517,9 @@ def test_stopping_a_buddy_cancels_every_pending_match(cora):
         at=timezone.now() + dt.timedelta(days=1),
         mode="video",
     )
-    run(services.activate, actor=cora, match=matches[2], started_on=timezone.localdate())
+    run(
+        services.activate, actor=cora, match=matches[2], started_on=timezone.localdate()
+    )
     mail.outbox.clear()
 
     run(buddy_services.stop_buddy, actor=cora, buddy=bea, reason_code="moved")

@@ -10,7 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ouderbuddy.buddies.models import AgreementKind, AgreementSignature, Buddy, Interview
+from ouderbuddy.buddies.models import (
+    AgreementKind,
+    AgreementSignature,
+    Buddy,
+    Interview,
+)
 from ouderbuddy.intake.models import HelpRequest, RequestStatus
 from ouderbuddy.matching import engine, loading, services
 from ouderbuddy.matching.models import Match, MatchStatus
@@ -29,7 +34,9 @@ def flags(request: HelpRequest) -> dict[Buddy, X]:
         request.organisation_id,
         loading.with_postcode(HelpRequest.objects.filter(pk=request.pk)),
     )
-    scores = engine.score(pool.requests, pool.buddies, engine.Weights(), pool.exclusions)
+    scores = engine.score(
+        pool.requests, pool.buddies, engine.Weights(), pool.exclusions
+    )
     return {b: X(int(scores.excluded[0, j])) for j, b in enumerate(pool.buddy_list)}
 
 
@@ -108,7 +115,9 @@ def test_checklist_incomplete(cora, request_):
     AgreementSignature.objects.filter(
         buddy=unsigned, kind=AgreementKind.CONFIDENTIALITY
     ).delete()
-    unmet = matchable_buddy(cora.organisation, "Ed Nietgezien", introduction_held_on=None)
+    unmet = matchable_buddy(
+        cora.organisation, "Ed Nietgezien", introduction_held_on=None
+    )
     found = flags(request_)
     assert found[unsigned] == X.NOT_ACTIVE
     assert found[unmet] == X.NOT_ACTIVE

@@ -67,7 +67,9 @@ def places_held(buddy: Buddy) -> int:
 def test_shortlist_orders_by_score_and_explains_every_point(cora):
     request = waiting_request(cora)
     far = matchable_buddy(cora.organisation, "Cas Geen", codes=(), postcode="1017")
-    some = matchable_buddy(cora.organisation, "Bo Beetje", codes=("need.anxiety",), postcode="1013")
+    some = matchable_buddy(
+        cora.organisation, "Bo Beetje", codes=("need.anxiety",), postcode="1013"
+    )
     best = matchable_buddy(cora.organisation, "Ada Alles", codes=ALL_CODES)
     paused = matchable_buddy(cora.organisation, "Paula Pauze", status="paused")
 
@@ -103,7 +105,13 @@ def test_shortlist_orders_by_score_and_explains_every_point(cora):
     [
         {"distance": -173, "load": 333, "waiting": 393},
         {"issue": 50, "need": 50},
-        {"issue": 3000, "distance": -1449, "load": 250, "waiting": 1250, "same_swv": 1000},
+        {
+            "issue": 3000,
+            "distance": -1449,
+            "load": 250,
+            "waiting": 1250,
+            "same_swv": 1000,
+        },
         {"distance": -50, "load": 0},
         {"distance": -2349, "waiting": 49},
     ],
@@ -121,8 +129,10 @@ def test_explanation_rows_add_up_to_the_shown_total(contributions):
     )
     words = explain.explain(data)
     shown = [dutch_points(points) for _, _, points in words.rows]
-    assert sum(shown) == dutch_points(words.total) == dutch_points(
-        explain.points(sum(values.values()))
+    assert (
+        sum(shown)
+        == dutch_points(words.total)
+        == dutch_points(explain.points(sum(values.values())))
     )
     # Each row is at most one tenth away from its exact value.
     for exact, row in zip(values.values(), shown, strict=True):
@@ -134,8 +144,13 @@ def test_explanation_rows_add_up_to_the_shown_total(contributions):
 def test_explanation_rows_always_add_up(milli):
     values = dict(zip(engine.CRITERIA, milli, strict=True))
     data = explain.snapshot(
-        contributions=values, shared={}, distance_km=0, free_places=1, capacity=1,
-        language="nl", days_waiting=0,
+        contributions=values,
+        shared={},
+        distance_km=0,
+        free_places=1,
+        capacity=1,
+        language="nl",
+        days_waiting=0,
     )
     words = explain.explain(data)
     assert sum(dutch_points(p) for _, _, p in words.rows) == dutch_points(words.total)
@@ -202,13 +217,17 @@ def test_record_conflict_needs_a_note_and_excludes_the_pair(cora):
     bea = matchable_buddy(cora.organisation)
     with pytest.raises(DomainError, match="Schrijf kort waarom"):
         services.record_conflict(actor=cora, request=request, buddy=bea, note="  ")
-    services.record_conflict(actor=cora, request=request, buddy=bea, note="Kent het gezin")
+    services.record_conflict(
+        actor=cora, request=request, buddy=bea, note="Kent het gezin"
+    )
     # Twice is fine (kept once).
     services.record_conflict(actor=cora, request=request, buddy=bea, note="Nog eens")
     assert request.conflicts.count() == 1
     page = services.shortlist(actor=cora, request=request)
     assert page.candidates == []
-    assert page.excluded[0].rules == ["Belangenconflict (zelfde school of kent het gezin)"]
+    assert page.excluded[0].rules == [
+        "Belangenconflict (zelfde school of kent het gezin)"
+    ]
 
 
 # --- Weights ----------------------------------------------------------------------------
@@ -217,7 +236,10 @@ def test_record_conflict_needs_a_note_and_excludes_the_pair(cora):
 def test_weights_all_zero_are_refused(cora):
     with pytest.raises(DomainError) as caught:
         services.save_weights(actor=cora, values=zero_weights())
-    assert str(caught.value) == "Zet minstens één gewicht hoger dan 0, anders telt niets mee."
+    assert (
+        str(caught.value)
+        == "Zet minstens één gewicht hoger dan 0, anders telt niets mee."
+    )
     assert not MatchingWeights.objects.exists()
 
 
@@ -245,7 +267,9 @@ def test_saving_one_weight_to_zero_cannot_make_them_all_zero(cora):
 
 
 def test_weights_are_saved_per_organisation(cora, olga):
-    saved = services.save_weights(actor=cora, values={"issue": 5, "distance_per_km": 0.5})
+    saved = services.save_weights(
+        actor=cora, values={"issue": 5, "distance_per_km": 0.5}
+    )
     assert (saved.issue, saved.distance_per_km, saved.need) == (5.0, 0.5, 3.0)
     assert saved.changed_by == cora.user
     assert services.weights_of(olga.organisation_id).issue == 3.0
@@ -376,7 +400,9 @@ def test_publishing_sends_the_proposals(cora):
     mail.outbox.clear()
     published = run(services.publish_batch, actor=cora, draft=draft)
     assert (published.sent, published.conflicts) == (2, 0)
-    assert set(draft.lines.values_list("state", flat=True)) == {BatchLineState.PUBLISHED}
+    assert set(draft.lines.values_list("state", flat=True)) == {
+        BatchLineState.PUBLISHED
+    }
     matches = Match.objects.filter(from_batch=True, status=MatchStatus.PROPOSED)
     assert {(m.request_id, m.buddy_id) for m in matches} == {
         (cast["first"].pk, cast["bram"].pk),
@@ -423,7 +449,9 @@ def test_a_stale_draft_is_checked_again_when_published(cora):
     assert "niet (meer) op de wachtlijst" in lines[withdrawn.pk].problem
     assert "Ingetrokken" in lines[withdrawn.pk].problem
     assert lines[taken.pk].state == BatchLineState.CONFLICT
-    assert lines[taken.pk].problem == f"{given_away.full_name} kan niet: geen plek vrij."
+    assert (
+        lines[taken.pk].problem == f"{given_away.full_name} kan niet: geen plek vrij."
+    )
     assert lines[fine.pk].state == BatchLineState.PUBLISHED
     assert lines[fine.pk].problem == ""
     # Nothing is double-booked.
@@ -446,7 +474,9 @@ def test_publish_only_chosen_lines_then_the_rest(cora):
     matchable_buddy(cora.organisation, "Bob Twee")
     draft = services.create_batch(actor=cora, objective="best_fit")
     chosen = line_of(draft, first)
-    published = run(services.publish_batch, actor=cora, draft=draft, line_ids=[chosen.pk])
+    published = run(
+        services.publish_batch, actor=cora, draft=draft, line_ids=[chosen.pk]
+    )
     assert (published.sent, published.conflicts) == (1, 0)
     draft.refresh_from_db()
     assert draft.published_at is None
@@ -467,7 +497,10 @@ def test_set_line_drop_and_keep(cora):
     draft = services.create_batch(actor=cora, objective="best_fit")
     dropped = services.set_line(actor=cora, line=line_of(draft, first), keep=False)
     assert dropped.state == BatchLineState.DROPPED
-    assert services.set_line(actor=cora, line=dropped, keep=True).state == BatchLineState.DRAFT
+    assert (
+        services.set_line(actor=cora, line=dropped, keep=True).state
+        == BatchLineState.DRAFT
+    )
     services.set_line(actor=cora, line=dropped, keep=False)
 
     published = run(services.publish_batch, actor=cora, draft=draft)
@@ -541,7 +574,9 @@ buddies_st = st.lists(
             "travel_km": st.sampled_from([5, 15, 50]),
             "codes": st.lists(st.sampled_from(ALL_CODES), unique=True, max_size=3),
             "gender": st.sampled_from(["female", "male"]),
-            "contact_modes": st.sampled_from([["phone"], ["video"], ["phone", "video"]]),
+            "contact_modes": st.sampled_from(
+                [["phone"], ["video"], ["phone", "video"]]
+            ),
             "status": st.sampled_from(["active", "active", "active", "paused"]),
             "busy": st.booleans(),
         }
@@ -593,8 +628,15 @@ def test_batch_never_breaks_a_filter_or_a_capacity(cora, buddies, requests, obje
             # Some buddies already hold a place through a single proposal.
             for buddy, spec in zip(made, buddies, strict=True):
                 if spec["busy"]:
-                    other = waiting_request(cora, email=f"bezet{n}{buddy.pk.hex[:6]}@example.nl")
-                    if services.option_for(actor=cora, request=other, buddy=buddy).excluded == 0:
+                    other = waiting_request(
+                        cora, email=f"bezet{n}{buddy.pk.hex[:6]}@example.nl"
+                    )
+                    if (
+                        services.option_for(
+                            actor=cora, request=other, buddy=buddy
+                        ).excluded
+                        == 0
+                    ):
                         services.propose(actor=cora, request=other, buddy=buddy)
 
             draft = services.create_batch(actor=cora, objective=objective)
@@ -611,8 +653,15 @@ def test_batch_never_breaks_a_filter_or_a_capacity(cora, buddies, requests, obje
             for buddy in made:
                 assert places_held(buddy) <= buddy.max_matches
             for request in rows:
-                assert Match.objects.filter(request=request, status__in=HOLDS_PLACE).count() <= 1
-            for match in Match.objects.filter(from_batch=True).select_related("request", "buddy"):
+                assert (
+                    Match.objects.filter(
+                        request=request, status__in=HOLDS_PLACE
+                    ).count()
+                    <= 1
+                )
+            for match in Match.objects.filter(from_batch=True).select_related(
+                "request", "buddy"
+            ):
                 # The pair broke no rule when it was proposed (the buddy may be
                 # full now, because of this very proposal).
                 assert match.score == sum(match.explanation["contributions"].values())

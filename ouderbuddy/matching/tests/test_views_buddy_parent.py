@@ -114,7 +114,9 @@ class TestBuddyAccess:
 
     def test_another_buddys_match_is_404(self, cora, ben_buddy, ben_client):
         bea = matchable_buddy(cora.organisation, "Bea Buddy")
-        match = run(services.propose, actor=cora, request=parent_request(cora), buddy=bea)
+        match = run(
+            services.propose, actor=cora, request=parent_request(cora), buddy=bea
+        )
         assert ben_client.get(proposal_url(match)).status_code == 404
         assert (
             post(ben_client, proposal_url(match), {"answer": "accept"}).status_code
@@ -122,7 +124,9 @@ class TestBuddyAccess:
         )
         match.refresh_from_db()
         assert match.status == MatchStatus.PROPOSED
-        missing = reverse("matching:proposal", args=["00000000-0000-0000-0000-000000000000"])
+        missing = reverse(
+            "matching:proposal", args=["00000000-0000-0000-0000-000000000000"]
+        )
         assert ben_client.get(missing).status_code == 404
         # Bea herself sees it.
         bea_client = signed_in_client(bea.user, verified=False)
@@ -469,7 +473,9 @@ def test_every_email_renders_without_the_childs_name_or_the_question(cora, ben):
     match = run(services.accept, actor=buddy_membership(bea), match=match)
     match = run(services.parent_agrees, request=first, match=match)
     at = timezone.now() + dt.timedelta(days=2)
-    match = run(services.plan_introduction, actor=cora, match=match, at=at, mode="video")
+    match = run(
+        services.plan_introduction, actor=cora, match=match, at=at, mode="video"
+    )
     run(services.activate, actor=cora, match=match, started_on=timezone.localdate())
 
     # The buddy says no while another buddy could help: that buddy is suggested.

@@ -148,7 +148,7 @@ def test_weights_preview_changes_nothing_and_saving_all_zero_is_refused(cora, wo
     assert preview.status_code == 200
     assert "Bea Buddy" in preview.content.decode()
     assert not MatchingWeights.objects.exists()
-    zero = {k: "0" for k in WEIGHTS} | {"waiting_cap_weeks": "12", "save": "1"}
+    zero = dict.fromkeys(WEIGHTS, "0") | {"waiting_cap_weeks": "12", "save": "1"}
     refused = client.post(url, zero)
     assert refused.status_code == 400
     assert "Zet minstens één gewicht hoger dan 0" in refused.content.decode()
@@ -167,7 +167,9 @@ def test_batch_draft_is_reviewed_and_published_in_part(cora, world):
     second = waiting_request(cora, email="tweede@example.nl")
     client = signed_in_client(cora.user)
     mail.outbox.clear()
-    response = post(client, reverse("matching:batch_new"), {"objective": "most_matched"})
+    response = post(
+        client, reverse("matching:batch_new"), {"objective": "most_matched"}
+    )
     draft = BatchDraft.objects.get()
     assert response["Location"] == reverse("matching:batch_detail", args=[draft.pk])
     assert draft.matched == 2 and draft.waiting == 2
@@ -176,7 +178,11 @@ def test_batch_draft_is_reviewed_and_published_in_part(cora, world):
     assert "2 van de 2 wachtende ouders krijgen een buddy" in page
     first_line, second_line = draft.lines.order_by("request__received_at")
     # Leave one line out, publish the ticked one.
-    post(client, reverse("matching:batch_line", args=[second_line.pk]), {"action": "drop"})
+    post(
+        client,
+        reverse("matching:batch_line", args=[second_line.pk]),
+        {"action": "drop"},
+    )
     post(
         client,
         reverse("matching:batch_detail", args=[draft.pk]),
@@ -207,7 +213,9 @@ def test_stale_batch_line_shows_the_conflict_on_the_page(cora, world):
     line.refresh_from_db()
     assert line.state == BatchLineState.CONFLICT
     assert "geen plek vrij" in line.problem
-    page = client.get(reverse("matching:batch_detail", args=[draft.pk])).content.decode()
+    page = client.get(
+        reverse("matching:batch_detail", args=[draft.pk])
+    ).content.decode()
     assert "geen plek vrij" in page
     assert Match.objects.filter(buddy=line.buddy, status__in=["proposed"]).count() == 1
 
@@ -215,7 +223,9 @@ def test_stale_batch_line_shows_the_conflict_on_the_page(cora, world):
 @pytest.mark.django_db
 def test_match_page_plans_the_introduction_and_starts_the_match(cora, world):
     with TestCase.captureOnCommitCallbacks(execute=True):
-        match = services.propose(actor=cora, request=world["request"], buddy=world["bea"])
+        match = services.propose(
+            actor=cora, request=world["request"], buddy=world["bea"]
+        )
         services.accept(actor=buddy_membership(world["bea"]), match=match)
         services.parent_agrees(request=world["request"], match=match)
     client = signed_in_client(cora.user)
@@ -232,7 +242,12 @@ def test_match_page_plans_the_introduction_and_starts_the_match(cora, world):
     no_place = post(
         client,
         reverse("matching:plan", args=[match.pk]),
-        {"day": tomorrow.isoformat(), "time": "10:00", "mode": "in_person", "place": ""},
+        {
+            "day": tomorrow.isoformat(),
+            "time": "10:00",
+            "mode": "in_person",
+            "place": "",
+        },
     )
     assert no_place.status_code == 400
     assert "Vul in waar u afspreekt" in no_place.content.decode()
@@ -268,19 +283,27 @@ def test_match_page_plans_the_introduction_and_starts_the_match(cora, world):
     match.refresh_from_db()
     assert match.status == MatchStatus.ACTIVE
     history = client.get(reverse("matching:match", args=[match.pk])).content.decode()
-    for step in ("Voorgesteld aan Bea Buddy", "De buddy zegt ja", "Kennismaking gepland"):
+    for step in (
+        "Voorgesteld aan Bea Buddy",
+        "De buddy zegt ja",
+        "Kennismaking gepland",
+    ):
         assert step in history
 
 
 @pytest.mark.django_db
 def test_cancel_needs_a_reason_and_puts_the_request_back(cora, world):
     with TestCase.captureOnCommitCallbacks(execute=True):
-        match = services.propose(actor=cora, request=world["request"], buddy=world["bea"])
+        match = services.propose(
+            actor=cora, request=world["request"], buddy=world["bea"]
+        )
     client = signed_in_client(cora.user)
     empty = post(client, reverse("matching:cancel", args=[match.pk]), {"reason": ""})
     assert empty.status_code == 400
     done = post(
-        client, reverse("matching:cancel", args=[match.pk]), {"reason": "Ouder belde af"}
+        client,
+        reverse("matching:cancel", args=[match.pk]),
+        {"reason": "Ouder belde af"},
     )
     assert done.status_code == 302
     world["request"].refresh_from_db()
@@ -291,7 +314,10 @@ def test_cancel_needs_a_reason_and_puts_the_request_back(cora, world):
 def test_conflict_form_excludes_the_buddy_from_now_on(cora, world):
     client = signed_in_client(cora.user)
     url = reverse("matching:conflict", args=[world["request"].pk])
-    assert post(client, url, {"buddy": str(world["bea"].pk), "note": ""}).status_code == 302
+    assert (
+        post(client, url, {"buddy": str(world["bea"].pk), "note": ""}).status_code
+        == 302
+    )
     assert not Conflict.objects.exists()
     post(client, url, {"buddy": str(world["bea"].pk), "note": "Werkt op de school"})
     assert Conflict.objects.filter(buddy=world["bea"]).exists()
@@ -328,9 +354,13 @@ def test_only_the_coordinator_opens_matching_pages(cora, ben, olga, world):
     url = reverse("matching:shortlist", args=[world["request"].pk])
     assert signed_in_client(ben.user).get(url).status_code == 403
     assert signed_in_client(olga.user).get(url).status_code == 404
-    assert signed_in_client(ben.user).get(reverse("matching:overview")).status_code == 403
+    assert (
+        signed_in_client(ben.user).get(reverse("matching:overview")).status_code == 403
+    )
     with TestCase.captureOnCommitCallbacks(execute=True):
-        match = services.propose(actor=cora, request=world["request"], buddy=world["bea"])
+        match = services.propose(
+            actor=cora, request=world["request"], buddy=world["bea"]
+        )
     assert (
         signed_in_client(olga.user)
         .get(reverse("matching:match", args=[match.pk]))
