@@ -28,7 +28,7 @@ from ouderbuddy.accounts.models import User
 from ouderbuddy.buddies.models import Buddy
 from ouderbuddy.intake.models import HelpRequest, RequestStatus
 from ouderbuddy.intake.services import status_url
-from ouderbuddy.matching.models import Match, MatchStatus
+from ouderbuddy.matching.models import Match, MatchingWeights, MatchStatus
 from ouderbuddy.matching.tests.factories import matchable_buddy, waiting_request
 from ouderbuddy.organisations.models import Membership, Role
 from tests.browser.support import (
@@ -221,6 +221,12 @@ def test_weights_preview_and_batch_draft(world: World, new_page: PageFactory) ->
     sign_in(page, "cora@noord.test", world.device)
     page.goto("/koppelen/gewichten/")
     check_axe(page, "weights page")
+    # Live preview: changing a weight re-ranks the list without pressing a button.
+    table = page.locator("#voorbeeld-tabel")
+    before = table.locator("tbody td").nth(1).inner_text()
+    page.get_by_label("spreekt de taal van de ouder", exact=True).fill("40")
+    expect(table.locator("tbody td").nth(1)).not_to_have_text(before)
+    assert not MatchingWeights.objects.exists(), "a preview saves nothing"
     # All zero is refused with the reason, next to the form.
     for label in (
         "per gedeelde ervaring met procedures op school",
