@@ -537,3 +537,18 @@ def test_stopping_a_buddy_cancels_every_pending_match(cora):
     to_cora = [m for m in mail.outbox if m.to == [COORDINATOR_EMAIL]]
     assert len(to_cora) == 2
     assert all("Er is nu geen andere buddy die kan." in m.body for m in to_cora)
+
+
+def test_the_daily_scheduler_expires_unanswered_proposals(cora, cast):
+    from ouderbuddy.notifications.scheduler import JOBS, run_due_jobs
+
+    assert "matching.expire_proposals" in JOBS
+    match = run(
+        services.propose, actor=cora, request=cast["request"], buddy=cast["bea"]
+    )
+    later = timezone.now() + dt.timedelta(days=services.RESPOND_WITHIN_DAYS, hours=1)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        ran = run_due_jobs(now=later)
+    assert "matching.expire_proposals" in ran
+    match.refresh_from_db()
+    assert match.status == MatchStatus.EXPIRED
