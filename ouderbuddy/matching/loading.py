@@ -114,9 +114,10 @@ def buddy_rows(
 ) -> QuerySet[Buddy]:
     """The organisation's buddies with what the hard filters need, as annotations."""
     signed = AgreementSignature.objects.filter(buddy=OuterRef("pk"))
+    # The motivation is encrypted and never needed for matching: not decrypted.
     rows = Buddy.objects.filter(
         organisation_id=organisation_id, status__in=LOADED_STATUSES
-    )
+    ).defer("motivation")
     if buddy_ids is not None:
         rows = rows.filter(pk__in=list(buddy_ids))
     return (
@@ -294,7 +295,12 @@ def load_exclusions(
 
 
 def with_postcode(requests: QuerySet[HelpRequest]) -> list[HelpRequest]:
-    return list(requests.select_related("postcode").order_by("received_at", "pk"))
+    # The encrypted texts are never needed for matching: not decrypted.
+    return list(
+        requests.select_related("postcode")
+        .defer("question", "intake_note", "information_given")
+        .order_by("received_at", "pk")
+    )
 
 
 def load_pool(

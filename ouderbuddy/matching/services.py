@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -150,6 +151,7 @@ class ShortlistPage:
     excluded: list[Option]
     eligible: int
     counts: list[tuple[str, int]]  # rule, buddies it excludes
+    n_excluded: int
 
 
 def _snapshot(
@@ -206,9 +208,14 @@ def sparse_scores(pool: loading.Pool, weights: engine.Weights) -> engine.PairSco
 
 
 def shortlist(
-    *, actor: Membership, request: HelpRequest, k: int = SHORTLIST_SIZE
+    *,
+    actor: Membership,
+    request: HelpRequest,
+    k: int = SHORTLIST_SIZE,
+    with_excluded: bool = True,
 ) -> ShortlistPage:
-    """The best buddies for one request, and every other buddy with its rules."""
+    """The best buddies for one request, and every other buddy with its rules (the
+    excluded list is built only `with_excluded`; its size is always counted)."""
     _coordinator(actor, request.organisation_id)
     weights = weights_of(request.organisation_id).as_engine()
     pool = loading.load_pool(request.organisation_id, [request])
@@ -226,10 +233,22 @@ def shortlist(
         )
 
     candidates = [option(c.buddy) for c in found.candidates]
-    excluded = sorted(
-        (option(col) for col in range(len(pool.buddy_list)) if scores.excluded[0, col]),
-        key=lambda o: (bin(o.excluded).count("1"), -o.total),
-    )
+    out = np.flatnonzero(scores.excluded[0]).tolist()
+    excluded = []
+    if with_excluded:
+        # Only the rules matter for a buddy who is out: no explanation is built.
+        excluded = sorted(
+            (
+                Option(
+                    buddy=pool.buddy_list[col],
+                    total=int(scores.total[0, col]),
+                    snapshot={},
+                    excluded=int(scores.excluded[0, col]),
+                )
+                for col in out
+            ),
+            key=lambda o: (o.excluded.bit_count(), -o.total),
+        )
     counts = [
         (str(explain.EXCLUSION_LABELS[flag]), n) for flag, n in found.excluded.items()
     ]
@@ -239,6 +258,7 @@ def shortlist(
         excluded=excluded,
         eligible=found.eligible,
         counts=counts,
+        n_excluded=len(out),
     )
 
 
@@ -848,14 +868,12 @@ def create_batch(*, actor: Membership, objective: str) -> BatchDraft:
     capacities = pool.buddies.free_places.clip(min=0)
     best = engine.batch(scores, capacities, engine.Objective(objective))
     baseline = engine.greedy(scores, capacities)
-    # Where each (request, buddy) pair sits in the sparse arrays.
-    where = {
-        (int(r), int(b)): k
-        for k, (r, b) in enumerate(zip(scores.request, scores.buddy, strict=True))
-    }
+    # Where each (request, buddy) pair sits in the sparse arrays (sorted by key).
+    n_b = len(pool.buddy_list)
+    keys = scores.request * n_b + scores.buddy
     lines = []
     for r, b in best.pairs():
-        k = where[(r, b)]
+        k = int(np.searchsorted(keys, r * n_b + b))
         lines.append(
             BatchLine(
                 organisation_id=actor.organisation_id,

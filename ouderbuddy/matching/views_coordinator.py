@@ -113,8 +113,10 @@ def shortlist(request: HttpRequest, request_id: UUID) -> HttpResponse:
     actor = acting_membership(request)
     help_request = get_request_for(actor, request_id)
     record_read(actor=actor, organisation=actor.organisation, target=help_request)
-    page = services.shortlist(actor=actor, request=help_request)
     show_excluded = request.GET.get("uitgesloten") == "1"
+    page = services.shortlist(
+        actor=actor, request=help_request, with_excluded=show_excluded
+    )
     running = (
         help_request.matches.filter(status__in=HOLDS_PLACE)
         .select_related("buddy")
@@ -130,9 +132,9 @@ def shortlist(request: HttpRequest, request_id: UUID) -> HttpResponse:
             "show_excluded": show_excluded,
             "running": running,
             "can_propose": help_request.status == RequestStatus.WAITING,
+            # Only a buddy who could be proposed needs excluding by hand.
             "conflict_form": forms.ConflictForm(
                 buddies=[o.buddy for o in page.candidates]
-                + [o.buddy for o in page.excluded]
             ),
             "earlier": help_request.matches.exclude(status__in=HOLDS_PLACE)
             .select_related("buddy")
