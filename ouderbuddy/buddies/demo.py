@@ -307,5 +307,36 @@ def seed_national_buddies(
         Buddy.objects.bulk_create(buddies, batch_size=1000)
         _experience(buddies, rng, groups)
         _paperwork(buddies, today)
+        _accounts(organisation, buddies)
         created += len(buddies)
     return created
+
+
+def _accounts(organisation: Organisation, buddies: list[Buddy]) -> None:
+    """Active and paused buddies have an account (the checklist needs one), so the
+    national data can be matched. Nobody signs in with them: no usable password."""
+    from django.contrib.auth.hashers import make_password
+
+    from ouderbuddy.organisations.models import Membership, Role
+
+    with_account = [
+        b for b in buddies if b.status in (BuddyStatus.ACTIVE, BuddyStatus.PAUSED)
+    ]
+    unusable = make_password(None)
+    users = User.objects.bulk_create(
+        [
+            User(email=b.email, full_name=b.full_name, password=unusable)
+            for b in with_account
+        ],
+        batch_size=1000,
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(organisation=organisation, user=user, role=Role.BUDDY)
+            for user in users
+        ],
+        batch_size=1000,
+    )
+    for buddy, user in zip(with_account, users, strict=True):
+        buddy.user = user
+    Buddy.objects.bulk_update(with_account, ["user"], batch_size=1000)

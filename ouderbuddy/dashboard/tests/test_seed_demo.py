@@ -56,6 +56,12 @@ def test_national_scale_has_an_organisation_per_swv():
     assert all(o.districts.count() == 1 for o in national[:5])
     assert Buddy.objects.filter(organisation__in=national).count() == 300
     assert HelpRequest.objects.filter(organisation__in=national).count() == 1500
+    # Active and paused buddies have an account, so the national data can be matched.
+    with_account = Buddy.objects.filter(
+        organisation__in=national, status__in=["active", "paused"]
+    )
+    assert with_account.exists()
+    assert not with_account.filter(user__isnull=True).exists()
     call_command("seed_demo", stdout=io.StringIO(), **options)
     assert Organisation.objects.filter(name__startswith="Steunpunt ").count() == 150
     assert Buddy.objects.filter(organisation__in=national).count() == 300
