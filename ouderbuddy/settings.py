@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ouderbuddy.training",
     "ouderbuddy.intake",
     "ouderbuddy.matching",
+    "ouderbuddy.casework",
     "ouderbuddy.dashboard",
 ]
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("ouderbuddy.buddies.urls")),
     path("", include("ouderbuddy.intake.urls")),
     path("", include("ouderbuddy.matching.urls")),
+    path("", include("ouderbuddy.casework.urls")),
     path("taal/", set_language, name="set_language"),
     path("platformbeheer/", admin.site.urls),
 ]

@@ -25,6 +25,7 @@ class RequestStatus(models.TextChoices):
     WAITING = "waiting", _("Op de wachtlijst")
     MATCHING = "matching", _("Buddy voorgesteld")
     MATCHED = "matched", _("Gekoppeld aan een buddy")
+    CLOSED = "closed", _("Afgerond")
     INFORMED = "informed", _("Informatie gegeven")
     REFERRED = "referred", _("Doorverwezen")
     WITHDRAWN = "withdrawn", _("Ingetrokken")

@@ -80,6 +80,7 @@ class MatchStatus(models.TextChoices):
     EXPIRED = "expired", _("Geen antwoord van buddy")
     PARENT_DECLINED = "parent_declined", _("Ouder wil een andere buddy")
     CANCELLED = "cancelled", _("Gestopt voor de start")
+    CLOSED = "closed", _("Afgesloten")
 
 
 # Statuses in which the match holds one of the buddy's places.

@@ -776,6 +776,9 @@ def activate(*, actor: Membership, match: Match, started_on: dt.date) -> Match:
     _request_to(
         request, RequestStatus.MATCHED, _("Gekoppeld aan een buddy."), actor=actor
     )
+    from ouderbuddy.casework.services import schedule_check_ins
+
+    schedule_check_ins(match)
     _mail_parent(match, _("Uw buddy is gestart"), "matching/email/active.txt")
     _mail_buddy(match, _("De koppeling is gestart"), "matching/email/active.txt")
     return match
