@@ -457,6 +457,7 @@ def buddy_start_context(actor: Membership) -> dict[str, Any]:
     except Http404:
         return {"buddy": None}
     facts = services.facts_for(buddy)
+    from ouderbuddy.casework.views_buddy import active_summaries
     from ouderbuddy.matching.models import Match, MatchStatus
 
     return {
@@ -474,4 +475,6 @@ def buddy_start_context(actor: Membership) -> dict[str, Any]:
             .select_related("request__postcode__municipality")
             .order_by("respond_by")
         ),
+        # "Mijn koppelingen": two taps from here to a logged contact.
+        "active_matches": active_summaries(actor, buddy),
     }

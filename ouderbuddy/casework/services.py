@@ -33,8 +33,8 @@ from ouderbuddy.casework.models import (
     Agreement,
     CalendarFeed,
     CheckIn,
-    Closure,
     CloseReason,
+    Closure,
     Contact,
     ContactMode,
     ExitInvitation,
@@ -751,11 +751,19 @@ def send_meeting_reminders(now: dt.datetime | None = None) -> int:
     """The day before a school meeting the buddy gets a reminder with the checklist."""
     now = now or timezone.now()
     sent = 0
+    # The meetings of tomorrow (a local calendar day): the job runs just after
+    # midnight, so a window of hours would catch this afternoon's meetings as well
+    # and call them "tomorrow".
+    tomorrow = timezone.localtime(now).date() + dt.timedelta(days=1)
+    zone = timezone.get_current_timezone()
     due = SchoolMeeting.objects.filter(
         cancelled=False,
         reminder_sent_at__isnull=True,
         starts_at__gt=now,
-        starts_at__lte=now + dt.timedelta(days=1, hours=12),
+        starts_at__gte=dt.datetime.combine(tomorrow, dt.time.min, tzinfo=zone),
+        starts_at__lt=dt.datetime.combine(
+            tomorrow + dt.timedelta(days=1), dt.time.min, tzinfo=zone
+        ),
         match__status=MatchStatus.ACTIVE,
     ).select_related("match__buddy", "match__organisation", "match__request")
     for meeting in due:

@@ -1,29 +1,328 @@
-"""Placeholder: being written (each view raises 404 until then)."""
+"""The coordinator's casework pages: the running matches with what needs attention,
+the working agreements, check-ins, safety signals and closing a match. The sections
+on the match page itself are built by `match_sections`."""
+
+from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
-from django.http import Http404, HttpRequest, HttpResponse
+from dateutil.relativedelta import relativedelta
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from ouderbuddy.casework import forms, selectors, services
+from ouderbuddy.casework.models import CheckIn, SignalKind
+from ouderbuddy.lib.access import role_required
+from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.lib.views import acting_membership, add_domain_error
+from ouderbuddy.matching.models import Match, MatchStatus
+from ouderbuddy.matching.selectors import get_match_for
+from ouderbuddy.matching.views_coordinator import _match_page
+from ouderbuddy.organisations.models import Role
+from ouderbuddy.privacy.services import record_read
+
+COORDINATOR = [Role.COORDINATOR]
+PER_PAGE = 50
+# Matches whose page shows the casework sections (agreements are written from the
+# planned introduction on).
+CASEWORK_STATUSES = (
+    MatchStatus.INTRODUCTION_PLANNED,
+    MatchStatus.ACTIVE,
+    MatchStatus.CLOSED,
+)
 
 
-def overview(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _match_url(match: Match, anchor: str = "") -> str:
+    return reverse("matching:match", args=[match.pk]) + anchor
 
 
-def agreement(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def _check_in_auto_id(check_in: CheckIn) -> str:
+    """Field ids unique per check-in: the match page has one form for each."""
+    return f"id_check_in_{check_in.pk.hex}_%s"
 
 
-def add_check_in(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+def match_sections(match: Match, bound: dict[str, Any]) -> dict[str, Any]:
+    """The casework sections of the match page with their forms; `bound` holds a form
+    that came back with errors."""
+    data = selectors.match_context(match)
+    running = match.status == MatchStatus.ACTIVE
+    current = data["agreement"]
+    form = bound.get("agreement_form")
+    if form is None and match.status in (
+        MatchStatus.INTRODUCTION_PLANNED,
+        MatchStatus.ACTIVE,
+    ):
+        initial: dict[str, Any] = {}
+        if current is not None:
+            initial = {
+                "goals": current.goals,
+                "frequency": current.frequency,
+                "contact_modes": current.contact_modes,
+                "expected_until": current.expected_until,
+            }
+        else:
+            start = match.started_on or timezone.localdate()
+            initial = {
+                "expected_until": start + relativedelta(months=services.DEFAULT_MONTHS)
+            }
+        form = forms.AgreementForm(initial=initial)
+    data["agreement_form"] = form
+    data["add_check_in_form"] = bound.get("add_check_in_form") or (
+        forms.AddCheckInForm() if running else None
+    )
+    bound_id, bound_form = bound.get("record_form") or (None, None)
+    today = timezone.localdate()
+    rows = []
+    for check_in in data["check_ins"]:
+        record = None
+        if running and check_in.done_on is None:
+            record = (
+                bound_form
+                if check_in.pk == bound_id
+                else forms.RecordCheckInForm(
+                    initial={"done_on": today}, auto_id=_check_in_auto_id(check_in)
+                )
+            )
+        rows.append({"check_in": check_in, "form": record})
+    data["check_in_rows"] = rows
+    data["running"] = running
+    return data
 
 
-def check_in(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@role_required(COORDINATOR)
+def overview(request: HttpRequest) -> HttpResponse:
+    """The running matches with their last contact, next check-in and flags."""
+    actor = acting_membership(request)
+    flag = request.GET.get("vlag", "")
+    if flag not in selectors.FLAGS:
+        flag = ""
+    matches = selectors.with_flag(selectors.active_matches(actor), flag).order_by(
+        "started_on", "pk"
+    )
+    page = Paginator(matches, PER_PAGE).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "casework/coordinator/overview.html",
+        {
+            "page": page,
+            "flag": flag,
+            "flags": [
+                ("stil", _("Stil: langer dan 21 dagen geen contact")),
+                ("check-in", _("Check-in te laat")),
+                ("zorg", _("Zorgsignaal")),
+                ("klik", _("Klikt niet goed")),
+            ],
+        },
+    )
 
 
-def signal(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@role_required(COORDINATOR, methods=["POST"])
+def agreement(request: HttpRequest, match_id: UUID) -> HttpResponse:
+    """Write the working agreements, or a new version of them."""
+    actor = acting_membership(request)
+    match = get_match_for(actor, match_id)
+    form = forms.AgreementForm(request.POST)
+    if form.is_valid():
+        try:
+            saved = services.set_agreement(
+                actor=actor,
+                match=match,
+                goals=form.cleaned_data["goals"],
+                frequency=form.cleaned_data["frequency"],
+                contact_modes=form.cleaned_data["contact_modes"],
+                expected_until=form.cleaned_data["expected_until"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "De werkafspraken zijn opgeslagen (versie %(version)d). Ouder en "
+                    "buddy krijgen een e-mail om ze te lezen en te bevestigen."
+                )
+                % {"version": saved.version},
+            )
+            return redirect(_match_url(match, "#werkafspraken"))
+    return _match_page(request, match, forms_={"agreement_form": form}, status=400)
 
 
-def close(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404
+@role_required(COORDINATOR, methods=["POST"])
+def add_check_in(request: HttpRequest, match_id: UUID) -> HttpResponse:
+    """Plan an extra check-in."""
+    actor = acting_membership(request)
+    match = get_match_for(actor, match_id)
+    form = forms.AddCheckInForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_check_in(
+                actor=actor, match=match, due_on=form.cleaned_data["due_on"]
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("De check-in is gepland."))
+            return redirect(_match_url(match, "#check-ins"))
+    return _match_page(request, match, forms_={"add_check_in_form": form}, status=400)
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def check_in(request: HttpRequest, check_in_id: UUID) -> HttpResponse:
+    """Record a check-in as done, or take a planned one away."""
+    actor = acting_membership(request)
+    found = selectors.get_check_in_for(actor, check_in_id)
+    match = found.match
+    action = request.POST.get("action")
+    if action == "drop":
+        try:
+            services.drop_check_in(actor=actor, check_in=found)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("De check-in is weggehaald."))
+        return redirect(_match_url(match, "#check-ins"))
+    if action != "record":
+        messages.error(request, _("Onbekende keuze."))
+        return redirect(_match_url(match, "#check-ins"))
+    form = forms.RecordCheckInForm(request.POST, auto_id=_check_in_auto_id(found))
+    if form.is_valid():
+        try:
+            services.record_check_in(
+                actor=actor,
+                check_in=found,
+                done_on=form.cleaned_data["done_on"],
+                with_buddy=form.cleaned_data["with_buddy"],
+                with_parent=form.cleaned_data["with_parent"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("De check-in is vastgelegd."))
+            return redirect(_match_url(match, "#check-ins"))
+    return _match_page(
+        request, match, forms_={"record_form": (found.pk, form)}, status=400
+    )
+
+
+@role_required(COORDINATOR, methods=["GET", "POST"])
+def signal(request: HttpRequest, signal_id: UUID) -> HttpResponse:
+    """A safety signal: what the buddy wrote, the meldcode steps, 'seen' and what was
+    done about it."""
+    actor = acting_membership(request)
+    found = selectors.get_signal_for(actor, signal_id)
+    form = forms.FollowUpForm(initial={"follow_up": found.follow_up})
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "acknowledge":
+            try:
+                services.acknowledge_signal(actor=actor, signal=found)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "U heeft het signaal gezien. De buddy krijgt daarover een e-mail."
+                    ),
+                )
+            return redirect("casework:signal", signal_id=found.pk)
+        if action != "follow_up":
+            messages.error(request, _("Onbekende keuze."))
+            return redirect("casework:signal", signal_id=found.pk)
+        form = forms.FollowUpForm(request.POST)
+        if form.is_valid():
+            try:
+                services.follow_up_signal(
+                    actor=actor,
+                    signal=found,
+                    follow_up=form.cleaned_data["follow_up"],
+                    close=form.cleaned_data["close"],
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Het signaal is afgehandeld.")
+                    if form.cleaned_data["close"]
+                    else _("Wat u heeft gedaan is opgeslagen."),
+                )
+                return redirect("casework:signal", signal_id=found.pk)
+        status = 400
+    else:
+        record_read(actor=actor, organisation=actor.organisation, target=found)
+    return render(
+        request,
+        "casework/coordinator/signal.html",
+        {
+            "signal": found,
+            "match": found.match,
+            "form": form if found.closed_at is None else None,
+            "child_safety": found.kind == SignalKind.CHILD_SAFETY,
+        },
+        status=status,
+    )
+
+
+@role_required(COORDINATOR, methods=["GET", "POST"])
+def close(request: HttpRequest, match_id: UUID) -> HttpResponse:
+    """End a running match: reason, who decided, a note, and whether to look for
+    another buddy."""
+    actor = acting_membership(request)
+    match = get_match_for(actor, match_id)
+    status = 200
+    if request.method == "POST":
+        form = forms.CloseForm(request.POST)
+        if form.is_valid():
+            try:
+                services.close_match(
+                    actor=actor,
+                    match=match,
+                    reason=form.cleaned_data["reason"],
+                    initiator=form.cleaned_data["initiator"],
+                    note=form.cleaned_data["note"],
+                    rematch=form.cleaned_data["rematch"],
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                if form.cleaned_data["rematch"]:
+                    messages.success(
+                        request,
+                        format_html(
+                            '{} <a class="utrecht-link" href="{}">{}</a>',
+                            _(
+                                "De koppeling is afgesloten. De hulpvraag staat weer "
+                                "op de wachtlijst."
+                            ),
+                            reverse("matching:shortlist", args=[match.request_id]),
+                            _("Zoek een andere buddy"),
+                        ),
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("De koppeling is afgesloten. De hulpvraag is afgerond."),
+                    )
+                return redirect("matching:match", match_id=match.pk)
+        status = 400
+    elif match.status != MatchStatus.ACTIVE:
+        messages.info(request, _("Deze koppeling loopt niet (meer)."))
+        return redirect("matching:match", match_id=match.pk)
+    else:
+        form = forms.CloseForm()
+    return render(
+        request,
+        "casework/coordinator/close.html",
+        {"match": match, "form": form, "follow_up_days": services.FOLLOW_UP_DAYS},
+        status=status,
+    )

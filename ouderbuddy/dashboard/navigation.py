@@ -25,6 +25,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("intake:inbox", _("Hulpvragen"), frozenset({Role.COORDINATOR})),
     NavItem("intake:waiting_list", _("Wachtlijst"), frozenset({Role.COORDINATOR})),
     NavItem("matching:overview", _("Koppelen"), frozenset({Role.COORDINATOR})),
+    NavItem("casework:overview", _("Begeleiding"), frozenset({Role.COORDINATOR})),
     NavItem("buddies:pipeline", _("Buddy's"), frozenset({Role.COORDINATOR})),
     NavItem("training:courses", _("Trainingen"), frozenset({Role.COORDINATOR})),
     NavItem("buddies:portal_profile", _("Mijn profiel"), frozenset({Role.BUDDY})),

@@ -186,7 +186,56 @@ def _proposals(actor: Membership) -> list[Any]:
     return attention(actor)
 
 
+def _open_signals(actor: Membership) -> list[Any]:
+    from ouderbuddy.casework.selectors import open_signals
+
+    return open_signals(actor)
+
+
+def _overdue_check_ins(actor: Membership) -> list[Any]:
+    from ouderbuddy.casework.selectors import overdue_check_ins
+
+    return overdue_check_ins(actor)
+
+
+def _quiet_matches(actor: Membership) -> list[Any]:
+    from ouderbuddy.casework.selectors import quiet_matches
+
+    return quiet_matches(actor)
+
+
+def _fit_alerts(actor: Membership) -> list[Any]:
+    from ouderbuddy.casework.selectors import fit_alerts
+
+    return fit_alerts(actor)
+
+
 COORDINATOR_PANELS: list[Panel] = [
+    # Safety first: a buddy's signal is the first thing a coordinator sees.
+    Panel(
+        "safety_signals",
+        _("Zorgsignalen van buddy's"),
+        _("Er zijn geen open zorgsignalen."),
+        rows=_open_signals,
+    ),
+    Panel(
+        "overdue_check_ins",
+        _("Check-ins die te laat zijn"),
+        _("Alle check-ins zijn op tijd gedaan."),
+        rows=_overdue_check_ins,
+    ),
+    Panel(
+        "quiet_matches",
+        _("Stille koppelingen: 21 dagen of langer geen contact"),
+        _("Bij elke lopende koppeling is de laatste 21 dagen contact geweest."),
+        rows=_quiet_matches,
+    ),
+    Panel(
+        "fit_alerts",
+        _("Het klikt niet goed"),
+        _("Niemand heeft gezegd dat het niet goed klikt."),
+        rows=_fit_alerts,
+    ),
     Panel(
         "new_requests",
         _("Nieuwe hulpvragen"),

@@ -29,6 +29,8 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from ouderbuddy.casework.models import Closure, Fit, Side
+from ouderbuddy.casework.models import ContactMode as CaseworkContactMode
 from ouderbuddy.intake import services
 from ouderbuddy.intake.draft import (
     SESSION_KEY,
@@ -60,7 +62,7 @@ from ouderbuddy.lib.views import client_ip
 from ouderbuddy.matching.models import HOLDS_PLACE, Match, MatchStatus
 from ouderbuddy.organisations.models import Organisation
 from ouderbuddy.privacy.models import Consent, ConsentPurpose
-from ouderbuddy.taxonomy.models import CodeGroup
+from ouderbuddy.taxonomy.models import CodeGroup, ExperienceCode
 
 # The e-mail after sending promises contact within this many working days
 # (templates/intake/email/received.txt says the same).
@@ -606,6 +608,74 @@ def _held_data(help_request: HelpRequest) -> list[tuple[str, list[Row]]]:
     ]
 
 
+def _casework(
+    help_request: HelpRequest, buddy_match: Match | None
+) -> dict[str, Any] | None:
+    """What the parent sees of the support in their match: the working agreements, the
+    contact log, the school meetings ahead and the fit question. For the running match
+    (the agreements already while the introduction is planned), or else for the match
+    that closed last."""
+    if buddy_match is not None:
+        if buddy_match.status not in (
+            MatchStatus.INTRODUCTION_PLANNED,
+            MatchStatus.ACTIVE,
+        ):
+            return None
+        match = buddy_match
+    else:
+        closed = (
+            Match.objects.filter(request=help_request, status=MatchStatus.CLOSED)
+            .select_related("buddy")
+            .order_by("-status_changed_at")
+            .first()
+        )
+        if closed is None:
+            return None
+        match = closed
+    active = match.status == MatchStatus.ACTIVE
+    agreement = match.agreements.order_by("-version").first()
+    # The contact log shows when, how, how long and about what. The buddy's note is
+    # left out on purpose: it is the buddy's own working note (written for the
+    # coordinator), not a text written for the parent.
+    contacts = list(match.contacts.defer("note").order_by("-on", "-created_at"))
+    codes = {code for contact in contacts for code in contact.topics}
+    labels = {c.code: c.label for c in ExperienceCode.objects.filter(code__in=codes)}
+    fit_answer = match.fit_answers.filter(side=Side.PARENT).first()
+    closure = Closure.objects.filter(match=match).first()
+    return {
+        "match": match,
+        "active": active,
+        "closed": match.status == MatchStatus.CLOSED,
+        "closed_on": closure.closed_on if closure else None,
+        "agreement": agreement,
+        "agreement_modes": _labels(agreement.contact_modes, CaseworkContactMode)
+        if agreement
+        else "",
+        "can_acknowledge": agreement is not None
+        and agreement.parent_acknowledged_at is None
+        and match.status != MatchStatus.CLOSED,
+        "contacts": [
+            {
+                "on": contact.on,
+                "mode": contact.get_mode_display(),
+                "minutes": contact.minutes,
+                "topics": [labels.get(code, code) for code in contact.topics],
+            }
+            for contact in contacts
+        ],
+        "meetings": list(
+            match.meetings.filter(
+                cancelled=False, starts_at__gte=timezone.now()
+            ).order_by("starts_at")
+        )
+        if active
+        else [],
+        "fit_pending": active and fit_answer is None,
+        "fit_answer": fit_answer,
+        "fit_choices": Fit.choices,
+    }
+
+
 def _render_status(
     request: HttpRequest,
     help_request: HelpRequest,
@@ -627,14 +697,17 @@ def _render_status(
         .select_related("buddy")
         .first()
     )
+    casework = _casework(help_request, buddy_match)
+    named = buddy_match or (casework["match"] if casework else None)
     return render(
         request,
         "intake/public/status.html",
         {
             "buddy_match": buddy_match,
-            "buddy_first_name": (buddy_match.buddy.full_name.split() or [""])[0]
-            if buddy_match
+            "buddy_first_name": (named.buddy.full_name.split() or [""])[0]
+            if named
             else "",
+            "casework": casework,
             "match_statuses": MatchStatus,
             "help_request": help_request,
             "public_organisation": help_request.organisation,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ouderbuddy.buddies.selectors import get_own_buddy
+from ouderbuddy.casework.views_buddy import summarise, with_summary
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.intake.services import active_consents
 from ouderbuddy.lib.access import role_required
@@ -149,16 +150,28 @@ def proposals(request: HttpRequest) -> HttpResponse:
     """The proposals waiting for the buddy's answer, and their running matches."""
     actor = acting_membership(request)
     matches = list(
-        _own_matches(actor)
-        .filter(status__in=(MatchStatus.PROPOSED, *RUNNING))
-        .order_by("respond_by")
+        with_summary(
+            _own_matches(actor)
+            .filter(status__in=(MatchStatus.PROPOSED, *RUNNING))
+            .defer(
+                "request__question",
+                "request__intake_note",
+                "request__information_given",
+            )
+        ).order_by("respond_by")
     )
     return render(
         request,
         "matching/buddy/proposals.html",
         {
             "waiting": [m for m in matches if m.status == MatchStatus.PROPOSED],
-            "running": [m for m in matches if m.status in RUNNING],
+            # An active match comes with its summary: next meeting, last contact,
+            # what is due.
+            "running": [
+                (m, summarise(m) if m.status == MatchStatus.ACTIVE else None)
+                for m in matches
+                if m.status in RUNNING
+            ],
             "match_statuses": MatchStatus,
         },
     )

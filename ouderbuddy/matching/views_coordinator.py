@@ -432,6 +432,12 @@ def _match_page(
         context["activate_form"] = forms.ActivateForm(
             initial={"started_on": timezone.localdate()}
         )
+    # Imported here: casework's views import this module for the page itself.
+    from ouderbuddy.casework import views_coordinator as casework
+
+    if match.status in casework.CASEWORK_STATUSES:
+        # Agreements, contacts, check-ins, signals, closure (selectors.match_context).
+        context["casework"] = casework.match_sections(match, forms_ or {})
     context.update(forms_ or {})
     return render(request, "matching/match.html", context, status=status)
 

@@ -17,6 +17,8 @@ from ouderbuddy.regions.models import CooperationDistrict
 
 DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - printed for the demo, never for real use
 DEMO_DOMAIN = "ouderbuddy.example"
+# With --scale national: contact records per buddy of an organisation (500,000 for 100).
+CONTACTS_PER_BUDDY = 5000
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,15 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--contacts",
+            type=int,
+            default=None,
+            help=(
+                "With --scale national: contact records in all (default 5,000 per "
+                "buddy per organisation: 500,000 with 100 buddies)."
+            ),
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Run even when DEBUG is off (the demo accounts have a known password).",
@@ -79,10 +90,13 @@ class Command(BaseCommand):
         password_hash = make_password(DEMO_PASSWORD)
         logins = self._seed_demo(faker, password_hash)
         self._seed_matches()
+        self._seed_casework()
         if options["scale"] == "national":
-            self._seed_national(
-                faker, password_hash, options["buddies_per_organisation"]
-            )
+            per_organisation = options["buddies_per_organisation"]
+            contacts = options["contacts"]
+            if contacts is None:
+                contacts = CONTACTS_PER_BUDDY * per_organisation
+            self._seed_national(faker, password_hash, per_organisation, contacts)
         self._print_logins(logins)
 
     @transaction.atomic
@@ -151,6 +165,17 @@ class Command(BaseCommand):
             organisation = Organisation.objects.get(name=demo.name)
             seed_demo_matches(organisation, demo.slug)
 
+    def _seed_casework(self) -> None:
+        """Agreements, contacts, check-ins, a closed match and the like for the active
+        demo matches, made by the casework services (after the matches)."""
+        from ouderbuddy.casework.demo import seed_demo_casework
+
+        for n, demo in enumerate(DEMO_ORGANISATIONS):
+            # One closed demo match waits for a rematch, the other reached its goal.
+            seed_demo_casework(
+                Organisation.objects.get(name=demo.name), rematch=n == 0
+            )
+
     def _user(self, email: str, name: str, password_hash: str) -> User:
         user = User.objects.filter(email=email).first()
         if user is None:
@@ -161,7 +186,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _seed_national(
-        self, faker: Faker, password_hash: str, per_organisation: int
+        self, faker: Faker, password_hash: str, per_organisation: int, contacts: int
     ) -> None:
         """One organisation per SWV with a coordinator and a manager (bulk, idempotent)."""
         existing = set(Organisation.objects.values_list("name", flat=True))
@@ -217,9 +242,15 @@ class Command(BaseCommand):
         requests = seed_national_requests(
             faker, list(by_name.values()), per_organisation * 5
         )
+        from ouderbuddy.casework.demo import seed_national_casework
+
+        active, closed, contacts = seed_national_casework(
+            list(by_name.values()), contacts
+        )
         self.stdout.write(
             f"National scale: {len(by_name)} organisations, {len(users)} new staff accounts, "
-            f"{buddies} new buddies, {requests} new help requests."
+            f"{buddies} new buddies, {requests} new help requests, {active} new active "
+            f"and {closed} closed matches, {contacts} new contact records."
         )
 
     def _print_logins(self, logins: list[tuple[str, str, str]]) -> None:

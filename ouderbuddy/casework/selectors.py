@@ -1,0 +1,439 @@
+"""The read side of casework, scoped to the coordinator's organisation: the list of
+running matches with their flags, the start-page rows and the match page sections."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ouderbuddy.casework.models import (
+    PREPARATION,
+    CheckIn,
+    Closure,
+    Contact,
+    ContactMode,
+    ExitInvitation,
+    Fit,
+    FitAnswer,
+    SafetySignal,
+    SchoolMeeting,
+)
+from ouderbuddy.casework.services import QUIET_DAYS
+from ouderbuddy.matching.models import Match, MatchStatus
+from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.taxonomy.models import ExperienceCode
+
+PANEL_ROWS = 10
+LATEST_CONTACTS = 20
+
+# The flags of the overview, by the value of its filter (Dutch, it is in the URL).
+FLAGS = {
+    "stil": "quiet",
+    "check-in": "overdue",
+    "zorg": "signal",
+    "klik": "fit",
+}
+
+# What the list and the panels read of a match: no encrypted text, no score details.
+_MATCH_FIELDS = (
+    "id",
+    "organisation_id",
+    "status",
+    "started_on",
+    "request",
+    "request__reference",
+    "buddy",
+    "buddy__full_name",
+)
+
+
+def _coordinator(actor: Membership) -> bool:
+    return actor.role == Role.COORDINATOR
+
+
+def _quiet_cutoff(today: dt.date | None = None) -> dt.date:
+    return (today or timezone.localdate()) - dt.timedelta(days=QUIET_DAYS)
+
+
+def _count(queryset: QuerySet[Any]) -> Coalesce:
+    """A correlated COUNT(*) of `queryset` (already filtered on the outer match)."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values("match").annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def active_matches(actor: Membership) -> QuerySet[Match]:
+    """Running matches of the organisation, each with its last contact, next check-in,
+    overdue check-ins, open signals, a 'not good' fit answer and whether it is quiet
+    (no contact for QUIET_DAYS days since the start or the last contact)."""
+    if not _coordinator(actor):
+        return Match.objects.none()
+    today = timezone.localdate()
+    cutoff = _quiet_cutoff(today)
+    match = OuterRef("pk")
+    contacts = Contact.objects.filter(match=match)
+    open_check_ins = CheckIn.objects.filter(match=match, done_on__isnull=True)
+    return (
+        Match.objects.filter(
+            organisation_id=actor.organisation_id, status=MatchStatus.ACTIVE
+        )
+        .select_related("request", "buddy")
+        .only(*_MATCH_FIELDS)
+        .annotate(
+            last_contact=Subquery(contacts.order_by("-on").values("on")[:1]),
+            next_check_in=Subquery(
+                open_check_ins.order_by("due_on").values("due_on")[:1]
+            ),
+            overdue_check_ins=_count(open_check_ins.filter(due_on__lt=today)),
+            open_signals=_count(
+                SafetySignal.objects.filter(match=match, closed_at__isnull=True)
+            ),
+            fit_not_good=Exists(
+                FitAnswer.objects.filter(
+                    match=match, answer=Fit.NOT_GOOD, followed_up_at__isnull=True
+                )
+            ),
+            quiet=Case(
+                When(
+                    Q(started_on__lte=cutoff) & ~Exists(contacts.filter(on__gt=cutoff)),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+    )
+
+
+# Typed loosely: the flags are annotations, which the type checker cannot see.
+def with_flag(matches: QuerySet[Any], flag: str) -> QuerySet[Any]:
+    """`active_matches` narrowed to one flag (a key of FLAGS); unknown: unchanged."""
+    name = FLAGS.get(flag)
+    if name == "quiet":
+        return matches.filter(quiet=True)
+    if name == "overdue":
+        return matches.filter(overdue_check_ins__gt=0)
+    if name == "signal":
+        return matches.filter(open_signals__gt=0)
+    if name == "fit":
+        return matches.filter(fit_not_good=True)
+    return matches
+
+
+def _get(queryset: QuerySet[Any], pk: Any) -> Any:
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def get_signal_for(actor: Membership, signal_id: Any) -> SafetySignal:
+    """A safety signal of the coordinator's organisation; 404 for anything else."""
+    if not _coordinator(actor):
+        raise Http404
+    return _get(
+        SafetySignal.objects.filter(
+            organisation_id=actor.organisation_id
+        ).select_related(
+            "match__request", "match__buddy", "raised_by", "acknowledged_by"
+        ),
+        signal_id,
+    )
+
+
+def get_check_in_for(actor: Membership, check_in_id: Any) -> CheckIn:
+    """A check-in of the coordinator's organisation; 404 for anything else."""
+    if not _coordinator(actor):
+        raise Http404
+    return _get(
+        CheckIn.objects.filter(organisation_id=actor.organisation_id).select_related(
+            "match__request", "match__buddy"
+        ),
+        check_in_id,
+    )
+
+
+# --- Start-page rows ---------------------------------------------------------------------
+
+
+def _match_url(match_id: Any, anchor: str = "") -> str:
+    return reverse("matching:match", args=[match_id]) + anchor
+
+
+def open_signals(actor: Membership) -> list[dict[str, Any]]:
+    """Safety signals not yet dealt with: unseen ones first, then the newest."""
+    if not _coordinator(actor):
+        return []
+    open_ = SafetySignal.objects.filter(
+        organisation_id=actor.organisation_id, closed_at__isnull=True
+    )
+    signals = list(
+        open_.select_related("match__request")
+        .only(
+            "id",
+            "kind",
+            "raised_at",
+            "acknowledged_at",
+            "match",
+            "match__request",
+            "match__request__reference",
+        )
+        .order_by(
+            Case(
+                When(acknowledged_at__isnull=True, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            "-raised_at",
+        )[: PANEL_ROWS + 1]
+    )
+    rows = []
+    for signal in signals[:PANEL_ROWS]:
+        label = _("%(ref)s: %(kind)s (%(when)s)") % {
+            "ref": signal.match.request.reference,
+            "kind": signal.get_kind_display(),
+            "when": date_format(timezone.localtime(signal.raised_at), "j F H:i"),
+        }
+        if signal.acknowledged_at is None:
+            label += " · " + _("nog niet gezien")
+        rows.append(
+            {"url": reverse("casework:signal", args=[signal.pk]), "label": label}
+        )
+    if len(signals) > PANEL_ROWS:
+        rows.append(
+            {
+                "url": reverse("casework:overview") + "?vlag=zorg",
+                "label": _("Alle %(n)d open zorgsignalen") % {"n": open_.count()},
+            }
+        )
+    return rows
+
+
+def overdue_check_ins(actor: Membership) -> list[dict[str, Any]]:
+    """Check-ins past their date and not done, the oldest first, one row per match."""
+    if not _coordinator(actor):
+        return []
+    matches = list(
+        with_flag(active_matches(actor), "check-in").order_by("next_check_in", "pk")[
+            : PANEL_ROWS + 1
+        ]
+    )
+    rows = [
+        {
+            "url": _match_url(m.pk, "#check-ins"),
+            "label": ngettext(
+                "%(ref)s met %(name)s: check-in van %(date)s is nog niet gedaan",
+                "%(ref)s met %(name)s: %(n)d check-ins niet gedaan, de eerste op "
+                "%(date)s",
+                m.overdue_check_ins,
+            )
+            % {
+                "ref": m.request.reference,
+                "name": m.buddy.full_name,
+                "n": m.overdue_check_ins,
+                "date": date_format(m.next_check_in),
+            },
+        }
+        for m in matches[:PANEL_ROWS]
+    ]
+    _more_matches(rows, matches, actor, "check-in")
+    return rows
+
+
+def quiet_matches(actor: Membership) -> list[dict[str, Any]]:
+    """Running matches without a logged contact for QUIET_DAYS days, longest first."""
+    if not _coordinator(actor):
+        return []
+    matches = list(
+        with_flag(active_matches(actor), "stil").order_by(
+            Coalesce("last_contact", "started_on"), "pk"
+        )[: PANEL_ROWS + 1]
+    )
+    today = timezone.localdate()
+    rows = []
+    for m in matches[:PANEL_ROWS]:
+        last = m.last_contact
+        if last is None:
+            days = (today - m.started_on).days if m.started_on else 0
+            text = ngettext(
+                "%(ref)s met %(name)s: geen contact sinds de start, %(days)d dag",
+                "%(ref)s met %(name)s: geen contact sinds de start, %(days)d dagen",
+                days,
+            )
+        else:
+            days = (today - last).days
+            text = ngettext(
+                "%(ref)s met %(name)s: %(days)d dag geen contact",
+                "%(ref)s met %(name)s: %(days)d dagen geen contact",
+                days,
+            )
+        rows.append(
+            {
+                "url": _match_url(m.pk, "#contacten"),
+                "label": text
+                % {"ref": m.request.reference, "name": m.buddy.full_name, "days": days},
+            }
+        )
+    _more_matches(rows, matches, actor, "stil")
+    return rows
+
+
+def _more_matches(
+    rows: list[dict[str, Any]], matches: list[Match], actor: Membership, flag: str
+) -> None:
+    """A last row linking to the filtered overview when there are more than fit."""
+    if len(matches) <= PANEL_ROWS:
+        return
+    total = with_flag(active_matches(actor), flag).count()
+    rows.append(
+        {
+            "url": reverse("casework:overview") + f"?vlag={flag}",
+            "label": _("Alle %(n)d koppelingen") % {"n": total},
+        }
+    )
+
+
+def fit_alerts(actor: Membership) -> list[dict[str, Any]]:
+    """'Not good' answers to the fit question of running matches, the newest first."""
+    if not _coordinator(actor):
+        return []
+    answers = (
+        FitAnswer.objects.filter(
+            organisation_id=actor.organisation_id,
+            answer=Fit.NOT_GOOD,
+            followed_up_at__isnull=True,
+            match__status=MatchStatus.ACTIVE,
+        )
+        .select_related("match__request", "match__buddy")
+        .only(
+            "id",
+            "side",
+            "answered_at",
+            "match",
+            "match__request",
+            "match__request__reference",
+            "match__buddy",
+            "match__buddy__full_name",
+        )
+        .order_by("-answered_at")[:PANEL_ROWS]
+    )
+    return [
+        {
+            "url": _match_url(a.match_id, "#klik"),
+            "label": _("%(ref)s met %(name)s: %(side)s zegt dat het niet goed klikt")
+            % {
+                "ref": a.match.request.reference,
+                "name": a.match.buddy.full_name,
+                "side": a.get_side_display().lower(),
+            },
+        }
+        for a in answers
+    ]
+
+
+# --- The match page ---------------------------------------------------------------------
+
+
+def match_context(match: Match) -> dict[str, Any]:
+    """What the coordinator's match page shows of the support, in a fixed number of
+    queries: agreements, contacts (the latest, with totals), school meetings,
+    check-ins, fit answers, signals and the closure."""
+    agreements = list(
+        match.agreements.select_related("created_by").order_by("-version")
+    )
+    for agreement in agreements:
+        agreement.mode_labels = [  # type: ignore[attr-defined]
+            ContactMode(mode).label if mode in ContactMode.values else mode
+            for mode in agreement.contact_modes
+        ]
+    contacts = list(
+        Contact.objects.filter(match=match)
+        .select_related("logged_by")
+        .order_by("-on", "-created_at")[:LATEST_CONTACTS]
+    )
+    totals = Contact.objects.filter(match=match).aggregate(
+        n=Count("pk"), minutes=Coalesce(Sum("minutes"), 0)
+    )
+    codes = {code for contact in contacts for code in contact.topics}
+    labels = (
+        {c.code: c.label for c in ExperienceCode.objects.filter(code__in=codes)}
+        if codes
+        else {}
+    )
+    for contact in contacts:
+        contact.topic_labels = [  # type: ignore[attr-defined]
+            labels.get(code, code) for code in contact.topics
+        ]
+    today = timezone.localdate()
+    check_ins = list(
+        CheckIn.objects.filter(match=match)
+        .select_related("done_by")
+        .order_by("due_on", "created_at")
+    )
+    for check_in in check_ins:
+        check_in.overdue = (  # type: ignore[attr-defined]
+            check_in.done_on is None and check_in.due_on < today
+        )
+    closure = (
+        Closure.objects.filter(match=match).select_related("closed_by").first()
+        if match.status == MatchStatus.CLOSED
+        else None
+    )
+    meetings = list(SchoolMeeting.objects.filter(match=match).order_by("-starts_at"))
+    for meeting in meetings:
+        meeting.prepared = len(meeting.preparation)  # type: ignore[attr-defined]
+    last_contact = contacts[0].on if contacts else None
+    reference = max(filter(None, [match.started_on, last_contact]), default=None)
+    return {
+        "agreement": agreements[0] if agreements else None,
+        "agreements": agreements,
+        "contacts": contacts,
+        "contact_count": totals["n"],
+        "contact_minutes": totals["minutes"],
+        "last_contact": last_contact,
+        "quiet": match.status == MatchStatus.ACTIVE
+        and reference is not None
+        and reference <= _quiet_cutoff(today),
+        "meetings": meetings,
+        "check_ins": check_ins,
+        "preparation_steps": len(PREPARATION),
+        "fit_answers": list(FitAnswer.objects.filter(match=match).order_by("side")),
+        "signals": list(
+            SafetySignal.objects.filter(match=match)
+            .select_related("raised_by")
+            .order_by("-raised_at")
+        ),
+        "closure": closure,
+        "exit_invitations": list(
+            ExitInvitation.objects.filter(match=match).order_by("side")
+        )
+        if closure
+        else [],
+    }
