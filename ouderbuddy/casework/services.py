@@ -207,6 +207,8 @@ def acknowledge_agreement(
             )
     elif side != Side.PARENT or actor is not None:
         raise DomainError(_("Onbekende keuze."))
+    if match.status not in (MatchStatus.INTRODUCTION_PLANNED, MatchStatus.ACTIVE):
+        raise DomainError(_("Deze koppeling loopt niet (meer)."))
     latest = current_agreement(match)
     if latest is None or latest.pk != agreement.pk:
         raise DomainError(_("Er is een nieuwere versie van de werkafspraken."))
@@ -264,10 +266,13 @@ def log_contact(
         )
     codes = validate_codes(list(topics), groups=TOPIC_GROUPS)
     note = _note(note)
-    if meeting is not None and (
-        meeting.match_id != match.pk or Contact.objects.filter(meeting=meeting).exists()
-    ):
-        raise DomainError(_("Dit gesprek is al vastgelegd."))
+    if meeting is not None:
+        if meeting.match_id != match.pk:
+            raise DomainError(_("Dit gesprek hoort niet bij deze koppeling."))
+        if meeting.cancelled:
+            raise DomainError(_("Dit gesprek ging niet door."))
+        if Contact.objects.filter(meeting=meeting).exists():
+            raise DomainError(_("Dit gesprek is al vastgelegd."))
     contact = Contact.objects.create(
         organisation_id=match.organisation_id,
         match=match,
@@ -357,6 +362,7 @@ def update_preparation(
 def cancel_meeting(*, actor: Membership, meeting: SchoolMeeting) -> SchoolMeeting:
     meeting = SchoolMeeting.objects.select_for_update().get(pk=meeting.pk)
     _buddy_or_coordinator(actor, meeting.match)
+    _running(meeting.match)
     if meeting.cancelled:
         raise DomainError(_("Dit gesprek gaat al niet door."))
     meeting.cancelled = True

@@ -24,6 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -228,6 +229,14 @@ def _topic_codes(match: Match) -> list[ExperienceCode]:
     return codes
 
 
+def _minutes_text(n: int) -> str:
+    return _("%(n)d min") % {"n": n}
+
+
+# Translated when the form is shown, not when the module is loaded.
+_minutes_label = lazy(_minutes_text, str)
+
+
 class ContactForm(Form):
     on = forms.DateField(
         label=gettext_lazy("Datum"),
@@ -249,12 +258,12 @@ class ContactForm(Form):
     minutes = forms.ChoiceField(
         label=gettext_lazy("Hoe lang?"),
         choices=[
-            *((str(n), gettext_lazy("%(n)d min") % {"n": n}) for n in QUICK_MINUTES),
+            *((str(n), _minutes_label(n)) for n in QUICK_MINUTES),
             (OTHER, gettext_lazy("Anders")),
         ],
         widget=forms.RadioSelect,
-        required=False,
         error_messages={
+            "required": gettext_lazy("Kies hoe lang het contact duurde."),
             "invalid_choice": gettext_lazy("Kies hoe lang het contact duurde."),
         },
     )
@@ -291,8 +300,14 @@ class ContactForm(Form):
     )
     meeting = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, codes: list[ExperienceCode], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, data: Any = None, *args: Any, codes: list[ExperienceCode], **kwargs: Any
+    ) -> None:
+        if data is not None and data.get("minutes_other") and not data.get("minutes"):
+            # A number typed under "Anders" without tapping "Anders" still counts.
+            data = data.copy()
+            data["minutes"] = OTHER
+        super().__init__(data, *args, **kwargs)
         topics = self.fields["topics"]
         assert isinstance(topics, forms.MultipleChoiceField)
         topics.choices = [(c.code, c.label) for c in codes]
@@ -303,13 +318,12 @@ class ContactForm(Form):
             return data
         preset, other = data.get("minutes"), data.get("minutes_other")
         if other is not None:
+            # A typed number wins over a preset left selected from last time.
             data["total_minutes"] = other
         elif preset and preset != OTHER:
             data["total_minutes"] = int(preset)
-        elif preset == OTHER:
-            self.add_error("minutes_other", _("Vul het aantal minuten in."))
         else:
-            self.add_error("minutes", _("Kies hoe lang het contact duurde."))
+            self.add_error("minutes_other", _("Vul het aantal minuten in."))
         return data
 
 

@@ -419,6 +419,15 @@ class TestLogContact:
         assert response.status_code == 302
         assert Contact.objects.get(match=match).minutes == 45
 
+    def test_a_typed_number_counts_without_tapping_other(self, match, ben_client):
+        response = post(
+            ben_client,
+            url("buddy_contact", match.pk),
+            {"on": TODAY().isoformat(), "mode": "phone", "minutes_other": "15"},
+        )
+        assert response.status_code == 302
+        assert Contact.objects.get(match=match).minutes == 15
+
     def test_the_next_form_remembers_mode_and_minutes(self, match, ben_client):
         post(
             ben_client,
