@@ -17,13 +17,15 @@ check-ins, a few signals and meetings, and 500,000 contacts by default.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -32,8 +34,8 @@ from ouderbuddy.casework import services
 from ouderbuddy.casework.models import (
     Agreement,
     CheckIn,
-    Closure,
     CloseReason,
+    Closure,
     Contact,
     ContactMode,
     Fit,
@@ -136,6 +138,7 @@ class _Made:
 
 
 def _buddy_member(match: Match) -> Membership:
+    assert match.buddy.user_id is not None, "only buddies with an account are matched"
     return Membership.objects.select_related("user").get(
         organisation_id=match.organisation_id, user_id=match.buddy.user_id
     )
@@ -261,9 +264,7 @@ def _move_back(match: Match, weeks: int) -> Match:
         respond_by=F("respond_by") - delta,
         introduction_at=F("introduction_at") - delta,
     )
-    Match.objects.filter(pk=match.pk).update(
-        started_on=timezone.localdate() - delta
-    )
+    Match.objects.filter(pk=match.pk).update(started_on=timezone.localdate() - delta)
     MatchEvent.objects.filter(match__request_id=match.request_id).update(
         at=F("at") - delta
     )
@@ -271,9 +272,7 @@ def _move_back(match: Match, weeks: int) -> Match:
         received_at=F("received_at") - delta,
         status_changed_at=F("status_changed_at") - delta,
     )
-    RequestEvent.objects.filter(request_id=match.request_id).update(
-        at=F("at") - delta
-    )
+    RequestEvent.objects.filter(request_id=match.request_id).update(at=F("at") - delta)
     # The schedule of check-ins follows the new start.
     CheckIn.objects.filter(match=match, done_on__isnull=True).delete()
     return Match.objects.select_related("buddy", "request", "organisation").get(
@@ -485,7 +484,7 @@ class _Run:
     start: dt.date
     end: dt.date  # today, the closing day, or the last contact of a quiet match
     weeks: float
-    buddy_user_id: object | None
+    buddy_user_id: uuid.UUID | None
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -507,9 +506,7 @@ def seed_national_casework(
         .values_list("organisation_id", flat=True)
         .distinct()
     )
-    todo = sorted(
-        (o for o in organisations if o.pk not in done), key=lambda o: o.name
-    )
+    todo = sorted((o for o in organisations if o.pk not in done), key=lambda o: o.name)
     if not todo:
         return 0, 0, 0
     todo_ids = [o.pk for o in todo]
@@ -520,7 +517,7 @@ def seed_national_casework(
             organisation_id__in=todo_ids, role=Role.COORDINATOR
         ).values_list("organisation_id", "user_id")
     )
-    buddies: dict[object, list[tuple[object, str, int, object]]] = {}
+    buddies: dict[uuid.UUID, list[tuple[uuid.UUID, str, int, uuid.UUID | None]]] = {}
     for row in (
         Buddy.objects.filter(
             organisation_id__in=todo_ids,
@@ -530,7 +527,7 @@ def seed_national_casework(
         .values_list("organisation_id", "pk", "status", "max_matches", "user_id")
     ):
         buddies.setdefault(row[0], []).append(row[1:])
-    requests: dict[object, list[tuple[object, dt.datetime]]] = {}
+    requests: dict[uuid.UUID, list[tuple[uuid.UUID, dt.datetime]]] = {}
     for org_id, pk, received in (
         HelpRequest.objects.filter(
             organisation_id__in=todo_ids,
@@ -566,9 +563,9 @@ def seed_national_casework(
 def _plan_organisation(
     rng: random.Random,
     organisation: Organisation,
-    coordinator_id: object | None,
-    buddies: list[tuple[object, str, int, object]],
-    requests: list[tuple[object, dt.datetime]],
+    coordinator_id: uuid.UUID | None,
+    buddies: list[tuple[uuid.UUID, str, int, uuid.UUID | None]],
+    requests: list[tuple[uuid.UUID, dt.datetime]],
     today: dt.date,
 ) -> list[_Run]:
     runs: list[_Run] = []
@@ -582,9 +579,7 @@ def _plan_organisation(
         for _ in range(max_matches)
     ]
     n_active = round(len(places) * rng.uniform(*ACTIVE_SHARE))
-    recent = [
-        r for r in free if 14 <= (today - timezone.localdate(r[1])).days <= 400
-    ]
+    recent = [r for r in free if 14 <= (today - timezone.localdate(r[1])).days <= 400]
     chosen = rng.sample(places, min(n_active, len(places), len(recent)))
     used = set()
     for (buddy_id, user_id), (request_id, received) in zip(
@@ -622,7 +617,7 @@ def _plan_organisation(
     for request_id, received in older[:n_closed]:
         if not buddies:
             break
-        buddy_id, _status, _max, user_id = rng.choice(buddies)
+        buddy_id, _status, _max, former_user_id = rng.choice(buddies)
         start = timezone.localdate(received) + dt.timedelta(days=rng.randint(7, 42))
         closed_on = min(
             start + dt.timedelta(days=rng.randint(60, 300)),
@@ -634,7 +629,7 @@ def _plan_organisation(
                 coordinator_id,
                 request_id,
                 buddy_id,
-                user_id,
+                former_user_id,
                 MatchStatus.CLOSED,
                 start,
                 closed_on,
@@ -647,10 +642,10 @@ def _plan_organisation(
 
 def _run(
     organisation: Organisation,
-    coordinator_id: object | None,
-    request_id: object,
-    buddy_id: object,
-    user_id: object | None,
+    coordinator_id: uuid.UUID | None,
+    request_id: uuid.UUID,
+    buddy_id: uuid.UUID,
+    user_id: uuid.UUID | None,
     status: str,
     start: dt.date,
     end: dt.date,
@@ -688,43 +683,48 @@ def _write_national(
     rng: random.Random,
     runs: list[_Run],
     contacts: int,
-    coordinators: dict[object, object],
+    coordinators: dict[uuid.UUID, uuid.UUID],
     today: dt.date,
 ) -> int:
-    matches = [run.match for run in runs]
-    Match.objects.bulk_create(matches, batch_size=1000)
-    # auto_now_add set "now"; the proposals were made before the start.
+    Match.objects.bulk_create([run.match for run in runs], batch_size=BATCH)
+    # auto_now_add wrote "now"; the proposals were made before the start.
+    made = Match.objects.filter(
+        organisation_id__in={run.match.organisation_id for run in runs}
+    )
+    made.update(
+        created_at=F("respond_by") - dt.timedelta(days=matching.RESPOND_WITHIN_DAYS)
+    )
     for run in runs:
         run.match.created_at = run.match.respond_by - dt.timedelta(
             days=matching.RESPOND_WITHIN_DAYS
         )
-    Match.objects.bulk_update(matches, ["created_at"], batch_size=1000)
-    _request_history(runs)
+    _request_history(runs, made)
     _match_history(runs)
     _agreements_and_check_ins(rng, runs, coordinators, today)
     _signals_fit_meetings(rng, runs, today)
     return _contacts(rng, runs, contacts)
 
 
-def _request_history(runs: list[_Run]) -> None:
-    """The requests were on the waiting list, then matched (and closed)."""
-    request_ids = [run.match.request_id for run in runs]
-    for start in range(0, len(request_ids), BATCH):
-        RequestEvent.objects.filter(
-            request_id__in=request_ids[start : start + BATCH],
-            from_status=RequestStatus.NEW,
-        ).update(to_status=RequestStatus.WAITING, description="Op de wachtlijst gezet.")
-    updated, events = [], []
+def _request_history(runs: list[_Run], made: QuerySet[Match]) -> None:
+    """The requests were put on the waiting list, then matched (and closed)."""
+    matched = HelpRequest.objects.filter(pk__in=made.values("request_id"))
+    RequestEvent.objects.filter(
+        request__in=matched, from_status=RequestStatus.NEW
+    ).update(to_status=RequestStatus.WAITING, description="Op de wachtlijst gezet.")
+    # One statement per status; each request takes the time of its match's status.
+    since = Subquery(
+        Match.objects.filter(request_id=OuterRef("pk")).values("status_changed_at")[:1]
+    )
+    for match_status, request_status in (
+        (MatchStatus.ACTIVE, RequestStatus.MATCHED),
+        (MatchStatus.CLOSED, RequestStatus.CLOSED),
+    ):
+        HelpRequest.objects.filter(
+            pk__in=made.filter(status=match_status).values("request_id")
+        ).update(status=request_status, status_changed_at=since)
+    events = []
     for run in runs:
         m = run.match
-        closed = m.status == MatchStatus.CLOSED
-        updated.append(
-            HelpRequest(
-                pk=m.request_id,
-                status=RequestStatus.CLOSED if closed else RequestStatus.MATCHED,
-                status_changed_at=m.status_changed_at,
-            )
-        )
         events.append(
             RequestEvent(
                 organisation_id=m.organisation_id,
@@ -735,7 +735,7 @@ def _request_history(runs: list[_Run]) -> None:
                 at=_at(run.start),
             )
         )
-        if closed:
+        if m.status == MatchStatus.CLOSED:
             events.append(
                 RequestEvent(
                     organisation_id=m.organisation_id,
@@ -746,9 +746,6 @@ def _request_history(runs: list[_Run]) -> None:
                     at=m.status_changed_at,
                 )
             )
-    HelpRequest.objects.bulk_update(
-        updated, ["status", "status_changed_at"], batch_size=1000
-    )
     RequestEvent.objects.bulk_create(events, batch_size=BATCH)
 
 
@@ -767,7 +764,12 @@ def _match_history(runs: list[_Run]) -> None:
         ]
         if m.status == MatchStatus.CLOSED:
             steps.append(
-                (MatchStatus.CLOSED, MatchStatus.ACTIVE, "Afgesloten.", m.status_changed_at)
+                (
+                    MatchStatus.CLOSED,
+                    MatchStatus.ACTIVE,
+                    "Afgesloten.",
+                    m.status_changed_at,
+                )
             )
         events += [
             MatchEvent(
@@ -796,7 +798,7 @@ def _schedule(start: dt.date, until: dt.date) -> list[dt.date]:
 def _agreements_and_check_ins(
     rng: random.Random,
     runs: list[_Run],
-    coordinators: dict[object, object],
+    coordinators: dict[uuid.UUID, uuid.UUID],
     today: dt.date,
 ) -> None:
     agreements, check_ins, closures = [], [], []
@@ -954,16 +956,17 @@ def _contacts(rng: random.Random, runs: list[_Run], total: int) -> int:
     batch: list[Contact] = []
     notes = CONTACT_NOTES
     modes = MODES
+    cumulative = list(itertools.accumulate(MODE_WEIGHTS))
     for run, count in zip(runs, _allocate(runs, total), strict=True):
         m = run.match
         span = max((run.end - run.start).days, 0)
-        org_id, user_id = m.organisation_id, run.buddy_user_id
+        org_id, match_id, user_id = m.organisation_id, m.pk, run.buddy_user_id
         for _ in range(count):
-            mode, low, high = rng.choices(modes, weights=MODE_WEIGHTS)[0]
+            mode, low, high = rng.choices(modes, cum_weights=cumulative)[0]
             batch.append(
                 Contact(
                     organisation_id=org_id,
-                    match=m,
+                    match_id=match_id,
                     on=run.start + dt.timedelta(days=rng.randint(0, span)),
                     mode=mode,
                     minutes=rng.randint(low, high),

@@ -114,7 +114,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "page": page,
             "flag": flag,
             "flags": [
-                ("stil", _("Stil: langer dan 21 dagen geen contact")),
+                ("stil", _("Stil: 21 dagen of langer geen contact")),
                 ("check-in", _("Check-in te laat")),
                 ("zorg", _("Zorgsignaal")),
                 ("klik", _("Klikt niet goed")),

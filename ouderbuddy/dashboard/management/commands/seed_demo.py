@@ -172,9 +172,7 @@ class Command(BaseCommand):
 
         for n, demo in enumerate(DEMO_ORGANISATIONS):
             # One closed demo match waits for a rematch, the other reached its goal.
-            seed_demo_casework(
-                Organisation.objects.get(name=demo.name), rematch=n == 0
-            )
+            seed_demo_casework(Organisation.objects.get(name=demo.name), rematch=n == 0)
 
     def _user(self, email: str, name: str, password_hash: str) -> User:
         user = User.objects.filter(email=email).first()
