@@ -77,6 +77,7 @@ bench: install .env
 	$(PY) bench/run.py
 	$(PY) bench/matching.py
 	$(PY) bench/matching_db.py
+	scripts/with-postgres $(PY) bench/casework_pages.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var db.sqlite3*

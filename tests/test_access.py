@@ -40,6 +40,9 @@ PUBLIC = {
     "intake:referral_done": "'the parent gets an e-mail'",
     "intake:referral_confirm": "the parent confirms a referral (signed link)",
     "matching:parent_answer": "the parent answers the proposed buddy (signed link)",
+    "casework:parent_agreement": "the parent confirms the agreements (signed link)",
+    "casework:parent_fit": "the parent answers 'does it click?' (signed link)",
+    "casework:calendar_feed": "a buddy's iCal feed for a calendar app (secret link)",
 }
 
 

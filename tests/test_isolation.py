@@ -38,6 +38,9 @@ PUBLIC_TOKEN_ROUTES = {
     "intake:status_consent",
     "intake:referral_confirm",
     "matching:parent_answer",
+    "casework:parent_agreement",
+    "casework:parent_fit",
+    "casework:calendar_feed",
 }
 
 # Public pages of an organisation (its application form): they may show the
@@ -91,6 +94,55 @@ def _matching_world(cora) -> None:
         matching.record_conflict(
             actor=cora, request=other, buddy=bea, note="Kent het gezin"
         )
+    _casework_world(cora)
+
+
+def _casework_world(cora) -> None:
+    """An active match with one of everything casework keeps, and a closed one."""
+    import datetime as dt
+
+    from django.test import TestCase
+    from django.utils import timezone
+
+    from ouderbuddy.casework import services as casework
+    from ouderbuddy.casework.tests.factories import active_match
+    from ouderbuddy.matching.tests.factories import buddy_membership, matchable_buddy
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        match = active_match(
+            cora, matchable_buddy(cora.organisation, "Cas Werk"), email="cas@noord.test"
+        )
+        buddy = buddy_membership(match.buddy)
+        casework.set_agreement(
+            actor=cora,
+            match=match,
+            goals="Weer naar school",
+            frequency="weekly",
+            contact_modes=["phone"],
+        )
+        casework.log_contact(
+            actor=buddy, match=match, on=timezone.localdate(), mode="phone", minutes=15
+        )
+        casework.plan_meeting(
+            actor=buddy,
+            match=match,
+            starts_at=timezone.now() + dt.timedelta(days=2),
+            place="School",
+            kind="tlv",
+        )
+        casework.answer_fit(match=match, side="parent", answer="not_good")
+        casework.raise_signal(
+            actor=buddy, match=match, kind="beyond_role", description="Zorgen"
+        )
+        casework.new_calendar_feed(actor=buddy, buddy=match.buddy)
+        closed = active_match(
+            cora,
+            matchable_buddy(cora.organisation, "Dirk Dicht"),
+            email="dicht@noord.test",
+        )
+        casework.close_match(
+            actor=cora, match=closed, reason="goal_reached", initiator="together"
+        )
 
 
 @pytest.fixture
@@ -121,6 +173,15 @@ def noord_world(cora, ben, mia, nina) -> dict[str, Any]:
     assert objects["accounts.invitation"], "the walk needs invitations to try"
     assert objects["privacy.auditevent"], "the walk needs audit events to try"
     for label in (
+        "casework.agreement",
+        "casework.contact",
+        "casework.schoolmeeting",
+        "casework.checkin",
+        "casework.fitanswer",
+        "casework.safetysignal",
+        "casework.calendarfeed",
+        "casework.closure",
+        "casework.exitinvitation",
         "matching.match",
         "matching.matchevent",
         "matching.batchdraft",

@@ -180,6 +180,18 @@ def get_check_in_for(actor: Membership, check_in_id: Any) -> CheckIn:
     )
 
 
+def get_fit_for(actor: Membership, fit_id: Any) -> FitAnswer:
+    """A fit answer of the coordinator's organisation; 404 for anything else."""
+    if not _coordinator(actor):
+        raise Http404
+    return _get(
+        FitAnswer.objects.filter(organisation_id=actor.organisation_id).select_related(
+            "match"
+        ),
+        fit_id,
+    )
+
+
 # --- Start-page rows ---------------------------------------------------------------------
 
 

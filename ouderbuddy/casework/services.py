@@ -173,6 +173,8 @@ def set_agreement(
         text_version=AGREEMENT_TEXT_VERSION,
         created_by=actor.user,
     )
+    if match.status == MatchStatus.ACTIVE:
+        _extend_check_ins(match, expected_until)
     record_event(
         actor=actor,
         organisation=match.organisation,
@@ -439,6 +441,26 @@ def schedule_check_ins(match: Match) -> list[CheckIn]:
     )
 
 
+def _extend_check_ins(match: Match, until: dt.date) -> None:
+    """A renewed agreement that runs longer gets the monthly check-ins that go with it."""
+    start = match.started_on or timezone.localdate()
+    last = (
+        CheckIn.objects.filter(match=match)
+        .order_by("-due_on")
+        .values_list("due_on", flat=True)
+        .first()
+    )
+    month = 2
+    new = []
+    while (due := start + relativedelta(months=month)) <= until:
+        if last is None or due > last:
+            new.append(
+                CheckIn(organisation_id=match.organisation_id, match=match, due_on=due)
+            )
+        month += 1
+    CheckIn.objects.bulk_create(new)
+
+
 @transaction.atomic
 def record_check_in(
     *,
@@ -491,9 +513,17 @@ def add_check_in(*, actor: Membership, match: Match, due_on: dt.date) -> CheckIn
     _running(match)
     if due_on < timezone.localdate():
         raise DomainError(_("Kies vandaag of een dag in de toekomst."), field="due_on")
-    return CheckIn.objects.create(
+    check_in = CheckIn.objects.create(
         organisation_id=match.organisation_id, match=match, due_on=due_on
     )
+    record_event(
+        actor=actor,
+        organisation=match.organisation,
+        verb="casework.check_in_add",
+        target=match,
+        data={"due_on": due_on.isoformat()},
+    )
+    return check_in
 
 
 @transaction.atomic
@@ -504,6 +534,13 @@ def drop_check_in(*, actor: Membership, check_in: CheckIn) -> None:
     _coordinator(actor, check_in.match)
     if check_in.done_on is not None:
         raise DomainError(_("Een gedane check-in blijft in het dossier."))
+    record_event(
+        actor=actor,
+        organisation=check_in.match.organisation,
+        verb="casework.check_in_drop",
+        target=check_in.match,
+        data={"due_on": check_in.due_on.isoformat()},
+    )
     check_in.delete()
 
 
@@ -542,6 +579,23 @@ def answer_fit(
             _("Het klikt niet goed: %(ref)s"),
             "casework/email/fit_not_good.txt",
             {"side": Side(side).label},
+        )
+    return fit
+
+
+@transaction.atomic
+def follow_up_fit(*, actor: Membership, fit: FitAnswer) -> FitAnswer:
+    """The coordinator talked about a 'not good' answer: it leaves the start page."""
+    fit = FitAnswer.objects.select_for_update().select_related("match").get(pk=fit.pk)
+    _coordinator(actor, fit.match)
+    if fit.followed_up_at is None:
+        fit.followed_up_at = timezone.now()
+        fit.save(update_fields=["followed_up_at", "updated_at"])
+        record_event(
+            actor=actor,
+            organisation=fit.match.organisation,
+            verb="casework.fit_follow_up",
+            target=fit.match,
         )
     return fit
 

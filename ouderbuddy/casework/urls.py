@@ -63,6 +63,11 @@ urlpatterns = [
         name="check_in",
     ),
     path(
+        "klik/<uuid:fit_id>/opgevolgd/",
+        views_coordinator.fit_follow_up,
+        name="fit_follow_up",
+    ),
+    path(
         "zorgsignalen/<uuid:signal_id>/",
         views_coordinator.signal,
         name="signal",

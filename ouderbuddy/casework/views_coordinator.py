@@ -212,6 +212,16 @@ def check_in(request: HttpRequest, check_in_id: UUID) -> HttpResponse:
     )
 
 
+@role_required(COORDINATOR, methods=["POST"])
+def fit_follow_up(request: HttpRequest, fit_id: UUID) -> HttpResponse:
+    """The coordinator followed up a 'not good' fit answer."""
+    actor = acting_membership(request)
+    fit = selectors.get_fit_for(actor, fit_id)
+    services.follow_up_fit(actor=actor, fit=fit)
+    messages.success(request, _("Vastgelegd dat u dit heeft opgevolgd."))
+    return redirect(_match_url(fit.match, "#klik"))
+
+
 @role_required(COORDINATOR, methods=["GET", "POST"])
 def signal(request: HttpRequest, signal_id: UUID) -> HttpResponse:
     """A safety signal: what the buddy wrote, the meldcode steps, 'seen' and what was

@@ -371,3 +371,30 @@ def test_rematch_returns_the_request_and_excludes_the_former_buddy(cora, match):
     assert former.excluded & engine.Exclusion.PREVIOUSLY_MATCHED
     # The former buddy has a free place again and can help someone else.
     assert match.buddy.matches.filter(status__in=["active"]).count() == 0
+
+
+def test_fit_follow_up_takes_it_off_the_start_page(cora, olga, match):
+    from ouderbuddy.casework.selectors import fit_alerts
+
+    fit = services.answer_fit(match=match, side="parent", answer="not_good")
+    assert len(fit_alerts(cora)) == 1
+    with pytest.raises(DomainError):
+        services.follow_up_fit(actor=olga, fit=fit)
+    services.follow_up_fit(actor=cora, fit=fit)
+    assert fit_alerts(cora) == []
+
+
+def test_a_longer_agreement_adds_the_monthly_check_ins(cora, match):
+    before = CheckIn.objects.filter(match=match).count()
+    services.set_agreement(
+        actor=cora,
+        match=match,
+        goals="Verlengd",
+        frequency="monthly",
+        contact_modes=["phone"],
+        expected_until=match.started_on + relativedelta(months=9),
+    )
+    days = list(CheckIn.objects.filter(match=match).values_list("due_on", flat=True))
+    assert len(days) == before + 3
+    assert days[-1] == match.started_on + relativedelta(months=9)
+    assert len(set(days)) == len(days)

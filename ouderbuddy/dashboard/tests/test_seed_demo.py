@@ -6,10 +6,13 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from ouderbuddy.accounts.models import User
 from ouderbuddy.buddies.models import Buddy, BuddyStatus
+from ouderbuddy.casework.models import CheckIn, Contact
 from ouderbuddy.intake.models import HelpRequest, RequestStatus
+from ouderbuddy.matching.models import Match, MatchStatus
 from ouderbuddy.organisations.models import Membership, Organisation
 
 
@@ -62,10 +65,26 @@ def test_national_scale_has_an_organisation_per_swv():
     )
     assert with_account.exists()
     assert not with_account.filter(user__isnull=True).exists()
+    # Casework: active and closed matches, and 5,000 contacts per buddy per
+    # organisation (500,000 with the default 100; 10,000 here).
+    matches = Match.objects.filter(organisation__in=national)
+    active = matches.filter(status=MatchStatus.ACTIVE)
+    assert active.exists()
+    # About one closed match for every five requests (fewer where no buddy was active).
+    assert 200 < matches.filter(status=MatchStatus.CLOSED).count() <= 300
+    assert not active.exclude(request__status=RequestStatus.MATCHED).exists()
+    contacts = Contact.objects.filter(organisation__in=national)
+    assert contacts.count() == 10_000
+    assert not contacts.filter(on__gt=timezone.localdate()).exists()
+    assert CheckIn.objects.filter(
+        match__in=active, done_on__isnull=True, due_on__lt=timezone.localdate()
+    ).exists()
+    counts = (matches.count(), contacts.count(), CheckIn.objects.count())
     call_command("seed_demo", stdout=io.StringIO(), **options)
     assert Organisation.objects.filter(name__startswith="Steunpunt ").count() == 150
     assert Buddy.objects.filter(organisation__in=national).count() == 300
     assert HelpRequest.objects.filter(organisation__in=national).count() == 1500
+    assert counts == (matches.count(), contacts.count(), CheckIn.objects.count())
 
 
 @pytest.mark.django_db

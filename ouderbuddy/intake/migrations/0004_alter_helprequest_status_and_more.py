@@ -4,25 +4,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0003_alter_helprequest_status_and_more'),
+        ("intake", "0003_alter_helprequest_status_and_more"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='helprequest',
-            name='status',
-            field=models.CharField(choices=[('new', 'Nieuw'), ('waiting', 'Op de wachtlijst'), ('matching', 'Buddy voorgesteld'), ('matched', 'Gekoppeld aan een buddy'), ('closed', 'Afgerond'), ('informed', 'Informatie gegeven'), ('referred', 'Doorverwezen'), ('withdrawn', 'Ingetrokken')], default='new', max_length=20, verbose_name='status'),
+            model_name="helprequest",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("new", "Nieuw"),
+                    ("waiting", "Op de wachtlijst"),
+                    ("matching", "Buddy voorgesteld"),
+                    ("matched", "Gekoppeld aan een buddy"),
+                    ("closed", "Afgerond"),
+                    ("informed", "Informatie gegeven"),
+                    ("referred", "Doorverwezen"),
+                    ("withdrawn", "Ingetrokken"),
+                ],
+                default="new",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='requestevent',
-            name='from_status',
-            field=models.CharField(blank=True, choices=[('new', 'Nieuw'), ('waiting', 'Op de wachtlijst'), ('matching', 'Buddy voorgesteld'), ('matched', 'Gekoppeld aan een buddy'), ('closed', 'Afgerond'), ('informed', 'Informatie gegeven'), ('referred', 'Doorverwezen'), ('withdrawn', 'Ingetrokken')], max_length=20),
+            model_name="requestevent",
+            name="from_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("new", "Nieuw"),
+                    ("waiting", "Op de wachtlijst"),
+                    ("matching", "Buddy voorgesteld"),
+                    ("matched", "Gekoppeld aan een buddy"),
+                    ("closed", "Afgerond"),
+                    ("informed", "Informatie gegeven"),
+                    ("referred", "Doorverwezen"),
+                    ("withdrawn", "Ingetrokken"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='requestevent',
-            name='to_status',
-            field=models.CharField(blank=True, choices=[('new', 'Nieuw'), ('waiting', 'Op de wachtlijst'), ('matching', 'Buddy voorgesteld'), ('matched', 'Gekoppeld aan een buddy'), ('closed', 'Afgerond'), ('informed', 'Informatie gegeven'), ('referred', 'Doorverwezen'), ('withdrawn', 'Ingetrokken')], max_length=20),
+            model_name="requestevent",
+            name="to_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("new", "Nieuw"),
+                    ("waiting", "Op de wachtlijst"),
+                    ("matching", "Buddy voorgesteld"),
+                    ("matched", "Gekoppeld aan een buddy"),
+                    ("closed", "Afgerond"),
+                    ("informed", "Informatie gegeven"),
+                    ("referred", "Doorverwezen"),
+                    ("withdrawn", "Ingetrokken"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

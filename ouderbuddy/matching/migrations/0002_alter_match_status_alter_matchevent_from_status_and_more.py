@@ -4,25 +4,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0001_initial'),
+        ("matching", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='match',
-            name='status',
-            field=models.CharField(choices=[('proposed', 'Voorgesteld aan buddy'), ('accepted', 'Buddy zegt ja, wacht op ouder'), ('agreed', 'Ouder akkoord, kennismaking plannen'), ('introduction_planned', 'Kennismaking gepland'), ('active', 'Actief'), ('declined', 'Buddy zegt nee'), ('expired', 'Geen antwoord van buddy'), ('parent_declined', 'Ouder wil een andere buddy'), ('cancelled', 'Gestopt voor de start'), ('closed', 'Afgesloten')], default='proposed', max_length=24, verbose_name='status'),
+            model_name="match",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("proposed", "Voorgesteld aan buddy"),
+                    ("accepted", "Buddy zegt ja, wacht op ouder"),
+                    ("agreed", "Ouder akkoord, kennismaking plannen"),
+                    ("introduction_planned", "Kennismaking gepland"),
+                    ("active", "Actief"),
+                    ("declined", "Buddy zegt nee"),
+                    ("expired", "Geen antwoord van buddy"),
+                    ("parent_declined", "Ouder wil een andere buddy"),
+                    ("cancelled", "Gestopt voor de start"),
+                    ("closed", "Afgesloten"),
+                ],
+                default="proposed",
+                max_length=24,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='matchevent',
-            name='from_status',
-            field=models.CharField(blank=True, choices=[('proposed', 'Voorgesteld aan buddy'), ('accepted', 'Buddy zegt ja, wacht op ouder'), ('agreed', 'Ouder akkoord, kennismaking plannen'), ('introduction_planned', 'Kennismaking gepland'), ('active', 'Actief'), ('declined', 'Buddy zegt nee'), ('expired', 'Geen antwoord van buddy'), ('parent_declined', 'Ouder wil een andere buddy'), ('cancelled', 'Gestopt voor de start'), ('closed', 'Afgesloten')], max_length=24),
+            model_name="matchevent",
+            name="from_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("proposed", "Voorgesteld aan buddy"),
+                    ("accepted", "Buddy zegt ja, wacht op ouder"),
+                    ("agreed", "Ouder akkoord, kennismaking plannen"),
+                    ("introduction_planned", "Kennismaking gepland"),
+                    ("active", "Actief"),
+                    ("declined", "Buddy zegt nee"),
+                    ("expired", "Geen antwoord van buddy"),
+                    ("parent_declined", "Ouder wil een andere buddy"),
+                    ("cancelled", "Gestopt voor de start"),
+                    ("closed", "Afgesloten"),
+                ],
+                max_length=24,
+            ),
         ),
         migrations.AlterField(
-            model_name='matchevent',
-            name='to_status',
-            field=models.CharField(blank=True, choices=[('proposed', 'Voorgesteld aan buddy'), ('accepted', 'Buddy zegt ja, wacht op ouder'), ('agreed', 'Ouder akkoord, kennismaking plannen'), ('introduction_planned', 'Kennismaking gepland'), ('active', 'Actief'), ('declined', 'Buddy zegt nee'), ('expired', 'Geen antwoord van buddy'), ('parent_declined', 'Ouder wil een andere buddy'), ('cancelled', 'Gestopt voor de start'), ('closed', 'Afgesloten')], max_length=24),
+            model_name="matchevent",
+            name="to_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("proposed", "Voorgesteld aan buddy"),
+                    ("accepted", "Buddy zegt ja, wacht op ouder"),
+                    ("agreed", "Ouder akkoord, kennismaking plannen"),
+                    ("introduction_planned", "Kennismaking gepland"),
+                    ("active", "Actief"),
+                    ("declined", "Buddy zegt nee"),
+                    ("expired", "Geen antwoord van buddy"),
+                    ("parent_declined", "Ouder wil een andere buddy"),
+                    ("cancelled", "Gestopt voor de start"),
+                    ("closed", "Afgesloten"),
+                ],
+                max_length=24,
+            ),
         ),
     ]

@@ -1,0 +1,278 @@
+"""Benchmark of the coordinator's match-support pages with the national data (not tests).
+
+Usage: `make bench` (fourth step) or `.venv/bin/python bench/casework_pages.py`
+(`--quick` for fewer repeats, `--profile` for a cProfile summary of each page on
+stderr, `--sqlite` to measure on SQLite in a temporary file instead). On PostgreSQL by
+default: without a PostgreSQL `DATABASE_URL` the script runs itself again under
+`scripts/with-postgres` (a throw-away server, removed afterwards).
+
+It migrates the empty database and generates the national demo data
+(`seed_demo --scale national`: 150 organisations, 15,000 buddies, 75,000 requests,
+about 3,200 active and 15,000 closed matches, 500,000 contact records), then signs in
+as the coordinator of the organisation with the most contacts, and of the one with
+the fewest (to see whether the number of queries depends on the size of the data), and
+times with the test client:
+
+- the start page (`/start/`, with the casework panels);
+- the match-support overview (`/begeleiding/`), page 1 and with the first flag filter
+  it links to (a 404 until that page exists is reported, not fatal);
+- the list of matches (`/koppelingen/`);
+- the page of the organisation's active match with the most contacts.
+
+Medians and p95 of single-client requests; queries counted with
+CaptureQueriesContext on one request. Results go to stdout as Markdown; copy them into
+docs/PERFORMANCE.md with the machine and the date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import os
+import platform
+import pstats
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--profile", action="store_true", help="cProfile on stderr")
+    parser.add_argument(
+        "--sqlite", action="store_true", help="SQLite in a temporary file instead"
+    )
+    parser.add_argument(
+        "--contacts", type=int, default=None, help="contact records (default 500,000)"
+    )
+    return parser.parse_args()
+
+
+def ensure_postgres(args: argparse.Namespace) -> None:
+    """Run again under scripts/with-postgres unless DATABASE_URL is PostgreSQL."""
+    url = os.environ.get("DATABASE_URL", "")
+    if args.sqlite or url.startswith(("postgres://", "postgresql://")):
+        return
+    command = [str(ROOT / "scripts" / "with-postgres"), sys.executable, *sys.argv]
+    sys.exit(subprocess.call(command, cwd=ROOT))  # noqa: S603 - our own script
+
+
+def setup_django(args: argparse.Namespace) -> tuple[float, float]:
+    tmp = tempfile.mkdtemp(prefix="ouderbuddy-bench-")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ouderbuddy.settings")
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    settings.SECURE_SSL_REDIRECT = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    migrate_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    options: dict[str, Any] = {"scale": "national", "force": True}
+    if args.contacts is not None:
+        options["contacts"] = args.contacts
+    call_command("seed_demo", stdout=io.StringIO(), **options)
+    seed_s = time.perf_counter() - t0
+    # A database in use has its statistics; a freshly loaded one needs them once.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return migrate_s, seed_s
+
+
+def sign_in(organisation_id: Any) -> Any:
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ouderbuddy.organisations.models import Membership, Role
+
+    coordinator = (
+        Membership.objects.filter(
+            organisation_id=organisation_id, role=Role.COORDINATOR, is_active=True
+        )
+        .select_related("user")
+        .first()
+    )
+    assert coordinator is not None, "the national seed gives every organisation one"
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=coordinator.user, name="bench", defaults={"confirmed": True}
+    )
+    client = Client()
+    client.force_login(coordinator.user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def facts(organisation_id: Any) -> dict[str, Any]:
+    from django.db.models import Count
+
+    from ouderbuddy.casework.models import CheckIn, Contact
+    from ouderbuddy.matching.models import Match, MatchStatus
+    from ouderbuddy.organisations.models import Organisation
+
+    active = Match.objects.filter(
+        organisation_id=organisation_id, status=MatchStatus.ACTIVE
+    )
+    busiest = (
+        active.annotate(n=Count("contacts")).order_by("-n", "pk").values("pk", "n")
+    ).first()
+    return {
+        "name": Organisation.objects.get(pk=organisation_id).name,
+        "matches": Match.objects.filter(organisation_id=organisation_id).count(),
+        "active": active.count(),
+        "contacts": Contact.objects.filter(organisation_id=organisation_id).count(),
+        "check_ins": CheckIn.objects.filter(organisation_id=organisation_id).count(),
+        "match_id": busiest["pk"] if busiest else None,
+        "match_contacts": busiest["n"] if busiest else 0,
+    }
+
+
+def filter_link(client: Any) -> str | None:
+    """The first flag filter the overview links to (not a page number)."""
+    response = client.get("/begeleiding/")
+    if response.status_code != 200:
+        return None
+    for href in re.findall(r'href="([^"]*)"', response.content.decode()):
+        href = href.replace("&amp;", "&")
+        if "?" in href and "pagina=" not in href:
+            path = href.split("?")[0]
+            if path in ("", "/begeleiding/"):
+                return "/begeleiding/" + href[href.index("?") :]
+    return None
+
+
+def measure(
+    client: Any, label: str, url: str, n: int, profile: bool
+) -> tuple[str, str, str, str, str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    if response.status_code != 200:
+        return (label, url, f"HTTP {response.status_code}", "–", "–")
+    for _ in range(min(5, n)):
+        client.get(url)
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter()
+        client.get(url)
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
+    if profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(5):
+            client.get(url)
+        profiler.disable()
+        print(f"\n### {label} ({url}), 5 requests", file=sys.stderr)
+        stats = pstats.Stats(profiler, stream=sys.stderr)
+        stats.sort_stats("cumulative").print_stats(25)
+    return (
+        label,
+        url,
+        f"{statistics.median(samples):.1f}",
+        f"{p95:.1f}",
+        str(len(queries.captured_queries)),
+    )
+
+
+def main() -> None:
+    args = parse_args()
+    ensure_postgres(args)
+    migrate_s, seed_s = setup_django(args)
+    from django.db import connection
+    from django.db.models import Count
+
+    from ouderbuddy.casework.models import Contact
+    from ouderbuddy.matching.models import Match
+
+    gc.collect()
+    gc.freeze()  # what the seed left behind is not a web worker's heap
+    n = 10 if args.quick else 40
+    by_contacts = list(
+        Contact.objects.filter(organisation__name__startswith="Steunpunt ")
+        .values("organisation_id")
+        .annotate(n=Count("id"))
+        .order_by("n", "organisation_id")
+        .values_list("organisation_id", flat=True)
+    )
+    smallest, largest = by_contacts[0], by_contacts[-1]
+    rows: list[tuple[str, ...]] = []
+    sizes = []
+    for size, organisation_id in (("largest", largest), ("smallest", smallest)):
+        info = facts(organisation_id)
+        sizes.append((size, info))
+        client = sign_in(organisation_id)
+        pages = [
+            ("start page", "/start/"),
+            ("match support, page 1", "/begeleiding/"),
+        ]
+        flagged = filter_link(client)
+        if flagged:
+            pages.append(("match support, filtered", flagged))
+        pages.append(("matches", "/koppelingen/"))
+        if info["match_id"]:
+            pages.append(
+                (
+                    f"active match ({info['match_contacts']} contacts)",
+                    f"/koppelingen/{info['match_id']}/",
+                )
+            )
+        for label, url in pages:
+            rows.append((size, *measure(client, label, url, n, args.profile)))
+
+    vendor = connection.vendor
+    version = ""
+    if vendor == "postgresql":
+        major, minor = divmod(connection.pg_version, 10000)  # type: ignore[attr-defined]
+        version = f" {major}.{minor}"
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, database {vendor}{version}"
+    )
+    print(
+        f"Setup: migrate {migrate_s:.1f} s; national seed {seed_s:.1f} s "
+        f"({Match.objects.count():,} matches, {Contact.objects.count():,} contacts)"
+    )
+    for size, info in sizes:
+        print(
+            f"- {size}: {info['name']}: {info['matches']} matches, {info['active']} "
+            f"active, {info['contacts']:,} contacts, {info['check_ins']:,} check-ins"
+        )
+    print()
+    print(f"Single client, medians of {n} requests.")
+    print()
+    print("| organisation | page | URL | p50 ms | p95 ms | queries |")
+    print("|---|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
