@@ -9,18 +9,20 @@ default: without a PostgreSQL `DATABASE_URL` the script runs itself again under
 It migrates the empty database and generates the national demo data
 (`seed_demo --scale national`: 150 organisations, 15,000 buddies, 75,000 requests,
 about 3,200 active and 15,000 closed matches, 500,000 contact records), then signs in
-as the coordinator of the organisation with the most contacts, and of the one with
-the fewest (to see whether the number of queries depends on the size of the data), and
-times with the test client:
+as the coordinator of the organisation with the most contacts, of the national one
+with the fewest, and of the first demo organisation (a handful of matches), to see
+whether the number of queries depends on the size of the data, and times with the
+test client:
 
 - the start page (`/start/`, with the casework panels);
-- the match-support overview (`/begeleiding/`), page 1 and with the first flag filter
-  it links to (a 404 until that page exists is reported, not fatal);
+- the match-support overview (`/begeleiding/`), page 1 and with each flag filter its
+  form offers (a 404 until that page exists is reported, not fatal);
 - the list of matches (`/koppelingen/`);
-- the page of the organisation's active match with the most contacts.
+- the page of the organisation's active match with the most contacts;
+- and each panel of the start page on its own, for the largest organisation.
 
-Medians and p95 of single-client requests; queries counted with
-CaptureQueriesContext on one request. Results go to stdout as Markdown; copy them into
+Medians and p95 of single-client requests; the SQL statements of one request (the
+second, so per-process caches are filled) counted with an execute wrapper. Results go to stdout as Markdown; copy them into
 docs/PERFORMANCE.md with the machine and the date.
 """
 
@@ -39,6 +41,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -106,25 +110,30 @@ def sign_in(organisation_id: Any) -> Any:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    client = Client()
+    user = coordinator_of(organisation_id).user
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="bench", defaults={"confirmed": True}
+    )
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def coordinator_of(organisation_id: Any) -> Any:
     from ouderbuddy.organisations.models import Membership, Role
 
     coordinator = (
         Membership.objects.filter(
             organisation_id=organisation_id, role=Role.COORDINATOR, is_active=True
         )
-        .select_related("user")
+        .select_related("user", "organisation")
         .first()
     )
-    assert coordinator is not None, "the national seed gives every organisation one"
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=coordinator.user, name="bench", defaults={"confirmed": True}
-    )
-    client = Client()
-    client.force_login(coordinator.user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    assert coordinator is not None, "the seed gives every organisation one"
+    return coordinator
 
 
 def facts(organisation_id: Any) -> dict[str, Any]:
@@ -151,28 +160,54 @@ def facts(organisation_id: Any) -> dict[str, Any]:
     }
 
 
-def filter_link(client: Any) -> str | None:
-    """The first flag filter the overview links to (not a page number)."""
+def filter_urls(client: Any) -> list[tuple[str, str]]:
+    """The flag filters of the overview: the options of its filter form (a GET form
+    with a <select>), else the links with a query that is not a page number."""
     response = client.get("/begeleiding/")
     if response.status_code != 200:
-        return None
-    for href in re.findall(r'href="([^"]*)"', response.content.decode()):
+        return []
+    html = response.content.decode()
+    found = []
+    select = re.search(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S)
+    if select:
+        name, options = select.groups()
+        for value in re.findall(r'<option[^>]*value="([^"]+)"', options):
+            found.append((value, f"/begeleiding/?{name}={value}"))
+        return found
+    for href in re.findall(r'href="([^"]*)"', html):
         href = href.replace("&amp;", "&")
         if "?" in href and "pagina=" not in href:
-            path = href.split("?")[0]
+            path, query = href.split("?", 1)
             if path in ("", "/begeleiding/"):
-                return "/begeleiding/" + href[href.index("?") :]
-    return None
+                found.append((query, f"/begeleiding/?{query}"))
+    return found
+
+
+def count_queries(fn: Callable[[], Any]) -> tuple[Any, int]:
+    """`fn()` and the number of SQL statements it ran. Counted with a wrapper:
+    CaptureQueriesContext loses its place when a request resets the query log
+    (request_started -> reset_queries)."""
+    from django.db import connection
+
+    executed: list[str] = []
+
+    def count(
+        execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        result = fn()
+    return result, len(executed)
 
 
 def measure(
     client: Any, label: str, url: str, n: int, profile: bool
 ) -> tuple[str, str, str, str, str]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
+    # Counted on the second request: the first one fills per-process caches.
+    client.get(url)
+    response, queries = count_queries(lambda: client.get(url))
     if response.status_code != 200:
         return (label, url, f"HTTP {response.status_code}", "–", "–")
     for _ in range(min(5, n)):
@@ -192,14 +227,32 @@ def measure(
         profiler.disable()
         print(f"\n### {label} ({url}), 5 requests", file=sys.stderr)
         stats = pstats.Stats(profiler, stream=sys.stderr)
-        stats.sort_stats("cumulative").print_stats(25)
+        stats.sort_stats("cumulative").print_stats(r"/ouderbuddy/|execute_sql", 30)
     return (
         label,
         url,
         f"{statistics.median(samples):.1f}",
         f"{p95:.1f}",
-        str(len(queries.captured_queries)),
+        str(queries),
     )
+
+
+def panel_times(organisation_id: Any, n: int) -> list[tuple[str, str, str]]:
+    """Each start-page panel on its own: median ms and queries."""
+    from ouderbuddy.dashboard.panels import COORDINATOR_PANELS
+
+    actor = coordinator_of(organisation_id)
+    rows = []
+    for panel in COORDINATOR_PANELS:
+        panel.rows(actor)
+        _, queries = count_queries(partial(panel.rows, actor))
+        samples = []
+        for _ in range(n):
+            start = time.perf_counter()
+            panel.rows(actor)
+            samples.append((time.perf_counter() - start) * 1000)
+        rows.append((panel.key, f"{statistics.median(samples):.1f}", str(queries)))
+    return rows
 
 
 def main() -> None:
@@ -223,9 +276,19 @@ def main() -> None:
         .values_list("organisation_id", flat=True)
     )
     smallest, largest = by_contacts[0], by_contacts[-1]
+    # The first demo organisation: a handful of matches, in every state.
+    demo = (
+        Match.objects.exclude(organisation__name__startswith="Steunpunt ")
+        .order_by("organisation__name")
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+    measured = [("largest", largest), ("smallest", smallest)]
+    if demo is not None:
+        measured.append(("demo", demo))
     rows: list[tuple[str, ...]] = []
     sizes = []
-    for size, organisation_id in (("largest", largest), ("smallest", smallest)):
+    for size, organisation_id in measured:
         info = facts(organisation_id)
         sizes.append((size, info))
         client = sign_in(organisation_id)
@@ -233,9 +296,10 @@ def main() -> None:
             ("start page", "/start/"),
             ("match support, page 1", "/begeleiding/"),
         ]
-        flagged = filter_link(client)
-        if flagged:
-            pages.append(("match support, filtered", flagged))
+        pages += [
+            (f"match support, filter '{value}'", url)
+            for value, url in filter_urls(client)
+        ]
         pages.append(("matches", "/koppelingen/"))
         if info["match_id"]:
             pages.append(
@@ -271,6 +335,13 @@ def main() -> None:
     print("| organisation | page | URL | p50 ms | p95 ms | queries |")
     print("|---|---|---|---|---|---|")
     for row in rows:
+        print("| " + " | ".join(row) + " |")
+    print()
+    print(f"Start page panels of the largest organisation, each on its own ({n} runs):")
+    print()
+    print("| panel | p50 ms | queries |")
+    print("|---|---|---|")
+    for row in panel_times(largest, n):
         print("| " + " | ".join(row) + " |")
 
 
