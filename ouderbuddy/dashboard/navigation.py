@@ -28,6 +28,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("casework:overview", _("Begeleiding"), frozenset({Role.COORDINATOR})),
     NavItem("buddies:pipeline", _("Buddy's"), frozenset({Role.COORDINATOR})),
     NavItem("training:courses", _("Trainingen"), frozenset({Role.COORDINATOR})),
+    NavItem("matching:proposals", _("Mijn koppelingen"), frozenset({Role.BUDDY})),
     NavItem("buddies:portal_profile", _("Mijn profiel"), frozenset({Role.BUDDY})),
     NavItem("training:my_trainings", _("Mijn trainingen"), frozenset({Role.BUDDY})),
     NavItem("organisations:team", _("Team"), frozenset({Role.COORDINATOR})),
