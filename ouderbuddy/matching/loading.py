@@ -49,6 +49,25 @@ BUDDY_GENDER = {
 WANTED_GENDER = {"female": engine.Gender.FEMALE, "male": engine.Gender.MALE}
 # A proposal that ended this way is never made again for the same request.
 DECLINED = (MatchStatus.DECLINED, MatchStatus.EXPIRED, MatchStatus.PARENT_DECLINED)
+# The buddy's columns that loading and the matching pages read.
+BUDDY_FIELDS = (
+    "id",
+    "organisation_id",
+    "user_id",
+    "full_name",
+    "status",
+    "travel_km",
+    "languages",
+    "contact_modes",
+    "gender",
+    "max_matches",
+    "introduction_held_on",
+    "vog_valid_until",
+    "conflict_schools",
+    "postcode__latitude",
+    "postcode__longitude",
+    "postcode__po_district_id",
+)
 # Buddies in these statuses are loaded (so the shortlist can say why they are out).
 LOADED_STATUSES = (BuddyStatus.TRAINING, BuddyStatus.ACTIVE, BuddyStatus.PAUSED)
 
@@ -114,10 +133,11 @@ def buddy_rows(
 ) -> QuerySet[Buddy]:
     """The organisation's buddies with what the hard filters need, as annotations."""
     signed = AgreementSignature.objects.filter(buddy=OuterRef("pk"))
-    # The motivation is encrypted and never needed for matching: not decrypted.
+    # Only what the engine and the pages need: no encrypted texts are decrypted and
+    # each buddy is built from a few columns.
     rows = Buddy.objects.filter(
         organisation_id=organisation_id, status__in=LOADED_STATUSES
-    ).defer("motivation")
+    ).only(*BUDDY_FIELDS)
     if buddy_ids is not None:
         rows = rows.filter(pk__in=list(buddy_ids))
     return (

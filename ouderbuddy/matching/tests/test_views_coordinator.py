@@ -371,3 +371,30 @@ def test_only_the_coordinator_opens_matching_pages(cora, ben, olga, world):
         reverse("matching:cancel", args=[match.pk]), {"reason": "x"}
     )
     assert cancel.status_code == 404
+
+
+@pytest.mark.django_db
+def test_shortlist_page_queries_do_not_grow_with_the_buddies(cora, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in_client(cora.user)
+    url = reverse("matching:shortlist", args=[world["request"].pk])
+    client.get(url)  # warm: sessions, label cache
+
+    def count(path: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    few, few_excluded = count(url), count(url + "?uitgesloten=1")
+    for n in range(8):
+        matchable_buddy(cora.organisation, f"Extra{n} Buddy", email=f"extra{n}@b.test")
+        matchable_buddy(
+            cora.organisation,
+            f"Ver{n} Weg",
+            email=f"ver{n}@b.test",
+            postcode="9711",
+        )
+    assert count(url) == few
+    assert count(url + "?uitgesloten=1") == few_excluded
