@@ -30,6 +30,10 @@ Job = Callable[[dt.datetime], object]
 J = TypeVar("J", bound=Job)
 
 JOBS: dict[str, Job] = {}
+# Jobs that run at every scheduler tick (about once a minute). Only for work that is
+# safe to run in several processes at once: it must lock what it changes and check
+# again under the lock (as the proposal time-out does).
+FREQUENT_JOBS: dict[str, Job] = {}
 
 
 def daily_job(name: str) -> Callable[[J], J]:
@@ -43,6 +47,29 @@ def daily_job(name: str) -> Callable[[J], J]:
         return func
 
     return decorator
+
+
+def frequent_job(name: str) -> Callable[[J], J]:
+    """Register `func(now)` to run at every scheduler tick under `name`."""
+
+    def decorator(func: J) -> J:
+        registered = FREQUENT_JOBS.get(name)
+        if registered is not None and _qualname(registered) != _qualname(func):
+            raise ValueError(f"Two frequent jobs are called {name!r}.")
+        FREQUENT_JOBS[name] = func
+        return func
+
+    return decorator
+
+
+def run_frequent_jobs(now: dt.datetime | None = None) -> None:
+    """Run every frequent job once; a failing one is logged and tried at the next tick."""
+    now = now or timezone.now()
+    for name in sorted(FREQUENT_JOBS):
+        try:
+            FREQUENT_JOBS[name](now)
+        except Exception:
+            logger.exception("Frequent job %s failed", name)
 
 
 def _qualname(func: Job) -> str:

@@ -539,16 +539,21 @@ def test_stopping_a_buddy_cancels_every_pending_match(cora):
     assert all("Er is nu geen andere buddy die kan." in m.body for m in to_cora)
 
 
-def test_the_daily_scheduler_expires_unanswered_proposals(cora, cast):
-    from ouderbuddy.notifications.scheduler import JOBS, run_due_jobs
+def test_the_scheduler_expires_unanswered_proposals_at_its_next_tick(cora, cast):
+    from ouderbuddy.notifications.scheduler import FREQUENT_JOBS, run_frequent_jobs
 
-    assert "matching.expire_proposals" in JOBS
+    assert "matching.expire_proposals" in FREQUENT_JOBS
     match = run(
         services.propose, actor=cora, request=cast["request"], buddy=cast["bea"]
     )
-    later = timezone.now() + dt.timedelta(days=services.RESPOND_WITHIN_DAYS, hours=1)
+    almost = match.respond_by - dt.timedelta(minutes=1)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        ran = run_due_jobs(now=later)
-    assert "matching.expire_proposals" in ran
+        run_frequent_jobs(now=almost)
+    match.refresh_from_db()
+    assert match.status == MatchStatus.PROPOSED
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        run_frequent_jobs(now=match.respond_by + dt.timedelta(minutes=1))
+        run_frequent_jobs(now=match.respond_by + dt.timedelta(minutes=2))
     match.refresh_from_db()
     assert match.status == MatchStatus.EXPIRED
+    assert MatchEvent.objects.filter(match=match, to_status="expired").count() == 1

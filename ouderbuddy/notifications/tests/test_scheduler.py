@@ -131,3 +131,26 @@ def test_run_scheduler_loops_until_stopped(jobs, monkeypatch):
     assert sleeps == [60, 60]
     assert out.getvalue().count("Ran test.count") == 1
     assert "Scheduler stopped." in out.getvalue()
+
+
+def test_frequent_jobs_run_at_every_tick_and_one_failure_stops_no_other(monkeypatch):
+    registry: dict = {}
+    monkeypatch.setattr(scheduler, "FREQUENT_JOBS", registry)
+    calls: list[str] = []
+
+    @scheduler.frequent_job("test.a_broken")
+    def broken(now):
+        raise RuntimeError("boom")
+
+    @scheduler.frequent_job("test.b_count")
+    def count(now):
+        calls.append(now)
+
+    scheduler.run_frequent_jobs(now=MORNING)
+    scheduler.run_frequent_jobs(now=MORNING + dt.timedelta(minutes=1))
+    assert calls == [MORNING, MORNING + dt.timedelta(minutes=1)]
+    with pytest.raises(ValueError, match="Two frequent jobs"):
+
+        @scheduler.frequent_job("test.b_count")
+        def other(now):
+            pass

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 
-from ouderbuddy.notifications.scheduler import JOBS, run_due_jobs
+from ouderbuddy.notifications.scheduler import JOBS, run_due_jobs, run_frequent_jobs
 
 
 class Command(BaseCommand):
@@ -39,6 +39,7 @@ class Command(BaseCommand):
             while True:
                 for name in run_due_jobs():
                     self.stdout.write(f"Ran {name}")
+                run_frequent_jobs()
                 if once:
                     return
                 # A long-running process must not keep a connection that the
