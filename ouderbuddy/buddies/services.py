@@ -29,6 +29,7 @@ from ouderbuddy.buddies.models import (
 )
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.ratelimit import count_attempt
+from ouderbuddy.notifications import mail
 from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.privacy.models import ConsentPurpose
 from ouderbuddy.privacy.services import record_consent, record_event
@@ -216,11 +217,7 @@ def _mail_applicant(buddy: Buddy) -> None:
 def _mail_coordinators(
     organisation: Organisation, subject: str, template: str, context: dict[str, Any]
 ) -> None:
-    recipients = list(
-        Membership.objects.filter(
-            organisation=organisation, role=Role.COORDINATOR, is_active=True
-        ).values_list("user__email", flat=True)
-    )
+    recipients = mail.coordinator_addresses(organisation.pk)
     if not recipients:
         return
     link = settings.SITE_URL.rstrip("/") + reverse(

@@ -17,12 +17,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ouderbuddy.buddies.models import Buddy
@@ -51,6 +48,7 @@ from ouderbuddy.casework.models import (
 from ouderbuddy.intake.models import HelpRequest, RequestEvent, RequestStatus
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.matching.models import Match, MatchEvent, MatchStatus
+from ouderbuddy.notifications import mail
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.services import record_event
 from ouderbuddy.taxonomy.selectors import validate_codes
@@ -888,38 +886,21 @@ def send_follow_up_reminders(today: dt.date | None = None) -> int:
 # --- E-mail --------------------------------------------------------------------------------
 
 
-def _site(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def _first_name(full_name: str) -> str:
-    return (full_name.split() or [""])[0]
-
-
-def _send_later(subject: str, body: str, recipients: list[str]) -> None:
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
-
-
-def _render(template: str, context: dict[str, Any]) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return render_to_string(template, context)
-
-
 def _mail_buddy(
     match: Match, subject: str, template: str, extra: dict[str, Any] | None = None
 ) -> None:
-    body = _render(
+    body = mail.render(
         template,
         {
             "match": match,
             "to_buddy": True,
-            "name": _first_name(match.buddy.full_name),
+            "name": mail.first_name(match.buddy.full_name),
             "organisation": match.organisation,
-            "link": _site(reverse("casework:buddy_match", args=[match.pk])),
+            "link": mail.absolute_url(reverse("casework:buddy_match", args=[match.pk])),
             **(extra or {}),
         },
     )
-    _send_later(str(subject), body, [match.buddy.email])
+    mail.send_after_commit(str(subject), body, [match.buddy.email])
 
 
 def _mail_parent(
@@ -927,37 +908,35 @@ def _mail_parent(
 ) -> None:
     from ouderbuddy.intake.services import status_url
 
-    body = _render(
+    body = mail.render(
         template,
         {
             "match": match,
             "to_buddy": False,
-            "name": _first_name(match.request.full_name),
-            "buddy_name": _first_name(match.buddy.full_name),
+            "name": mail.first_name(match.request.full_name),
+            "buddy_name": mail.first_name(match.buddy.full_name),
             "organisation": match.organisation,
             "link": status_url(match.request),
             **(extra or {}),
         },
     )
-    _send_later(str(subject), body, [match.request.email])
+    mail.send_after_commit(str(subject), body, [match.request.email])
 
 
 def _mail_coordinators(
     match: Match, subject: str, template: str, extra: dict[str, Any] | None = None
 ) -> None:
-    recipients = list(
-        Membership.objects.filter(
-            organisation_id=match.organisation_id, role=Role.COORDINATOR, is_active=True
-        ).values_list("user__email", flat=True)
-    )
+    recipients = mail.coordinator_addresses(match.organisation_id)
     if not recipients:
         return
-    body = _render(
+    body = mail.render(
         template,
         {
             "match": match,
-            "link": _site(reverse("matching:match", args=[match.pk])),
+            "link": mail.absolute_url(reverse("matching:match", args=[match.pk])),
             **(extra or {}),
         },
     )
-    _send_later(str(subject) % {"ref": match.request.reference}, body, recipients)
+    mail.send_after_commit(
+        str(subject) % {"ref": match.request.reference}, body, recipients
+    )

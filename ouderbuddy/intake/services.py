@@ -28,6 +28,7 @@ from ouderbuddy.intake.models import (
 )
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.ratelimit import count_attempt
+from ouderbuddy.notifications import mail
 from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.privacy.models import Consent, ConsentPurpose
 from ouderbuddy.privacy.services import record_consent, record_event
@@ -768,16 +769,10 @@ def _mail_parent(request: HelpRequest, template: str, subject: str) -> None:
 
 
 def _mail_coordinators(request: HelpRequest, subject: str) -> None:
-    recipients = list(
-        Membership.objects.filter(
-            organisation_id=request.organisation_id,
-            role=Role.COORDINATOR,
-            is_active=True,
-        ).values_list("user__email", flat=True)
-    )
+    recipients = mail.coordinator_addresses(request.organisation_id)
     if not recipients:
         return
-    link = settings.SITE_URL.rstrip("/") + reverse("intake:detail", args=[request.pk])
+    link = mail.absolute_url(reverse("intake:detail", args=[request.pk]))
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string(
             "intake/email/to_coordinators.txt", {"request": request, "link": link}

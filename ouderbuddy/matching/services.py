@@ -13,12 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -40,6 +37,7 @@ from ouderbuddy.matching.models import (
     MatchingWeights,
     MatchStatus,
 )
+from ouderbuddy.notifications import mail
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.services import record_event
 
@@ -994,79 +992,62 @@ def publish_batch(
 # --- E-mail ---------------------------------------------------------------------------------
 
 
-def _site(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def _first_name(full_name: str) -> str:
-    return (full_name.split() or [""])[0]
-
-
-def _send_later(subject: str, body: str, recipients: list[str]) -> None:
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
-
-
-def _render(template: str, context: dict[str, Any]) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return render_to_string(template, context)
-
-
 def _mail_buddy(match: Match, subject: str, template: str) -> None:
-    body = _render(
+    body = mail.render(
         template,
         {
             "match": match,
             "to_buddy": True,
-            "name": _first_name(match.buddy.full_name),
+            "name": mail.first_name(match.buddy.full_name),
             "organisation": match.organisation,
-            "link": _site(reverse("matching:proposal", args=[match.pk])),
+            "link": mail.absolute_url(reverse("matching:proposal", args=[match.pk])),
             "days": RESPOND_WITHIN_DAYS,
         },
     )
-    _send_later(str(subject), body, [match.buddy.email])
+    mail.send_after_commit(str(subject), body, [match.buddy.email])
 
 
 def _mail_parent(match: Match, subject: str, template: str) -> None:
     from ouderbuddy.intake.services import status_url
 
-    body = _render(
+    body = mail.render(
         template,
         {
             "match": match,
             "to_buddy": False,
-            "name": _first_name(match.request.full_name),
-            "buddy_name": _first_name(match.buddy.full_name),
+            "name": mail.first_name(match.request.full_name),
+            "buddy_name": mail.first_name(match.buddy.full_name),
             "buddy_introduction": match.buddy.introduction,
             "organisation": match.organisation,
             "link": status_url(match.request),
         },
     )
-    _send_later(str(subject), body, [match.request.email])
+    mail.send_after_commit(str(subject), body, [match.request.email])
 
 
 def _mail_coordinators(
     match: Match, subject: str, *, suggest_next: bool = False
 ) -> None:
-    recipients = list(
-        Membership.objects.filter(
-            organisation_id=match.organisation_id, role=Role.COORDINATOR, is_active=True
-        ).values_list("user__email", flat=True)
-    )
+    recipients = mail.coordinator_addresses(match.organisation_id)
     if not recipients:
         return
     suggestion = ""
     if suggest_next:
         suggestion = next_candidate_name(match.request)
-    body = _render(
+    body = mail.render(
         "matching/email/to_coordinators.txt",
         {
             "match": match,
-            "link": _site(reverse("matching:shortlist", args=[match.request_id])),
-            "match_link": _site(reverse("matching:match", args=[match.pk])),
+            "link": mail.absolute_url(
+                reverse("matching:shortlist", args=[match.request_id])
+            ),
+            "match_link": mail.absolute_url(reverse("matching:match", args=[match.pk])),
             "suggestion": suggestion,
         },
     )
-    _send_later(str(subject) % {"ref": match.request.reference}, body, recipients)
+    mail.send_after_commit(
+        str(subject) % {"ref": match.request.reference}, body, recipients
+    )
 
 
 def next_candidate_name(request: HelpRequest) -> str:

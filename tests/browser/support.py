@@ -214,3 +214,25 @@ def next_totp_code(device: Any) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = totp.time + offset * device.step
     return f"{totp.token():06d}"
+
+
+def sign_in(page: Any, email: str, device: Any = None) -> None:
+    """Sign in on the login page (with the second step when `device` is given) and
+    land on the start page. Every test user has the password `conftest.PASSWORD`."""
+    import re
+
+    from playwright.sync_api import expect
+
+    from conftest import PASSWORD
+
+    page.goto("/account/inloggen/")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen", exact=True).click()
+    page.wait_for_load_state()
+    if device is not None:
+        expect(page.locator("h1")).to_have_text("Tweede stap")
+        page.get_by_label("Code", exact=True).fill(next_totp_code(device))
+        page.get_by_role("button", name="Controleren").click()
+        page.wait_for_load_state()
+    expect(page).to_have_url(re.compile(r"/start/$"))

@@ -35,7 +35,7 @@ from tests.browser.support import (
     assert_no_horizontal_scroll,
     check_axe,
     ensure_reference_data,
-    next_totp_code,
+    sign_in,
 )
 
 if TYPE_CHECKING:
@@ -69,19 +69,6 @@ def world(transactional_db: Any) -> World:
     with TestCase.captureOnCommitCallbacks(execute=True):
         match = active_match(cora, buddy=fatima, full_name="Sanne Jansen")
     return World(cora, device, match)
-
-
-def sign_in(page: Page, email: str, device: TOTPDevice | None = None) -> None:
-    page.goto(LOGIN)
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen", exact=True).click()
-    page.wait_for_load_state()
-    if device is not None:
-        page.get_by_label("Code", exact=True).fill(next_totp_code(device))
-        page.get_by_role("button", name="Controleren").click()
-        page.wait_for_load_state()
-    expect(page).to_have_url(re.compile(rf"{START}$"))
 
 
 def press(page: Page, name: str) -> None:

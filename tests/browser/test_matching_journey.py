@@ -11,7 +11,6 @@ on any Content-Security-Policy violation or JavaScript error.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -35,7 +34,7 @@ from tests.browser.support import (
     assert_no_horizontal_scroll,
     check_axe,
     ensure_reference_data,
-    next_totp_code,
+    sign_in,
 )
 
 if TYPE_CHECKING:
@@ -83,20 +82,6 @@ def world(transactional_db: Any) -> World:
     with TestCase.captureOnCommitCallbacks(execute=True):
         request = waiting_request(cora, language="ar", full_name="Sanne Jansen")
     return World(cora, device, fatima, gerrit, far, request)
-
-
-def sign_in(page: Page, email: str, device: TOTPDevice | None = None) -> None:
-    page.goto(LOGIN)
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen", exact=True).click()
-    page.wait_for_load_state()
-    if device is not None:
-        expect(page.locator("h1")).to_have_text("Tweede stap")
-        page.get_by_label("Code", exact=True).fill(next_totp_code(device))
-        page.get_by_role("button", name="Controleren").click()
-        page.wait_for_load_state()
-    expect(page).to_have_url(re.compile(rf"{START}$"))
 
 
 def click(page: Page, role: str, name: str) -> None:
