@@ -53,6 +53,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Mag in het beheerscherm van het platform (nooit in dossiers)."),
     )
     date_joined = models.DateTimeField(_("lid sinds"), default=timezone.now)
+    # The language of the pages after sign-in and of every e-mail to this person; set by
+    # the language switch and when an invitation is accepted.
+    language = models.CharField(
+        _("taal"), max_length=5, choices=settings.LANGUAGES, default="nl"
+    )
 
     objects = UserManager()
 
