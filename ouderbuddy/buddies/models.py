@@ -69,6 +69,14 @@ class Buddy(TenantModel):
     )
     full_name = models.CharField(_("naam"), max_length=150)
     email = models.EmailField(_("e-mailadres"), max_length=254)
+    # The language of the site when they applied: e-mails use it until they have an
+    # account (then the account's language).
+    email_language = models.CharField(
+        _("taal van de e-mails"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default="nl",
+    )
     phone = models.CharField(_("telefoonnummer"), max_length=20, blank=True)
     gender = models.CharField(
         _("geslacht"), max_length=10, choices=Gender.choices, default=Gender.UNSAID

@@ -117,6 +117,13 @@ class HelpRequest(TenantModel):
         default=PreferredContact.EMAIL,
     )
     language = models.CharField(_("taal"), max_length=5, default="nl")
+    # The language of the site when the parent sent the form: their e-mails use it.
+    email_language = models.CharField(
+        _("taal van de e-mails"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default="nl",
+    )
 
     # The child, minimally.
     child_name = models.CharField(
@@ -264,6 +271,14 @@ class ProfessionalReferral(UUIDModel):
     referrer_email = models.EmailField(_("e-mailadres verwijzer"), max_length=254)
     parent_name = models.CharField(_("naam ouder"), max_length=150)
     parent_email = models.EmailField(_("e-mailadres ouder"), max_length=254)
+    # The language of the site when the professional sent the form: the e-mail to the
+    # parent uses it (the parent has chosen nothing yet).
+    email_language = models.CharField(
+        _("taal van de e-mails"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default="nl",
+    )
     reason = EncryptedTextField(_("waarom"), blank=True)
     parent_agreed = models.BooleanField(_("ouder is akkoord"))
     confirmed_at = models.DateTimeField(
