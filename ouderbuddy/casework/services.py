@@ -49,7 +49,7 @@ from ouderbuddy.intake.models import HelpRequest, RequestEvent, RequestStatus
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.matching.models import Match, MatchEvent, MatchStatus
 from ouderbuddy.notifications import mail
-from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.organisations.models import DEFAULT_FIRST_CHECK_INS, Membership, Role
 from ouderbuddy.privacy.services import record_event
 from ouderbuddy.taxonomy.selectors import validate_codes
 
@@ -58,8 +58,9 @@ AGREEMENT_TEXT_VERSION = "werkafspraken-2026-11"
 DEFAULT_MONTHS = 6
 QUIET_DAYS = 21
 FOLLOW_UP_DAYS = 90
-# Check-ins after the start: twice in the first month, then monthly.
-FIRST_CHECK_INS = (7, 21)
+# Check-ins after the start: twice in the first month, then monthly (the default;
+# each organisation sets its own rhythm on its settings page).
+FIRST_CHECK_INS = DEFAULT_FIRST_CHECK_INS
 GOALS_MAX = 2000
 TOPIC_GROUPS = {"issue", "need", "route", "transition", "context"}
 
@@ -418,9 +419,38 @@ def buddy_for_calendar(token: str) -> Buddy | None:
 # --- Check-ins ------------------------------------------------------------------------
 
 
+def check_in_days(
+    start: dt.date,
+    until: dt.date,
+    first_days: Iterable[int] = FIRST_CHECK_INS,
+    interval_months: int = 1,
+) -> list[dt.date]:
+    """The check-in days of a match: `first_days` after the start, then every
+    `interval_months` months counted from the start (so 31 January gives 28 or 29
+    February, then 31 March), from the first month on, until the expected end."""
+    interval = max(1, int(interval_months))
+    days = sorted({start + dt.timedelta(days=int(d)) for d in first_days})
+    after = days[-1] if days else start
+    step = 1
+    while (due := start + relativedelta(months=step * interval)) <= until:
+        if due > after:
+            days.append(due)
+        step += 1
+    return days
+
+
+def _rhythm(match: Match) -> tuple[list[int], int]:
+    """The organisation's check-in rhythm (its settings page)."""
+    organisation = match.organisation
+    return (
+        list(organisation.check_in_first_days or []),
+        organisation.check_in_interval_months,
+    )
+
+
 def schedule_check_ins(match: Match) -> list[CheckIn]:
-    """Twice in the first month, then monthly until the expected end (6 months by
-    default). Called when the match starts."""
+    """The first check-ins, then monthly until the expected end (6 months by default),
+    in the organisation's rhythm. Called when the match starts."""
     start = match.started_on or timezone.localdate()
     agreement = current_agreement(match)
     until = (
@@ -428,14 +458,10 @@ def schedule_check_ins(match: Match) -> list[CheckIn]:
         if agreement
         else start + relativedelta(months=DEFAULT_MONTHS)
     )
-    days = [start + dt.timedelta(days=d) for d in FIRST_CHECK_INS]
-    month = 2
-    while (due := start + relativedelta(months=month)) <= until:
-        days.append(due)
-        month += 1
+    first_days, interval = _rhythm(match)
     return CheckIn.objects.bulk_create(
         CheckIn(organisation_id=match.organisation_id, match=match, due_on=day)
-        for day in days
+        for day in check_in_days(start, until, first_days, interval)
     )
 
 
@@ -448,15 +474,12 @@ def _extend_check_ins(match: Match, until: dt.date) -> None:
         .values_list("due_on", flat=True)
         .first()
     )
-    month = 2
-    new = []
-    while (due := start + relativedelta(months=month)) <= until:
-        if last is None or due > last:
-            new.append(
-                CheckIn(organisation_id=match.organisation_id, match=match, due_on=due)
-            )
-        month += 1
-    CheckIn.objects.bulk_create(new)
+    first_days, interval = _rhythm(match)
+    CheckIn.objects.bulk_create(
+        CheckIn(organisation_id=match.organisation_id, match=match, due_on=due)
+        for due in check_in_days(start, until, first_days, interval)
+        if last is None or due > last
+    )
 
 
 @transaction.atomic

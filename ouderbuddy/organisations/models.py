@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +16,16 @@ class Role(models.TextChoices):
     BUDDY = "buddy", _("Ouderbuddy")
     MANAGER = "manager", _("Manager")
     NETWORK_ADMIN = "network_admin", _("Netwerkbeheerder")
+
+
+# The check-in rhythm when an organisation has not chosen one: days after the start,
+# then every month.
+DEFAULT_FIRST_CHECK_INS = (7, 21)
+DEFAULT_CHECK_IN_INTERVAL_MONTHS = 1
+
+
+def default_first_check_ins() -> list[int]:
+    return list(DEFAULT_FIRST_CHECK_INS)
 
 
 # Roles that see more than their own data sign in with a second factor.
@@ -35,7 +47,28 @@ class Organisation(UUIDModel):
     request_wait_target_days = models.PositiveSmallIntegerField(
         _("streeftijd wachtlijst (werkdagen)"),
         default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("Hulpvragen die langer wachten, staan op de startpagina."),
+    )
+    # What parents see: on the confirmation page, the status page and in e-mails.
+    contact_phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
+    website = models.URLField(_("website"), max_length=200, blank=True)
+    contact_hours = models.CharField(
+        _("bereikbaar"),
+        max_length=200,
+        blank=True,
+        help_text=_("Bijvoorbeeld: maandag tot en met donderdag van 9 tot 17 uur."),
+    )
+    email_signature = models.TextField(
+        _("ondertekening van e-mails"), max_length=500, blank=True
+    )
+    check_in_first_days = models.JSONField(
+        _("eerste check-ins (dagen na de start)"), default=default_first_check_ins
+    )
+    check_in_interval_months = models.PositiveSmallIntegerField(
+        _("daarna elke ... maanden"),
+        default=DEFAULT_CHECK_IN_INTERVAL_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
     )
 
     class Meta:
@@ -45,6 +78,47 @@ class Organisation(UUIDModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        problem = first_check_ins_problem(self.check_in_first_days)
+        if problem:
+            raise ValidationError({"check_in_first_days": problem})
+
+
+MAX_FIRST_CHECK_INS = 4
+MAX_FIRST_CHECK_IN_DAY = 60
+MAX_FIRST_CHECK_IN_GAP = 31
+
+
+def first_check_ins_problem(days: object) -> str | None:
+    """Why `days` is not a usable list of first check-ins (in Dutch), or None."""
+    if not isinstance(days, list) or not all(
+        isinstance(d, int) and not isinstance(d, bool) for d in days
+    ):
+        return str(
+            _("Vul hele dagen in, gescheiden door komma's. Bijvoorbeeld: 7, 21.")
+        )
+    if len(days) > MAX_FIRST_CHECK_INS:
+        return str(
+            _("Kies hoogstens %(count)s eerste check-ins.")
+            % {"count": MAX_FIRST_CHECK_INS}
+        )
+    if any(d < 1 or d > MAX_FIRST_CHECK_IN_DAY for d in days):
+        return str(
+            _("Kies dagen van 1 tot en met %(max)s na de start.")
+            % {"max": MAX_FIRST_CHECK_IN_DAY}
+        )
+    if days != sorted(set(days)):
+        return str(_("Zet de dagen van vroeg naar laat, elke dag één keer."))
+    if any(
+        b - a > MAX_FIRST_CHECK_IN_GAP for a, b in zip([0, *days], days, strict=False)
+    ):
+        return str(
+            _("Laat tussen twee check-ins hoogstens %(days)s dagen.")
+            % {"days": MAX_FIRST_CHECK_IN_GAP}
+        )
+    return None
 
 
 class Membership(UUIDModel):

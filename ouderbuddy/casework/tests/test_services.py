@@ -43,7 +43,25 @@ def test_check_ins_twice_in_the_first_month_then_monthly(match):
     start = match.started_on
     days = list(CheckIn.objects.filter(match=match).values_list("due_on", flat=True))
     assert days[:2] == [start + dt.timedelta(days=7), start + dt.timedelta(days=21)]
-    assert days[2:] == [start + relativedelta(months=m) for m in range(2, 7)]
+    # From the first month on: a match started on 2 December has 2 January.
+    assert days[2:] == [start + relativedelta(months=m) for m in range(1, 7)]
+
+
+def test_check_ins_follow_the_organisations_rhythm(cora):
+    organisation = cora.organisation
+    organisation.check_in_first_days = [10]
+    organisation.check_in_interval_months = 2
+    organisation.save()
+    match = active_match(cora)
+    start = match.started_on
+    days = list(
+        CheckIn.objects.filter(match=match)
+        .order_by("due_on")
+        .values_list("due_on", flat=True)
+    )
+    assert days == [start + dt.timedelta(days=10)] + [
+        start + relativedelta(months=m) for m in (2, 4, 6)
+    ]
 
 
 def test_contact_is_logged_with_codes_and_an_encrypted_note(match, bea):
