@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -51,21 +52,28 @@ def payload_to_message(payload: dict[str, Any]) -> EmailMultiAlternatives:
 
 
 class TaskEmailBackend(BaseEmailBackend):
-    """Queues each message as a task once the current transaction commits.
+    """Stores each message and queues its delivery task once the transaction commits.
 
-    A rolled-back transaction therefore sends nothing, and a slow mail server
-    never slows a page down.
+    A rolled-back transaction therefore sends nothing (the stored message goes with
+    it), and a slow mail server never slows a page down. The task gets only the id of
+    the stored message: the text never enters the task queue, and the stored row is
+    deleted on delivery (see notifications.tasks).
     """
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        from ouderbuddy.notifications.models import OutgoingEmail
         from ouderbuddy.notifications.tasks import deliver_email
 
         count = 0
         for message in email_messages:
             if not message.recipients():
                 continue
-            payload = message_to_payload(message)
-            transaction.on_commit(lambda p=payload: deliver_email.enqueue(p))  # type: ignore[misc]
+            stored = OutgoingEmail.objects.create(
+                payload=json.dumps(message_to_payload(message))
+            )
+            transaction.on_commit(
+                lambda pk=str(stored.pk): deliver_email.enqueue(pk)  # type: ignore[misc]
+            )
             count += 1
         return count
 
