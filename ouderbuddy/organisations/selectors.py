@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from ouderbuddy.accounts.models import Invitation
-from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.organisations.models import Membership, Organisation, Role
 
 
 def visible_memberships(actor: Membership) -> QuerySet[Membership]:
-    """The members of the actor's organisation."""
+    """The members of the actor's organisation's team. A network admin works for the
+    network, not for one support point, so is not listed (a platform admin manages
+    that access)."""
     return (
         Membership.objects.filter(organisation_id=actor.organisation_id)
+        .exclude(role=Role.NETWORK_ADMIN)
         .select_related("user")
         .order_by("-is_active", "role", "user__full_name")
     )
@@ -45,3 +48,67 @@ def get_invitation_for(actor: Membership, invitation_id: Any) -> Invitation:
 
 def can_manage_team(actor: Membership) -> bool:
     return actor.role == Role.COORDINATOR
+
+
+def can_change_settings(actor: Membership) -> bool:
+    """Coordinators change their organisation's settings; a manager only reads them."""
+    return actor.role == Role.COORDINATOR
+
+
+# --- The platform admin: organisations and accounts, never case content ----------------
+
+
+def is_platform_admin(user: Any) -> bool:
+    return bool(
+        user.is_authenticated and user.is_active and user.is_staff and user.is_superuser
+    )
+
+
+def platform_organisations() -> QuerySet[Organisation]:
+    """Every organisation with the number of its active coordinators and districts."""
+    return Organisation.objects.annotate(
+        coordinator_count=Count(
+            "memberships",
+            filter=Q(memberships__role=Role.COORDINATOR, memberships__is_active=True),
+            distinct=True,
+        ),
+        district_count=Count("districts", distinct=True),
+    ).order_by("name")
+
+
+def get_platform_organisation(organisation_id: Any) -> Organisation:
+    try:
+        return Organisation.objects.get(pk=organisation_id)
+    except (Organisation.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def platform_members(organisation: Organisation) -> QuerySet[Membership]:
+    """Who has access (name, e-mail, role): accounts, not case content."""
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("-is_active", "role", "user__full_name")
+    )
+
+
+def platform_invitations(organisation: Organisation) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        organisation=organisation, role=Role.COORDINATOR
+    ).order_by("-created_at")
+
+
+def served_postcode_count(organisation: Organisation) -> int:
+    """How many four-digit postcodes the organisation's SWVs cover."""
+    from ouderbuddy.regions.models import PostcodeArea
+
+    district_ids = list(organisation.districts.values_list("pk", flat=True))
+    if not district_ids:
+        return 0
+    return (
+        PostcodeArea.objects.filter(
+            Q(po_district_id__in=district_ids) | Q(vo_district_id__in=district_ids)
+        )
+        .distinct()
+        .count()
+    )

@@ -1,10 +1,12 @@
-"""The team page: who belongs to the organisation, and invitations."""
+"""The team page (who belongs to the organisation, and invitations) and the
+organisation's settings page."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,8 +15,8 @@ from ouderbuddy.accounts import services as account_services
 from ouderbuddy.accounts.forms import InviteForm
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.lib.views import acting_membership
-from ouderbuddy.organisations import selectors, services
+from ouderbuddy.lib.views import acting_membership, add_domain_error
+from ouderbuddy.organisations import forms, selectors, services
 from ouderbuddy.organisations.models import Role
 
 COORDINATOR = [Role.COORDINATOR]
@@ -92,3 +94,40 @@ def reactivate_membership(request: HttpRequest, membership_id: UUID) -> HttpResp
             request, _("%(name)s heeft weer toegang.") % {"name": membership.user}
         )
     return redirect("organisations:team")
+
+
+# --- The organisation's own settings -----------------------------------------------------
+
+
+@role_required([Role.COORDINATOR, Role.MANAGER], methods=["GET", "POST"])
+def organisation_settings(request: HttpRequest) -> HttpResponse:
+    """Contact details for parents, the waiting-time target, the check-in rhythm and
+    the e-mail signature. A coordinator changes them; a manager reads them."""
+    actor = acting_membership(request)
+    organisation = actor.organisation
+    may_change = selectors.can_change_settings(actor)
+    if request.method == "POST" and not may_change:
+        raise PermissionDenied
+    initial = {
+        field: getattr(organisation, field) for field in services.SETTINGS_FIELDS
+    }
+    form = forms.SettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.update_settings(
+                actor=actor, organisation=organisation, **form.cleaned_data
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            if changed:
+                messages.success(request, _("De instellingen zijn opgeslagen."))
+            else:
+                messages.info(request, _("Er was niets veranderd."))
+            return redirect("organisations:settings")
+    return render(
+        request,
+        "organisations/settings.html",
+        {"organisation": organisation, "form": form, "may_change": may_change},
+        status=400 if form.errors else 200,
+    )
