@@ -14,9 +14,24 @@ from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.buddies.models import Buddy
 from ouderbuddy.lib.forms import Form
-from ouderbuddy.training.models import CourseKind
+from ouderbuddy.training.models import Course, CourseKind, Enrolment
 
 REQUIRED = {"required": _("Vul dit in.")}
+
+
+class OwnChoiceField(forms.ModelChoiceField):
+    """A choice from the given rows; anything else (also a value that is no id at all)
+    gets the field's own "choose from the list" message."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as exc:
+            if exc.code == "invalid_choice":
+                raise
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from exc
 
 
 class CourseForm(Form):
@@ -169,7 +184,7 @@ def _aware(day: dt.date, time: dt.time) -> dt.datetime:
 
 
 class EnrolBuddyForm(Form):
-    buddy = forms.ModelChoiceField(
+    buddy = OwnChoiceField(
         label=_("Buddy"),
         queryset=Buddy.objects.none(),
         empty_label=_("Kies een buddy"),
@@ -190,3 +205,101 @@ class AttendanceForm(Form):
         choices=[("yes", _("Aanwezig")), ("no", _("Afwezig"))],
         coerce=lambda value: value == "yes",
     )
+
+
+ATTENDANCE_CHOICES = [("yes", _("Aanwezig")), ("no", _("Afwezig"))]
+
+
+class SessionAttendanceForm(Form):
+    """Present or absent for every enrolled buddy of a session, in one submit."""
+
+    def __init__(self, *args: Any, enrolments: list[Enrolment], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.enrolments = enrolments
+        for enrolment in enrolments:
+            name = enrolment.buddy.full_name
+            initial = None
+            if enrolment.attended is not None:
+                initial = "yes" if enrolment.attended else "no"
+            self.fields[self.field_name(enrolment)] = forms.ChoiceField(
+                label=name,
+                choices=ATTENDANCE_CHOICES,
+                widget=forms.RadioSelect,
+                initial=initial,
+                error_messages={
+                    "required": _("Kies aanwezig of afwezig voor %(name)s.")
+                    % {"name": name},
+                    "invalid_choice": _("Kies aanwezig of afwezig."),
+                },
+            )
+
+    @staticmethod
+    def field_name(enrolment: Enrolment) -> str:
+        return f"attended_{enrolment.pk}"
+
+    def attendance(self) -> dict[Any, bool]:
+        """Enrolment id → came (after is_valid)."""
+        return {
+            e.pk: self.cleaned_data[self.field_name(e)] == "yes"
+            for e in self.enrolments
+        }
+
+
+class TrainingElsewhereForm(Form):
+    """A training the buddy followed at another provider or before, counted as one of
+    the organisation's own courses."""
+
+    course = OwnChoiceField(
+        label=_("Telt als"),
+        queryset=Course.objects.none(),
+        empty_label=_("Kies een training"),
+        help_text=_(
+            "Kies de training van uw steunpunt die hiermee gelijk staat. "
+            "Zo telt hij mee voor de checklist."
+        ),
+        error_messages={
+            "required": _("Kies een training."),
+            "invalid_choice": _("Kies een training uit de lijst."),
+        },
+    )
+    followed_on = forms.DateField(
+        label=_("Datum van de training"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+        help_text=_("De dag waarop de buddy de training volgde."),
+        error_messages={
+            "required": _("Vul de datum in."),
+            "invalid": _("Vul een datum in, bijvoorbeeld 14-03-2026."),
+        },
+    )
+    provider = forms.CharField(
+        label=_("Gevolgd bij"),
+        max_length=200,
+        help_text=_("Bijvoorbeeld: Balans, of het steunpunt in een andere regio."),
+        error_messages={
+            "required": _("Vul in waar de buddy de training volgde."),
+            "max_length": _("Gebruik hoogstens 200 tekens."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Opmerking"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bijvoorbeeld: welk bewijs u zag."),
+        error_messages={"max_length": _("Gebruik hoogstens 500 tekens.")},
+    )
+
+    def __init__(self, *args: Any, courses: QuerySet[Course], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses  # type: ignore[attr-defined]
+
+    def clean_followed_on(self) -> dt.date:
+        day: dt.date = self.cleaned_data["followed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(
+                _(
+                    "Deze datum ligt in de toekomst. Vul de dag in waarop de training was."
+                )
+            )
+        return day

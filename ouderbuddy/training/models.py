@@ -220,6 +220,27 @@ class Qualification(TenantModel):
         related_name="qualifications",
         verbose_name=_("bijeenkomst"),
     )
+    # The course this qualification is for: the session's course, or for a training
+    # followed elsewhere the course of our own that it counts as.
+    course = models.ForeignKey(
+        Course,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="qualifications",
+        verbose_name=_("training"),
+    )
+    # Filled in only for a training followed elsewhere or before (no session here).
+    provider = models.CharField(_("gevolgd bij"), max_length=200, blank=True)
+    note = models.CharField(_("opmerking"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vastgelegd door"),
+    )
 
     class Meta:
         ordering = ["-obtained_on", "-created_at"]
@@ -240,6 +261,14 @@ class Qualification(TenantModel):
                 condition=Q(session__isnull=False),
                 name="qualification_one_per_session",
             ),
+            models.UniqueConstraint(
+                fields=["buddy", "course", "obtained_on"],
+                condition=Q(session__isnull=True, course__isnull=False),
+                name="qualification_elsewhere_once",
+                violation_error_message=_(
+                    "Deze training staat al met deze datum bij deze buddy."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["buddy", "kind"], name="qualification_buddy_kind")
@@ -247,6 +276,11 @@ class Qualification(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.obtained_on:%d-%m-%Y}"
+
+    @property
+    def followed_elsewhere(self) -> bool:
+        """Recorded by hand: followed at another provider or before this system."""
+        return self.session_id is None and bool(self.provider)
 
 
 class ReminderSent(TenantModel):

@@ -31,6 +31,7 @@ from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.training import engine
 from ouderbuddy.training.models import (
     Course,
+    CourseKind,
     Enrolment,
     EnrolmentStatus,
     Qualification,
@@ -59,6 +60,14 @@ def get_course_for(actor: Membership, course_id: Any) -> Course:
         return visible_courses(actor).get(pk=course_id)
     except (Course.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
+
+
+def qualifying_courses(actor: Membership) -> QuerySet[Course]:
+    """The organisation's basic and refresher courses: the ones a training followed
+    elsewhere can count as."""
+    return visible_courses(actor).filter(
+        kind__in=[CourseKind.BASIC, CourseKind.REFRESHER]
+    )
 
 
 def with_place_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
@@ -213,7 +222,9 @@ def bookable_buddies(actor: Membership, session: Session) -> QuerySet[Buddy]:
 
 def qualifications_of(buddy: Buddy) -> QuerySet[Qualification]:
     """A buddy's finished trainings, newest first."""
-    return Qualification.objects.filter(buddy=buddy).select_related("session__course")
+    return Qualification.objects.filter(buddy=buddy).select_related(
+        "session__course", "course", "recorded_by"
+    )
 
 
 def has_basic_training(buddy: Buddy) -> bool:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -327,6 +329,24 @@ def _promote_from_waitlist(actor: Membership, session: Session) -> None:
 # --- Attendance -------------------------------------------------------------------
 
 
+def _require_attendance_open(session: Session) -> None:
+    if session.is_cancelled:
+        raise DomainError(_("Deze training is niet doorgegaan."))
+    if not session.has_ended:
+        raise DomainError(
+            _("U kunt de aanwezigheid pas invullen als de training voorbij is.")
+        )
+
+
+def _set_attendance(
+    enrolment: Enrolment, session: Session, attended: bool
+) -> Qualification | None:
+    enrolment.attended = attended
+    enrolment.full_clean()
+    enrolment.save(update_fields=["attended", "updated_at"])
+    return _update_qualification(enrolment, session)
+
+
 @transaction.atomic
 def mark_attendance(
     *, actor: Membership, enrolment: Enrolment, attended: bool
@@ -337,22 +357,14 @@ def mark_attendance(
     # A fresh, locked copy: a cancellation in the meantime must not get attendance.
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     session = Session.objects.select_related("course").get(pk=enrolment.session_id)
-    if session.is_cancelled:
-        raise DomainError(_("Deze training is niet doorgegaan."))
-    if not session.has_ended:
-        raise DomainError(
-            _("U kunt de aanwezigheid pas invullen als de training voorbij is.")
-        )
+    _require_attendance_open(session)
     if enrolment.status != EnrolmentStatus.ENROLLED:
         raise DomainError(
             _(
                 "U kunt alleen de aanwezigheid invullen van buddy's die ingeschreven stonden."
             )
         )
-    enrolment.attended = attended
-    enrolment.full_clean()
-    enrolment.save(update_fields=["attended", "updated_at"])
-    qualification = _update_qualification(enrolment, session)
+    qualification = _set_attendance(enrolment, session, attended)
     record_event(
         actor=actor,
         organisation=actor.organisation,
@@ -365,6 +377,48 @@ def mark_attendance(
         },
     )
     return enrolment
+
+
+@transaction.atomic
+def record_attendance(
+    *, actor: Membership, session: Session, attendance: Mapping[Any, bool]
+) -> list[Enrolment]:
+    """Record at once, for everyone enrolled in a session that is over, who came and
+    who did not. All or nothing: one refusal saves no answer at all."""
+    _require_coordinator(actor)
+    _require_same_organisation(actor, session)
+    session = _lock_session(session)
+    _require_attendance_open(session)
+    enrolled = {
+        str(e.pk): e
+        for e in Enrolment.objects.select_for_update().filter(
+            session=session, status=EnrolmentStatus.ENROLLED
+        )
+    }
+    answers = {str(key): bool(value) for key, value in attendance.items()}
+    if not enrolled:
+        raise DomainError(_("Er stond niemand ingeschreven voor deze training."))
+    if set(answers) - set(enrolled):
+        raise DomainError(
+            _(
+                "U kunt alleen de aanwezigheid invullen van buddy's die ingeschreven stonden."
+            )
+        )
+    if set(enrolled) - set(answers):
+        raise DomainError(_("Kies voor iedere buddy aanwezig of afwezig."))
+    present = 0
+    for key, enrolment in enrolled.items():
+        enrolment.session = session
+        _set_attendance(enrolment, session, answers[key])
+        present += answers[key]
+    record_event(
+        actor=actor,
+        organisation=actor.organisation,
+        verb="training.attendance.record",
+        target=session,
+        data={"present": present, "absent": len(enrolled) - present},
+    )
+    return list(enrolled.values())
 
 
 def _update_qualification(
@@ -387,8 +441,86 @@ def _update_qualification(
         session=session,
     )
     qualification.kind = course.kind
+    qualification.course = course
     qualification.obtained_on = obtained_on
     qualification.valid_until = engine.valid_until(obtained_on, course.valid_months)
     qualification.full_clean()
     qualification.save()
+    return qualification
+
+
+# --- Training followed elsewhere ------------------------------------------------
+
+# Before this date no record of a buddy training is believable.
+EARLIEST_TRAINING = dt.date(2000, 1, 1)
+
+
+@transaction.atomic
+def record_training_elsewhere(
+    *,
+    actor: Membership,
+    buddy: Buddy,
+    course: Course,
+    followed_on: dt.date,
+    provider: str,
+    note: str = "",
+) -> Qualification:
+    """Record a training the buddy followed elsewhere (another support point, Balans)
+    or before this system: it counts as `course`, from the day it was followed."""
+    _require_coordinator(actor)
+    _require_same_organisation(actor, buddy, course)
+    # One at a time per buddy, so the same training is never recorded twice.
+    buddy = Buddy.objects.select_for_update().get(pk=buddy.pk)
+    if buddy.status == BuddyStatus.STOPPED:
+        raise DomainError(
+            _("%(name)s is gestopt als buddy.") % {"name": buddy.full_name}
+        )
+    if course.kind == CourseKind.OTHER:
+        raise DomainError(
+            _("Kies een basistraining of een opfristraining."), field="course"
+        )
+    if followed_on > timezone.localdate():
+        raise DomainError(
+            _("Deze datum ligt in de toekomst. Vul de dag in waarop de training was."),
+            field="followed_on",
+        )
+    if followed_on < EARLIEST_TRAINING:
+        raise DomainError(_("Vul een datum in na 1 januari 2000."), field="followed_on")
+    provider = provider.strip()
+    if not provider:
+        raise DomainError(
+            _("Vul in waar de buddy de training volgde."), field="provider"
+        )
+    if Qualification.objects.filter(
+        buddy=buddy, course=course, obtained_on=followed_on
+    ).exists():
+        raise DomainError(
+            _("Deze training staat al met deze datum bij deze buddy."),
+            field="followed_on",
+        )
+    qualification = Qualification(
+        organisation=actor.organisation,
+        buddy=buddy,
+        course=course,
+        kind=course.kind,
+        obtained_on=followed_on,
+        valid_until=engine.valid_until(followed_on, course.valid_months),
+        provider=provider,
+        note=note.strip(),
+        recorded_by=actor.user,
+    )
+    qualification.full_clean()
+    qualification.save()
+    record_event(
+        actor=actor,
+        organisation=actor.organisation,
+        verb="training.qualification.elsewhere",
+        target=qualification,
+        data={
+            "buddy": str(buddy.pk),
+            "course": str(course.pk),
+            "kind": course.kind,
+            "followed_on": followed_on.isoformat(),
+        },
+    )
     return qualification

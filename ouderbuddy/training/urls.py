@@ -19,6 +19,16 @@ urlpatterns = [
         name="cancel_session",
     ),
     path(
+        "bijeenkomsten/<uuid:session_id>/aanwezigheid/",
+        views.record_attendance,
+        name="record_attendance",
+    ),
+    path(
+        "buddys/<uuid:buddy_id>/elders-gevolgd/",
+        views.training_elsewhere,
+        name="training_elsewhere",
+    ),
+    path(
         "inschrijvingen/<uuid:enrolment_id>/aanwezigheid/",
         views.mark_attendance,
         name="mark_attendance",

@@ -9,21 +9,24 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from ouderbuddy.buddies.selectors import get_own_buddy
+from ouderbuddy.buddies.selectors import get_buddy_for, get_own_buddy
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.forms import Form
 from ouderbuddy.lib.views import acting_membership
-from ouderbuddy.organisations.models import Role
+from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.training import selectors, services
 from ouderbuddy.training.forms import (
     AttendanceForm,
     CourseForm,
     EnrolBuddyForm,
+    SessionAttendanceForm,
     SessionForm,
+    TrainingElsewhereForm,
 )
-from ouderbuddy.training.models import EnrolmentStatus
+from ouderbuddy.training.models import EnrolmentStatus, Session
 
 COORDINATOR = [Role.COORDINATOR]
 BUDDY = [Role.BUDDY]
@@ -140,9 +143,39 @@ def edit_course(request: HttpRequest, course_id: UUID) -> HttpResponse:
     )
 
 
+def _session_page(
+    request: HttpRequest,
+    actor: Membership,
+    session: Session,
+    form: EnrolBuddyForm,
+    attendance_form: SessionAttendanceForm | None = None,
+) -> HttpResponse:
+    enrolments = list(selectors.enrolments_in(session))
+    enrolled = [e for e in enrolments if e.status == EnrolmentStatus.ENROLLED]
+    if attendance_form is None:
+        attendance_form = SessionAttendanceForm(enrolments=enrolled)
+    return render(
+        request,
+        "training/session_detail.html",
+        {
+            "session": session,
+            "enrolled": enrolled,
+            "waiting": [
+                e for e in enrolments if e.status == EnrolmentStatus.WAITLISTED
+            ],
+            "cancelled": [
+                e for e in enrolments if e.status == EnrolmentStatus.CANCELLED
+            ],
+            "form": form,
+            "attendance_form": attendance_form,
+        },
+        status=400 if form.errors or attendance_form.errors else 200,
+    )
+
+
 @role_required(COORDINATOR, methods=["GET", "POST"])
 def session_detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
-    """Who is enrolled and waiting; enrol a buddy, mark attendance, cancel."""
+    """Who is enrolled and waiting; enrol a buddy, record attendance, cancel."""
     actor = acting_membership(request)
     session = selectors.get_session_for(actor, session_id)
     form = EnrolBuddyForm(
@@ -159,22 +192,45 @@ def session_detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
                 request, _enrolment_message(enrolment.status, buddy.full_name)
             )
             return redirect("training:session_detail", session_id=session.pk)
-    enrolments = list(selectors.enrolments_in(session))
-    return render(
+    return _session_page(request, actor, session, form)
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def record_attendance(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    """Present or absent for everyone enrolled, in one form: all saved, or nothing."""
+    actor = acting_membership(request)
+    session = selectors.get_session_for(actor, session_id)
+    enrolled = [
+        e
+        for e in selectors.enrolments_in(session)
+        if e.status == EnrolmentStatus.ENROLLED
+    ]
+    attendance_form = SessionAttendanceForm(request.POST, enrolments=enrolled)
+    if attendance_form.is_valid():
+        try:
+            services.record_attendance(
+                actor=actor, session=session, attendance=attendance_form.attendance()
+            )
+        except DomainError as exc:
+            _form_error(attendance_form, exc)
+        else:
+            present = sum(attendance_form.attendance().values())
+            messages.success(
+                request,
+                ngettext(
+                    "De aanwezigheid is opgeslagen: %(present)d buddy was aanwezig.",
+                    "De aanwezigheid is opgeslagen: %(present)d buddy's waren aanwezig.",
+                    present,
+                )
+                % {"present": present},
+            )
+            return redirect("training:session_detail", session_id=session.pk)
+    return _session_page(
         request,
-        "training/session_detail.html",
-        {
-            "session": session,
-            "enrolled": [e for e in enrolments if e.status == EnrolmentStatus.ENROLLED],
-            "waiting": [
-                e for e in enrolments if e.status == EnrolmentStatus.WAITLISTED
-            ],
-            "cancelled": [
-                e for e in enrolments if e.status == EnrolmentStatus.CANCELLED
-            ],
-            "form": form,
-        },
-        status=400 if form.errors else 200,
+        actor,
+        session,
+        EnrolBuddyForm(None, buddies=selectors.bookable_buddies(actor, session)),
+        attendance_form,
     )
 
 
@@ -227,6 +283,40 @@ def cancel_enrolment(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
             _("%(name)s is afgemeld.") % {"name": enrolment.buddy.full_name},
         )
     return redirect("training:session_detail", session_id=enrolment.session_id)
+
+
+@role_required(COORDINATOR, methods=["GET", "POST"])
+def training_elsewhere(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+    """Record a training the buddy followed elsewhere or before, as one of our courses."""
+    actor = acting_membership(request)
+    buddy = get_buddy_for(actor, buddy_id)
+    form = TrainingElsewhereForm(
+        _posted(request), courses=selectors.qualifying_courses(actor)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_training_elsewhere(
+                actor=actor, buddy=buddy, **form.cleaned_data
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("De training van %(name)s is vastgelegd.")
+                % {"name": buddy.full_name},
+            )
+            return redirect("buddies:detail", buddy_id=buddy.pk)
+    return render(
+        request,
+        "training/training_elsewhere.html",
+        {
+            "buddy": buddy,
+            "form": form,
+            "has_courses": selectors.qualifying_courses(actor).exists(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 # --- Buddy pages -----------------------------------------------------------------------

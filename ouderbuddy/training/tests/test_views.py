@@ -305,7 +305,7 @@ def test_session_page_refuses_a_buddy_outside_the_list(
     assert not Enrolment.objects.exists()
 
 
-def test_attendance_buttons_after_the_session(cora_client, cora, course, bea):
+def test_attendance_of_one_enrolment_after_the_session(cora_client, cora, course, bea):
     past = make_session(course, at(2027, 1, 5, 19))
     enrolment = Enrolment.objects.create(
         organisation=cora.organisation,
@@ -314,7 +314,7 @@ def test_attendance_buttons_after_the_session(cora_client, cora, course, bea):
         status=EnrolmentStatus.ENROLLED,
     )
     page = reverse("training:session_detail", args=[past.pk])
-    assert "Bea Bakker was aanwezig" in cora_client.get(page).content.decode()
+    assert "Aanwezigheid opslaan" in cora_client.get(page).content.decode()
     url = reverse("training:mark_attendance", args=[enrolment.pk])
     response = cora_client.post(url, {"attended": "yes"})
     assert response["Location"] == page
