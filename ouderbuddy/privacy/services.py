@@ -5,8 +5,55 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils import translation
+from django.utils.text import capfirst
 
 from ouderbuddy.privacy.models import AuditEvent
+
+# Models whose str() names no person: an organisation, a reference list, a course.
+# Everything else is described by a reference that means nothing outside the app.
+NON_PERSONAL_LABELS = frozenset(
+    {
+        "organisations.organisation",
+        "intake.referraltarget",
+        "intake.organisationreferraltarget",
+        "taxonomy.experiencecode",
+        "training.course",
+        "training.session",
+        "regions.municipality",
+        "regions.cooperationdistrict",
+        "regions.postcodearea",
+    }
+)
+
+
+def short_id(pk: Any) -> str:
+    """The first 8 characters of an id: enough to tell rows apart on the log page."""
+    return str(pk).replace("-", "")[:8]
+
+
+def audit_label(target: models.Model) -> str:
+    """How the audit log names `target`, without naming a person.
+
+    The log is append-only: a parent's or buddy's erasure can never reach it, so it
+    holds the help request's reference (HV-…), "Buddy <id>", or the kind of record
+    and its short id (e.g. "Persoon 1a2b3c4d") instead of anyone's name or address.
+    """
+    kind = target._meta.label_lower
+    if kind in NON_PERSONAL_LABELS:
+        return str(target)[:200]
+    if kind == "intake.helprequest":
+        return str(getattr(target, "reference", "") or short_id(target.pk))
+    if kind == "buddies.buddy":
+        return f"Buddy {short_id(target.pk)}"
+    if kind == "matching.match":
+        request = getattr(target, "request", None)
+        reference = getattr(request, "reference", "")
+        label = f"Koppeling {short_id(target.pk)}"
+        return f"{label} ({reference})" if reference else label
+    with translation.override("nl"):
+        name = capfirst(str(target._meta.verbose_name))
+    return f"{name} {short_id(target.pk)}"
 
 
 def record_event(
@@ -17,7 +64,11 @@ def record_event(
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one audit event; `data` must hold no sensitive content, only ids and codes."""
+    """Append one audit event; `data` must hold no sensitive content, only ids and codes.
+
+    The target is stored by type, id and `audit_label` (never its str(), which may be
+    a person's name).
+    """
     user = actor if actor is None or not hasattr(actor, "user") else actor.user
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
@@ -25,7 +76,7 @@ def record_event(
     if target is not None:
         target_type = target._meta.label_lower
         target_id = str(target.pk)
-        target_label = str(target)[:200]
+        target_label = audit_label(target)
     return AuditEvent.objects.create(
         actor=user,
         organisation=organisation,
