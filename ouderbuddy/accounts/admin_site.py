@@ -7,9 +7,12 @@ from functools import update_wrapper
 from typing import Any
 
 from django.contrib.admin import AdminSite
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+
+from ouderbuddy.lib.control_characters import has_control_characters
 
 
 def _has_permission(request: HttpRequest) -> bool:
@@ -39,6 +42,14 @@ def secure_admin(site: AdminSite) -> None:
             # A signed-in person who is not a platform admin gets 403, not a login form.
             if request.user.is_authenticated and not _has_permission(request):
                 raise PermissionDenied
+            # The admin's forms are Django's own, not the project's (lib.forms): refuse
+            # control characters here (a tab or line break may be in a text area).
+            if request.method == "POST" and any(
+                has_control_characters(value, multiline=True)
+                for key, values in request.POST.lists()
+                for value in (key, *values)
+            ):
+                raise BadRequest("control character in an admin form")
             return inner(request, *args, **kwargs)
 
         return update_wrapper(guarded, view)
@@ -46,3 +57,23 @@ def secure_admin(site: AdminSite) -> None:
     site.admin_view = admin_view  # type: ignore[method-assign,assignment]
     site.site_header = "Ouderbuddy platformbeheer"
     site.site_title = "Ouderbuddy platformbeheer"
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget looks the posted value up to show it again; a value
+    that is no valid key (not a UUID) made that lookup raise, a 500 instead of the
+    form's own "choose a valid option" error. Values that cannot be a key are skipped."""
+
+    def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
+        remote = self.field.remote_field
+        target_name = getattr(remote, "field_name", None)
+        options = remote.model._meta
+        target = options.get_field(target_name) if target_name else options.pk
+        usable = []
+        for item in value:
+            try:
+                target.to_python(item)
+            except (ValidationError, ValueError, TypeError):
+                continue
+            usable.append(item)
+        return super().optgroups(name, usable, attr)

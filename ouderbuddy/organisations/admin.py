@@ -1,7 +1,13 @@
 """Platform admins manage organisations and who belongs to them; never case content."""
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db.models import ForeignKey
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
+
+from ouderbuddy.accounts.admin_site import SafeAutocompleteSelect
 from ouderbuddy.organisations.models import Membership, Organisation
 
 
@@ -10,6 +16,16 @@ class MembershipInline(admin.TabularInline):
     extra = 1
     autocomplete_fields = ["user"]
     fields = ["user", "role", "is_active"]
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
+        # A posted user that is not a UUID is an error at the field, not a 500.
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Organisation)
