@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from ouderbuddy.buddies import checklist, forms, selectors, services
 from ouderbuddy.buddies.models import PIPELINE, Buddy, BuddyStatus, Interview
 from ouderbuddy.lib.access import role_required
+from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import acting_membership, add_domain_error, client_ip
 from ouderbuddy.organisations.models import Membership, Organisation, Role
@@ -150,6 +151,12 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _labels(codes: list[str] | None, choices: Any) -> list[str]:
+    """The labels of stored choice codes, in their stored order; unknown codes as is."""
+    known = dict(choices.choices)
+    return [str(known.get(code, code)) for code in codes or []]
+
+
 def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str, Any]:
     facts = services.facts_for(buddy)
     interview = Interview.objects.filter(buddy=buddy).first()
@@ -180,6 +187,9 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
         ),
         "enrolments": enrolments_of(buddy),
         "qualifications": qualifications_of(buddy),
+        # What the matching uses, in words.
+        "languages": _labels(buddy.languages, SpokenLanguage),
+        "contact_modes": _labels(buddy.contact_modes, ContactMode),
         "introduction_form": forms_.get("introduction_form")
         or forms.DateForm(initial={"held_on": buddy.introduction_held_on}),
         "interview_form": forms_.get("interview_form")
