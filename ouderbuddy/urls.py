@@ -2,9 +2,9 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from ouderbuddy.accounts.admin_site import secure_admin
+from ouderbuddy.lib.i18n import set_language
 
 secure_admin(admin.site)
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("ouderbuddy.dashboard.urls")),
     path("account/", include("ouderbuddy.accounts.urls")),
     path("organisatie/", include("ouderbuddy.organisations.urls")),
+    path("platform/", include("ouderbuddy.organisations.urls_platform")),
     path("privacy/", include("ouderbuddy.privacy.urls")),
     path("trainingen/", include("ouderbuddy.training.urls")),
     path("", include("ouderbuddy.buddies.urls")),

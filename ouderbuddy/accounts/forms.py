@@ -128,6 +128,26 @@ class PasswordResetForm(StyledFormMixin, auth_forms.PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """In the account's language, like every other e-mail (notifications.mail)."""
+        from ouderbuddy.notifications import mail
+
+        user = context["user"]
+        mail.send_templated(
+            to=[mail.Recipient(to_email, user.language)],
+            subject=mail.subject_template(subject_template_name),
+            template=email_template_name,
+            context=context,
+        )
+
 
 class SetPasswordForm(StyledFormMixin, auth_forms.SetPasswordForm):
     pass

@@ -11,17 +11,17 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ouderbuddy.accounts.models import Invitation, User
 from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.notifications import mail
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.services import record_event
 
@@ -99,12 +99,30 @@ def _send_invitation_mail(invitation: Invitation, token: str) -> None:
         "link": _site_url(reverse("accounts:accept_invitation", args=[token])),
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Uitnodiging voor Ouderbuddy van %(organisation)s") % {
-            "organisation": invitation.organisation.name
-        }
-        body = render_to_string("accounts/email/invitation.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+    mail.send_templated(
+        to=[_invitee(invitation)],
+        subject=gettext_lazy("Uitnodiging voor Ouderbuddy van %(organisation)s"),
+        subject_params={"organisation": invitation.organisation.name},
+        template="accounts/email/invitation.txt",
+        context=context,
+        organisation=invitation.organisation,
+    )
+
+
+def _invitee(invitation: Invitation) -> mail.Recipient:
+    """The invitee reads in their account's language if they have one, an applicant
+    buddy in the language of their application, anyone else in Dutch."""
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    if user is not None:
+        return mail.recipient(user)
+    from ouderbuddy.buddies.models import Buddy
+
+    buddy = Buddy.objects.filter(
+        organisation=invitation.organisation, email__iexact=invitation.email
+    ).first()
+    if buddy is not None:
+        return mail.buddy_recipient(buddy)
+    return mail.recipient(invitation.email)
 
 
 @transaction.atomic
@@ -186,7 +204,12 @@ def accept_invitation(*, token: str, password: str | None) -> AcceptedInvitation
     if user is None:
         if not password:
             raise DomainError(_("Kies een wachtwoord."), field="password1")
-        user = User(email=invitation.email, full_name=invitation.full_name)
+        # Their e-mails come in the language they use the site in now.
+        user = User(
+            email=invitation.email,
+            full_name=invitation.full_name,
+            language=mail.current_language(),
+        )
         try:
             validate_password(password, user)
         except ValidationError as exc:
@@ -215,6 +238,15 @@ def accept_invitation(*, token: str, password: str | None) -> AcceptedInvitation
     return AcceptedInvitation(
         user=user, membership=membership, created_user=created_user
     )
+
+
+def set_language_preference(*, user: User, language: str) -> None:
+    """The language of the pages and of every e-mail to `user` (the language switch)."""
+    if language not in dict(settings.LANGUAGES):
+        raise DomainError(_("Kies Nederlands of Engels."), field="language")
+    if user.language != language:
+        user.language = language
+        User.objects.filter(pk=user.pk).update(language=language)
 
 
 @transaction.atomic

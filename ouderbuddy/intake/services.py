@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ouderbuddy.intake.models import (
     MINIMUM_AGE_FOR_OWN_REQUEST,
@@ -208,6 +208,7 @@ def create_help_request(
         phone=data.phone.strip(),
         preferred_contact=data.preferred_contact,
         language=data.language,
+        email_language=mail.current_language(),
         child_name=data.child_name.strip(),
         child_birth_year=birth_year,
         child_grade=data.child_grade.strip(),
@@ -256,11 +257,11 @@ def create_help_request(
         actor=None, organisation=organisation, verb="request.create", target=request
     )
     _mail_parent(
-        request, "intake/email/received.txt", _("We hebben uw hulpvraag ontvangen")
+        request,
+        "intake/email/received.txt",
+        gettext_lazy("We hebben uw hulpvraag ontvangen"),
     )
-    _mail_coordinators(
-        request, _("Nieuwe hulpvraag %(ref)s") % {"ref": request.reference}
-    )
+    _mail_coordinators(request, gettext_lazy("Nieuwe hulpvraag %(ref)s"))
     return request
 
 
@@ -351,7 +352,9 @@ def send_new_status_links(*, email: str) -> int:
         HelpRequest.objects.filter(email__iexact=email, received_at__gte=since)
     )
     for request in requests:
-        _mail_parent(request, "intake/email/new_link.txt", _("Uw nieuwe link"))
+        _mail_parent(
+            request, "intake/email/new_link.txt", gettext_lazy("Uw nieuwe link")
+        )
     return len(requests)
 
 
@@ -386,9 +389,7 @@ def withdraw_by_parent(*, request: HelpRequest) -> HelpRequest:
         verb="request.withdraw",
         target=request,
     )
-    _mail_coordinators(
-        request, _("Hulpvraag %(ref)s is ingetrokken") % {"ref": request.reference}
-    )
+    _mail_coordinators(request, gettext_lazy("Hulpvraag %(ref)s is ingetrokken"))
     return request
 
 
@@ -427,8 +428,7 @@ def withdraw_consent(*, request: HelpRequest, purpose: str) -> HelpRequest:
         if request.is_open:
             _mail_coordinators(
                 request,
-                _("Hulpvraag %(ref)s: niet meer delen met een buddy")
-                % {"ref": request.reference},
+                gettext_lazy("Hulpvraag %(ref)s: niet meer delen met een buddy"),
             )
     elif purpose == ConsentPurpose.REQUEST_PROCESSING and request.is_open:
         previous = request.status
@@ -450,9 +450,7 @@ def withdraw_consent(*, request: HelpRequest, purpose: str) -> HelpRequest:
             to_status=RequestStatus.WITHDRAWN,
             by_parent=True,
         )
-        _mail_coordinators(
-            request, _("Hulpvraag %(ref)s is ingetrokken") % {"ref": request.reference}
-        )
+        _mail_coordinators(request, gettext_lazy("Hulpvraag %(ref)s is ingetrokken"))
     return request
 
 
@@ -486,7 +484,7 @@ def _decide(
     to_status: str,
     description: str,
     template: str,
-    subject: str,
+    subject: Promise,
 ) -> HelpRequest:
     _coordinator(actor, request)
     allowed = ALLOWED.get(RequestStatus(request.status), set())
@@ -531,7 +529,7 @@ def decide_to_matching(*, actor: Membership, request: HelpRequest) -> HelpReques
         to_status=RequestStatus.WAITING,
         description=_("Op de wachtlijst voor een buddy gezet."),
         template="intake/email/to_matching.txt",
-        subject=_("Wij zoeken een buddy voor u"),
+        subject=gettext_lazy("Wij zoeken een buddy voor u"),
     )
 
 
@@ -557,7 +555,7 @@ def decide_information_only(
         to_status=RequestStatus.INFORMED,
         description=_("Beantwoord met informatie."),
         template="intake/email/informed.txt",
-        subject=_("Antwoord op uw hulpvraag"),
+        subject=gettext_lazy("Antwoord op uw hulpvraag"),
     )
 
 
@@ -580,7 +578,7 @@ def decide_referral(
         to_status=RequestStatus.REFERRED,
         description=_("Doorverwezen naar %(target)s.") % {"target": target.label_nl},
         template="intake/email/referred.txt",
-        subject=_("Uw hulpvraag: een betere plek voor uw vraag"),
+        subject=gettext_lazy("Uw hulpvraag: een betere plek voor uw vraag"),
     )
 
 
@@ -598,7 +596,7 @@ def withdraw_by_coordinator(
         to_status=RequestStatus.WITHDRAWN,
         description=_("Ingetrokken: %(reason)s") % {"reason": reason.strip()[:200]},
         template="intake/email/withdrawn.txt",
-        subject=_("Uw hulpvraag is gestopt"),
+        subject=gettext_lazy("Uw hulpvraag is gestopt"),
     )
 
 
@@ -692,6 +690,7 @@ def submit_professional_referral(
     referral.full_clean()
     referral.save()
     record_event(
+        email_language=mail.current_language(),
         actor=None, organisation=organisation, verb="referral.create", target=referral
     )
     token = signing.dumps(
@@ -700,20 +699,19 @@ def submit_professional_referral(
     link = settings.SITE_URL.rstrip("/") + reverse(
         "intake:referral_confirm", args=[token]
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(
-            "intake/email/referral_to_parent.txt",
-            {
-                "referral": referral,
-                "organisation": organisation,
-                "link": link,
-                "days": REFERRAL_LINK_DAYS,
-            },
-        )
-        subject = _("%(org)s: wilt u uw hulpvraag bevestigen?") % {
-            "org": organisation.name
-        }
-    send_mail(subject, body, None, [referral.parent_email])
+    # The parent has chosen no language yet: the professional's.
+    mail.send_templated(
+        to=[mail.Recipient(referral.parent_email, referral.email_language)],
+        subject=gettext_lazy("%(org)s: wilt u uw hulpvraag bevestigen?"),
+        subject_params={"org": organisation.name},
+        template="intake/email/referral_to_parent.txt",
+        context={
+            "referral": referral,
+            "organisation": organisation,
+            "link": link,
+            "days": REFERRAL_LINK_DAYS,
+        },
+    )
     return referral
 
 
@@ -753,28 +751,32 @@ def referral_for_token(token: str) -> ProfessionalReferral:
 # --- E-mail -------------------------------------------------------------------------------
 
 
-def _mail_parent(request: HelpRequest, template: str, subject: str) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(
-            template,
-            {
-                "request": request,
-                "organisation": request.organisation,
-                "link": status_url(request),
-                "days": STATUS_LINK_DAYS,
-                "contact_days": CONTACT_WITHIN_WORKING_DAYS,
-            },
-        )
-    send_mail(str(subject), body, None, [request.email])
+def _mail_parent(request: HelpRequest, template: str, subject: Promise) -> None:
+    """In the language the parent used on the form."""
+    mail.send_templated(
+        to=[mail.parent_recipient(request)],
+        subject=subject,
+        template=template,
+        context={
+            "request": request,
+            "organisation": request.organisation,
+            "link": status_url(request),
+            "days": STATUS_LINK_DAYS,
+            "contact_days": CONTACT_WITHIN_WORKING_DAYS,
+        },
+    )
 
 
-def _mail_coordinators(request: HelpRequest, subject: str) -> None:
-    recipients = mail.coordinator_addresses(request.organisation_id)
-    if not recipients:
-        return
-    link = mail.absolute_url(reverse("intake:detail", args=[request.pk]))
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(
-            "intake/email/to_coordinators.txt", {"request": request, "link": link}
-        )
-    send_mail(str(subject), body, None, recipients)
+def _mail_coordinators(request: HelpRequest, subject: Promise) -> None:
+    """Each coordinator in their own language; `subject` may use %(ref)s."""
+    mail.send_templated(
+        to=mail.coordinators(request.organisation_id),
+        subject=subject,
+        subject_params={"ref": request.reference},
+        template="intake/email/to_coordinators.txt",
+        context={
+            "request": request,
+            "link": mail.absolute_url(reverse("intake:detail", args=[request.pk])),
+        },
+        organisation=request.organisation,
+    )

@@ -16,6 +16,7 @@ import numpy as np
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -506,7 +507,7 @@ def propose(
     )
     _mail_buddy(
         match,
-        _("Een ouder zoekt een buddy: wilt u helpen?"),
+        gettext_lazy("Een ouder zoekt een buddy: wilt u helpen?"),
         "matching/email/proposed.txt",
     )
     return match
@@ -546,10 +547,10 @@ def accept(*, actor: Membership, match: Match) -> Match:
     )
     _mail_parent(
         match,
-        _("Wij hebben een buddy voor u"),
+        gettext_lazy("Wij hebben een buddy voor u"),
         "matching/email/parent_buddy_found.txt",
     )
-    _mail_coordinators(match, _("Buddy zegt ja: %(ref)s"))
+    _mail_coordinators(match, gettext_lazy("Buddy zegt ja: %(ref)s"))
     return match
 
 
@@ -578,7 +579,9 @@ def decline(*, actor: Membership, match: Match, reason: str, note: str = "") -> 
         fields=("decline_reason", "decline_note"),
     )
     _back_to_waiting(match)
-    _mail_coordinators(match, _("Buddy zegt nee: %(ref)s"), suggest_next=True)
+    _mail_coordinators(
+        match, gettext_lazy("Buddy zegt nee: %(ref)s"), suggest_next=True
+    )
     return match
 
 
@@ -606,7 +609,7 @@ def _tell_parent_of_stop(match: Match, previous: str) -> None:
     if previous in PARENT_KNOWS:
         _mail_parent(
             match,
-            _("Uw buddy kan toch niet; wij zoeken verder"),
+            gettext_lazy("Uw buddy kan toch niet; wij zoeken verder"),
             "matching/email/parent_cancelled.txt",
         )
 
@@ -631,7 +634,9 @@ def expire_proposals(now: dt.datetime | None = None) -> int:
             )
             _back_to_waiting(match)
             _mail_coordinators(
-                match, _("Geen antwoord van de buddy: %(ref)s"), suggest_next=True
+                match,
+                gettext_lazy("Geen antwoord van de buddy: %(ref)s"),
+                suggest_next=True,
             )
             count += 1
     return count
@@ -651,9 +656,13 @@ def parent_agrees(*, request: HelpRequest, match: Match) -> Match:
         description=_("De ouder is akkoord met de buddy."),
         by_parent=True,
     )
-    _mail_coordinators(match, _("Ouder akkoord, plan de kennismaking: %(ref)s"))
+    _mail_coordinators(
+        match, gettext_lazy("Ouder akkoord, plan de kennismaking: %(ref)s")
+    )
     _mail_buddy(
-        match, _("De ouder is akkoord"), "matching/email/buddy_parent_agreed.txt"
+        match,
+        gettext_lazy("De ouder is akkoord"),
+        "matching/email/buddy_parent_agreed.txt",
     )
     return match
 
@@ -678,10 +687,12 @@ def parent_declines(*, request: HelpRequest, match: Match, note: str = "") -> Ma
     )
     _back_to_waiting(match)
     _mail_coordinators(
-        match, _("Ouder wil een andere buddy: %(ref)s"), suggest_next=True
+        match, gettext_lazy("Ouder wil een andere buddy: %(ref)s"), suggest_next=True
     )
     _mail_buddy(
-        match, _("Het voorstel gaat niet door"), "matching/email/buddy_cancelled.txt"
+        match,
+        gettext_lazy("Het voorstel gaat niet door"),
+        "matching/email/buddy_cancelled.txt",
     )
     return match
 
@@ -736,10 +747,14 @@ def plan_introduction(
         ),
     )
     _mail_parent(
-        match, _("Kennismaking met uw buddy"), "matching/email/introduction.txt"
+        match,
+        gettext_lazy("Kennismaking met uw buddy"),
+        "matching/email/introduction.txt",
     )
     _mail_buddy(
-        match, _("Kennismaking met de ouder"), "matching/email/introduction.txt"
+        match,
+        gettext_lazy("Kennismaking met de ouder"),
+        "matching/email/introduction.txt",
     )
     return match
 
@@ -777,8 +792,12 @@ def activate(*, actor: Membership, match: Match, started_on: dt.date) -> Match:
     from ouderbuddy.casework.services import schedule_check_ins
 
     schedule_check_ins(match)
-    _mail_parent(match, _("Uw buddy is gestart"), "matching/email/active.txt")
-    _mail_buddy(match, _("De koppeling is gestart"), "matching/email/active.txt")
+    _mail_parent(
+        match, gettext_lazy("Uw buddy is gestart"), "matching/email/active.txt"
+    )
+    _mail_buddy(
+        match, gettext_lazy("De koppeling is gestart"), "matching/email/active.txt"
+    )
     return match
 
 
@@ -804,7 +823,9 @@ def cancel(*, actor: Membership, match: Match, reason: str) -> Match:
     _back_to_waiting(match)
     _tell_parent_of_stop(match, previous)
     _mail_buddy(
-        match, _("Het voorstel gaat niet door"), "matching/email/buddy_cancelled.txt"
+        match,
+        gettext_lazy("Het voorstel gaat niet door"),
+        "matching/email/buddy_cancelled.txt",
     )
     return match
 
@@ -818,7 +839,7 @@ def cancel_for_request(request: HelpRequest, description: str) -> None:
         _step(match, to_status=MatchStatus.CANCELLED, description=description)
         _mail_buddy(
             match,
-            _("Het voorstel gaat niet door"),
+            gettext_lazy("Het voorstel gaat niet door"),
             "matching/email/buddy_cancelled.txt",
         )
 
@@ -840,7 +861,7 @@ def cancel_for_buddy(
         _tell_parent_of_stop(match, previous)
         _mail_coordinators(
             match,
-            _("Voorstel gestopt door pauze of stop van de buddy: %(ref)s"),
+            gettext_lazy("Voorstel gestopt door pauze of stop van de buddy: %(ref)s"),
             suggest_next=True,
         )
 
@@ -992,10 +1013,13 @@ def publish_batch(
 # --- E-mail ---------------------------------------------------------------------------------
 
 
-def _mail_buddy(match: Match, subject: str, template: str) -> None:
-    body = mail.render(
-        template,
-        {
+def _mail_buddy(match: Match, subject: Promise, template: str) -> None:
+    """In the buddy's language (their account's)."""
+    mail.send_templated(
+        to=[mail.buddy_recipient(match.buddy)],
+        subject=subject,
+        template=template,
+        context={
             "match": match,
             "to_buddy": True,
             "name": mail.first_name(match.buddy.full_name),
@@ -1004,15 +1028,17 @@ def _mail_buddy(match: Match, subject: str, template: str) -> None:
             "days": RESPOND_WITHIN_DAYS,
         },
     )
-    mail.send_after_commit(str(subject), body, [match.buddy.email])
 
 
-def _mail_parent(match: Match, subject: str, template: str) -> None:
+def _mail_parent(match: Match, subject: Promise, template: str) -> None:
+    """In the language the parent used on the form."""
     from ouderbuddy.intake.services import status_url
 
-    body = mail.render(
-        template,
-        {
+    mail.send_templated(
+        to=[mail.parent_recipient(match.request)],
+        subject=subject,
+        template=template,
+        context={
             "match": match,
             "to_buddy": False,
             "name": mail.first_name(match.request.full_name),
@@ -1022,21 +1048,24 @@ def _mail_parent(match: Match, subject: str, template: str) -> None:
             "link": status_url(match.request),
         },
     )
-    mail.send_after_commit(str(subject), body, [match.request.email])
 
 
 def _mail_coordinators(
-    match: Match, subject: str, *, suggest_next: bool = False
+    match: Match, subject: Promise, *, suggest_next: bool = False
 ) -> None:
-    recipients = mail.coordinator_addresses(match.organisation_id)
+    """Each coordinator in their own language; `subject` may use %(ref)s."""
+    recipients = mail.coordinators(match.organisation_id)
     if not recipients:
         return
     suggestion = ""
     if suggest_next:
         suggestion = next_candidate_name(match.request)
-    body = mail.render(
-        "matching/email/to_coordinators.txt",
-        {
+    mail.send_templated(
+        to=recipients,
+        subject=subject,
+        subject_params={"ref": match.request.reference},
+        template="matching/email/to_coordinators.txt",
+        context={
             "match": match,
             "link": mail.absolute_url(
                 reverse("matching:shortlist", args=[match.request_id])
@@ -1044,9 +1073,7 @@ def _mail_coordinators(
             "match_link": mail.absolute_url(reverse("matching:match", args=[match.pk])),
             "suggestion": suggestion,
         },
-    )
-    mail.send_after_commit(
-        str(subject) % {"ref": match.request.reference}, body, recipients
+        organisation=match.organisation,
     )
 
 

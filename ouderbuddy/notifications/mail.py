@@ -86,13 +86,16 @@ def buddy_recipient(buddy: Any) -> Recipient:
     user = buddy.user if getattr(buddy, "user_id", None) else None
     if user is not None:
         return Recipient(buddy.email, supported_language(user.language))
-    return Recipient(buddy.email, supported_language(getattr(buddy, "email_language", "")))
+    return Recipient(
+        buddy.email, supported_language(getattr(buddy, "email_language", ""))
+    )
 
 
 def parent_recipient(help_request: Any) -> Recipient:
     """A parent has no account: the language they filled in the form in."""
     return Recipient(
-        help_request.email, supported_language(getattr(help_request, "email_language", ""))
+        help_request.email,
+        supported_language(getattr(help_request, "email_language", "")),
     )
 
 
@@ -136,7 +139,9 @@ def _subject_text(
         # recipient's language.
         if not params:
             return text
-        return text % {k: str(v) if isinstance(v, Promise) else v for k, v in params.items()}
+        return text % {
+            k: str(v) if isinstance(v, Promise) else v for k, v in params.items()
+        }
     return subject(context)
 
 
@@ -166,7 +171,9 @@ def send_templated(
     if isinstance(subject, str) or not (
         isinstance(subject, Promise) or callable(subject)
     ):
-        raise TypeError("send_templated needs a lazy subject (gettext_lazy) or a callable")
+        raise TypeError(
+            "send_templated needs a lazy subject (gettext_lazy) or a callable"
+        )
     if organisation is None:
         organisation = context.get("organisation")
     groups: dict[str, list[str]] = {}

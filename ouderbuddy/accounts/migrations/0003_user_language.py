@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_initial'),
+        ("accounts", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(choices=[('nl', 'Nederlands'), ('en', 'English')], default='nl', max_length=5, verbose_name='taal'),
+            model_name="user",
+            name="language",
+            field=models.CharField(
+                choices=[("nl", "Nederlands"), ("en", "English")],
+                default="nl",
+                max_length=5,
+                verbose_name="taal",
+            ),
         ),
     ]

@@ -4,7 +4,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("buddies", "0003_buddy_conflict_schools_buddy_introduction"),
     ]
