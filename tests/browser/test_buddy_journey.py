@@ -568,9 +568,13 @@ def test_buddy_journey_from_application_to_matchable(
     row = coordinator.get_by_role("row").filter(has_text=NAME)
     expect(row).to_contain_text("Nog niet ingevuld")
     check_axe(coordinator, "ended session page")
-    row.get_by_role("button", name=f"{NAME} was aanwezig").click()
-    coordinator.wait_for_load_state()
-    expect_message(coordinator, f"{NAME} was aanwezig.")
+    # Attendance for the whole session in one form: present or absent per buddy.
+    attendance = coordinator.locator("form[action$='/aanwezigheid/']")
+    attendance.get_by_role("group", name=NAME, exact=True).get_by_role(
+        "radio", name="Aanwezig", exact=True
+    ).check()
+    submit(attendance, "Aanwezigheid opslaan")
+    expect_message(coordinator, "De aanwezigheid is opgeslagen: 1 buddy was aanwezig.")
     expect(coordinator.get_by_role("row").filter(has_text=NAME)).to_contain_text(
         "Aanwezig"
     )
