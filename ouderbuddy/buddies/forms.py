@@ -324,6 +324,10 @@ class InterviewForm(ModelForm):
 
 
 class VogForm(Form):
+    # A date is needed, and the screening profile once the VOG's date is filled
+    # in (services.record_vog): no "(niet verplicht)" on these.
+    conditionally_required = ("requested_on", "issued_on", "screening_profile")
+
     requested_on = forms.DateField(
         label=_("VOG aangevraagd op"), required=False, widget=DateInput()
     )

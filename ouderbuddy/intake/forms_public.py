@@ -365,6 +365,9 @@ class ContactForm(StepForm):
 class ChildForm(StepForm):
     """The child, as little as needed: no surname, no date of birth, no documents."""
 
+    # One of the two is needed (see clean): neither is marked "(niet verplicht)".
+    conditionally_required: tuple[str, ...] = ("child_birth_year", "child_grade")
+
     child_name = forms.CharField(
         label=_("Voornaam of voorletters van uw kind"),
         max_length=50,
@@ -422,6 +425,7 @@ class ChildForm(StepForm):
         super().__init__(*args, draft=draft, **kwargs)
         if self.young_person:
             # The young person's birth year comes from the first step.
+            self.conditionally_required = ()
             del self.fields["child_birth_year"]
             self.fields["child_name"].label = _("Je voornaam of voorletters")
             self.fields["child_name"].help_text = _(

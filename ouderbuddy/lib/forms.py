@@ -48,6 +48,9 @@ class StyledFormMixin:
     """Adds the NL Design System classes to each widget of the form."""
 
     fields: dict[str, forms.Field]
+    # Fields needed in some cases only (the form's clean or its service says when):
+    # components/field.html marks them not "(niet verplicht)".
+    conditionally_required: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -90,6 +90,9 @@ class BatchForm(Form):
 
 
 class PlanForm(Form):
+    # The place is needed when they meet in person (services.plan_introduction).
+    conditionally_required = ("place",)
+
     day = forms.DateField(label=_("Datum"), widget=DateInput())
     time = forms.TimeField(
         label=_("Tijd"),

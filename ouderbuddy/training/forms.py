@@ -91,6 +91,9 @@ class CourseForm(Form):
 class SessionForm(Form):
     """A session on one day: date, start time and end time."""
 
+    # A place or a link is needed (see clean): neither is marked "(niet verplicht)".
+    conditionally_required = ("location", "online_url")
+
     date = forms.DateField(
         label=_("Datum"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
