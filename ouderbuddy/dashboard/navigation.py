@@ -24,6 +24,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("dashboard:start", _("Start"), frozenset(Role)),
     NavItem("intake:inbox", _("Hulpvragen"), frozenset({Role.COORDINATOR})),
     NavItem("intake:waiting_list", _("Wachtlijst"), frozenset({Role.COORDINATOR})),
+    NavItem("intake:all_requests", _("Zoeken"), frozenset({Role.COORDINATOR})),
     NavItem("matching:overview", _("Koppelen"), frozenset({Role.COORDINATOR})),
     NavItem("casework:overview", _("Begeleiding"), frozenset({Role.COORDINATOR})),
     NavItem("buddies:pipeline", _("Buddy's"), frozenset({Role.COORDINATOR})),

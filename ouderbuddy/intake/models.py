@@ -60,7 +60,8 @@ class PreferredContact(models.TextChoices):
 
 
 class ReferralTarget(models.Model):
-    """Where a coordinator can send a parent instead (a list the platform admin keeps)."""
+    """A platform-wide default address to refer parents to (kept by the platform admin).
+    Each organisation gets its own copy (`OrganisationReferralTarget`) to change."""
 
     code = models.CharField(_("code"), max_length=40, primary_key=True)
     label_nl = models.CharField(_("naam (Nederlands)"), max_length=100)
@@ -71,8 +72,8 @@ class ReferralTarget(models.Model):
 
     class Meta:
         ordering = ["order"]
-        verbose_name = _("doorverwijsadres")
-        verbose_name_plural = _("doorverwijsadressen")
+        verbose_name = _("standaard doorverwijsadres")
+        verbose_name_plural = _("standaard doorverwijsadressen")
 
     def __str__(self) -> str:
         return self.label
@@ -84,6 +85,48 @@ class ReferralTarget(models.Model):
         return (
             self.label_en if (get_language() or "").startswith("en") else self.label_nl
         )
+
+
+class OrganisationReferralTarget(TenantModel):
+    """Where this organisation's coordinators send a parent instead: the addresses of
+    her own region. Seeded from the platform defaults; the coordinator adds, changes
+    and switches off her own."""
+
+    label_nl = models.CharField(_("naam"), max_length=100)
+    label_en = models.CharField(_("naam in het Engels"), max_length=100, blank=True)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    is_active = models.BooleanField(_("actief"), default=True)
+    default = models.ForeignKey(
+        ReferralTarget,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gemaakt van standaardadres"),
+    )
+
+    class Meta:
+        ordering = ["order", "label_nl"]
+        verbose_name = _("doorverwijsadres")
+        verbose_name_plural = _("doorverwijsadressen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "default"],
+                name="referral_target_default_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import get_language
+
+        if self.label_en and (get_language() or "").startswith("en"):
+            return self.label_en
+        return self.label_nl
 
 
 class HelpRequest(TenantModel):
@@ -185,7 +228,7 @@ class HelpRequest(TenantModel):
     intake_note = EncryptedTextField(_("notitie intakegesprek"), blank=True)
     information_given = EncryptedTextField(_("gegeven informatie"), blank=True)
     referral_target = models.ForeignKey(
-        ReferralTarget,
+        OrganisationReferralTarget,
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from ouderbuddy.intake.models import HelpRequest, ReferralTarget, RequestStatus
+from ouderbuddy.intake.models import (
+    HelpRequest,
+    OrganisationReferralTarget,
+    RequestStatus,
+)
 from ouderbuddy.organisations.models import Membership, Role
 
 
@@ -101,5 +105,143 @@ def deadlines_within(actor: Membership, days: int = 14) -> QuerySet[HelpRequest]
     )
 
 
-def referral_targets() -> QuerySet[ReferralTarget]:
-    return ReferralTarget.objects.filter(is_active=True)
+def organisation_referral_targets(
+    organisation_id: Any,
+) -> QuerySet[OrganisationReferralTarget]:
+    """The referral targets a coordinator can choose from: her organisation's own,
+    active ones."""
+    return OrganisationReferralTarget.objects.filter(
+        organisation_id=organisation_id, is_active=True
+    )
+
+
+def referral_targets_for(actor: Membership) -> QuerySet[OrganisationReferralTarget]:
+    """Every referral target of the actor's organisation, switched off ones too."""
+    if actor.role != Role.COORDINATOR:
+        return OrganisationReferralTarget.objects.none()
+    return OrganisationReferralTarget.objects.filter(
+        organisation_id=actor.organisation_id
+    )
+
+
+def get_referral_target_for(
+    actor: Membership, target_id: Any
+) -> OrganisationReferralTarget:
+    try:
+        return referral_targets_for(actor).get(pk=target_id)
+    except (OrganisationReferralTarget.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+# --- All requests: search, filters, sorting --------------------------------------------
+
+SORTS = ("newest", "oldest", "urgency", "status")
+# The order of the lifecycle, for "sort by status".
+STATUS_ORDER = [status.value for status in RequestStatus]
+REFERENCE_PREFIX = "HV"
+
+
+def normalise_reference(text: str) -> str:
+    """What a parent reads out on the phone, as the stored reference's tail:
+    "hv-s4f5mt", "HV S4F5MT", "s4f5 mt" all become "S4F5MT"."""
+    compact = "".join(ch for ch in text.upper() if ch.isalnum())
+    if compact.startswith(REFERENCE_PREFIX) and len(compact) > len(REFERENCE_PREFIX):
+        compact = compact[len(REFERENCE_PREFIX) :]
+    return compact
+
+
+def _search(queryset: QuerySet[HelpRequest], text: str) -> QuerySet[HelpRequest]:
+    """Reference (forgiving), parent's or child's name, e-mail address or postcode.
+    These fields are stored in plain text (only the question and the notes are
+    encrypted), so the database searches them within the organisation's rows."""
+    text = " ".join(text.split())
+    if not text:
+        return queryset
+    condition = (
+        Q(full_name__icontains=text)
+        | Q(child_name__icontains=text)
+        | Q(email__icontains=text)
+    )
+    reference = normalise_reference(text)
+    if reference:
+        condition |= Q(reference__icontains=reference)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) == 4 and text.replace(" ", "")[:4] == digits:
+        # "1012", "1012 AB", "1012ab": the four digits are what is stored.
+        condition |= Q(postcode_id=digits)
+    return queryset.filter(condition)
+
+
+def _sorted(queryset: QuerySet[HelpRequest], sort: str) -> QuerySet[HelpRequest]:
+    if sort == "oldest":
+        return queryset.order_by("received_at", "pk")
+    if sort == "urgency":
+        return _urgency_order(queryset).order_by(
+            "urgent", F("urgent_deadline").asc(nulls_last=True), "received_at", "pk"
+        )
+    if sort == "status":
+        return queryset.annotate(
+            status_rank=Case(
+                *[When(status=s, then=Value(i)) for i, s in enumerate(STATUS_ORDER)],
+                default=Value(len(STATUS_ORDER)),
+                output_field=IntegerField(),
+            )
+        ).order_by("status_rank", "-received_at", "pk")
+    return queryset.order_by("-received_at", "pk")
+
+
+def search_requests(
+    actor: Membership, criteria: dict[str, Any]
+) -> QuerySet[HelpRequest]:
+    """Every request of the organisation, whatever its status, narrowed by `criteria`
+    (the cleaned fields of the search form; a missing key is no filter)."""
+    queryset = visible_requests(actor).select_related(
+        "postcode__municipality", "referral_target"
+    )
+    queryset = _search(queryset, criteria.get("q") or "")
+    if criteria.get("status"):
+        queryset = queryset.filter(status=criteria["status"])
+    urgency = criteria.get("urgency")
+    soon = timezone.localdate() + dt.timedelta(days=14)
+    if urgency == "urgent":
+        queryset = queryset.filter(Q(deadline_on__lte=soon) | Q(out_of_school=True))
+    elif urgency == "deadline":
+        queryset = queryset.filter(deadline_on__lte=soon)
+    elif urgency == "out_of_school":
+        queryset = queryset.filter(out_of_school=True)
+    elif urgency == "none":
+        queryset = queryset.exclude(deadline_on__lte=soon).filter(out_of_school=False)
+    if criteria.get("school"):
+        queryset = queryset.filter(codes__code=criteria["school"])
+    if criteria.get("municipality"):
+        queryset = queryset.filter(postcode__municipality_id=criteria["municipality"])
+    this_year = timezone.localdate().year
+    if criteria.get("child_age_min") is not None:
+        queryset = queryset.filter(
+            child_birth_year__lte=this_year - criteria["child_age_min"]
+        )
+    if criteria.get("child_age_max") is not None:
+        queryset = queryset.filter(
+            child_birth_year__gte=this_year - criteria["child_age_max"]
+        )
+    received = criteria.get("received")
+    if received:
+        now = timezone.now()
+        if received.startswith("over-"):
+            days = int(received.removeprefix("over-"))
+            queryset = queryset.filter(received_at__lt=now - dt.timedelta(days=days))
+        else:
+            queryset = queryset.filter(
+                received_at__gte=now - dt.timedelta(days=int(received))
+            )
+    return _sorted(queryset, criteria.get("sort") or "newest")
+
+
+def request_municipalities(actor: Membership) -> list[tuple[str, str]]:
+    """The municipalities the organisation's requests come from (code, name)."""
+    return list(
+        visible_requests(actor)
+        .order_by("postcode__municipality__name")
+        .values_list("postcode__municipality_id", "postcode__municipality__name")
+        .distinct()
+    )

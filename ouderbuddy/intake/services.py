@@ -20,8 +20,8 @@ from ouderbuddy.intake.models import (
     MINIMUM_AGE_FOR_OWN_REQUEST,
     Asker,
     HelpRequest,
+    OrganisationReferralTarget,
     ProfessionalReferral,
-    ReferralTarget,
     RequestEvent,
     RequestStatus,
     Source,
@@ -561,11 +561,15 @@ def decide_information_only(
 
 @transaction.atomic
 def decide_referral(
-    *, actor: Membership, request: HelpRequest, target: ReferralTarget, reason: str
+    *,
+    actor: Membership,
+    request: HelpRequest,
+    target: OrganisationReferralTarget,
+    reason: str,
 ) -> HelpRequest:
     """Refer the parent to a better place, with the reason they will read."""
     request = _locked(request)
-    if not target.is_active:
+    if not target.is_active or target.organisation_id != request.organisation_id:
         raise DomainError(_("Kies een adres uit de lijst."), field="target")
     reason = reason.strip()
     if not reason:

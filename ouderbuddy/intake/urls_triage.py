@@ -23,3 +23,19 @@ urlpatterns = [
     path("hulpvragen/<uuid:request_id>/doorverwijzen/", views.refer, name="refer"),
     path("hulpvragen/<uuid:request_id>/intrekken/", views.withdraw, name="withdraw"),
 ]
+urlpatterns += [
+    path("hulpvragen/alle/", views.all_requests, name="all_requests"),
+    path("hulpvragen/alle/export/", views.export_requests, name="export_requests"),
+]
+urlpatterns += [
+    path(
+        "hulpvragen/doorverwijsadressen/",
+        views.referral_targets,
+        name="referral_targets",
+    ),
+    path(
+        "hulpvragen/doorverwijsadressen/<uuid:target_id>/",
+        views.referral_target,
+        name="referral_target",
+    ),
+]

@@ -15,9 +15,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ouderbuddy.intake import forms_triage as forms
-from ouderbuddy.intake import selectors, services
+from ouderbuddy.intake import selectors, services, services_targets
 from ouderbuddy.intake.models import (
     HelpRequest,
     ProfessionalReferral,
@@ -25,12 +26,13 @@ from ouderbuddy.intake.models import (
 )
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
+from ouderbuddy.lib.csv_export import csv_response
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.forms import Form
 from ouderbuddy.lib.views import acting_membership, add_domain_error
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.models import Consent, ConsentPurpose
-from ouderbuddy.privacy.services import record_read
+from ouderbuddy.privacy.services import record_event, record_read
 from ouderbuddy.taxonomy.models import CodeGroup, ExperienceCode
 
 COORDINATOR = [Role.COORDINATOR]
@@ -182,6 +184,15 @@ def _labels(values: list[str], choices: Any) -> list[str]:
     return [str(known.get(value, value)) for value in values]
 
 
+def _decision_form(
+    form_class: type[Form], help_request: HelpRequest, data: Any = None, **kwargs: Any
+) -> Form:
+    """The referral form offers only the request's organisation's own targets."""
+    if form_class is forms.ReferralForm:
+        kwargs["organisation_id"] = help_request.organisation_id
+    return form_class(data, **kwargs)
+
+
 def _detail_context(
     help_request: HelpRequest, failed: str | None = None, **bound: Any
 ) -> dict[str, Any]:
@@ -191,7 +202,9 @@ def _detail_context(
     for key, (to_status, form_class) in DECISIONS.items():
         # A refused decision stays on the page so its error can be read.
         if to_status in allowed or key == failed:
-            decisions[key] = bound.get(key) or form_class(prefix=key)
+            decisions[key] = bound.get(key) or _decision_form(
+                form_class, help_request, prefix=key
+            )
     today = timezone.localdate()
     return {
         "help_request": help_request,
@@ -317,7 +330,11 @@ def refer(request: HttpRequest, request_id: UUID) -> HttpResponse:
         request,
         request_id,
         "refer",
-        lambda data: forms.ReferralForm(data, prefix="refer"),
+        lambda data: forms.ReferralForm(
+            data,
+            prefix="refer",
+            organisation_id=acting_membership(request).organisation_id,
+        ),
         lambda actor, help_request, form: services.decide_referral(
             actor=actor,
             request=help_request,
@@ -339,4 +356,151 @@ def withdraw(request: HttpRequest, request_id: UUID) -> HttpResponse:
             actor=actor, request=help_request, reason=form.cleaned_data["reason"]
         ),
         _("De hulpvraag is gestopt. De ouder krijgt een e-mail."),
+    )
+
+
+# --- All requests: find any request, export the list -----------------------------------
+
+EXPORT_HEADER = [
+    _lazy("Kenmerk"),
+    _lazy("Status"),
+    _lazy("Ontvangen op"),
+    _lazy("Status sinds"),
+    _lazy("Bron"),
+    _lazy("Postcode"),
+    _lazy("Gemeente"),
+    _lazy("Soort school"),
+    _lazy("Geboortejaar kind"),
+    _lazy("Belangrijke datum"),
+    _lazy("Soort datum"),
+    _lazy("Langer dan 4 weken thuis"),
+    _lazy("Doorverwezen naar"),
+]
+
+
+def _search_form(request: HttpRequest, actor: Membership) -> forms.RequestSearchForm:
+    return forms.RequestSearchForm(
+        request.GET, municipalities=selectors.request_municipalities(actor)
+    )
+
+
+@role_required(COORDINATOR)
+def all_requests(request: HttpRequest) -> HttpResponse:
+    """Every request of the organisation, whatever its status: search by reference,
+    name, e-mail address or postcode; filters, sorting, pages, a CSV download."""
+    actor = acting_membership(request)
+    form = _search_form(request, actor)
+    criteria = form.criteria()
+    found = _school_codes(selectors.search_requests(actor, criteria))
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("pagina"))
+    today = timezone.localdate()
+    counts = _status_counts(actor)
+    return render(
+        request,
+        "intake/triage/all.html",
+        {
+            "form": form,
+            "searched": bool(criteria.keys() - {"sort"}),
+            "page": page,
+            "rows": _rows(page.object_list, today),
+            "new_count": counts.get(RequestStatus.NEW, 0),
+            "waiting_count": counts.get(RequestStatus.WAITING, 0),
+            "soon": today + dt.timedelta(days=URGENT_DAYS),
+            "today": today,
+        },
+    )
+
+
+@role_required(COORDINATOR)
+def export_requests(request: HttpRequest) -> HttpResponse:
+    """The filtered list as CSV: codes and dates, no names, no e-mail addresses and no
+    free text (the question, notes and reasons stay in the application)."""
+    actor = acting_membership(request)
+    form = _search_form(request, actor)
+    criteria = form.criteria()
+    found = _school_codes(selectors.search_requests(actor, criteria))
+    rows = []
+    for r in found:
+        rows.append(
+            [
+                r.reference,
+                r.get_status_display(),
+                timezone.localtime(r.received_at).date().isoformat(),
+                timezone.localtime(r.status_changed_at).date().isoformat(),
+                r.get_source_display(),
+                r.postcode_id,
+                r.postcode.municipality.name,
+                ", ".join(str(code.label) for code in r.school_codes),
+                r.child_birth_year or "",
+                r.deadline_on.isoformat() if r.deadline_on else "",
+                r.get_deadline_kind_display() if r.deadline_kind else "",
+                r.out_of_school,
+                r.referral_target.label if r.referral_target else "",
+            ]
+        )
+    record_event(
+        actor=actor,
+        organisation=actor.organisation,
+        verb="request.export",
+        data={
+            "rows": len(rows),
+            "filters": {
+                key: str(value) for key, value in criteria.items() if key != "q"
+            },
+            "searched_text": bool(criteria.get("q")),
+        },
+    )
+    filename = f"hulpvragen-{timezone.localdate().isoformat()}.csv"
+    return csv_response(filename, [str(h) for h in EXPORT_HEADER], rows)
+
+
+# --- The organisation's own referral targets -------------------------------------------
+
+
+def _save_target(
+    request: HttpRequest, actor: Membership, form: forms.ReferralTargetForm, target: Any
+) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        services_targets.save_referral_target(
+            actor=actor, target=target, **form.cleaned_data
+        )
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return False
+    return True
+
+
+@role_required(COORDINATOR, methods=["GET", "POST"])
+def referral_targets(request: HttpRequest) -> HttpResponse:
+    """The places this organisation refers parents to; add a new one."""
+    actor = acting_membership(request)
+    form = forms.ReferralTargetForm(request.POST or None, prefix="new")
+    if request.method == "POST" and _save_target(request, actor, form, None):
+        messages.success(request, _("Het adres is toegevoegd."))
+        return redirect("intake:referral_targets")
+    return render(
+        request,
+        "intake/triage/referral_targets.html",
+        {"targets": selectors.referral_targets_for(actor), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(COORDINATOR, methods=["GET", "POST"])
+def referral_target(request: HttpRequest, target_id: UUID) -> HttpResponse:
+    """Change one referral target, or switch it off (it stays on earlier requests)."""
+    actor = acting_membership(request)
+    target = selectors.get_referral_target_for(actor, target_id)
+    initial = {name: getattr(target, name) for name in services_targets.TARGET_FIELDS}
+    form = forms.ReferralTargetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and _save_target(request, actor, form, target):
+        messages.success(request, _("Het adres is aangepast."))
+        return redirect("intake:referral_targets")
+    return render(
+        request,
+        "intake/triage/referral_target.html",
+        {"target": target, "form": form},
+        status=400 if form.errors else 200,
     )

@@ -500,11 +500,11 @@ def test_the_status_page_shows_the_request_and_what_is_kept(noord):
 
 
 def test_the_status_page_explains_a_referral(noord, cora):
-    from ouderbuddy.intake.models import ReferralTarget
+    from ouderbuddy.intake.models import OrganisationReferralTarget
 
     request = submit(noord)
-    target = ReferralTarget.objects.create(
-        code="test_target",
+    target = OrganisationReferralTarget.objects.create(
+        organisation=noord,
         label_nl="Onderwijsconsulent",
         label_en="Consultant",
         contact="070-000 00 00",

@@ -13,7 +13,11 @@ from django.test import TestCase
 from django.utils import timezone
 
 from ouderbuddy.intake import services
-from ouderbuddy.intake.models import HelpRequest, ReferralTarget, RequestStatus
+from ouderbuddy.intake.models import (
+    HelpRequest,
+    OrganisationReferralTarget,
+    RequestStatus,
+)
 from ouderbuddy.intake.tests.factories import request_data, submit, young_birth_date
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.privacy.models import Consent
@@ -150,7 +154,9 @@ def test_triage_decisions_mail_the_parent(cora, olga):
         services.decide_to_matching(actor=cora, request=request)
     assert mail.outbox[-1].to == ["sanne@example.nl"]
     assert "buddy" in mail.outbox[-1].body
-    target = ReferralTarget.objects.get(code="education_consultant")
+    target = OrganisationReferralTarget.objects.get(
+        organisation=cora.organisation, default_id="education_consultant"
+    )
     with pytest.raises(DomainError, match="waarom"):
         services.decide_referral(actor=cora, request=request, target=target, reason=" ")
     with TestCase.captureOnCommitCallbacks(execute=True):

@@ -17,7 +17,11 @@ from django.utils import timezone
 
 from conftest import signed_in_client
 from ouderbuddy.intake import services
-from ouderbuddy.intake.models import HelpRequest, ReferralTarget, RequestStatus
+from ouderbuddy.intake.models import (
+    HelpRequest,
+    OrganisationReferralTarget,
+    RequestStatus,
+)
 from ouderbuddy.intake.tests.factories import submit
 from ouderbuddy.privacy.models import AuditEvent
 
@@ -63,8 +67,22 @@ def _detail(help_request: HelpRequest) -> str:
     return reverse("intake:detail", args=[help_request.pk])
 
 
+def _with_target(data: dict, help_request: HelpRequest) -> dict:
+    """Referral targets belong to an organisation: the default's code becomes the id
+    of the request's organisation's own copy."""
+    code = data.get("refer-target")
+    copy = OrganisationReferralTarget.objects.filter(
+        organisation_id=help_request.organisation_id, default_id=code
+    ).first()
+    if copy is None:
+        return data
+    return {**data, "refer-target": str(copy.pk)}
+
+
 def _post(client: Client, name: str, help_request: HelpRequest, data: dict) -> Any:
-    return client.post(reverse(name, args=[help_request.pk]), data)
+    return client.post(
+        reverse(name, args=[help_request.pk]), _with_target(data, help_request)
+    )
 
 
 def _parent_mails() -> list[Any]:
@@ -107,7 +125,7 @@ class TestAccess:
         for url in [reverse(name) for name in PAGES] + [_detail(noor)]:
             assert client.get(url)["Location"].startswith(login), url
         for name in DETAIL_POSTS:
-            response = client.post(reverse(name, args=[noor.pk]), GOOD_INPUT[name])
+            response = _post(client, name, noor, GOOD_INPUT[name])
             assert response["Location"].startswith(login), name
 
     def test_olga_gets_404_for_noord_requests(self, olga_client, noor):
@@ -115,7 +133,8 @@ class TestAccess:
         assert olga_client.head(_detail(noor)).status_code == 404
         for name in DETAIL_POSTS:
             url = reverse(name, args=[noor.pk])
-            assert olga_client.post(url, GOOD_INPUT[name]).status_code == 404, name
+            data = _with_target(GOOD_INPUT[name], noor)
+            assert olga_client.post(url, data).status_code == 404, name
             # GET is refused before anything is looked up, as for everyone.
             assert olga_client.get(url).status_code == 405, name
         noor.refresh_from_db()
@@ -301,7 +320,8 @@ class TestDecisions:
         assert response.status_code == 302
         noor.refresh_from_db()
         assert noor.status == RequestStatus.REFERRED
-        assert noor.referral_target_id == "education_consultant"
+        assert noor.referral_target.default_id == "education_consultant"
+        assert noor.referral_target.organisation_id == noor.organisation_id
         assert noor.referral_reason == "Een onderwijsconsulent kan bemiddelen."
         [message] = _parent_mails()
         assert "Onderwijsconsulent" in message.body
@@ -406,9 +426,9 @@ class TestBadInput:
         _unchanged(noor, events)
 
     def test_a_switched_off_target_is_refused(self, cora_client, noor):
-        ReferralTarget.objects.filter(code="education_consultant").update(
-            is_active=False
-        )
+        OrganisationReferralTarget.objects.filter(
+            organisation_id=noor.organisation_id, default_id="education_consultant"
+        ).update(is_active=False)
         events = noor.events.count()
         response = _post(cora_client, "intake:refer", noor, GOOD_INPUT["intake:refer"])
         assert response.status_code == 400
