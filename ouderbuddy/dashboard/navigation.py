@@ -33,6 +33,11 @@ NAVIGATION: list[NavItem] = [
     NavItem("buddies:portal_profile", _("Mijn profiel"), frozenset({Role.BUDDY})),
     NavItem("training:my_trainings", _("Mijn trainingen"), frozenset({Role.BUDDY})),
     NavItem("organisations:team", _("Team"), frozenset({Role.COORDINATOR})),
+    NavItem(
+        "organisations:settings",
+        _("Instellingen"),
+        frozenset({Role.COORDINATOR, Role.MANAGER}),
+    ),
     NavItem("privacy:audit_log", _("Auditlog"), frozenset({Role.COORDINATOR})),
     NavItem("accounts:security", _("Beveiliging"), frozenset(Role)),
 ]
@@ -55,6 +60,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         url = reverse(item.url_name)
         items.append({"url": url, "label": item.label, "current": request.path == url})
     if user.is_staff and user.is_superuser:
-        url = reverse("admin:index")
-        items.append({"url": url, "label": _("Platformbeheer"), "current": False})
+        # The product's own pages; the Django admin stays for emergencies, unlinked.
+        url = reverse("platform:organisations")
+        items.append(
+            {
+                "url": url,
+                "label": _("Steunpunten"),
+                "current": request.path.startswith(url),
+            }
+        )
     return {"navigation": items}

@@ -96,3 +96,18 @@ def test_coordinator_cannot_stop_herself(cora_client, cora):
     )
     assert "U kunt uzelf niet uitschakelen" in response.content.decode()
     assert Membership.objects.get(pk=cora.pk).is_active
+
+
+@pytest.mark.django_db
+def test_the_network_admin_is_not_listed_as_a_member_of_the_team(
+    cora_client, nina, ben
+):
+    body = cora_client.get(TEAM).content.decode()
+    assert ben.user.email in body
+    assert nina.user.email not in body
+    assert "Nina Netwerk" not in body
+    # Nor can the coordinator stop the network admin's access from here.
+    url = reverse("organisations:deactivate_membership", args=[nina.pk])
+    assert cora_client.post(url).status_code == 404
+    nina.refresh_from_db()
+    assert nina.is_active
