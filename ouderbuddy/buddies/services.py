@@ -7,14 +7,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ouderbuddy.accounts.models import User
 from ouderbuddy.buddies import checklist
@@ -135,7 +134,10 @@ def submit_application(
     )
     if existing is not None:
         existing.repeat_application_at = timezone.now()
-        existing.save(update_fields=["repeat_application_at", "updated_at"])
+        existing.email_language = mail.current_language()
+        existing.save(
+            update_fields=["repeat_application_at", "email_language", "updated_at"]
+        )
         StatusChange.objects.create(
             organisation=organisation,
             buddy=existing,
@@ -151,7 +153,7 @@ def submit_application(
         )
         _mail_coordinators(
             organisation,
-            _("Dubbele aanmelding van %(name)s") % {"name": existing.full_name},
+            gettext_lazy("Dubbele aanmelding van %(name)s"),
             "buddies/email/repeat_application.txt",
             {"buddy": existing},
         )
@@ -162,6 +164,7 @@ def submit_application(
         organisation=organisation,
         full_name=full_name.strip(),
         email=email,
+        email_language=mail.current_language(),
         phone=phone.strip(),
         gender=gender,
         motivation=motivation.strip(),
@@ -197,7 +200,7 @@ def submit_application(
     _mail_applicant(buddy)
     _mail_coordinators(
         organisation,
-        _("Nieuwe aanmelding als buddy: %(name)s") % {"name": buddy.full_name},
+        gettext_lazy("Nieuwe aanmelding als buddy: %(name)s"),
         "buddies/email/new_application.txt",
         {"buddy": buddy},
     )
@@ -205,27 +208,34 @@ def submit_application(
 
 
 def _mail_applicant(buddy: Buddy) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(
-            "buddies/email/application_received.txt",
-            {"buddy": buddy, "organisation": buddy.organisation},
-        )
-        subject = _("Bedankt voor uw aanmelding als buddy")
-    send_mail(subject, body, None, [buddy.email])
+    """In the language of the application form (or of their account)."""
+    mail.send_templated(
+        to=[mail.buddy_recipient(buddy)],
+        subject=gettext_lazy("Bedankt voor uw aanmelding als buddy"),
+        template="buddies/email/application_received.txt",
+        context={"buddy": buddy, "organisation": buddy.organisation},
+    )
 
 
 def _mail_coordinators(
-    organisation: Organisation, subject: str, template: str, context: dict[str, Any]
+    organisation: Organisation,
+    subject: Promise,
+    template: str,
+    context: dict[str, Any],
 ) -> None:
-    recipients = mail.coordinator_addresses(organisation.pk)
-    if not recipients:
-        return
-    link = settings.SITE_URL.rstrip("/") + reverse(
-        "buddies:detail", args=[context["buddy"].pk]
+    """Each coordinator in their own language; `subject` may use %(name)s."""
+    buddy = context["buddy"]
+    mail.send_templated(
+        to=mail.coordinators(organisation.pk),
+        subject=subject,
+        subject_params={"name": buddy.full_name},
+        template=template,
+        context={
+            **context,
+            "link": mail.absolute_url(reverse("buddies:detail", args=[buddy.pk])),
+        },
+        organisation=organisation,
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(template, {**context, "link": link})
-    send_mail(subject, body, None, recipients)
 
 
 # --- Status changes --------------------------------------------------------------------

@@ -20,7 +20,9 @@ from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ouderbuddy.buddies.models import Buddy
 from ouderbuddy.casework.models import (
@@ -181,8 +183,12 @@ def set_agreement(
         target=match,
         data={"version": agreement.version},
     )
-    _mail_buddy(match, _("Werkafspraken om te lezen"), "casework/email/agreement.txt")
-    _mail_parent(match, _("Werkafspraken om te lezen"), "casework/email/agreement.txt")
+    _mail_buddy(
+        match, gettext_lazy("Werkafspraken om te lezen"), "casework/email/agreement.txt"
+    )
+    _mail_parent(
+        match, gettext_lazy("Werkafspraken om te lezen"), "casework/email/agreement.txt"
+    )
     return agreement
 
 
@@ -597,7 +603,7 @@ def answer_fit(
     if answer == Fit.NOT_GOOD:
         _mail_coordinators(
             match,
-            _("Het klikt niet goed: %(ref)s"),
+            gettext_lazy("Het klikt niet goed: %(ref)s"),
             "casework/email/fit_not_good.txt",
             {"side": Side(side).label},
         )
@@ -655,7 +661,7 @@ def raise_signal(
     )
     _mail_coordinators(
         match,
-        _("Zorgsignaal van een buddy: %(ref)s"),
+        gettext_lazy("Zorgsignaal van een buddy: %(ref)s"),
         "casework/email/signal.txt",
         {"signal": signal},
     )
@@ -682,7 +688,7 @@ def acknowledge_signal(*, actor: Membership, signal: SafetySignal) -> SafetySign
         )
         _mail_buddy(
             signal.match,
-            _("De coördinator heeft uw signaal gezien"),
+            gettext_lazy("De coördinator heeft uw signaal gezien"),
             "casework/email/signal_seen.txt",
         )
     return signal
@@ -812,13 +818,13 @@ def close_match(
     )
     _mail_parent(
         match,
-        _("Uw buddy-koppeling is afgesloten"),
+        gettext_lazy("Uw buddy-koppeling is afgesloten"),
         "casework/email/closed.txt",
         {"rematch": rematch},
     )
     _mail_buddy(
         match,
-        _("De koppeling is afgesloten"),
+        gettext_lazy("De koppeling is afgesloten"),
         "casework/email/closed.txt",
         {"rematch": False},
     )
@@ -851,7 +857,7 @@ def send_meeting_reminders(now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             _mail_buddy(
                 meeting.match,
-                _("Morgen: gesprek op school"),
+                gettext_lazy("Morgen: gesprek op school"),
                 "casework/email/meeting_reminder.txt",
                 {"meeting": meeting, "preparation": PREPARATION},
             )
@@ -876,7 +882,7 @@ def send_meeting_prompts(now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             _mail_buddy(
                 meeting.match,
-                _("Hoe ging het gesprek op school?"),
+                gettext_lazy("Hoe ging het gesprek op school?"),
                 "casework/email/meeting_prompt.txt",
                 {"meeting": meeting},
             )
@@ -895,7 +901,7 @@ def send_follow_up_reminders(today: dt.date | None = None) -> int:
         with transaction.atomic():
             _mail_coordinators(
                 closure.match,
-                _("Nabellen na drie maanden: %(ref)s"),
+                gettext_lazy("Nabellen na drie maanden: %(ref)s"),
                 "casework/email/follow_up.txt",
                 {"closure": closure},
             )
@@ -910,11 +916,14 @@ def send_follow_up_reminders(today: dt.date | None = None) -> int:
 
 
 def _mail_buddy(
-    match: Match, subject: str, template: str, extra: dict[str, Any] | None = None
+    match: Match, subject: Promise, template: str, extra: dict[str, Any] | None = None
 ) -> None:
-    body = mail.render(
-        template,
-        {
+    """In the buddy's language (their account's)."""
+    mail.send_templated(
+        to=[mail.buddy_recipient(match.buddy)],
+        subject=subject,
+        template=template,
+        context={
             "match": match,
             "to_buddy": True,
             "name": mail.first_name(match.buddy.full_name),
@@ -923,17 +932,19 @@ def _mail_buddy(
             **(extra or {}),
         },
     )
-    mail.send_after_commit(str(subject), body, [match.buddy.email])
 
 
 def _mail_parent(
-    match: Match, subject: str, template: str, extra: dict[str, Any] | None = None
+    match: Match, subject: Promise, template: str, extra: dict[str, Any] | None = None
 ) -> None:
+    """In the language the parent used on the form."""
     from ouderbuddy.intake.services import status_url
 
-    body = mail.render(
-        template,
-        {
+    mail.send_templated(
+        to=[mail.parent_recipient(match.request)],
+        subject=subject,
+        template=template,
+        context={
             "match": match,
             "to_buddy": False,
             "name": mail.first_name(match.request.full_name),
@@ -943,23 +954,21 @@ def _mail_parent(
             **(extra or {}),
         },
     )
-    mail.send_after_commit(str(subject), body, [match.request.email])
 
 
 def _mail_coordinators(
-    match: Match, subject: str, template: str, extra: dict[str, Any] | None = None
+    match: Match, subject: Promise, template: str, extra: dict[str, Any] | None = None
 ) -> None:
-    recipients = mail.coordinator_addresses(match.organisation_id)
-    if not recipients:
-        return
-    body = mail.render(
-        template,
-        {
+    """Each coordinator in their own language; `subject` may use %(ref)s."""
+    mail.send_templated(
+        to=mail.coordinators(match.organisation_id),
+        subject=subject,
+        subject_params={"ref": match.request.reference},
+        template=template,
+        context={
             "match": match,
             "link": mail.absolute_url(reverse("matching:match", args=[match.pk])),
             **(extra or {}),
         },
-    )
-    mail.send_after_commit(
-        str(subject) % {"ref": match.request.reference}, body, recipients
+        organisation=match.organisation,
     )

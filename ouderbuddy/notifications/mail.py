@@ -111,11 +111,6 @@ def coordinators(organisation_id: Any) -> list[Recipient]:
     ]
 
 
-def coordinator_addresses(organisation_id: Any) -> list[str]:
-    """The e-mail addresses of the organisation's active coordinators."""
-    return [r.email for r in coordinators(organisation_id)]
-
-
 # --- Subjects -------------------------------------------------------------------------------
 
 Subject = Promise | Callable[[dict[str, Any]], str]
@@ -205,12 +200,3 @@ def _send_after_commit(subject: str, body: str, recipients: list[str]) -> None:
     """Send only when the transaction that caused the mail is committed."""
     transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
 
-
-# Old helpers, kept only while the apps move to send_templated; removed at the end.
-def render(template: str, context: dict[str, Any]) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return render_to_string(template, context)
-
-
-def send_after_commit(subject: str, body: str, recipients: list[str]) -> None:
-    _send_after_commit(subject, body, recipients)

@@ -1,4 +1,4 @@
-"""The e-mails of training, in plain Dutch. Each is queued and sent after the commit."""
+"""The e-mails of training, in the reader's language. Each is sent after the commit."""
 
 from __future__ import annotations
 
@@ -6,35 +6,37 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.buddies.models import Buddy
+from ouderbuddy.notifications import mail
 from ouderbuddy.organisations.models import Organisation
 from ouderbuddy.training.models import Enrolment, Session
 
 
 def _site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    return mail.absolute_url(path)
 
 
 def _send(
-    to: str,
+    to: Buddy | mail.Addressee,
     subject: Promise,
     subject_args: dict[str, Any],
     template: str,
     context: dict[str, Any],
 ) -> None:
-    """Render the mail in the site's language (the reader may have no account)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        subject_text = str(subject) % subject_args
-        body = render_to_string(f"training/email/{template}.txt", context)
-    send_mail(subject_text, body, None, [to])
+    """Subject and body in the reader's language: a buddy's account language (or the
+    language of their application), a coordinator's own."""
+    recipient = mail.buddy_recipient(to) if isinstance(to, Buddy) else to
+    mail.send_templated(
+        to=[recipient],
+        subject=subject,
+        subject_params=subject_args,
+        template=f"training/email/{template}.txt",
+        context=context,
+    )
 
 
 def _session_context(buddy: Buddy, session: Session) -> dict[str, Any]:
@@ -50,7 +52,7 @@ def _session_context(buddy: Buddy, session: Session) -> dict[str, Any]:
 def enrolled(enrolment: Enrolment) -> None:
     """Tell the buddy they have a place."""
     _send(
-        enrolment.buddy.email,
+        enrolment.buddy,
         _("U bent ingeschreven voor %(course)s"),
         {"course": enrolment.session.course.title},
         "enrolled",
@@ -63,7 +65,7 @@ def waitlisted(enrolment: Enrolment, position: int) -> None:
     context = _session_context(enrolment.buddy, enrolment.session)
     context["position"] = position
     _send(
-        enrolment.buddy.email,
+        enrolment.buddy,
         _("U staat op de wachtlijst voor %(course)s"),
         {"course": enrolment.session.course.title},
         "waitlisted",
@@ -74,7 +76,7 @@ def waitlisted(enrolment: Enrolment, position: int) -> None:
 def promoted(enrolment: Enrolment) -> None:
     """Tell the buddy a place came free and they now have it."""
     _send(
-        enrolment.buddy.email,
+        enrolment.buddy,
         _("Er is een plaats vrij: u bent ingeschreven voor %(course)s"),
         {"course": enrolment.session.course.title},
         "promoted",
@@ -85,7 +87,7 @@ def promoted(enrolment: Enrolment) -> None:
 def enrolment_cancelled(enrolment: Enrolment) -> None:
     """Tell the buddy the coordinator took them off a session."""
     _send(
-        enrolment.buddy.email,
+        enrolment.buddy,
         _("Uw aanmelding voor %(course)s is geannuleerd"),
         {"course": enrolment.session.course.title},
         "enrolment_cancelled",
@@ -96,7 +98,7 @@ def enrolment_cancelled(enrolment: Enrolment) -> None:
 def session_cancelled(enrolment: Enrolment) -> None:
     """Tell an enrolled or waiting buddy the session does not go ahead."""
     _send(
-        enrolment.buddy.email,
+        enrolment.buddy,
         _("%(course)s gaat niet door"),
         {"course": enrolment.session.course.title},
         "session_cancelled",
@@ -107,7 +109,7 @@ def session_cancelled(enrolment: Enrolment) -> None:
 def session_reminder(enrolment: Enrolment) -> None:
     """Remind the buddy of a session in the next few days."""
     _send(
-        enrolment.buddy.email,
+        enrolment.buddy,
         _("Herinnering: %(course)s"),
         {"course": enrolment.session.course.title},
         "session_reminder",
@@ -118,7 +120,7 @@ def session_reminder(enrolment: Enrolment) -> None:
 def refresher_due(buddy: Buddy, due_on: dt.date) -> None:
     """Tell the buddy their refresher training is due soon (or overdue)."""
     _send(
-        buddy.email,
+        buddy,
         _("Tijd voor een opfristraining"),
         {},
         "refresher_reminder",
@@ -134,7 +136,7 @@ def refresher_due(buddy: Buddy, due_on: dt.date) -> None:
 def vog_due_to_buddy(buddy: Buddy) -> None:
     """Tell the buddy their VOG must be renewed soon (or has expired)."""
     _send(
-        buddy.email,
+        buddy,
         _("Uw VOG moet vernieuwd worden"),
         {},
         "vog_reminder_buddy",
@@ -147,11 +149,11 @@ def vog_due_to_buddy(buddy: Buddy) -> None:
 
 
 def vog_due_to_coordinator(
-    email: str, organisation: Organisation, buddies: Sequence[Buddy]
+    coordinator: mail.Addressee, organisation: Organisation, buddies: Sequence[Buddy]
 ) -> None:
-    """Tell a coordinator which buddies need a new VOG soon."""
+    """Tell a coordinator (a User: their language) which buddies need a new VOG soon."""
     _send(
-        email,
+        coordinator,
         _("VOG's die bijna verlopen bij %(organisation)s"),
         {"organisation": organisation.name},
         "vog_reminder_coordinator",

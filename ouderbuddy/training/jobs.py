@@ -138,6 +138,6 @@ def send_vog_reminders(now: dt.datetime) -> int:
                 user__is_active=True,
             ).select_related("user")
             for membership in coordinators:
-                emails.vog_due_to_coordinator(membership.user.email, organisation, new)
+                emails.vog_due_to_coordinator(membership.user, organisation, new)
             sent += len(new)
     return sent
