@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -340,3 +341,127 @@ def _accounts(organisation: Organisation, buddies: list[Buddy]) -> None:
     for buddy, user in zip(with_account, users, strict=True):
         buddy.user = user
     Buddy.objects.bulk_update(with_account, ["user"], batch_size=1000)
+
+
+# --- The showcase: experienced buddies for the demo's featured request -------------------
+
+
+@dataclass(frozen=True)
+class ShowcaseBuddy:
+    name: str
+    gender: str
+    codes: tuple[str, ...]
+    languages: tuple[str, ...]
+    modes: tuple[str, ...]
+    introduction: str
+
+
+SHOWCASE_BUDDIES = (
+    ShowcaseBuddy(
+        "Yasmina Amrani",
+        "female",
+        ("route.so_c4", "issue.out_of_school", "issue.opp", "need.autism"),
+        ("nl", "ar"),
+        ("phone", "school_meeting", "in_person"),
+        "Moeder van een zoon met autisme. Hij zat een half jaar thuis en gaat nu naar "
+        "het speciaal onderwijs. Ik ga graag mee naar gesprekken op school.",
+    ),
+    ShowcaseBuddy(
+        "Petra de Wit",
+        "female",
+        ("route.so_c4", "issue.out_of_school", "need.autism", "need.adhd_add"),
+        ("nl",),
+        ("phone", "school_meeting"),
+        "Mijn dochter zat een jaar thuis. Ik weet hoe lang die tijd duurt en help u "
+        "de stappen op een rij te zetten.",
+    ),
+    ShowcaseBuddy(
+        "Kees Hoekstra",
+        "male",
+        ("issue.opp", "issue.meeting_support", "need.autism", "route.vo_vmbo"),
+        ("nl", "en"),
+        ("phone", "video", "school_meeting"),
+        "Vader van twee kinderen met autisme. Ik ken de gesprekken over het OPP en "
+        "bereid ze graag samen met u voor.",
+    ),
+    ShowcaseBuddy(
+        "Anouk Visser",
+        "female",
+        ("route.so_c4", "issue.tlv", "issue.out_of_school"),
+        ("nl", "tr"),
+        ("phone", "in_person"),
+        "Ik heb een TLV voor het speciaal onderwijs aangevraagd voor mijn zoon. "
+        "Ik luister eerst en zoek dan samen met u uit wat kan.",
+    ),
+)
+
+
+def _nearest(postcode: str, candidates: list[str], n: int) -> list[str]:
+    """The `n` postcodes of `candidates` closest to `postcode` (centroids)."""
+    points = {
+        pc4: (lat, lon)
+        for pc4, lat, lon in PostcodeArea.objects.filter(
+            pc4__in=[postcode, *candidates]
+        ).values_list("pc4", "latitude", "longitude")
+    }
+    lat0, lon0 = points[postcode]
+
+    def far(pc4: str) -> float:
+        lat, lon = points[pc4]
+        return (lat - lat0) ** 2 + ((lon - lon0) * 0.6) ** 2
+
+    return sorted((c for c in candidates if c in points), key=far)[:n]
+
+
+def seed_showcase_buddies(
+    organisation: Organisation, slug: str, near_postcode: str
+) -> list[Buddy]:
+    """Active, matchable buddies with experience that a demo request shares, living
+    near `near_postcode`, each with an account (no usable password) and free places."""
+    emails = [
+        f"uitgelicht{n}.buddy@{slug}.ouderbuddy.example"
+        for n in range(len(SHOWCASE_BUDDIES))
+    ]
+    existing = list(Buddy.objects.filter(organisation=organisation, email__in=emails))
+    if existing:
+        return existing
+    rng = random.Random(f"showcase-{slug}")  # noqa: S311 - demo data, not security
+    today = timezone.localdate()
+    faker = Faker("nl_NL")
+    faker.seed_instance(f"showcase-{slug}")
+    postcodes = _nearest(near_postcode, _postcodes_for(organisation), 6)
+    buddies = []
+    for n, (profile, email) in enumerate(zip(SHOWCASE_BUDDIES, emails, strict=True)):
+        buddy = _buddy(
+            rng,
+            faker,
+            organisation,
+            postcodes[n % len(postcodes)],
+            BuddyStatus.ACTIVE,
+            email,
+            profile.name,
+            today,
+        )
+        buddy.gender = profile.gender
+        buddy.languages = list(profile.languages)
+        buddy.contact_modes = list(profile.modes)
+        buddy.introduction = profile.introduction
+        buddy.travel_km = 20
+        buddy.max_matches = 2
+        # A VOG from this year: valid for years to come.
+        buddy.vog_issued_on = today - dt.timedelta(days=60 + 20 * n)
+        buddy.vog_requested_on = buddy.vog_issued_on - dt.timedelta(days=14)
+        buddy.vog_valid_until = Buddy.vog_renewal_date(buddy.vog_issued_on)
+        buddies.append(buddy)
+    Buddy.objects.bulk_create(buddies)
+    through = Buddy.lived_experience.through
+    through.objects.bulk_create(
+        [
+            through(buddy_id=buddy.pk, experiencecode_id=code)
+            for buddy, profile in zip(buddies, SHOWCASE_BUDDIES, strict=True)
+            for code in profile.codes
+        ]
+    )
+    _paperwork(buddies, today)
+    _accounts(organisation, buddies)
+    return buddies

@@ -238,3 +238,68 @@ def seed_national_requests(
         _attach(requests, rng, groups)
         created += len(requests)
     return created
+
+
+# --- The featured request: the one the demo's shortlist is about -------------------
+
+FEATURED_EMAIL = "ouder.uitgelicht@{slug}.ouderbuddy.example"
+FEATURED_CODES = ("route.so_c4", "issue.out_of_school", "issue.opp", "need.autism")
+FEATURED_QUESTION = (
+    "Mijn zoon van 10 heeft autisme en zit sinds de herfstvakantie thuis. School "
+    "wil hem naar het speciaal onderwijs laten gaan. Overmorgen is er een gesprek "
+    "over zijn OPP. Ik zoek iemand die dit kent en met mij meegaat."
+)
+
+
+def featured_request(organisation: Organisation, slug: str) -> HelpRequest | None:
+    return HelpRequest.objects.filter(
+        organisation=organisation, email=FEATURED_EMAIL.format(slug=slug)
+    ).first()
+
+
+def featured_postcode(organisation: Organisation) -> str:
+    """Where the featured parent lives: a postcode in the middle of the region."""
+    postcodes = sorted(_postcodes(organisation))
+    return postcodes[len(postcodes) // 2]
+
+
+@transaction.atomic
+def seed_featured_request(
+    organisation: Organisation, slug: str, faker: Faker
+) -> HelpRequest:
+    """One urgent waiting request with a clear story (a child at home, an OPP meeting
+    in two days), the first on the waiting list; made after the demo matches, so
+    its shortlist is open."""
+    existing = featured_request(organisation, slug)
+    if existing is not None:
+        return existing
+    rng = random.Random(f"featured-{slug}")  # noqa: S311 - demo data, not security
+    received = timezone.now() - dt.timedelta(days=6, hours=3)
+    number = 400_000 + (0 if slug == "amsterdam" else 1)
+    request = _request(
+        rng,
+        faker,
+        organisation,
+        RequestStatus.WAITING,
+        received,
+        featured_postcode(organisation),
+        _reference(number),
+        FEATURED_EMAIL.format(slug=slug),
+    )
+    request.status_changed_at = received + dt.timedelta(days=1)
+    request.full_name = "Nadia Bakker"
+    request.child_name = "Daan"
+    request.child_birth_year = timezone.localdate().year - 10
+    request.child_grade = "groep 6"
+    request.question = FEATURED_QUESTION
+    request.deadline_on = timezone.localdate() + dt.timedelta(days=2)
+    request.deadline_kind = DeadlineKind.SCHOOL_MEETING
+    request.out_of_school = True
+    request.contact_modes = ["phone", "school_meeting"]
+    request.max_distance_km = 15
+    request.share_with_buddy = True
+    request.save()
+    # The history rows as every demo request has them; then the story's own codes.
+    _attach([request], rng, _codes())
+    request.codes.set(FEATURED_CODES)
+    return request

@@ -91,13 +91,14 @@ class Command(BaseCommand):
         logins = self._seed_demo(faker, password_hash)
         self._seed_matches()
         self._seed_casework()
+        featured = self._seed_showcase(faker)
         if options["scale"] == "national":
             per_organisation = options["buddies_per_organisation"]
             contacts = options["contacts"]
             if contacts is None:
                 contacts = CONTACTS_PER_BUDDY * per_organisation
             self._seed_national(faker, password_hash, per_organisation, contacts)
-        self._print_logins(logins)
+        self._print_logins(logins, featured)
 
     @transaction.atomic
     def _seed_demo(
@@ -173,6 +174,24 @@ class Command(BaseCommand):
         for n, demo in enumerate(DEMO_ORGANISATIONS):
             # One closed demo match waits for a rematch, the other reached its goal.
             seed_demo_casework(Organisation.objects.get(name=demo.name), rematch=n == 0)
+
+    def _seed_showcase(self, faker: Faker) -> list[tuple[str, str]]:
+        """Per demo organisation one urgent waiting request with a full shortlist:
+        several buddies nearby who share its experience (made last, so the demo
+        batch proposal left their places free). Returns (organisation, reference)."""
+        from ouderbuddy.buddies.demo import seed_showcase_buddies
+        from ouderbuddy.intake.demo import featured_postcode, seed_featured_request
+
+        featured = []
+        for demo in DEMO_ORGANISATIONS:
+            organisation = Organisation.objects.get(name=demo.name)
+            with transaction.atomic():
+                seed_showcase_buddies(
+                    organisation, demo.slug, featured_postcode(organisation)
+                )
+                request = seed_featured_request(organisation, demo.slug, faker)
+            featured.append((organisation.name, request.reference))
+        return featured
 
     def _user(self, email: str, name: str, password_hash: str) -> User:
         user = User.objects.filter(email=email).first()
@@ -251,7 +270,9 @@ class Command(BaseCommand):
             f"and {closed} closed matches, {contacts} new contact records."
         )
 
-    def _print_logins(self, logins: list[tuple[str, str, str]]) -> None:
+    def _print_logins(
+        self, logins: list[tuple[str, str, str]], featured: list[tuple[str, str]]
+    ) -> None:
         out = self.stdout
         out.write("")
         out.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
@@ -263,4 +284,9 @@ class Command(BaseCommand):
             "step at the first login: scan the QR code with an authenticator app, or type "
             "the key shown under it (for example: oathtool --totp -b KEY)."
         )
+        for name, reference in featured:
+            out.write(
+                f"Demo request {reference} ({name}): first on the waiting list; "
+                "Koppelen shows its shortlist of buddies with shared experience."
+            )
         out.write("")
