@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a cookie with a control character is dropped unread.
+    "ouderbuddy.lib.control_characters.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ouderbuddy.lib.i18n.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

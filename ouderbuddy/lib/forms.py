@@ -1,4 +1,5 @@
-"""Form rendering: every form gets the accessible field layout of templates/components."""
+"""Form rendering and input checks: every form gets the accessible field layout of
+templates/components, and every field refuses control characters."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from typing import Any
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from ouderbuddy.lib.control_characters import has_control_characters
 
 TEXTBOX_CLASS = "utrecht-textbox utrecht-textbox--html-input"
 RADIO_CLASS = "utrecht-radio-button utrecht-radio-button--html-input"
@@ -44,7 +48,63 @@ class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
         return option
 
 
-class StyledFormMixin:
+CONTROL_CHARACTER_MESSAGE = _(
+    "Hier staat een teken dat niet mag, zoals een tab of een onzichtbaar teken. "
+    "Haal het weg en probeer het opnieuw."
+)
+CONTROL_CHARACTER_TEXT_MESSAGE = _(
+    "Hier staat een onzichtbaar teken dat niet mag. "
+    "Haal het weg en probeer het opnieuw."
+)
+CONTROL_CHARACTER_CHOICE_MESSAGE = _("Kies een van de mogelijkheden.")
+
+
+def _control_character_error(field: forms.Field, value: object) -> str | None:
+    """The Dutch error for a field whose submitted value holds a control character,
+    or None when the value is fine."""
+    multiline = isinstance(field.widget, forms.Textarea)
+    if isinstance(value, str) and getattr(field, "strip", False):
+        value = value.strip()  # what the field strips anyway is no problem
+    if not has_control_characters(value, multiline=multiline):
+        return None
+    if isinstance(field, forms.ChoiceField):
+        return str(CONTROL_CHARACTER_CHOICE_MESSAGE)
+    if multiline:
+        return str(CONTROL_CHARACTER_TEXT_MESSAGE)
+    return str(CONTROL_CHARACTER_MESSAGE)
+
+
+class RefuseControlCharactersMixin:
+    """Every field of every project form refuses control characters (NUL, escape,
+    ...) with an error next to the field, before the field itself looks at the value:
+    a NUL byte must never reach a query (PostgreSQL cannot hold one). Only a
+    multi-line text may hold a tab or a line break. See lib/control_characters.py."""
+
+    fields: dict[str, forms.Field]
+
+    def _clean_fields(self) -> None:
+        refused: dict[str, str] = {}
+        for name, bound in self._bound_items():  # type: ignore[attr-defined]
+            if bound.field.disabled:
+                continue
+            error = _control_character_error(bound.field, bound.data)
+            if error is not None:
+                refused[name] = error
+        if not refused:
+            super()._clean_fields()  # type: ignore[misc]
+            return
+        # Clean the other fields as usual; the refused ones are never cleaned.
+        every_field = self.fields
+        self.fields = {k: v for k, v in every_field.items() if k not in refused}
+        try:
+            super()._clean_fields()  # type: ignore[misc]
+        finally:
+            self.fields = every_field
+        for name, error in refused.items():
+            self.add_error(name, error)  # type: ignore[attr-defined]
+
+
+class StyledFormMixin(RefuseControlCharactersMixin):
     """Adds the NL Design System classes to each widget of the form."""
 
     fields: dict[str, forms.Field]
