@@ -155,6 +155,14 @@ def _new_reference() -> str:
     return "HV-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
+REFERENCE_ATTEMPTS = 5
+
+
+def _already_submitted(submission_key: uuid.UUID) -> HelpRequest | None:
+    """The request an earlier submit of the same form made, if any."""
+    return HelpRequest.objects.filter(submission_key=submission_key).first()
+
+
 @transaction.atomic
 def create_help_request(
     *,
@@ -165,8 +173,9 @@ def create_help_request(
     referral: ProfessionalReferral | None = None,
 ) -> HelpRequest:
     """Store a parent's request with its consents; a second submit of the same form
-    returns the first request instead of making another."""
-    existing = HelpRequest.objects.filter(submission_key=submission_key).first()
+    returns the first request instead of making another, also when both arrive at the
+    same moment."""
+    existing = _already_submitted(submission_key)
     if existing is not None:
         return existing
     if not data.consent_processing:
@@ -223,13 +232,23 @@ def create_help_request(
         max_distance_km=data.max_distance_km,
         share_with_buddy=data.consent_share,
     )
-    request.full_clean(exclude=["reference"])
-    try:
-        with transaction.atomic():
-            request.save()
-    except IntegrityError:
-        # Two submits of one form at the same moment: the other one won.
-        return HelpRequest.objects.get(submission_key=submission_key)
+    # The submission key's uniqueness is the database's to check, at the insert: a
+    # check here can be overtaken by a second submit of the same form (handled below).
+    request.full_clean(exclude=["reference", "submission_key"])
+    for attempt in range(REFERENCE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                request.save()
+            break
+        except IntegrityError:
+            # Two submits of one form at the same moment: the other one won.
+            existing = _already_submitted(submission_key)
+            if existing is not None:
+                return existing
+            if attempt == REFERENCE_ATTEMPTS - 1:
+                raise
+            # Otherwise the new reference was taken already: draw another one.
+            request.reference = _new_reference()
     request.codes.set(codes)  # type: ignore[arg-type]  # the codes are primary keys
     _event(
         request,
