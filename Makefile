@@ -12,7 +12,6 @@ WORKERS ?= 2
 
 run: install .env
 	@$(PY) manage.py migrate --no-input -v 0
-	@$(PY) manage.py createcachetable
 	@$(PY) manage.py seed_demo
 	@echo "Starting the task worker, the scheduler and the web server on http://127.0.0.1:8000 (Ctrl+C stops all)."
 	@trap 'kill 0' EXIT INT TERM; \
