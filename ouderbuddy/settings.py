@@ -94,6 +94,8 @@ TEMPLATES = [
                 "ouderbuddy.accounts.context_processors.membership",
                 "ouderbuddy.dashboard.navigation.navigation",
             ],
+            # Shared template filters (ouderbuddy.lib has no app of its own).
+            "libraries": {"ob_dates": "ouderbuddy.lib.templatetags.ob_dates"},
         },
     },
 ]

@@ -16,7 +16,7 @@ from ouderbuddy.buddies.models import (
 )
 from ouderbuddy.lib.choices import ContactMode, Gender, SpokenLanguage
 from ouderbuddy.lib.forms import Form, ModelForm
-from ouderbuddy.privacy.consent_texts import BUDDY_APPLICATION_V1
+from ouderbuddy.privacy.consent_texts import BUDDY_APPLICATION
 from ouderbuddy.regions.selectors import PostcodeError, parse_postcode
 from ouderbuddy.taxonomy.forms import ExperienceCodeField
 
@@ -150,7 +150,7 @@ class ApplicationForm(ExperienceFields):
         label=_("Hoe heeft u van ons gehoord?"), max_length=100, required=False
     )
     consent = forms.BooleanField(
-        label=BUDDY_APPLICATION_V1.text,
+        label=BUDDY_APPLICATION.text,
         error_messages={
             "required": _(
                 "Zonder uw toestemming kunnen we uw aanmelding niet bekijken."

@@ -45,7 +45,11 @@ def _sessions(actor: Membership) -> list[Any]:
     return [
         {
             "url": reverse("training:session_detail", args=[session.pk]),
-            "label": gettext("%(course)s, %(date)s: %(free)d plaatsen vrij")
+            "label": ngettext(
+                "%(course)s, %(date)s: %(free)d plaats vrij",
+                "%(course)s, %(date)s: %(free)d plaatsen vrij",
+                session.free_places,  # type: ignore[attr-defined]
+            )
             % {
                 "course": session.course.title,
                 "date": date_format(localtime(session.starts_at), "j F H:i"),
@@ -74,20 +78,19 @@ def _new_requests(actor: Membership) -> list[Any]:
     """New requests, urgent first, then the oldest; with a link to all of them."""
     from django.urls import reverse
     from django.utils import timezone
-    from django.utils.translation import ngettext
 
     from ouderbuddy.intake.selectors import inbox
+    from ouderbuddy.lib.templatetags.ob_dates import days_ago_text
 
     requests = inbox(actor)
     today = timezone.localdate()
     rows = []
     for request in requests[:PANEL_ROWS]:
         days = (today - timezone.localtime(request.received_at).date()).days
-        text = ngettext(
-            "%(child)s, %(days)d dag geleden ontvangen",
-            "%(child)s, %(days)d dagen geleden ontvangen",
-            days,
-        ) % {"child": request.child_name, "days": days}
+        text = gettext("%(child)s, %(ago)s ontvangen") % {
+            "child": request.child_name,
+            "ago": days_ago_text(days),
+        }
         if request.urgent == 0:  # type: ignore[attr-defined]
             text += " · " + gettext("heeft haast")
         rows.append(_request_row(request, text))

@@ -30,9 +30,9 @@ from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.forms import Form, RadioSelect
 from ouderbuddy.organisations.models import Organisation
 from ouderbuddy.privacy.consent_texts import (
-    REQUEST_PROCESSING_V1,
-    RESEARCH_V1,
-    SHARE_WITH_BUDDY_V1,
+    REQUEST_PROCESSING,
+    RESEARCH,
+    SHARE_WITH_BUDDY,
 )
 from ouderbuddy.privacy.models import ConsentPurpose
 from ouderbuddy.regions.selectors import (
@@ -603,7 +603,7 @@ class CheckForm(Form):
     """The last step: the three consents, each its own unticked box."""
 
     consent_processing = forms.BooleanField(
-        label=REQUEST_PROCESSING_V1.text,
+        label=REQUEST_PROCESSING.text,
         help_text=_("Verplicht: zonder deze toestemming kunnen we u niet helpen."),
         error_messages={
             "required": _(
@@ -613,14 +613,14 @@ class CheckForm(Form):
         },
     )
     consent_share = forms.BooleanField(
-        label=SHARE_WITH_BUDDY_V1.text,
+        label=SHARE_WITH_BUDDY.text,
         required=False,
         help_text=_(
             "Niet verplicht. Zo kan het steunpunt een buddy vragen die bij u past."
         ),
     )
     consent_research = forms.BooleanField(
-        label=RESEARCH_V1.text, required=False, help_text=_("Niet verplicht.")
+        label=RESEARCH.text, required=False, help_text=_("Niet verplicht.")
     )
     # A field people never see; robots fill it in.
     website = forms.CharField(

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ouderbuddy.buddies.selectors import get_buddy_for, visible_buddies
 from ouderbuddy.intake.models import RequestStatus
@@ -311,15 +312,22 @@ def batch_detail(request: HttpRequest, draft_id: UUID) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(sent)d voorstel(len) verstuurd naar buddy's.")
+                ngettext(
+                    "%(sent)d voorstel verstuurd naar een buddy.",
+                    "%(sent)d voorstellen verstuurd naar buddy's.",
+                    result.sent,
+                )
                 % {"sent": result.sent},
             )
             if result.conflicts:
                 messages.warning(
                     request,
-                    _(
-                        "%(n)d regel(s) konden niet: de wachtlijst of de buddy's zijn "
-                        "veranderd. Zie de reden per regel."
+                    ngettext(
+                        "%(n)d regel kon niet: de wachtlijst of de buddy's zijn "
+                        "veranderd. Zie de reden bij de regel.",
+                        "%(n)d regels konden niet: de wachtlijst of de buddy's zijn "
+                        "veranderd. Zie de reden per regel.",
+                        result.conflicts,
                     )
                     % {"n": result.conflicts},
                 )

@@ -65,12 +65,60 @@ RESEARCH_V1 = ConsentText(
     ),
 )
 
+# Issue 10: the same consents in short sentences (B1), the 16+ case on its own.
+BUDDY_APPLICATION_V2 = ConsentText(
+    ConsentPurpose.BUDDY_APPLICATION,
+    "buddy-aanmelding-2026-12",
+    _(
+        "Het steunpunt mag mijn aanmelding gebruiken. Zo kijkt het steunpunt of ik buddy "
+        "kan worden. In mijn aanmelding staat ook iets over de gezondheid en de school "
+        "van mijn eigen kind. Het steunpunt gebruikt dat alleen om mij te koppelen aan "
+        "een ouder met een vraag die daarbij past. Ik mag deze toestemming altijd "
+        "intrekken. Stop ik als buddy? Dan wist het steunpunt mijn gegevens binnen "
+        "twee jaar."
+    ),
+)
+
+REQUEST_PROCESSING_V2 = ConsentText(
+    ConsentPurpose.REQUEST_PROCESSING,
+    "hulpvraag-verwerken-2026-12",
+    _(
+        "Het steunpunt mag mijn hulpvraag gebruiken om mij te helpen. In mijn hulpvraag "
+        "staat ook iets over de gezondheid en de school van mijn kind. "
+        "Ben ik 16 jaar of ouder en vraag ik hulp voor mezelf? Dan gaat het over mijn "
+        "eigen gezondheid en school. "
+        "Het steunpunt gebruikt dit alleen om mij te helpen. Ik mag deze toestemming "
+        "altijd intrekken. Dan stopt het steunpunt met mijn hulpvraag."
+    ),
+)
+
+SHARE_WITH_BUDDY_V2 = ConsentText(
+    ConsentPurpose.SHARE_WITH_BUDDY,
+    "delen-met-buddy-2026-12",
+    _(
+        "Het steunpunt mag een korte samenvatting van mijn vraag aan een buddy geven. "
+        "Dat is een buddy die mij misschien kan helpen. In de samenvatting staan het "
+        "soort school, wat er speelt en de voornaam van het kind. Onze achternaam, ons "
+        "adres en de naam van de school staan er niet in."
+    ),
+)
+
+RESEARCH_V2 = ConsentText(
+    ConsentPurpose.RESEARCH,
+    "onderzoek-2026-12",
+    _(
+        "Ik krijg later een korte vragenlijst. Het steunpunt mag mijn antwoorden "
+        "gebruiken om het buddyprogramma beter te maken. Mijn naam staat er niet bij."
+    ),
+)
+
+# The texts shown now. Forms show these, and record_consent stores the same text.
+BUDDY_APPLICATION = BUDDY_APPLICATION_V2
+REQUEST_PROCESSING = REQUEST_PROCESSING_V2
+SHARE_WITH_BUDDY = SHARE_WITH_BUDDY_V2
+RESEARCH = RESEARCH_V2
+
 CURRENT = {
     text.purpose: text
-    for text in (
-        BUDDY_APPLICATION_V1,
-        REQUEST_PROCESSING_V1,
-        SHARE_WITH_BUDDY_V1,
-        RESEARCH_V1,
-    )
+    for text in (BUDDY_APPLICATION, REQUEST_PROCESSING, SHARE_WITH_BUDDY, RESEARCH)
 }

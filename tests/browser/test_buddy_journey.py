@@ -307,7 +307,9 @@ def test_buddy_journey_from_application_to_matchable(
     visitor.get_by_role(
         "checkbox", name="Mee naar gesprekken op school", exact=True
     ).check()
-    consent = visitor.get_by_role("checkbox", name=re.compile("^Ik geef het steunpunt"))
+    consent = visitor.get_by_role(
+        "checkbox", name=re.compile("^Het steunpunt mag mijn aanmelding")
+    )
     consent.focus()
     visitor.keyboard.press("Space")
     expect(consent).to_be_checked()

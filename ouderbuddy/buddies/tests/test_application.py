@@ -59,7 +59,7 @@ def test_application_creates_buddy_history_consent_and_mails(
     assert buddy.postcode_id == "1012"
     assert StatusChange.objects.filter(buddy=buddy, to_status="applied").exists()
     consent = Consent.objects.get(subject_id=str(buddy.pk))
-    assert consent.text_version == "buddy-aanmelding-2026-11"
+    assert consent.text_version == "buddy-aanmelding-2026-12"
     assert "gezondheid" in consent.text
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert recipients == [cora.user.email, "fatima@example.nl"]

@@ -22,9 +22,9 @@ from ouderbuddy.intake.tests.factories import submit, young_birth_date
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.organisations.models import Organisation
 from ouderbuddy.privacy.consent_texts import (
-    REQUEST_PROCESSING_V1,
-    RESEARCH_V1,
-    SHARE_WITH_BUDDY_V1,
+    REQUEST_PROCESSING,
+    RESEARCH,
+    SHARE_WITH_BUDDY,
 )
 from ouderbuddy.privacy.models import Consent
 
@@ -132,7 +132,7 @@ def test_the_whole_way_through_creates_one_request(noord, cora):
     for shown in ("Sanne Jansen", "Noor", "Reguliere basisschool", "Steunpunt Noord"):
         assert shown in body
     assert f"{step_url('kind')}?controleren=1" in body  # "Wijzigen" goes to the step
-    for text in (REQUEST_PROCESSING_V1, SHARE_WITH_BUDDY_V1, RESEARCH_V1):
+    for text in (REQUEST_PROCESSING, SHARE_WITH_BUDDY, RESEARCH):
         assert str(text.text) in body
     assert not re.search(r'name="consent_\w+"[^>]*\bchecked\b', body)  # unticked
     assert_no_inline_script(check)

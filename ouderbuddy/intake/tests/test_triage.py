@@ -248,7 +248,7 @@ class TestDetail:
             "Reguliere basisschool",
             "Mee naar gesprekken op school",
             "Verwerken van de hulpvraag",
-            "door Sanne Jansen (tekst hulpvraag-verwerken-2026-11)",
+            "door Sanne Jansen (tekst hulpvraag-verwerken-2026-12)",
             "Ingetrokken",  # sharing with a buddy was withdrawn
             "Niet gegeven",  # research was never given
             "Hulpvraag ontvangen.",  # history
