@@ -254,7 +254,7 @@ def sign_in(page: Any, email: str, device: Any = None) -> None:
 LAYOUT_WIDTHS = (390, 1280)
 MIN_TARGET = 24  # px, WCAG 2.2 SC 2.5.8 Target Size (Minimum)
 
-# One round trip that measures the laid-out page. Three kinds of problem:
+# One round trip that measures the laid-out page. Four kinds of problem:
 #
 # squeezed  A text node whose line boxes (Range.getClientRects, merged per line)
 #           hold on average 4 characters or fewer over 3 or more lines, or whose
@@ -263,6 +263,8 @@ MIN_TARGET = 24  # px, WCAG 2.2 SC 2.5.8 Target Size (Minimum)
 # overflow  The document is wider than the viewport, or a visible element reaches
 #           past its right edge without an ancestor that scrolls or clips it (a
 #           table wrapper with overflow-x: auto is fine).
+# scroll    A region that scrolls sideways (a wide table's wrapper) that the
+#           keyboard cannot reach: neither focusable itself nor holding a link.
 # target    A visible control (button, input, select, textarea, summary, a link that
 #           is not inline in running text) smaller than 24 x 24 px, unless a 24 px
 #           circle on its centre touches no other target (the spacing exception of
@@ -385,6 +387,26 @@ _LAYOUT_PROBLEMS = """(minTarget) => {
       element: label(el),
       detail: `right edge at ${px(r.right)}px, viewport ${viewport}px`,
     });
+  }
+
+  // A region that scrolls sideways must be reachable with the keyboard: focusable
+  // itself (tabindex) or holding something focusable (WCAG 2.1.1).
+  const focusable = "a[href], button, input, select, textarea, summary, [tabindex]";
+  for (const el of document.body.querySelectorAll("*")) {
+    if (["TEXTAREA", "SELECT", "INPUT"].includes(el.tagName)) continue;
+    const style = getComputedStyle(el);
+    if (style.overflowX !== "auto" && style.overflowX !== "scroll") continue;
+    if (el.scrollWidth <= el.clientWidth + 1 || !shown(el) || !visibleBox(el)) continue;
+    const reachable = (el.hasAttribute("tabindex") && el.tabIndex >= 0)
+      || [...el.querySelectorAll(focusable)].some((f) => f.tabIndex >= 0 && shown(f));
+    if (!reachable) {
+      problems.push({
+        kind: "scroll",
+        element: label(el),
+        detail: `scrolls sideways (${el.scrollWidth}px in ${el.clientWidth}px) ` +
+          "but cannot be reached with the keyboard",
+      });
+    }
   }
 
   // 3. Target size.

@@ -2,7 +2,8 @@
 it first found squeezed text: the consent checkboxes of the public forms.
 
 1. On a small synthetic page the check reports each kind of problem it knows
-   (squeezed text, sideways overflow, a too small target) and none of the layouts
+   (squeezed text, sideways overflow, a sideways scrolling region the keyboard
+   cannot reach, a too small target) and none of the layouts
    that are fine (running text, a table that scrolls in its own wrapper, an inline
    link, a small control with room around it). This test keeps the check honest: if
    the measurement stops working, it fails here.
@@ -53,8 +54,10 @@ SYNTHETIC = """<!DOCTYPE html>
 <label class="squeezed"><input type="checkbox" class="ok">
   <span id="squeezed">De ouder weet hiervan en vindt het goed</span></label>
 <div id="too-wide" style="inline-size: 2000px">breed</div>
-<div class="wrapper"><table><tr><td style="min-inline-size: 3000px">
+<div class="wrapper" tabindex="0"><table><tr><td>
   <span style="display: inline-block; inline-size: 3000px">tabel</span></td></tr></table></div>
+<div class="wrapper" id="unreachable"><span style="display: inline-block;
+  inline-size: 3000px">onbereikbaar</span></div>
 <p>Lees <a href="#a">de uitleg</a> eerst.</p>
 <p><button id="tiny" class="tiny" aria-label="klein"></button><button
   class="tiny" aria-label="buur"></button></p>
@@ -74,8 +77,9 @@ def test_layout_check_reports_squeezed_text_overflow_and_small_targets(
     assert ("overflow", "document") in found, problems
     assert ("overflow", "div#too-wide") in found, problems
     assert ("target", "button#tiny.tiny") in found, problems
-    # What is fine: running text, a table scrolling inside its wrapper, a link in
-    # a sentence, a small control with 24 px of room around its centre.
+    assert ("scroll", "div#unreachable.wrapper") in found, problems
+    # What is fine: running text, a table scrolling inside its focusable wrapper,
+    # a link in a sentence, a small control with 24 px of room around its centre.
     elements = " ".join(p["element"] for p in problems)
     assert "#fine" not in elements, problems
     assert "tabel" not in elements and "table" not in elements, problems
@@ -89,6 +93,7 @@ def test_layout_check_reports_squeezed_text_overflow_and_small_targets(
     assert "390px squeezed: span#squeezed" in message, message
     assert "1280px overflow: div#too-wide" in message, message
     assert "390px target: button#tiny" in message, message
+    assert "1280px scroll: div#unreachable" in message, message
     # The viewport is put back.
     assert page.viewport_size == PHONE
 
@@ -96,7 +101,8 @@ def test_layout_check_reports_squeezed_text_overflow_and_small_targets(
     page.set_content(
         re.sub(
             r'<label class="squeezed">.*?</label>|<div id="too-wide".*?</div>'
-            r'|<p><button id="tiny".*?</button></p>',
+            r'|<p><button id="tiny".*?</button></p>'
+            r'|<div class="wrapper" id="unreachable">.*?</div>',
             "",
             SYNTHETIC,
             flags=re.S,
