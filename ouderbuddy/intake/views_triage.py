@@ -401,6 +401,8 @@ def all_requests(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "searched": bool(criteria.keys() - {"sort"}),
+            # On a phone the filters stay folded unless one is in use.
+            "filtered": bool(criteria.keys() - {"q"}),
             "page": page,
             "rows": _rows(page.object_list, today),
             "new_count": counts.get(RequestStatus.NEW, 0),
