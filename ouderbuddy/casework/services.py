@@ -100,7 +100,7 @@ def _buddy_or_coordinator(actor: Membership, match: Match) -> None:
 def _running(match: Match) -> None:
     if match.status != MatchStatus.ACTIVE:
         raise DomainError(
-            _("Deze koppeling loopt niet (meer): '%(status)s'.")
+            _("Deze koppeling loopt nu niet. De status is: %(status)s.")
             % {"status": match.get_status_display()}
         )
 
@@ -215,7 +215,7 @@ def acknowledge_agreement(
     elif side != Side.PARENT or actor is not None:
         raise DomainError(_("Onbekende keuze."))
     if match.status not in (MatchStatus.INTRODUCTION_PLANNED, MatchStatus.ACTIVE):
-        raise DomainError(_("Deze koppeling loopt niet (meer)."))
+        raise DomainError(_("Deze koppeling loopt nu niet."))
     latest = current_agreement(match)
     if latest is None or latest.pk != agreement.pk:
         raise DomainError(_("Er is een nieuwere versie van de werkafspraken."))
@@ -639,7 +639,7 @@ def raise_signal(
     match = _locked(match)
     _buddy_or_coordinator(actor, match)
     if match.status not in (MatchStatus.ACTIVE, MatchStatus.INTRODUCTION_PLANNED):
-        raise DomainError(_("Deze koppeling loopt niet (meer)."))
+        raise DomainError(_("Deze koppeling loopt nu niet."))
     if kind not in SignalKind.values:
         raise DomainError(_("Kies wat er aan de hand is."), field="kind")
     description = _note(description, "description")

@@ -326,7 +326,7 @@ def close(request: HttpRequest, match_id: UUID) -> HttpResponse:
                 return redirect("matching:match", match_id=match.pk)
         status = 400
     elif match.status != MatchStatus.ACTIVE:
-        messages.info(request, _("Deze koppeling loopt niet (meer)."))
+        messages.info(request, _("Deze koppeling loopt nu niet."))
         return redirect("matching:match", match_id=match.pk)
     else:
         form = forms.CloseForm()

@@ -451,7 +451,7 @@ def propose(
     if request.status != RequestStatus.WAITING:
         raise DomainError(
             _(
-                "Deze hulpvraag staat niet (meer) op de wachtlijst, maar heeft de status "
+                "Deze hulpvraag staat nu niet op de wachtlijst, maar heeft de status "
                 "'%(status)s'."
             )
             % {"status": request.get_status_display()}
@@ -649,7 +649,7 @@ def parent_agrees(*, request: HelpRequest, match: Match) -> Match:
     if match.request_id != request.pk:
         raise DomainError(_("Dit voorstel hoort niet bij uw hulpvraag."))
     if match.status != MatchStatus.ACCEPTED:
-        raise DomainError(_("Dit voorstel wacht niet (meer) op uw antwoord."))
+        raise DomainError(_("Dit voorstel wacht niet meer op uw antwoord."))
     _step(
         match,
         to_status=MatchStatus.AGREED,
@@ -674,7 +674,7 @@ def parent_declines(*, request: HelpRequest, match: Match, note: str = "") -> Ma
     if match.request_id != request.pk:
         raise DomainError(_("Dit voorstel hoort niet bij uw hulpvraag."))
     if match.status != MatchStatus.ACCEPTED:
-        raise DomainError(_("Dit voorstel wacht niet (meer) op uw antwoord."))
+        raise DomainError(_("Dit voorstel wacht niet meer op uw antwoord."))
     if len(note) > REASON_MAX:
         raise DomainError(_("Schrijf hoogstens 300 tekens."), field="note")
     match.decline_note = note.strip()

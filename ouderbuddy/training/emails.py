@@ -137,7 +137,7 @@ def vog_due_to_buddy(buddy: Buddy) -> None:
     """Tell the buddy their VOG must be renewed soon (or has expired)."""
     _send(
         buddy,
-        _("Uw VOG moet vernieuwd worden"),
+        _("U heeft binnenkort een nieuwe VOG nodig"),
         {},
         "vog_reminder_buddy",
         {

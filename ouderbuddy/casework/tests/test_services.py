@@ -365,7 +365,7 @@ def test_close_without_rematch_closes_the_request(cora, match, bea):
         services.close_match(
             actor=cora, match=match, reason="goal_reached", initiator="buddy"
         )
-    with pytest.raises(DomainError, match="loopt niet"):
+    with pytest.raises(DomainError, match="loopt nu niet"):
         services.log_contact(
             actor=bea, match=match, on=timezone.localdate(), mode="phone", minutes=5
         )

@@ -495,7 +495,7 @@ class TestLogContact:
         close(cora, match)
         response = post(ben_client, url("buddy_contact", match.pk), contact_data())
         assert response.status_code == 400
-        assert "loopt niet" in response.content.decode()
+        assert "loopt nu niet" in response.content.decode()
         assert not Contact.objects.exists()
         body = ben_client.get(url("buddy_contact", match.pk)).content.decode()
         assert 'name="mode"' not in body

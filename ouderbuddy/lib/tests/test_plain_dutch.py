@@ -103,8 +103,10 @@ def test_no_template_uses_the_title_cased_month_abbreviation():
 
 
 # "voorstel(len)", "regel(s)", "dag(en)": a count needs ngettext or
-# {% blocktranslate count %} instead.
-OPTIONAL_PLURAL = re.compile(r"[a-zë]\((?:s|en|len|n|e|ren|'s|eren)\)")
+# {% blocktranslate count %} instead; "loopt niet (meer)" leaves the reader to choose.
+OPTIONAL_PLURAL = re.compile(
+    r"[a-zë]\((?:s|en|len|n|e|ren|'s|eren)\)|\((?:meer|nog|weer|ook)\) "
+)
 
 
 def test_no_text_leaves_its_plural_to_the_reader():

@@ -446,7 +446,7 @@ def test_a_stale_draft_is_checked_again_when_published(cora):
     assert (published.sent, published.conflicts) == (1, 2)
     lines = {line.request_id: line for line in draft.lines.all()}
     assert lines[withdrawn.pk].state == BatchLineState.CONFLICT
-    assert "niet (meer) op de wachtlijst" in lines[withdrawn.pk].problem
+    assert "nu niet op de wachtlijst" in lines[withdrawn.pk].problem
     assert "Ingetrokken" in lines[withdrawn.pk].problem
     assert lines[taken.pk].state == BatchLineState.CONFLICT
     assert (

@@ -124,7 +124,7 @@ def test_propose_through_the_page_mails_the_buddy_and_keeps_the_reason(cora, wor
     # Proposing again for the same request is refused with a Dutch message.
     again = post(client, url, {"reason": ""})
     assert again.status_code == 400
-    assert "niet (meer) op de wachtlijst" in again.content.decode()
+    assert "nu niet op de wachtlijst" in again.content.decode()
     assert Match.objects.count() == 1
 
 
