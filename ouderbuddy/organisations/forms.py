@@ -112,8 +112,14 @@ class SettingsForm(Form):
 
 
 class DistrictChoiceField(forms.ModelMultipleChoiceField):
+    """An SWV by its code, name and the municipalities it covers (the code alone
+    says nothing to a reader)."""
+
     def label_from_instance(self, obj: CooperationDistrict) -> str:
-        return f"{obj.display_code} {obj.name}".strip()
+        names = sorted(m.name for m in obj.municipalities.all())
+        shown = ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
+        label = f"{obj.display_code} {obj.name}".strip()
+        return f"{label} ({obj.province}: {shown})" if shown else label
 
 
 class OrganisationForm(Form):
@@ -123,7 +129,9 @@ class OrganisationForm(Form):
     )
     districts = DistrictChoiceField(
         label=_("Samenwerkingsverbanden (regio)"),
-        queryset=CooperationDistrict.objects.order_by("sector", "code"),
+        queryset=CooperationDistrict.objects.order_by(
+            "sector", "code"
+        ).prefetch_related("municipalities"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(

@@ -78,7 +78,7 @@ def new_organisation(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "organisations/platform/form.html",
-        {"form": form, "organisation": None},
+        {"form": form, "support_point": None},
         status=400 if form.errors else 200,
     )
 
@@ -108,7 +108,7 @@ def edit_organisation(request: HttpRequest, organisation_id: UUID) -> HttpRespon
     return render(
         request,
         "organisations/platform/form.html",
-        {"form": form, "organisation": organisation},
+        {"form": form, "support_point": organisation},
         status=400 if form.errors else 200,
     )
 
@@ -137,7 +137,8 @@ def organisation(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
         request,
         "organisations/platform/detail.html",
         {
-            "organisation": organisation,
+            # Not "organisation": base.html names the acting organisation with that.
+            "support_point": organisation,
             "districts": organisation.districts.order_by("sector", "code"),
             "postcode_count": selectors.served_postcode_count(organisation),
             "members": selectors.platform_members(organisation),

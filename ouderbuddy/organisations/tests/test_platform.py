@@ -241,3 +241,13 @@ def test_the_service_refuses_someone_who_is_not_platform_admin(cora, noord):
             admin=cora.user, organisation=noord, email="x@y.test", full_name="X"
         )
     assert not Membership.objects.filter(user__email="x@y.test").exists()
+
+
+@pytest.mark.django_db
+def test_the_header_does_not_show_the_admin_as_acting_in_the_support_point(
+    admin_client, noord
+):
+    for url in (_detail(noord), _edit(noord)):
+        body = admin_client.get(url).content.decode()
+        assert "ob-brand__org" not in body, url
+        assert "Steunpunt Noord" in body
