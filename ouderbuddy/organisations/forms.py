@@ -15,6 +15,11 @@ from ouderbuddy.organisations.models import (
 )
 from ouderbuddy.regions.models import CooperationDistrict
 
+INTERVAL_CHOICES = [
+    (1, _("elke maand")),
+    (2, _("elke twee maanden")),
+    (3, _("elke drie maanden")),
+]
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,28}$")
 
 
@@ -89,11 +94,7 @@ class SettingsForm(Form):
     check_in_interval_months = forms.TypedChoiceField(
         label=_("Daarna een check-in"),
         coerce=int,
-        choices=[
-            (1, _("elke maand")),
-            (2, _("elke twee maanden")),
-            (3, _("elke drie maanden")),
-        ],
+        choices=INTERVAL_CHOICES,
         widget=forms.RadioSelect,
     )
     email_signature = forms.CharField(

@@ -128,6 +128,14 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "organisations/settings.html",
-        {"organisation": organisation, "form": form, "may_change": may_change},
+        {
+            "organisation": organisation,
+            "form": form,
+            "may_change": may_change,
+            "interval_label": dict(forms.INTERVAL_CHOICES).get(
+                organisation.check_in_interval_months,
+                organisation.check_in_interval_months,
+            ),
+        },
         status=400 if form.errors else 200,
     )
