@@ -48,6 +48,7 @@ class TestAccess:
         assert response.status_code == 200
         body = response.content.decode()
         assert "Alleen een coördinator" in body
+        assert "elke maand" in body
         assert '<form method="post" action="/organisatie/instellingen/"' not in body
         assert mia_client.post(URL, GOOD).status_code == 403
         cora.organisation.refresh_from_db()
