@@ -3,10 +3,12 @@ decides about them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.lib.crypto import EncryptedTextField
@@ -289,7 +291,12 @@ class RequestEvent(TenantModel):
         related_name="+",
     )
     by_parent = models.BooleanField(default=False)
-    description = models.CharField(_("wat"), max_length=300)
+    # What happened, as a code with small parameters (intake/history.py), worded in
+    # the reader's language. `description` is the Dutch text: the fallback for rows
+    # without a known code (older free text).
+    code = models.CharField(_("soort"), max_length=40, blank=True)
+    params = models.JSONField(_("gegevens"), default=dict, blank=True)
+    description = models.CharField(_("wat"), max_length=300, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -298,7 +305,30 @@ class RequestEvent(TenantModel):
         verbose_name_plural = _("gebeurtenissen")
 
     def __str__(self) -> str:
-        return self.description
+        return self.text
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from ouderbuddy.intake.history import REQUEST_HISTORY
+
+        if not self.code:
+            # A writer that passed text (in whatever language was active): keep it
+            # as its code, so it reads in the reader's language.
+            found = REQUEST_HISTORY.recognise(self.description)
+            if found:
+                self.code, self.params = found
+        if self.code:
+            with translation.override("nl"):
+                self.description = REQUEST_HISTORY.word(
+                    self.code, self.params, self.description
+                )[:300]
+        super().save(*args, **kwargs)
+
+    @property
+    def text(self) -> str:
+        """What happened, in the active language."""
+        from ouderbuddy.intake.history import REQUEST_HISTORY
+
+        return REQUEST_HISTORY.word(self.code, self.params, self.description)
 
 
 class ProfessionalReferral(UUIDModel):
