@@ -51,7 +51,7 @@ def test_person_without_membership_gets_an_explanation(ben):
     ben.is_active = False
     ben.save()
     body = signed_in_client(ben.user, verified=False).get("/start/").content.decode()
-    assert "U hoort (nog) niet bij een steunpunt" in body
+    assert "U hoort nog niet bij een steunpunt" in body
 
 
 @pytest.mark.django_db
