@@ -3,7 +3,12 @@ and closure actions, the parent's answers on the status link, the iCal feed."""
 
 from django.urls import path
 
-from ouderbuddy.casework import views_buddy, views_coordinator, views_parent
+from ouderbuddy.casework import (
+    views_buddy,
+    views_closed,
+    views_coordinator,
+    views_parent,
+)
 
 app_name = "casework"
 urlpatterns = [
@@ -47,6 +52,12 @@ urlpatterns = [
     path("agenda/<str:token>/", views_buddy.calendar_feed, name="calendar_feed"),
     # Coordinator.
     path("begeleiding/", views_coordinator.overview, name="overview"),
+    path("begeleiding/afgesloten/", views_closed.closed, name="closed"),
+    path(
+        "begeleiding/afgesloten/export/",
+        views_closed.export_closed,
+        name="export_closed",
+    ),
     path(
         "koppelingen/<uuid:match_id>/afspraken/",
         views_coordinator.agreement,

@@ -1,0 +1,122 @@
+"""Closed matches: the read side and the search form of the coordinator's list of
+matches that ended (search, filters, sorting; the CSV export uses the same rows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ouderbuddy.casework.models import CloseReason, Initiator
+from ouderbuddy.intake.selectors import normalise_reference
+from ouderbuddy.lib.forms import Form
+from ouderbuddy.matching.models import Match, MatchStatus
+from ouderbuddy.organisations.models import Membership, Role
+
+
+def closed_matches(actor: Membership, criteria: dict[str, Any]) -> QuerySet[Match]:
+    """The organisation's closed matches with their closure, narrowed by `criteria`
+    (the cleaned fields of `ClosedSearchForm`; a missing key is no filter)."""
+    if actor.role != Role.COORDINATOR:
+        return Match.objects.none()
+    queryset = Match.objects.filter(
+        organisation_id=actor.organisation_id,
+        status=MatchStatus.CLOSED,
+        closure__isnull=False,
+    ).select_related("request", "buddy", "closure")
+    text = " ".join((criteria.get("q") or "").split())
+    if text:
+        condition = (
+            Q(buddy__full_name__icontains=text)
+            | Q(request__full_name__icontains=text)
+            | Q(request__email__icontains=text)
+            | Q(request__child_name__icontains=text)
+        )
+        reference = normalise_reference(text)
+        if reference:
+            condition |= Q(request__reference__icontains=reference)
+        queryset = queryset.filter(condition)
+    if criteria.get("reason"):
+        queryset = queryset.filter(closure__reason=criteria["reason"])
+    if criteria.get("initiator"):
+        queryset = queryset.filter(closure__initiator=criteria["initiator"])
+    if criteria.get("rematch") in ("yes", "no"):
+        queryset = queryset.filter(closure__rematch=criteria["rematch"] == "yes")
+    if criteria.get("closed"):
+        since = timezone.localdate() - dt.timedelta(days=int(criteria["closed"]))
+        queryset = queryset.filter(closure__closed_on__gte=since)
+    sort = criteria.get("sort") or "newest"
+    if sort == "oldest":
+        return queryset.order_by("closure__closed_on", "pk")
+    if sort == "longest":
+        length = ExpressionWrapper(
+            F("closure__closed_on") - F("started_on"), output_field=DurationField()
+        )
+        return queryset.annotate(length=length).order_by(
+            F("length").desc(nulls_last=True), "pk"
+        )
+    return queryset.order_by("-closure__closed_on", "pk")
+
+
+class ClosedSearchForm(Form):
+    """Search and filters of the closed matches (GET); a bad value is left out."""
+
+    q = forms.CharField(
+        label=_("Zoeken"),
+        help_text=_(
+            "Kenmerk van de hulpvraag, naam van de buddy of de ouder, of e-mailadres."
+        ),
+        max_length=100,
+        required=False,
+    )
+    reason = forms.ChoiceField(
+        label=_("Reden"),
+        choices=[("", _("Alle redenen")), *CloseReason.choices],
+        required=False,
+    )
+    initiator = forms.ChoiceField(
+        label=_("Wie besloot"),
+        choices=[("", _("Iedereen")), *Initiator.choices],
+        required=False,
+    )
+    rematch = forms.ChoiceField(
+        label=_("Opnieuw een buddy gezocht"),
+        choices=[("", _("Alles")), ("yes", _("Ja")), ("no", _("Nee"))],
+        required=False,
+    )
+    closed = forms.ChoiceField(
+        label=_("Afgesloten"),
+        choices=[
+            ("", _("Altijd")),
+            ("30", _("In de laatste 30 dagen")),
+            ("90", _("In de laatste 3 maanden")),
+            ("365", _("In het laatste jaar")),
+        ],
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label=_("Sorteren"),
+        choices=[
+            ("newest", _("Laatst afgesloten eerst")),
+            ("oldest", _("Eerst afgesloten eerst")),
+            ("longest", _("Langste koppeling eerst")),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages["invalid_choice"] = _(
+                    "Kies een waarde uit de lijst."
+                )
+
+    def criteria(self) -> dict[str, Any]:
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {key: value for key, value in cleaned.items() if value not in ("", None)}

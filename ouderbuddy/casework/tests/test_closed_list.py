@@ -1,0 +1,163 @@
+"""The coordinator's list of closed matches: search, filters, sorting, CSV export,
+access, isolation and bad GET parameters."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client, TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ouderbuddy.casework import services
+from ouderbuddy.casework.models import Closure
+from ouderbuddy.casework.tests.factories import active_match
+from ouderbuddy.matching.tests.factories import matchable_buddy
+from ouderbuddy.privacy.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+LIST = "casework:closed"
+EXPORT = "casework:export_closed"
+
+
+def _close(cora, match, **fields: Any) -> Closure:
+    values = {"reason": "goal_reached", "initiator": "together", "note": "Geheim."}
+    values.update(fields)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.close_match(actor=cora, match=match, **values)
+
+
+def _get(client: Client, name: str = LIST, **params: Any) -> Any:
+    return client.get(reverse(name), params)
+
+
+def _rows(response: Any) -> list[list[str]]:
+    assert response.status_code == 200
+    return list(
+        csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+    )
+
+
+@pytest.fixture
+def closed(cora):
+    match = active_match(cora, full_name="Petra de Vries", email="petra@example.nl")
+    _close(cora, match)
+    match.refresh_from_db()
+    return match
+
+
+class TestAccess:
+    def test_anonymous_buddy_manager_and_method(
+        self, ben_client, mia_client, cora_client, closed
+    ):
+        login = reverse("accounts:login")
+        for name in (LIST, EXPORT):
+            assert _get(Client(), name)["Location"].startswith(login)
+            assert _get(ben_client, name).status_code == 403
+            assert _get(mia_client, name).status_code == 403
+            assert cora_client.post(reverse(name)).status_code == 405
+
+    def test_olga_sees_nothing_of_noord(self, olga_client, closed):
+        body = _get(olga_client, q=closed.request.reference).content.decode()
+        assert reverse("matching:match", args=[closed.pk]) not in body
+        assert "0 afgesloten koppelingen gevonden" in body
+        assert len(_rows(_get(olga_client, EXPORT))) == 1
+
+    def test_linked_from_the_running_matches(self, cora_client):
+        body = cora_client.get(reverse("casework:overview")).content.decode()
+        assert reverse(LIST) in body
+
+
+class TestList:
+    def test_search_filter_sort(self, cora, cora_client, closed):
+        other = active_match(
+            cora,
+            buddy=matchable_buddy(cora.organisation, "Bram Visser"),
+            full_name="Jan Bakker",
+            email="jan@example.nl",
+        )
+        _close(cora, other, reason="mismatch", initiator="parent", rematch=True)
+        Closure.objects.filter(match=other).update(
+            closed_on=dt.date.today() - dt.timedelta(days=200)
+        )
+        tail = closed.request.reference.removeprefix("HV-").lower()
+        for params, found, not_found in (
+            ({"q": tail}, closed, other),
+            ({"q": "bram"}, other, closed),
+            ({"q": "petra@example"}, closed, other),
+            ({"reason": "mismatch"}, other, closed),
+            ({"initiator": "together"}, closed, other),
+            ({"rematch": "yes"}, other, closed),
+            ({"closed": "30"}, closed, other),
+        ):
+            body = _get(cora_client, **params).content.decode()
+            assert found.request.reference in body, params
+            assert not_found.request.reference not in body, params
+        body = _get(cora_client, sort="oldest").content.decode()
+        assert body.index(other.request.reference) < body.index(
+            closed.request.reference
+        )
+        body = _get(cora_client).content.decode()
+        assert body.index(closed.request.reference) < body.index(
+            other.request.reference
+        )
+        assert "Het klikte niet" in body
+
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"reason": "x"},
+            {"closed": "abc"},
+            {"sort": "-pk"},
+            {"rematch": "maybe"},
+            {"q": "y" * 3000},
+            {"pagina": "-3"},
+            {"initiator": ["parent", "buddy"]},
+        ],
+    )
+    def test_bad_parameters_never_fail(self, cora_client, closed, params):
+        for name in (LIST, EXPORT):
+            assert _get(cora_client, name, **params).status_code in (200, 400)
+        body = _get(cora_client, reason="x").content.decode()
+        assert "Kies een waarde uit de lijst." in body
+        assert closed.request.reference in body
+
+    def test_queries_do_not_grow_with_rows(self, cora, cora_client, closed):
+        with CaptureQueriesContext(connection) as few:
+            _get(cora_client)
+            _rows(_get(cora_client, EXPORT))
+        for i in range(3):
+            match = active_match(
+                cora,
+                buddy=matchable_buddy(cora.organisation, f"Buddy{i} Test"),
+                email=f"p{i}@example.nl",
+            )
+            _close(cora, match)
+        with CaptureQueriesContext(connection) as many:
+            _get(cora_client)
+            _rows(_get(cora_client, EXPORT))
+        assert len(many) == len(few)
+
+
+class TestExport:
+    def test_no_names_no_note_and_audited(self, cora, cora_client, closed):
+        rows = _rows(_get(cora_client, EXPORT, reason="goal_reached"))
+        assert rows[0][0] == "Kenmerk hulpvraag"
+        assert rows[1][0] == closed.request.reference
+        assert rows[1][4] == "Doel bereikt"
+        flat = ";".join(rows[1])
+        for secret in ("Petra", "petra@example.nl", "Geheim", closed.buddy.full_name):
+            assert secret not in flat
+        event = AuditEvent.objects.get(verb="match.export_closed")
+        assert event.organisation_id == cora.organisation_id
+        assert event.data == {
+            "rows": 1,
+            "filters": {"reason": "goal_reached"},
+            "searched_text": False,
+        }
