@@ -244,6 +244,8 @@ def _more_matches(coordinator: Membership) -> _Made:
             at=timezone.now() + dt.timedelta(hours=2),
             mode=IntroductionMode.VIDEO,
         )
+        # The introduction has taken place (a match starts on or after its day).
+        Match.objects.filter(pk=match.pk).update(introduction_at=timezone.now())
         matching.activate(
             actor=coordinator, match=match, started_on=timezone.localdate()
         )
