@@ -468,23 +468,25 @@ def buddy_start_context(actor: Membership) -> dict[str, Any]:
         return {"buddy": None}
     facts = services.facts_for(buddy)
     from ouderbuddy.casework.views_buddy import active_summaries
-    from ouderbuddy.matching.models import Match, MatchStatus
+    from ouderbuddy.matching.selectors import buddy_matches
 
+    matches = buddy_matches(actor, buddy)
+    next_step = checklist.next_step(facts, for_buddy=True)
+    # A proposal or a match says more than "ready to be matched" (a pause or a stop
+    # still comes first).
+    if matches.next_step and facts.status not in (
+        BuddyStatus.PAUSED,
+        BuddyStatus.STOPPED,
+    ):
+        next_step = matches.next_step
     return {
         "buddy": buddy,
         "items": checklist.items(facts),
-        "next_step": checklist.next_step(facts, for_buddy=True),
+        "next_step": next_step,
         "matchable": checklist.is_matchable(facts),
         "profile_url": reverse("buddies:portal_profile"),
-        "open_proposals": list(
-            Match.objects.filter(
-                organisation_id=actor.organisation_id,
-                buddy=buddy,
-                status=MatchStatus.PROPOSED,
-            )
-            .select_related("request__postcode__municipality")
-            .order_by("respond_by")
-        ),
+        "open_proposals": matches.open_proposals,
+        "starting_matches": matches.starting,
         # "Mijn koppelingen": two taps from here to a logged contact.
         "active_matches": active_summaries(actor, buddy),
     }

@@ -608,6 +608,22 @@ def _held_data(help_request: HelpRequest) -> list[tuple[str, list[Row]]]:
     ]
 
 
+# What the parent reads as "where your request stands" while a buddy is proposed.
+PARENT_MATCH_STATES = {
+    MatchStatus.PROPOSED: gettext_lazy("We hebben een buddy gevraagd"),
+    MatchStatus.ACCEPTED: gettext_lazy("De buddy wil graag: nu kiest u"),
+    MatchStatus.AGREED: gettext_lazy("U zei ja: de kennismaking wordt gepland"),
+    MatchStatus.INTRODUCTION_PLANNED: gettext_lazy("Kennismaking gepland"),
+}
+# A proposal that ended before the start (the request waits again).
+FELL_THROUGH = (
+    MatchStatus.DECLINED,
+    MatchStatus.EXPIRED,
+    MatchStatus.PARENT_DECLINED,
+    MatchStatus.CANCELLED,
+)
+
+
 def _casework(
     help_request: HelpRequest, buddy_match: Match | None
 ) -> dict[str, Any] | None:
@@ -699,11 +715,24 @@ def _render_status(
     )
     casework = _casework(help_request, buddy_match)
     named = buddy_match or (casework["match"] if casework else None)
+    # Back on the waiting list after a proposal: say that it did not go through.
+    fell_through = None
+    if help_request.status == RequestStatus.WAITING:
+        fell_through = (
+            Match.objects.filter(request=help_request, status__in=FELL_THROUGH)
+            .order_by("-status_changed_at")
+            .first()
+        )
     return render(
         request,
         "intake/public/status.html",
         {
             "buddy_match": buddy_match,
+            # During matching the step of the proposal says where the request is.
+            "state_label": PARENT_MATCH_STATES.get(buddy_match.status)
+            if buddy_match and help_request.status == RequestStatus.MATCHING
+            else None,
+            "fell_through": fell_through,
             "buddy_first_name": (named.buddy.full_name.split() or [""])[0]
             if named
             else "",

@@ -135,4 +135,6 @@ def _take_to(coordinator: Membership, match: Match, target: str) -> None:
     )
     if target == MatchStatus.INTRODUCTION_PLANNED:
         return
+    # This demo match already had its introduction (a match starts on or after it).
+    Match.objects.filter(pk=match.pk).update(introduction_at=timezone.now())
     services.activate(actor=coordinator, match=match, started_on=timezone.localdate())

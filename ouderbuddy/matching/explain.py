@@ -191,3 +191,70 @@ def explain(data: dict[str, Any]) -> Explanation:
             what = _("ja") if milli > 0 else _("nee")
         rows.append((str(CRITERION_LABELS[criterion]), what, _show(tenths)))
     return Explanation(summary=summary, rows=rows, total=points(sum(millis)))
+
+
+def _language_name(code: str) -> str:
+    name = SpokenLanguage(code).label if code in SpokenLanguage.values else code
+    return str(name)
+
+
+def shared_languages(data: dict[str, Any]) -> list[str]:
+    """The languages parent and buddy both speak, from a snapshot (older snapshots
+    kept only the parent's one language, which counted when its points are above 0)."""
+    if "languages" in data:
+        return [str(code) for code in data["languages"]]
+    language = data.get("language", "")
+    if language and data.get("contributions", {}).get("language", 0) > 0:
+        return [language]
+    return []
+
+
+def for_buddy(
+    data: dict[str, Any], *, experience_shared: bool, contact_modes: list[str]
+) -> list[str]:
+    """Why this parent was proposed to the buddy: only what speaks for the buddy, in
+    plain sentences, never a missing point. The shared experience only when the parent
+    agreed to share what the request is about. `contact_modes` are the labels of the
+    ways of contact both want."""
+    reasons = []
+    codes = [
+        c
+        for group in ("issue", "need", "route")
+        for c in data.get("shared", {}).get(group, [])
+    ]
+    if experience_shared and codes:
+        reasons.append(
+            _("U heeft zelf ervaring met: %(codes)s.")
+            % {"codes": ", ".join(code_labels(codes))}
+        )
+    km = data.get("distance_km")
+    if km is not None:
+        if float(km) < 1:
+            reasons.append(_("U woont op minder dan 1 km van de ouder."))
+        else:
+            reasons.append(
+                _("U woont op ongeveer %(km)s km van de ouder.")
+                % {"km": f"{float(km):.0f}"}
+            )
+    # Dutch is what (nearly) everyone speaks: only another language is a reason.
+    others = [code for code in shared_languages(data) if code != "nl"]
+    if others:
+        reasons.append(
+            _("U spreekt %(languages)s, net als de ouder.")
+            % {"languages": ", ".join(_language_name(c).lower() for c in others)}
+        )
+    if data.get("contributions", {}).get("same_swv", 0) > 0:
+        reasons.append(
+            _(
+                "U woont in dezelfde regio voor passend onderwijs "
+                "(samenwerkingsverband)."
+            )
+        )
+    if contact_modes:
+        reasons.append(
+            _("U wilt allebei contact via: %(modes)s.")
+            % {"modes": ", ".join(m.lower() for m in contact_modes)}
+        )
+    if not reasons:
+        reasons.append(_("De coördinator denkt dat u deze ouder goed kunt helpen."))
+    return reasons

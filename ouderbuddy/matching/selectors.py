@@ -10,7 +10,10 @@ from typing import Any
 import numpy as np
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.matching import explain, loading, services
@@ -205,3 +208,71 @@ def attention(actor: Membership) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+# --- The buddy's own start page ----------------------------------------------------------
+
+# Matches the buddy said yes to that have not started yet.
+STARTING = (
+    MatchStatus.ACCEPTED,
+    MatchStatus.AGREED,
+    MatchStatus.INTRODUCTION_PLANNED,
+)
+
+
+@dataclass(frozen=True)
+class BuddyMatches:
+    """Where the buddy's matches stand: proposals to answer, matches on their way to
+    the start, the number running, and one sentence for "your next step" (None: no
+    match at all, so the checklist decides)."""
+
+    open_proposals: list[Match]
+    starting: list[Match]
+    active: int
+    next_step: str | None
+
+
+def _starting_step(match: Match) -> str:
+    if match.status == MatchStatus.ACCEPTED:
+        return _("U zei ja tegen een voorstel. Nu kiest de ouder. U krijgt een e-mail.")
+    if match.status == MatchStatus.AGREED:
+        return _("De ouder zei ook ja. De coördinator plant nu de kennismaking.")
+    assert match.introduction_at is not None
+    return _("Uw kennismaking met de ouder is op %(day)s.") % {
+        "day": date_format(timezone.localtime(match.introduction_at), "l j F, H:i")
+    }
+
+
+def buddy_matches(actor: Membership, buddy: Any) -> BuddyMatches:
+    """The signed-in buddy's matches in the acting organisation, for the start page."""
+    matches = list(
+        Match.objects.filter(
+            organisation_id=actor.organisation_id,
+            buddy=buddy,
+            status__in=(MatchStatus.PROPOSED, *STARTING, MatchStatus.ACTIVE),
+        )
+        .select_related("request__postcode__municipality")
+        .defer("request__question", "request__intake_note", "request__information_given")
+        .order_by("respond_by", "created_at")
+    )
+    proposals = [m for m in matches if m.status == MatchStatus.PROPOSED]
+    starting = [m for m in matches if m.status in STARTING]
+    active = sum(m.status == MatchStatus.ACTIVE for m in matches)
+    step: str | None = None
+    if proposals:
+        step = ngettext(
+            "Er is een voorstel voor u. Lees het en zeg ja of nee.",
+            "Er zijn %(n)s voorstellen voor u. Lees ze en zeg bij elk ja of nee.",
+            len(proposals),
+        ) % {"n": len(proposals)}
+    elif starting:
+        step = _starting_step(starting[0])
+    elif active:
+        step = ngettext(
+            "U bent buddy van een ouder. Leg na elk contact vast wat u deed.",
+            "U bent buddy van %(n)s ouders. Leg na elk contact vast wat u deed.",
+            active,
+        ) % {"n": active}
+    return BuddyMatches(
+        open_proposals=proposals, starting=starting, active=active, next_step=step
+    )

@@ -16,6 +16,7 @@ import numpy as np
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -759,6 +760,23 @@ def plan_introduction(
     return match
 
 
+def introduction_date(match: Match) -> dt.date | None:
+    """The local day of the planned introduction (None when none is planned)."""
+    if match.introduction_at is None:
+        return None
+    return timezone.localdate(match.introduction_at)
+
+
+def can_activate(match: Match) -> bool:
+    """The introduction is planned and its day has come: the match may start."""
+    day = introduction_date(match)
+    return (
+        match.status == MatchStatus.INTRODUCTION_PLANNED
+        and day is not None
+        and day <= timezone.localdate()
+    )
+
+
 @transaction.atomic
 def activate(*, actor: Membership, match: Match, started_on: dt.date) -> Match:
     """After the introduction: the match is running."""
@@ -767,6 +785,20 @@ def activate(*, actor: Membership, match: Match, started_on: dt.date) -> Match:
     if match.status != MatchStatus.INTRODUCTION_PLANNED:
         raise DomainError(_("Plan eerst de kennismaking."))
     today = timezone.localdate()
+    introduction_day = introduction_date(match)
+    if introduction_day is None or introduction_day > today:
+        raise DomainError(
+            _(
+                "De kennismaking is nog niet geweest. U kunt de koppeling starten "
+                "vanaf de dag van de kennismaking (%(day)s)."
+            )
+            % {"day": date_format(introduction_day, "j F Y") if introduction_day else "–"}
+        )
+    if started_on < introduction_day:
+        raise DomainError(
+            _("De startdatum kan niet voor de kennismaking liggen."),
+            field="started_on",
+        )
     if started_on > today:
         raise DomainError(
             _("De startdatum kan niet in de toekomst liggen."), field="started_on"

@@ -122,15 +122,21 @@ def _profile(match: Match) -> Profile:
     shared = ConsentPurpose.SHARE_WITH_BUDDY in active_consents(request)
     codes: dict[str, list[str]] = {}
     deadline = ""
-    summary: list[str] = []
     if shared:
         for code in request.codes.all().order_by("group", "order"):
             group = "route" if code.group == CodeGroup.TRANSITION else code.group
             codes.setdefault(group, []).append(code.label)
         if request.deadline_on:
             deadline = request.get_deadline_kind_display() or _("Ja")
-        if "shared" in match.explanation:
-            summary = explain.explain(match.explanation).summary
+    # Only what speaks for the buddy, never "no shared experience".
+    both_modes = [
+        str(modes.get(m, m))
+        for m in request.contact_modes
+        if m in (match.buddy.contact_modes or ())
+    ]
+    summary = explain.for_buddy(
+        match.explanation, experience_shared=shared, contact_modes=both_modes
+    )
     return Profile(
         place=area.municipality.name,
         distance_km=float(distance) if distance is not None else None,

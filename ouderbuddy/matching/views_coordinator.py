@@ -436,10 +436,13 @@ def _match_page(
                 "coordinator_present": match.coordinator_present,
             }
         context["plan_form"] = forms.PlanForm(initial=initial)
-    if match.status == MatchStatus.INTRODUCTION_PLANNED:
+    if services.can_activate(match):
         context["activate_form"] = forms.ActivateForm(
             initial={"started_on": timezone.localdate()}
         )
+    elif match.status == MatchStatus.INTRODUCTION_PLANNED:
+        # Starting comes after the introduction: no button before its day.
+        context["starts_from"] = services.introduction_date(match)
     # Imported here: casework's views import this module for the page itself.
     from ouderbuddy.casework import views_coordinator as casework
 

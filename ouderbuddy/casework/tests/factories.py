@@ -35,6 +35,8 @@ def active_match(
             at=timezone.now() + dt.timedelta(hours=1),
             mode="video",
         )
+        # The introduction has taken place (a match starts on or after its day).
+        Match.objects.filter(pk=match.pk).update(introduction_at=timezone.now())
         matching.activate(
             actor=coordinator, match=match, started_on=timezone.localdate()
         )

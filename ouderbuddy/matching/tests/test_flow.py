@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core import mail
 from django.test import TestCase
 from django.utils import timezone
@@ -27,6 +28,15 @@ from ouderbuddy.matching.tests.factories import (
 def run(fn, **kw):
     with TestCase.captureOnCommitCallbacks(execute=True):
         return fn(**kw)
+
+
+def introduction_held(match: Match) -> Match:
+    """The planned introduction has taken place: it moves to a minute ago."""
+    Match.objects.filter(pk=match.pk).update(
+        introduction_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    match.refresh_from_db()
+    return match
 
 
 @pytest.mark.django_db
@@ -53,9 +63,11 @@ def test_whole_flow_from_proposal_to_active(cora):
     match = run(
         services.plan_introduction, actor=cora, match=match, at=at, mode="video"
     )
-    match = run(
-        services.activate, actor=cora, match=match, started_on=timezone.localdate()
-    )
+    # On the day of the introduction the match can start.
+    with time_machine.travel(at + dt.timedelta(hours=1)):
+        match = run(
+            services.activate, actor=cora, match=match, started_on=timezone.localdate()
+        )
     request.refresh_from_db()
     assert match.status == MatchStatus.ACTIVE
     assert request.status == RequestStatus.MATCHED
@@ -182,6 +194,7 @@ def test_pause_keeps_answered_proposals_but_the_match_cannot_start(cora, cast):
         at=timezone.now() + dt.timedelta(days=40),
         mode="video",
     )
+    match = introduction_held(match)
     with pytest.raises(DomainError, match="niet actief"):
         services.activate(actor=cora, match=match, started_on=timezone.localdate())
 
@@ -424,6 +437,12 @@ def test_activate_checks(cora, cast):
         at=timezone.now() + dt.timedelta(days=1),
         mode="video",
     )
+    # Not before the introduction: its day has not come yet.
+    with pytest.raises(DomainError, match="kennismaking is nog niet geweest"):
+        services.activate(actor=cora, match=match, started_on=timezone.localdate())
+    assert not services.can_activate(match)
+    match = introduction_held(match)
+    assert services.can_activate(match)
     with pytest.raises(DomainError, match="niet in de toekomst") as caught:
         services.activate(
             actor=cora,
@@ -431,12 +450,13 @@ def test_activate_checks(cora, cast):
             started_on=timezone.localdate() + dt.timedelta(days=1),
         )
     assert caught.value.field == "started_on"
-    with pytest.raises(DomainError, match="niet voor het voorstel"):
+    with pytest.raises(DomainError, match="niet voor de kennismaking") as caught:
         services.activate(
             actor=cora,
             match=match,
             started_on=timezone.localdate() - dt.timedelta(days=1),
         )
+    assert caught.value.field == "started_on"
     assert status_of(match) == MatchStatus.INTRODUCTION_PLANNED
     assert status_of(cast["request"]) == RequestStatus.MATCHING
     match = run(
@@ -517,6 +537,7 @@ def test_stopping_a_buddy_cancels_every_pending_match(cora):
         at=timezone.now() + dt.timedelta(days=1),
         mode="video",
     )
+    introduction_held(matches[2])
     run(
         services.activate, actor=cora, match=matches[2], started_on=timezone.localdate()
     )

@@ -171,7 +171,10 @@ class TestBuddyProposal:
             "Thuiszitten of dreigend thuiszitten",
             "Angst, schoolangst of schoolweigering",
             "Termijn bezwaar",
-            "zelfde ervaring",
+            "Waarom wij aan u denken",
+            "U heeft zelf ervaring met: ",
+            "km van de ouder.",
+            "U wilt allebei contact via: telefoon, mee naar gesprekken op school.",
             'name="answer" value="accept"',
             'name="reason"',
             "csrfmiddlewaretoken",
@@ -193,8 +196,34 @@ class TestBuddyProposal:
             "Termijn bezwaar",
             "Belangrijke datum",
             "zelfde ervaring",
+            "U heeft zelf ervaring",
         ):
             assert hidden not in body, hidden
+        # The reasons that speak for the buddy are still there.
+        assert "km van de ouder." in body
+
+    def test_the_buddy_reads_only_what_speaks_for_them(self, cora, ben, ben_client):
+        """No shared experience, another language, other contact: never a missing
+        point ("geen gedeelde ervaring"), only plain reasons that are true."""
+        buddy = matchable_buddy(
+            cora.organisation,
+            "Ben Buddy",
+            user=ben.user,
+            codes=(),
+            languages=["nl", "ar"],
+            contact_modes=["video"],
+        )
+        request = parent_request(cora, language="ar", contact_modes=["phone"])
+        match = run(services.propose, actor=cora, request=request, buddy=buddy)
+        body = ben_client.get(proposal_url(match)).content.decode()
+        for negative in ("geen gedeelde ervaring", "nee", "Waarom u past", "–"):
+            assert negative not in body.split("Waarom wij aan u denken")[1].split(
+                "Uw antwoord"
+            )[0], negative
+        assert "U heeft zelf ervaring" not in body
+        assert "U spreekt arabisch, net als de ouder." in body
+        assert "U wilt allebei contact via" not in body
+        assert "km van de ouder." in body
 
     def test_the_list_and_the_start_page_show_the_proposal(self, proposal, ben_client):
         body = ben_client.get(reverse("matching:proposals")).content.decode()
@@ -329,8 +358,8 @@ class TestParent:
         body = Client().get(status_url(proposal.request)).content.decode()
         assert "Uw buddy" in body
         assert "We hebben een buddy gevraagd" in body
-        assert "Buddy voorgesteld" in body
-        assert "Ben" not in body
+        # The buddy's name, not the consent's "Ben ik 16 jaar of ouder?".
+        assert re.search(r"\bBen\b(?! ik\b)", body) is None
         assert answer_url(proposal.request) not in body
 
     def test_the_parent_sees_the_buddy_after_accept(self, accepted):
@@ -449,6 +478,8 @@ class TestParent:
             proposal_url(accepted)
         )
         assert "Bibliotheek Centrum" in buddy_page.content.decode()
+        # The introduction took place.
+        Match.objects.filter(pk=accepted.pk).update(introduction_at=timezone.now())
         run(
             services.activate,
             actor=cora,
@@ -479,6 +510,7 @@ def test_every_email_renders_without_the_childs_name_or_the_question(cora, ben):
     match = run(
         services.plan_introduction, actor=cora, match=match, at=at, mode="video"
     )
+    Match.objects.filter(pk=match.pk).update(introduction_at=timezone.now())
     run(services.activate, actor=cora, match=match, started_on=timezone.localdate())
 
     # The buddy says no while another buddy could help: that buddy is suggested.

@@ -274,6 +274,9 @@ def test_match_page_plans_the_introduction_and_starts_the_match(cora, world):
         {"started_on": tomorrow.isoformat()},
     )
     assert future.status_code == 400
+    assert "nog niet geweest" in future.content.decode()
+    # The introduction took place.
+    Match.objects.filter(pk=match.pk).update(introduction_at=timezone.now())
     started = post(
         client,
         reverse("matching:activate", args=[match.pk]),
