@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ouderbuddy.intake import forms_triage as forms
 from ouderbuddy.intake import selectors, services, services_targets
@@ -362,19 +362,19 @@ def withdraw(request: HttpRequest, request_id: UUID) -> HttpResponse:
 # --- All requests: find any request, export the list -----------------------------------
 
 EXPORT_HEADER = [
-    _lazy("Kenmerk"),
-    _lazy("Status"),
-    _lazy("Ontvangen op"),
-    _lazy("Status sinds"),
-    _lazy("Bron"),
-    _lazy("Postcode"),
-    _lazy("Gemeente"),
-    _lazy("Soort school"),
-    _lazy("Geboortejaar kind"),
-    _lazy("Belangrijke datum"),
-    _lazy("Soort datum"),
-    _lazy("Langer dan 4 weken thuis"),
-    _lazy("Doorverwezen naar"),
+    gettext_lazy("Kenmerk"),
+    gettext_lazy("Status"),
+    gettext_lazy("Ontvangen op"),
+    gettext_lazy("Status sinds"),
+    gettext_lazy("Bron"),
+    gettext_lazy("Postcode"),
+    gettext_lazy("Gemeente"),
+    gettext_lazy("Soort school"),
+    gettext_lazy("Geboortejaar kind"),
+    gettext_lazy("Belangrijke datum"),
+    gettext_lazy("Soort datum"),
+    gettext_lazy("Langer dan 4 weken thuis"),
+    gettext_lazy("Doorverwezen naar"),
 ]
 
 
