@@ -788,13 +788,8 @@ def _match_history(runs: list[_Run]) -> None:
 
 
 def _schedule(start: dt.date, until: dt.date) -> list[dt.date]:
-    """The days of `services.schedule_check_ins`."""
-    days = [start + dt.timedelta(days=d) for d in services.FIRST_CHECK_INS]
-    month = 2
-    while (due := start + relativedelta(months=month)) <= until:
-        days.append(due)
-        month += 1
-    return days
+    """The days of `services.schedule_check_ins` (the default rhythm)."""
+    return services.check_in_days(start, until)
 
 
 def _agreements_and_check_ins(
