@@ -257,9 +257,9 @@ MIN_TARGET = 24  # px, WCAG 2.2 SC 2.5.8 Target Size (Minimum)
 # One round trip that measures the laid-out page. Four kinds of problem:
 #
 # squeezed  A text node whose line boxes (Range.getClientRects, merged per line)
-#           hold on average 4 characters or fewer over 3 or more lines, or whose
-#           widest line is narrower than 3em over 2 or more lines: text poured into
-#           a column a few characters wide ("Ke/n/m/er/k").
+#           hold on average 4 characters or fewer over 3 or more lines, or that
+#           cuts a word over two lines in a column narrower than 6em: text poured
+#           into a column a few characters wide ("Ke/n/m/er/k", "Wacht/lijst").
 # overflow  The document is wider than the viewport, or a visible element reaches
 #           past its right edge without an ancestor that scrolls or clips it (a
 #           table wrapper with overflow-x: auto is fine).
@@ -344,7 +344,20 @@ _LAYOUT_PROBLEMS = """(minTarget) => {
     const perLine = chars / lines.length;
     const widest = Math.max(...lines.map((l) => l.width));
     const em = parseFloat(getComputedStyle(parent).fontSize) || 16;
-    if ((lines.length >= 3 && perLine <= 4) || widest < 3 * em) {
+    // A word cut over two lines in a column under 6em ("Wacht/lijst"); a long
+    // e-mail address or link wrapping in a wide column is fine.
+    const brokenWord = () => {
+      const word = /\S{2,}/g;
+      for (let m = word.exec(node.data); m; m = word.exec(node.data)) {
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()]
+          .filter((r) => r.width >= 0.5).map((r) => Math.round(r.top)));
+        if (tops.size > 1) return true;
+      }
+      return false;
+    };
+    if ((lines.length >= 3 && perLine <= 4) || (widest < 6 * em && brokenWord())) {
       squeezed.add(parent);
       problems.push({
         kind: "squeezed",

@@ -58,6 +58,8 @@ SYNTHETIC = """<!DOCTYPE html>
   <span style="display: inline-block; inline-size: 3000px">tabel</span></td></tr></table></div>
 <div class="wrapper" id="unreachable"><span style="display: inline-block;
   inline-size: 3000px">onbereikbaar</span></div>
+<p id="cut" style="inline-size: 60px; overflow-wrap: anywhere">Wachtlijst</p>
+<p id="names" style="inline-size: 50px">Anouk Visser</p>
 <p>Lees <a href="#a">de uitleg</a> eerst.</p>
 <p><button id="tiny" class="tiny" aria-label="klein"></button><button
   class="tiny" aria-label="buur"></button></p>
@@ -78,10 +80,12 @@ def test_layout_check_reports_squeezed_text_overflow_and_small_targets(
     assert ("overflow", "div#too-wide") in found, problems
     assert ("target", "button#tiny.tiny") in found, problems
     assert ("scroll", "div#unreachable.wrapper") in found, problems
+    assert ("squeezed", "p#cut") in found, problems  # a word cut in two
     # What is fine: running text, a table scrolling inside its focusable wrapper,
     # a link in a sentence, a small control with 24 px of room around its centre.
     elements = " ".join(p["element"] for p in problems)
     assert "#fine" not in elements, problems
+    assert "#names" not in elements, problems  # whole words on two lines
     assert "tabel" not in elements and "table" not in elements, problems
     assert "uitleg" not in elements, problems
     assert "#spaced" not in elements, problems
@@ -102,7 +106,8 @@ def test_layout_check_reports_squeezed_text_overflow_and_small_targets(
         re.sub(
             r'<label class="squeezed">.*?</label>|<div id="too-wide".*?</div>'
             r'|<p><button id="tiny".*?</button></p>'
-            r'|<div class="wrapper" id="unreachable">.*?</div>',
+            r'|<div class="wrapper" id="unreachable">.*?</div>'
+            r'|<p id="cut".*?</p>',
             "",
             SYNTHETIC,
             flags=re.S,
@@ -176,3 +181,69 @@ def test_referral_form_lays_out(new_page: PageFactory, noord: Organisation) -> N
     page = new_page(viewport=PHONE)
     page.goto(f"/doorverwijzen/{noord.pk}/")
     check_axe(page, "referral form")
+
+
+# --- Every page of the menu, with the demo data, on a phone --------------------------
+
+DEMO_DOMAIN = "ouderbuddy.example"
+
+
+def _demo_user(email: str) -> Any:
+    from conftest import PASSWORD, add_totp
+    from ouderbuddy.accounts.models import User
+
+    user = User.objects.get(email=email)
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
+    return add_totp(user)
+
+
+def _visit_menu(page: Page, who: str) -> list[str]:
+    """Every page of the main menu, and the first page each of its tables links to;
+    axe and the layout check on each. Returns the paths visited."""
+    menu = page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link")
+    paths = [menu.nth(i).get_attribute("href") or "" for i in range(menu.count())]
+    visited: list[str] = []
+    for path in paths:
+        page.goto(path)
+        check_axe(page, f"{who} {path}")
+        visited.append(path)
+        detail = page.locator("main table a[href]").first
+        if detail.count():
+            href = detail.get_attribute("href") or ""
+            if href.startswith("/") and href not in visited and href not in paths:
+                page.goto(href)
+                check_axe(page, f"{who} {href}")
+                visited.append(href)
+    return visited
+
+
+@pytest.fixture
+def demo(transactional_db: Any) -> None:
+    from django.core.management import call_command
+
+    ensure_reference_data()
+    cache.clear()
+    call_command("seed_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_staff_and_buddy_pages_lay_out_on_a_phone_and_a_desktop(
+    new_page: PageFactory, demo: None
+) -> None:
+    """The coordinator's own pages (inbox, waiting list, search, matching, support,
+    buddies, trainings, team, audit log and the first record of each list), the
+    buddy's pages and the platform admin's pages, with the demo data: no squeezed
+    text, nothing wider than a phone, targets of 24 px, axe clean."""
+    from tests.browser.support import sign_in
+
+    for email, who, expected in (
+        (f"coordinator@amsterdam.{DEMO_DOMAIN}", "coordinator", "/hulpvragen/"),
+        (f"buddy@amsterdam.{DEMO_DOMAIN}", "buddy", "/start/"),
+        (f"beheer@{DEMO_DOMAIN}", "platform admin", "/start/"),
+    ):
+        device = _demo_user(email)
+        page = new_page(viewport=PHONE)
+        sign_in(page, email, device)
+        check_axe(page, f"{who} start page")
+        visited = _visit_menu(page, who)
+        assert expected in visited, (who, visited)
