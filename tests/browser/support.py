@@ -347,7 +347,7 @@ _LAYOUT_PROBLEMS = """(minTarget) => {
     // A word cut over two lines in a column under 6em ("Wacht/lijst"); a long
     // e-mail address or link wrapping in a wide column is fine.
     const brokenWord = () => {
-      const word = /\S{2,}/g;
+      const word = /\\S{2,}/g;
       for (let m = word.exec(node.data); m; m = word.exec(node.data)) {
         range.setStart(node, m.index);
         range.setEnd(node, m.index + m[0].length);
