@@ -709,11 +709,11 @@ def submit_professional_referral(
         parent_email=parent_email.strip().lower(),
         reason=reason.strip(),
         parent_agreed=True,
+        email_language=mail.current_language(),
     )
     referral.full_clean()
     referral.save()
     record_event(
-        email_language=mail.current_language(),
         actor=None, organisation=organisation, verb="referral.create", target=referral
     )
     token = signing.dumps(
