@@ -425,7 +425,11 @@ def withdraw_consent(*, request: HelpRequest, purpose: str) -> HelpRequest:
         withdrawn_at__isnull=True,
     ).first()
     if consent is None:
-        raise DomainError(_("Deze toestemming staat nu niet aan. U heeft hem niet gegeven of al ingetrokken."))
+        raise DomainError(
+            _(
+                "Deze toestemming staat nu niet aan. U heeft hem niet gegeven of al ingetrokken."
+            )
+        )
     consent.withdrawn_at = timezone.now()
     consent.save(update_fields=["withdrawn_at"])
     label = ConsentPurpose(purpose).label

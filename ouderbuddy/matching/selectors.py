@@ -252,7 +252,9 @@ def buddy_matches(actor: Membership, buddy: Any) -> BuddyMatches:
             status__in=(MatchStatus.PROPOSED, *STARTING, MatchStatus.ACTIVE),
         )
         .select_related("request__postcode__municipality")
-        .defer("request__question", "request__intake_note", "request__information_given")
+        .defer(
+            "request__question", "request__intake_note", "request__information_given"
+        )
         .order_by("respond_by", "created_at")
     )
     proposals = [m for m in matches if m.status == MatchStatus.PROPOSED]

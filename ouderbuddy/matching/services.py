@@ -792,7 +792,11 @@ def activate(*, actor: Membership, match: Match, started_on: dt.date) -> Match:
                 "De kennismaking is nog niet geweest. U kunt de koppeling starten "
                 "vanaf de dag van de kennismaking (%(day)s)."
             )
-            % {"day": date_format(introduction_day, "j F Y") if introduction_day else "–"}
+            % {
+                "day": date_format(introduction_day, "j F Y")
+                if introduction_day
+                else "–"
+            }
         )
     if started_on < introduction_day:
         raise DomainError(

@@ -199,4 +199,3 @@ def send_templated(
 def _send_after_commit(subject: str, body: str, recipients: list[str]) -> None:
     """Send only when the transaction that caused the mail is committed."""
     transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
-

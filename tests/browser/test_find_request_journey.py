@@ -10,7 +10,6 @@ organisation's referral targets (with a mistake first). Every page is checked by
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest

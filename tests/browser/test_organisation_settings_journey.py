@@ -81,7 +81,9 @@ def test_platform_admin_creates_a_support_point_and_a_coordinator_sets_it_up(
     # The second time the open invitation is named, next to the field.
     expect(page.get_by_text("Er staat al een uitnodiging open").first).to_be_visible()
     check_axe(page, "organisation detail after invitation")
-    assert Invitation.objects.filter(organisation=west, email="wim@west.test").count() == 1
+    assert (
+        Invitation.objects.filter(organisation=west, email="wim@west.test").count() == 1
+    )
 
     # The coordinator of Noord on a phone: her settings.
     cora_device = add_totp(cora.user)

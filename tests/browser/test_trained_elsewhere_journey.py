@@ -166,7 +166,9 @@ def test_an_applicant_trained_elsewhere_is_active_the_same_day(
     vog.get_by_label("VOG aangevraagd op").fill(
         (today - dt.timedelta(days=30)).isoformat()
     )
-    vog.get_by_label("Datum op de VOG").fill((today - dt.timedelta(days=10)).isoformat())
+    vog.get_by_label("Datum op de VOG").fill(
+        (today - dt.timedelta(days=10)).isoformat()
+    )
     vog.get_by_label("Screeningsprofiel").fill("45 Gezondheidszorg en welzijn")
     submit(vog, "VOG opslaan")
     expect_message(coordinator, "De VOG-gegevens zijn opgeslagen.")
@@ -218,7 +220,10 @@ def test_an_applicant_trained_elsewhere_is_active_the_same_day(
     expect(basic_item).not_to_contain_text("(nog niet klaar)")
     check_axe(coordinator, "buddy page, training elsewhere recorded")
     qualification = Qualification.objects.get(buddy=buddy)
-    assert (qualification.obtained_on, qualification.provider) == (followed_on, "Balans")
+    assert (qualification.obtained_on, qualification.provider) == (
+        followed_on,
+        "Balans",
+    )
     assert qualification.recorded_by == world["cora"].user
 
     # 4. She accepts the invitation on her phone -------------------------------------

@@ -59,18 +59,23 @@ def to_status(cora: Membership, buddy: Buddy, target: str) -> Match:
     request = waiting_request(cora)
     match = run(services.propose, actor=cora, request=request, buddy=buddy)
     steps = [
-        (MatchStatus.ACCEPTED, lambda: services.accept(
-            actor=buddy_membership(buddy), match=match
-        )),
-        (MatchStatus.AGREED, lambda: services.parent_agrees(
-            request=request, match=match
-        )),
-        (MatchStatus.INTRODUCTION_PLANNED, lambda: services.plan_introduction(
-            actor=cora,
-            match=match,
-            at=timezone.now() + dt.timedelta(days=2),
-            mode="video",
-        )),
+        (
+            MatchStatus.ACCEPTED,
+            lambda: services.accept(actor=buddy_membership(buddy), match=match),
+        ),
+        (
+            MatchStatus.AGREED,
+            lambda: services.parent_agrees(request=request, match=match),
+        ),
+        (
+            MatchStatus.INTRODUCTION_PLANNED,
+            lambda: services.plan_introduction(
+                actor=cora,
+                match=match,
+                at=timezone.now() + dt.timedelta(days=2),
+                mode="video",
+            ),
+        ),
     ]
     for status, step in steps:
         if match.status == target:
@@ -113,7 +118,7 @@ class TestParentStatus:
         lead = the_lead(status_page(match.request))
         day = timezone.localtime(match.introduction_at)
         assert "Kennismaking gepland" in lead
-        assert f"U maakt kennis met Ben op " in lead
+        assert "U maakt kennis met Ben op " in lead
         assert f"{day.day} " in lead and f"{day:%Y}, {day:%H:%M}" in lead
         assert OLD_TEXT not in lead
 
@@ -160,9 +165,7 @@ class TestStartAfterTheIntroduction:
     def test_refused_before_the_introduction_day(self, cora, ben_buddy):
         match = to_status(cora, ben_buddy, MatchStatus.INTRODUCTION_PLANNED)
         with pytest.raises(DomainError, match="kennismaking is nog niet geweest"):
-            services.activate(
-                actor=cora, match=match, started_on=timezone.localdate()
-            )
+            services.activate(actor=cora, match=match, started_on=timezone.localdate())
         match.refresh_from_db()
         assert match.status == MatchStatus.INTRODUCTION_PLANNED
 

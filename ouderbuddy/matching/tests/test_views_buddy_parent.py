@@ -217,9 +217,10 @@ class TestBuddyProposal:
         match = run(services.propose, actor=cora, request=request, buddy=buddy)
         body = ben_client.get(proposal_url(match)).content.decode()
         for negative in ("geen gedeelde ervaring", "nee", "Waarom u past", "–"):
-            assert negative not in body.split("Waarom wij aan u denken")[1].split(
-                "Uw antwoord"
-            )[0], negative
+            assert (
+                negative
+                not in body.split("Waarom wij aan u denken")[1].split("Uw antwoord")[0]
+            ), negative
         assert "U heeft zelf ervaring" not in body
         assert "U spreekt arabisch, net als de ouder." in body
         assert "U wilt allebei contact via" not in body
