@@ -190,7 +190,11 @@ def test_new_rows_match_what_the_migration_writes(cora):
     ) == audit_label(cora)
 
 
-@pytest.mark.django_db(transaction=True)
+# A flush without serialized_rollback runs post_migrate again (new content type
+# ids), after which the serialized rollback of the concurrency tests fails.
+@pytest.mark.django_db(
+    transaction=True, serialized_rollback=connection.vendor == "postgresql"
+)
 def test_migrate_itself_rewrites_an_old_row():
     from django.core.management import call_command
 
