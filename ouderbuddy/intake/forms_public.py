@@ -558,11 +558,16 @@ class SituationForm(StepForm):
 class PreferencesForm(StepForm):
     """What matters to the parent in a buddy."""
 
-    language = forms.ChoiceField(
-        label=_("In welke taal praat u het liefst?"),
+    languages = forms.MultipleChoiceField(
+        label=_("In welke talen kunt u goed praten?"),
         choices=SpokenLanguage.choices,
-        initial=SpokenLanguage.DUTCH,
-        help_text=_("Als het kan, zoeken we een buddy die uw taal spreekt."),
+        initial=[SpokenLanguage.DUTCH],
+        help_text=_(
+            "Meer keuzes mag. Als het kan, zoeken we een buddy die een van uw talen "
+            "spreekt."
+        ),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Kies minstens één taal.")},
     )
     contact_modes = forms.MultipleChoiceField(
         label=_("Hoe wilt u contact hebben met de buddy?"),
@@ -591,8 +596,13 @@ class PreferencesForm(StepForm):
         },
     )
 
+    def clean_languages(self) -> list[str]:
+        """In the order of the list on the form, whatever order they were sent in."""
+        chosen = set(self.cleaned_data.get("languages") or ())
+        return [code for code in SpokenLanguage.values if code in chosen]
+
     summary_labels: ClassVar[dict[str, Any]] = {
-        "language": _("Taal"),
+        "languages": _("Talen"),
         "contact_modes": _("Contact met de buddy"),
         "buddy_gender": _("Voorkeur buddy"),
         "max_distance_km": _("Afstand hoogstens (km)"),

@@ -50,9 +50,18 @@ class DeadlineKind(models.TextChoices):
 
 
 class BuddyGenderPreference(models.TextChoices):
+    """ "Liefst" is a preference (a point in the matching score); "alleen" is a rule
+    (no buddy of the other gender is proposed)."""
+
     ANY = "any", _("Maakt niet uit")
     FEMALE = "female", _("Liefst een vrouw")
+    FEMALE_ONLY = "female_only", _("Alleen een vrouw")
     MALE = "male", _("Liefst een man")
+    MALE_ONLY = "male_only", _("Alleen een man")
+
+    @classmethod
+    def strict(cls) -> frozenset[str]:
+        return frozenset({cls.FEMALE_ONLY, cls.MALE_ONLY})
 
 
 class PreferredContact(models.TextChoices):
@@ -161,7 +170,8 @@ class HelpRequest(TenantModel):
         choices=PreferredContact.choices,
         default=PreferredContact.EMAIL,
     )
-    language = models.CharField(_("taal"), max_length=5, default="nl")
+    # The languages the parent can talk in (SpokenLanguage codes), in the form's order.
+    languages = models.JSONField(_("talen"), default=list, blank=True)
     # The language of the site when the parent sent the form: their e-mails use it.
     email_language = models.CharField(
         _("taal van de e-mails"),
@@ -213,7 +223,7 @@ class HelpRequest(TenantModel):
     )
     buddy_gender = models.CharField(
         _("voorkeur buddy"),
-        max_length=10,
+        max_length=12,
         choices=BuddyGenderPreference.choices,
         default=BuddyGenderPreference.ANY,
     )

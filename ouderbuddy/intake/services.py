@@ -88,7 +88,7 @@ class RequestData:
     consent_processing: bool
     phone: str = ""
     preferred_contact: str = "email"
-    language: str = "nl"
+    languages: list[str] = field(default_factory=lambda: ["nl"])
     young_person_birth_date: dt.date | None = None
     child_birth_year: int | None = None
     child_grade: str = ""
@@ -216,7 +216,7 @@ def create_help_request(
         email=email,
         phone=data.phone.strip(),
         preferred_contact=data.preferred_contact,
-        language=data.language,
+        languages=list(data.languages),
         email_language=mail.current_language(),
         child_name=data.child_name.strip(),
         child_birth_year=birth_year,

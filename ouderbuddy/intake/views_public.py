@@ -421,7 +421,7 @@ def _submit(
         consent_processing=consents["consent_processing"],
         phone=contact["phone"],
         preferred_contact=contact["preferred_contact"],
-        language=preferences["language"],
+        languages=preferences["languages"],
         young_person_birth_date=who.get("young_person_birth_date"),
         child_birth_year=child.get("child_birth_year"),
         child_grade=child["child_grade"],
@@ -532,11 +532,6 @@ def _held_data(help_request: HelpRequest) -> list[tuple[str, list[Row]]]:
         codes.setdefault(group, []).append(code.label)
     area = hr.postcode
     young = hr.asker == Asker.YOUNG_PERSON
-    language = (
-        SpokenLanguage(hr.language).label
-        if hr.language in SpokenLanguage.values
-        else hr.language
-    )
     deadline = empty
     if hr.deadline_on:
         deadline = f"{hr.deadline_on:%d-%m-%Y}"
@@ -599,7 +594,7 @@ def _held_data(help_request: HelpRequest) -> list[tuple[str, list[Row]]]:
         (
             _("Voorkeuren"),
             [
-                Row(_("Taal"), str(language)),
+                Row(_("Talen"), _labels(hr.languages, SpokenLanguage)),
                 Row(_("Contact met de buddy"), _labels(hr.contact_modes, ContactMode)),
                 Row(_("Voorkeur buddy"), hr.get_buddy_gender_display()),
                 Row(_("Afstand hoogstens (km)"), str(hr.max_distance_km)),

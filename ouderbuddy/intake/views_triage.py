@@ -214,7 +214,7 @@ def _detail_context(
         "codes": _grouped_codes(help_request),
         "consents": _consents(help_request),
         "contact_modes": _labels(help_request.contact_modes, ContactMode),
-        "language": _labels([help_request.language], SpokenLanguage)[0],
+        "languages": ", ".join(_labels(help_request.languages, SpokenLanguage)),
         "referral": ProfessionalReferral.objects.filter(request=help_request).first(),
         "history": help_request.events.select_related("actor")[:100],
         "note_form": bound.get("note")

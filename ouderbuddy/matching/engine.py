@@ -11,9 +11,11 @@ solver optimises exactly the numbers that are shown.
 
 Scoring follows DOMAIN.md §8: points per shared procedure (`issue.*`), support need
 (`need.*`) and school route (`route.*`/`transition.*`) code, a point for the same SWV
-and for a shared language, minus a penalty per km, plus a small bonus for a buddy with
-free places and one for a request that has waited long. Hard filters exclude a pair
-whatever its score; `Exclusion` names them.
+and for a shared language, a point when the buddy is the man or woman the parent
+prefers, minus a penalty per km, plus a small bonus for a buddy with free places and
+one for a request that has waited long. Hard filters exclude a pair whatever its
+score; `Exclusion` names them. A gender preference is a score ("liefst een vrouw"),
+and a hard filter only when the parent asked for it strictly ("alleen een vrouw").
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ CRITERIA: tuple[str, ...] = (
     "route",
     "same_swv",
     "language",
+    "gender",
     "distance",
     "load",
     "waiting",
@@ -78,7 +81,7 @@ class Exclusion(enum.IntFlag):
     TOO_FAR_FOR_PARENT = enum.auto()  # beyond the request's maximum distance
     TOO_FAR_FOR_BUDDY = enum.auto()  # beyond the buddy's travel distance
     CONTACT_MODE = enum.auto()  # no contact mode both want
-    GENDER = enum.auto()  # not the gender the parent asked for
+    GENDER = enum.auto()  # not the gender the parent asked for strictly ("alleen")
     CONFLICT_OF_INTEREST = enum.auto()
     PREVIOUSLY_MATCHED = enum.auto()
     DECLINED_BEFORE = enum.auto()
@@ -108,6 +111,7 @@ WEIGHT_FIELDS: tuple[str, ...] = (
     "route",
     "same_swv",
     "language",
+    "gender",
     "distance_per_km",
     "load",
     "waiting_per_week",
@@ -123,6 +127,7 @@ class Weights:
     route: float = 2.0  # per shared school-route or transition code
     same_swv: float = 1.0
     language: float = 1.0
+    gender: float = 1.0  # the buddy is the man or woman the parent prefers
     distance_per_km: float = 0.1  # subtracted per km between the two postcodes
     load: float = 0.5  # times the share of the buddy's places that is free
     waiting_per_week: float = 0.25  # per week on the waiting list, up to the cap
@@ -191,8 +196,9 @@ class Requests:
     Code matrices share their columns with `Buddies`' (the same code index per group);
     `route` holds the `route.*` and `transition.*` codes. `language` is a bitmask of
     the parent's language(s) over a language index, `contact_modes` a bitmask over the
-    contact modes (0: no preference), `buddy_gender` 0 for any or a `Gender`, `swv` a
-    number per SWV (-1: unknown).
+    contact modes (0: no preference), `buddy_gender` 0 for any or a `Gender`,
+    `gender_strict` whether that gender is a must (default: a preference only), `swv`
+    a number per SWV (-1: unknown).
     """
 
     issue: BoolArray
@@ -206,6 +212,7 @@ class Requests:
     buddy_gender: IntArray
     days_waiting: FloatArray
     swv: IntArray
+    gender_strict: BoolArray | None = None
     _bits: dict[str, npt.NDArray[np.uint64]] = field(init=False, repr=False)
     _phi: FloatArray = field(init=False, repr=False)
     _lam: FloatArray = field(init=False, repr=False)
@@ -214,6 +221,8 @@ class Requests:
     def __post_init__(self) -> None:
         _prepare(self, "requests")
         n = len(self)
+        if self.gender_strict is None:
+            object.__setattr__(self, "gender_strict", np.zeros(n, dtype=np.bool_))
         for name, dtype in (
             ("max_km", np.float64),
             ("language", np.int64),
@@ -221,6 +230,7 @@ class Requests:
             ("buddy_gender", np.int64),
             ("days_waiting", np.float64),
             ("swv", np.int64),
+            ("gender_strict", np.bool_),
         ):
             object.__setattr__(self, name, _column(getattr(self, name), dtype, n, name))
         if np.any(~np.isfinite(self.max_km)) or np.any(self.max_km < 0):
@@ -487,12 +497,17 @@ def _evaluate(
     language = (requests.language[ri] & buddies.languages[bi]) != 0
     np.multiply(language, _units(weights.language), out=contributions[4])
 
+    wanted = requests.buddy_gender[ri]
+    other_gender = (wanted != ANY_GENDER) & (wanted != buddies.gender[bi])
+    preferred = (wanted != ANY_GENDER) & ~other_gender
+    np.multiply(preferred, _units(weights.gender), out=contributions[5])
+
     distance = _haversine_km(requests, buddies, ri, bi)
     penalty = np.rint(distance * (weights.distance_per_km * SCALE))
     np.negative(penalty, out=penalty)
-    contributions[5] = penalty
-    contributions[6] = _load_units(buddies, weights)[bi]
-    contributions[7] = _waiting_units(requests, weights)[ri]
+    contributions[6] = penalty
+    contributions[7] = _load_units(buddies, weights)[bi]
+    contributions[8] = _waiting_units(requests, weights)[ri]
 
     flags = np.broadcast_to(buddies._flags[bi], shape).copy()
     flags[distance > requests.max_km[ri]] |= np.uint16(Exclusion.TOO_FAR_FOR_PARENT)
@@ -501,10 +516,9 @@ def _evaluate(
     b_modes = buddies.contact_modes[bi]
     no_mode = (r_modes != 0) & (b_modes != 0) & ((r_modes & b_modes) == 0)
     flags[no_mode] |= np.uint16(Exclusion.CONTACT_MODE)
-    wanted = requests.buddy_gender[ri]
-    flags[(wanted != ANY_GENDER) & (wanted != buddies.gender[bi])] |= np.uint16(
-        Exclusion.GENDER
-    )
+    strict = requests.gender_strict
+    assert strict is not None  # set in __post_init__
+    flags[other_gender & strict[ri]] |= np.uint16(Exclusion.GENDER)
     return contributions, flags, np.broadcast_to(distance, shape)
 
 

@@ -19,6 +19,7 @@ CRITERION_LABELS = {
     "route": gettext_lazy("Ervaring met dezelfde onderwijsroute"),
     "same_swv": gettext_lazy("Zelfde samenwerkingsverband"),
     "language": gettext_lazy("Spreekt de taal van de ouder"),
+    "gender": gettext_lazy("Man of vrouw, zoals de ouder liefst wil"),
     "distance": gettext_lazy("Afstand"),
     "load": gettext_lazy("Vrije plekken bij de buddy"),
     "waiting": gettext_lazy("Wachttijd van de ouder"),
@@ -39,7 +40,7 @@ EXCLUSION_LABELS = {
         "Geen manier van contact die allebei willen"
     ),
     engine.Exclusion.GENDER: gettext_lazy(
-        "Niet de voorkeur van de ouder (man of vrouw)"
+        "De ouder wil alleen een vrouw of alleen een man"
     ),
     engine.Exclusion.CONFLICT_OF_INTEREST: gettext_lazy(
         "Belangenconflict (zelfde school of kent het gezin)"
@@ -122,7 +123,7 @@ def snapshot(
     distance_km: float,
     free_places: int,
     capacity: int,
-    language: str,
+    languages: list[str],
     days_waiting: float,
 ) -> dict[str, Any]:
     """What a match or batch line keeps of its score (JSON, no names)."""
@@ -132,9 +133,16 @@ def snapshot(
         "distance_km": round(float(distance_km), 1),
         "free_places": int(free_places),
         "capacity": int(capacity),
-        "language": language,
+        "languages": list(languages),
         "days_waiting": round(float(days_waiting), 1),
     }
+
+
+def common_languages(parent: list[str] | None, buddy: list[str] | None) -> list[str]:
+    """The languages both speak, in the parent's order (a request without languages
+    is read as Dutch, as the engine does)."""
+    theirs = set(buddy or ())
+    return [code for code in (parent or ["nl"]) if code in theirs]
 
 
 def explain(data: dict[str, Any]) -> Explanation:
@@ -154,15 +162,15 @@ def explain(data: dict[str, Any]) -> Explanation:
         summary.append(_("geen gedeelde ervaring"))
     km = data.get("distance_km", 0.0)
     summary.append(_("%(km)s km") % {"km": f"{km:.0f}"})
-    language = data.get("language", "")
     # Dutch is the default; only another shared language is worth a word.
-    if contributions.get("language", 0) > 0 and language and language != "nl":
-        name = (
-            SpokenLanguage(language).label
-            if language in SpokenLanguage.values
-            else language
+    others = [code for code in shared_languages(data) if code != "nl"]
+    if others:
+        summary.append(
+            _("spreekt %(language)s")
+            % {"language": ", ".join(_language_name(c).lower() for c in others)}
         )
-        summary.append(_("spreekt %(language)s") % {"language": str(name).lower()})
+    if contributions.get("gender", 0) > 0:
+        summary.append(_("man of vrouw zoals de ouder liefst wil"))
     if contributions.get("same_swv", 0) > 0:
         summary.append(_("zelfde samenwerkingsverband"))
     summary.append(
@@ -184,6 +192,13 @@ def explain(data: dict[str, Any]) -> Explanation:
                 "free": data.get("free_places", 0),
                 "capacity": data.get("capacity", 0),
             }
+        elif criterion == "language":
+            spoken = shared_languages(data)
+            what = (
+                ", ".join(_language_name(c) for c in spoken)
+                if spoken and milli > 0
+                else _("nee")
+            )
         elif criterion == "waiting":
             weeks = int(data.get("days_waiting", 0) // 7)
             what = ngettext("%(n)s week", "%(n)s weken", weeks) % {"n": weeks}
@@ -196,6 +211,10 @@ def explain(data: dict[str, Any]) -> Explanation:
 def _language_name(code: str) -> str:
     name = SpokenLanguage(code).label if code in SpokenLanguage.values else code
     return str(name)
+
+
+def language_names(codes: list[str]) -> list[str]:
+    return [_language_name(code) for code in codes]
 
 
 def shared_languages(data: dict[str, Any]) -> list[str]:

@@ -39,6 +39,7 @@ class WeightsForm(Form):
     route = _weight("route")
     same_swv = _weight("same_swv")
     language = _weight("language")
+    gender = _weight("gender")
     distance_per_km = _weight("distance_per_km")
     load = _weight("load")
     waiting_per_week = _weight("waiting_per_week")

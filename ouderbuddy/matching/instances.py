@@ -171,21 +171,31 @@ def make_instance(
     ).astype(np.int64)
     modes = _bitmasks(rng, n_requests, N_CONTACT_MODES, 1, 3)
     modes[rng.random(n_requests) < 0.2] = 0  # no preference
+    # Drawn in this order (keyword arguments were, before): every instance stays.
+    issue = _code_sets(
+        rng, n_requests, N_ISSUE, pop["issue"], [1, 2, 3], [0.4, 0.4, 0.2]
+    )
+    need = _code_sets(
+        rng, n_requests, N_NEED, pop["need"], [0, 1, 2], [0.15, 0.55, 0.3]
+    )
+    route = _code_sets(rng, n_requests, N_ROUTE, pop["route"], [1, 2], [0.8, 0.2])
+    max_km = rng.choice([10, 15, 25, 40], size=n_requests, p=[0.15, 0.2, 0.55, 0.1])
+    wanted = rng.choice([0, 1, 2], size=n_requests, p=[0.8, 0.15, 0.05])
+    days_waiting = rng.exponential(35.0, size=n_requests)
     requests = Requests(
-        issue=_code_sets(
-            rng, n_requests, N_ISSUE, pop["issue"], [1, 2, 3], [0.4, 0.4, 0.2]
-        ),
-        need=_code_sets(
-            rng, n_requests, N_NEED, pop["need"], [0, 1, 2], [0.15, 0.55, 0.3]
-        ),
-        route=_code_sets(rng, n_requests, N_ROUTE, pop["route"], [1, 2], [0.8, 0.2]),
+        issue=issue,
+        need=need,
+        route=route,
         lat=lat,
         lon=lon,
-        max_km=rng.choice([10, 15, 25, 40], size=n_requests, p=[0.15, 0.2, 0.55, 0.1]),
+        max_km=max_km,
         language=language,
         contact_modes=modes,
-        buddy_gender=rng.choice([0, 1, 2], size=n_requests, p=[0.8, 0.15, 0.05]),
-        days_waiting=rng.exponential(35.0, size=n_requests),
+        buddy_gender=wanted,
+        # A third of the gender wishes is "alleen" (a rule), the rest "liefst"; by
+        # row, so no extra random draw changes the instances.
+        gender_strict=(wanted != 0) & (np.arange(n_requests) % 3 == 0),
+        days_waiting=days_waiting,
         swv=swv,
     )
 

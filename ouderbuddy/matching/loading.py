@@ -26,7 +26,7 @@ from ouderbuddy.buddies.models import (
     BuddyStatus,
     Interview,
 )
-from ouderbuddy.intake.models import HelpRequest
+from ouderbuddy.intake.models import BuddyGenderPreference, HelpRequest
 from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.matching import engine
 from ouderbuddy.matching.models import HOLDS_PLACE, Conflict, Match, MatchStatus
@@ -46,7 +46,13 @@ BUDDY_GENDER = {
     "male": engine.Gender.MALE,
     "other": engine.Gender.OTHER,
 }
-WANTED_GENDER = {"female": engine.Gender.FEMALE, "male": engine.Gender.MALE}
+WANTED_GENDER = {
+    "female": engine.Gender.FEMALE,
+    "female_only": engine.Gender.FEMALE,
+    "male": engine.Gender.MALE,
+    "male_only": engine.Gender.MALE,
+}
+STRICT_GENDER = BuddyGenderPreference.strict()
 # A proposal that ended this way is never made again for the same request.
 DECLINED = (MatchStatus.DECLINED, MatchStatus.EXPIRED, MatchStatus.PARENT_DECLINED)
 # The buddy's columns that loading and the matching pages read.
@@ -249,13 +255,16 @@ def load_requests(
         lat=_floats(r.postcode.latitude for r in requests),
         lon=_floats(r.postcode.longitude for r in requests),
         max_km=_floats(r.max_distance_km for r in requests),
-        language=_ints(engine.bitmask([r.language], LANGUAGES) for r in requests),
+        language=_ints(
+            engine.bitmask(r.languages or ("nl",), LANGUAGES) for r in requests
+        ),
         contact_modes=_ints(
             engine.bitmask(r.contact_modes or (), CONTACT_MODES) for r in requests
         ),
         buddy_gender=_ints(
             WANTED_GENDER.get(r.buddy_gender, engine.ANY_GENDER) for r in requests
         ),
+        gender_strict=_bools(r.buddy_gender in STRICT_GENDER for r in requests),
         days_waiting=_floats(
             (now - r.received_at).total_seconds() / 86400 for r in requests
         ),

@@ -38,6 +38,9 @@ class MatchingWeights(TenantModel):
     language = models.FloatField(
         _("spreekt de taal van de ouder"), default=1.0, validators=_WEIGHT
     )
+    gender = models.FloatField(
+        _("man of vrouw, zoals de ouder liefst wil"), default=1.0, validators=_WEIGHT
+    )
     distance_per_km = models.FloatField(
         _("aftrek per kilometer afstand"), default=0.1, validators=_WEIGHT
     )

@@ -177,7 +177,9 @@ def _snapshot(
         distance_km=distance_km,
         free_places=int(pool.buddies.free_places[col]),
         capacity=int(pool.buddies.capacity[col]),
-        language=pool.request_list[row].language,
+        languages=explain.common_languages(
+            pool.request_list[row].languages, pool.buddy_list[col].languages
+        ),
         days_waiting=float(pool.requests.days_waiting[row]),
     )
 

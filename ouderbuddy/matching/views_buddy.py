@@ -99,7 +99,7 @@ class Profile:
 
     place: str
     distance_km: float | None
-    language: str
+    languages: str
     contact_modes: list[str]
     shared: bool
     school_types: list[str]
@@ -112,11 +112,8 @@ class Profile:
 def _profile(match: Match) -> Profile:
     request: HelpRequest = match.request
     area = request.postcode
-    language = (
-        SpokenLanguage(request.language).label
-        if request.language in SpokenLanguage.values
-        else request.language
-    )
+    spoken = dict(SpokenLanguage.choices)
+    languages = ", ".join(str(spoken.get(c, c)) for c in request.languages or ["nl"])
     modes = dict(ContactMode.choices)
     distance = match.explanation.get("distance_km")
     shared = ConsentPurpose.SHARE_WITH_BUDDY in active_consents(request)
@@ -140,7 +137,7 @@ def _profile(match: Match) -> Profile:
     return Profile(
         place=area.municipality.name,
         distance_km=float(distance) if distance is not None else None,
-        language=str(language),
+        languages=languages,
         contact_modes=[str(modes.get(m, m)) for m in request.contact_modes],
         shared=shared,
         school_types=codes.get("route", []),

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ouderbuddy.buddies.selectors import get_buddy_for, visible_buddies
-from ouderbuddy.intake.models import RequestStatus
+from ouderbuddy.intake.models import BuddyGenderPreference, RequestStatus
 from ouderbuddy.intake.selectors import get_request_for
 from ouderbuddy.lib.access import role_required
+from ouderbuddy.lib.choices import ContactMode
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import acting_membership, add_domain_error
 from ouderbuddy.matching import engine, explain, forms, selectors, services
@@ -129,7 +130,15 @@ def shortlist(request: HttpRequest, request_id: UUID) -> HttpResponse:
         {
             "help_request": help_request,
             "codes": _request_codes(help_request),
+            "languages": ", ".join(
+                explain.language_names(help_request.languages or ["nl"])
+            ),
+            "contact_modes": ", ".join(
+                str(dict(ContactMode.choices).get(m, m))
+                for m in help_request.contact_modes or ()
+            ),
             "page": page,
+            "strict_genders": BuddyGenderPreference.strict(),
             "show_excluded": show_excluded,
             "running": running,
             "can_propose": help_request.status == RequestStatus.WAITING,

@@ -418,9 +418,12 @@ def test_parent_asks_for_help_with_keyboard_on_phone_then_waiting_list(
     )
     press_button(phone, "Volgende", "step 4")
 
-    # Step 5: preferences; the defaults stay, one way of contact is ticked.
+    # Step 5: preferences; Dutch stays ticked and Arabic is added, one way of
+    # contact is ticked.
     expect_step(phone, "voorkeuren", "Wat vindt u belangrijk?", 5)
     check_phone_page(phone, "step 5")
+    expect(phone.get_by_role("checkbox", name="Nederlands", exact=True)).to_be_checked()
+    toggle(phone, phone.get_by_role("checkbox", name="Arabisch", exact=True), "step 5")
     toggle(phone, phone.get_by_role("checkbox", name="Telefoon", exact=True), "step 5")
     choose(
         phone,
@@ -471,6 +474,7 @@ def test_parent_asks_for_help_with_keyboard_on_phone_then_waiting_list(
     assert help_request.out_of_school is True
     assert help_request.contact_modes == ["phone"]
     assert help_request.buddy_gender == "female"
+    assert help_request.languages == ["nl", "ar"]
     assert sorted(help_request.codes.values_list("code", flat=True)) == [
         "issue.out_of_school",
         "route.po_regular",

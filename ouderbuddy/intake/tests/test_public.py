@@ -58,7 +58,7 @@ STEP_DATA: dict[str, dict[str, Any]] = {
         "out_of_school": "on",
     },
     "voorkeuren": {
-        "language": "ar",
+        "languages": ["ar", "nl"],
         "contact_modes": ["phone", "school_meeting"],
         "buddy_gender": "female",
         "max_distance_km": "15",
@@ -150,7 +150,7 @@ def test_the_whole_way_through_creates_one_request(noord, cora):
     assert request.child_grade == "groep 6"
     assert request.question == QUESTION
     assert request.out_of_school is True
-    assert request.language == "ar"
+    assert request.languages == ["nl", "ar"]
     assert request.contact_modes == ["phone", "school_meeting"]
     assert request.buddy_gender == "female"
     assert request.max_distance_km == 15

@@ -136,6 +136,7 @@ def test_one_pair_scores_as_computed_by_hand() -> None:
         "route": 2000,  # route 0 shared, 2 points
         "same_swv": 1000,
         "language": 1000,  # the parent's Dutch is among the buddy's languages
+        "gender": 0,  # no wish
         "distance": -1112,  # 11.1195 km x 0.1 point
         "load": 250,  # 1 of 2 places free x 0.5 point
         "waiting": 500,  # 2 weeks x 0.25 point
@@ -156,6 +157,7 @@ def test_weights_change_the_score_as_computed_by_hand() -> None:
         route=0,
         same_swv=0,
         language=0,
+        gender=0,
         distance_per_km=0.25,
         load=0,
         waiting_per_week=0.1,
@@ -168,6 +170,7 @@ def test_weights_change_the_score_as_computed_by_hand() -> None:
         "route": 0,
         "same_swv": 0,
         "language": 0,
+        "gender": 0,
         "distance": -5560,  # 22.2390 km x 0.25 = 5.5597 points
         "load": 0,
         "waiting": 400,  # 100 weeks, capped at 4, x 0.1
@@ -181,6 +184,24 @@ def test_no_swv_and_other_language_earn_nothing() -> None:
     scores = score(requests, buddies)
     assert scores.contributions[CRITERIA.index("same_swv"), :, 0].tolist() == [0, 0]
     assert scores.contributions[CRITERIA.index("language"), :, 0].tolist() == [0, 0]
+
+
+def test_a_gender_wish_is_a_point_and_only_alleen_is_a_rule() -> None:
+    """ "Liefst een man": a man gets the gender weight, a woman or a buddy who did
+    not say is still a candidate without it. "Alleen een man": only men."""
+    man, woman, unsaid = int(Gender.MALE), int(Gender.FEMALE), int(Gender.UNSAID)
+    buddies = make_buddies(3, gender=[man, woman, unsaid])
+    gender = CRITERIA.index("gender")
+    preferred = score(make_requests(buddy_gender=[man]), buddies, Weights(gender=2.0))
+    assert preferred.contributions[gender, 0].tolist() == [2000, 0, 0]
+    assert preferred.excluded[0].tolist() == [0, 0, 0]
+    assert preferred.total[0, 0] - preferred.total[0, 1] == 2000
+    strict = score(make_requests(buddy_gender=[man], gender_strict=[True]), buddies)
+    assert strict.contributions[gender, 0].tolist() == [1000, 0, 0]
+    assert strict.excluded[0].tolist() == [0, Exclusion.GENDER, Exclusion.GENDER]
+    no_wish = score(make_requests(gender_strict=[True]), buddies)
+    assert no_wish.contributions[gender, 0].tolist() == [0, 0, 0]
+    assert no_wish.excluded[0].tolist() == [0, 0, 0]
 
 
 def test_contributions_add_up_in_dense_sparse_and_shortlist() -> None:
@@ -230,8 +251,16 @@ FILTER_CASES = [
         Exclusion.TOO_FAR_FOR_BUDDY,
     ),
     ({"contact_modes": [0b001]}, {"contact_modes": [0b110]}, Exclusion.CONTACT_MODE),
-    ({"buddy_gender": [int(Gender.MALE)]}, {}, Exclusion.GENDER),
-    ({"buddy_gender": [int(Gender.FEMALE)]}, {"gender": [0]}, Exclusion.GENDER),
+    (
+        {"buddy_gender": [int(Gender.MALE)], "gender_strict": [True]},
+        {},
+        Exclusion.GENDER,
+    ),
+    (
+        {"buddy_gender": [int(Gender.FEMALE)], "gender_strict": [True]},
+        {"gender": [0]},
+        Exclusion.GENDER,
+    ),
 ]
 
 
@@ -311,6 +340,13 @@ def test_several_reasons_are_all_reported() -> None:
         ({"contact_modes": [0b100]}, {"contact_modes": [0]}),
         ({"buddy_gender": [0]}, {"gender": [int(Gender.MALE)]}),
         ({"buddy_gender": [int(Gender.MALE)]}, {"gender": [int(Gender.MALE)]}),
+        # "Liefst een man": a woman is still a candidate (with fewer points).
+        ({"buddy_gender": [int(Gender.MALE)]}, {"gender": [int(Gender.FEMALE)]}),
+        ({"buddy_gender": [int(Gender.MALE)]}, {"gender": [0]}),
+        (
+            {"buddy_gender": [int(Gender.MALE)], "gender_strict": [True]},
+            {"gender": [int(Gender.MALE)]},
+        ),
         ({"max_km": [12.0]}, {"lat": [LAT + 0.1], "travel_km": [12.0]}),
     ],
 )
@@ -336,6 +372,7 @@ def test_all_zero_weights_are_refused() -> None:
             "route",
             "same_swv",
             "language",
+            "gender",
             "distance_per_km",
             "load",
             "waiting_per_week",
@@ -547,6 +584,7 @@ def instances(draw: st.DrawFn) -> tuple[Requests, Buddies, Exclusions, Weights]:
         language=ints(n_r, 0, 3),
         contact_modes=draw(some(n_r, [0, 0, 0b001, 0b011, 0b111, 0b110])),
         buddy_gender=draw(some(n_r, [0, 0, 0, 1, 2])),
+        gender_strict=draw(some(n_r, [False, False, True])),
         days_waiting=ints(n_r, 0, 200),
         swv=ints(n_r, -1, 1),
     )
@@ -593,6 +631,7 @@ def instances(draw: st.DrawFn) -> tuple[Requests, Buddies, Exclusions, Weights]:
         route=draw(weight),
         same_swv=draw(weight),
         language=draw(weight),
+        gender=draw(weight),
         distance_per_km=draw(st.sampled_from([0.0, 0.1, 0.35])),
         load=draw(weight),
         waiting_per_week=draw(st.sampled_from([0.0, 0.25])),

@@ -498,7 +498,9 @@ def test_cancel(cora, olga, cast):
 def test_propose_only_from_the_waiting_list(cora, cast):
     new = submit(cora.organisation, email="nieuw@example.nl")
     assert new.status == RequestStatus.NEW
-    with pytest.raises(DomainError, match="niet \\(meer\\) op de wachtlijst"):
+    with pytest.raises(
+        DomainError, match="niet op de wachtlijst, maar heeft de status 'Nieuw'"
+    ):
         services.propose(actor=cora, request=new, buddy=cast["cor"])
     with pytest.raises(DomainError, match="hoogstens 300 tekens"):
         services.propose(
@@ -509,7 +511,10 @@ def test_propose_only_from_the_waiting_list(cora, cast):
 
 def test_a_second_proposal_for_the_same_request_is_refused(cora, cast):
     proposed(cora, cast)
-    with pytest.raises(DomainError, match="niet \\(meer\\) op de wachtlijst"):
+    with pytest.raises(
+        DomainError,
+        match="niet op de wachtlijst, maar heeft de status 'Buddy voorgesteld'",
+    ):
         services.propose(actor=cora, request=cast["request"], buddy=cast["cor"])
     assert Match.objects.filter(request=cast["request"]).count() == 1
     assert mail.outbox == []

@@ -186,8 +186,22 @@ def test_contact_mode_without_overlap(cora):
     assert found[video] == X(0)
 
 
-def test_gender_preference(cora):
+def test_a_gender_wish_liefst_excludes_nobody(cora):
     request = waiting_request(cora, buddy_gender="male")
+    bea = matchable_buddy(cora.organisation, gender="female")
+    unsaid = matchable_buddy(cora.organisation, "Sam Onbekend", gender="unsaid")
+    bram = matchable_buddy(cora.organisation, "Bram Man", gender="male")
+    assert set(flags(request).values()) == {X(0)}
+    pool = loading.load_pool(
+        cora.organisation_id,
+        loading.with_postcode(HelpRequest.objects.filter(pk=request.pk)),
+    )
+    assert pool.requests.gender_strict.tolist() == [False]
+    assert {b.pk for b in (bea, unsaid, bram)} == {b.pk for b in pool.buddy_list}
+
+
+def test_a_gender_wish_alleen_is_a_rule(cora):
+    request = waiting_request(cora, buddy_gender="male_only")
     bea = matchable_buddy(cora.organisation, gender="female")
     unsaid = matchable_buddy(cora.organisation, "Sam Onbekend", gender="unsaid")
     bram = matchable_buddy(cora.organisation, "Bram Man", gender="male")
@@ -198,6 +212,23 @@ def test_gender_preference(cora):
     # Without a preference everyone is fine.
     anyone = waiting_request(cora, email="ander@example.nl")
     assert set(flags(anyone).values()) == {X(0)}
+
+
+def test_the_parent_s_languages_all_count(cora):
+    request = waiting_request(cora, languages=["tr", "ar"])
+    arabic = matchable_buddy(cora.organisation, languages=["nl", "ar"])
+    dutch = matchable_buddy(cora.organisation, "Dirk Dutch", languages=["nl"])
+    pool = loading.load_pool(
+        cora.organisation_id,
+        loading.with_postcode(HelpRequest.objects.filter(pk=request.pk)),
+    )
+    scores = engine.score(pool.requests, pool.buddies)
+    language = engine.CRITERIA.index("language")
+    by_buddy = {
+        b.pk: int(scores.contributions[language, 0, j])
+        for j, b in enumerate(pool.buddy_list)
+    }
+    assert by_buddy == {arabic.pk: 1000, dutch.pk: 0}
 
 
 def test_conflict_row(cora, request_):

@@ -124,7 +124,7 @@ def test_explanation_rows_add_up_to_the_shown_total(contributions):
         distance_km=1.7,
         free_places=1,
         capacity=2,
-        language="nl",
+        languages=["nl"],
         days_waiting=10,
     )
     words = explain.explain(data)
@@ -139,7 +139,13 @@ def test_explanation_rows_add_up_to_the_shown_total(contributions):
         assert abs(Decimal(exact) / 1000 - row) < Decimal("0.1")
 
 
-@given(st.lists(st.integers(-20_000, 20_000), min_size=8, max_size=8))
+@given(
+    st.lists(
+        st.integers(-20_000, 20_000),
+        min_size=len(engine.CRITERIA),
+        max_size=len(engine.CRITERIA),
+    )
+)
 @settings(max_examples=200, deadline=None)
 def test_explanation_rows_always_add_up(milli):
     values = dict(zip(engine.CRITERIA, milli, strict=True))
@@ -149,7 +155,7 @@ def test_explanation_rows_always_add_up(milli):
         distance_km=0,
         free_places=1,
         capacity=1,
-        language="nl",
+        languages=["nl"],
         days_waiting=0,
     )
     words = explain.explain(data)
@@ -160,7 +166,7 @@ def test_explanation_rows_always_add_up(milli):
 
 
 def test_no_eligible_buddy_explains_which_rules_excluded_everyone(cora):
-    request = waiting_request(cora, max_distance_km=10, buddy_gender="female")
+    request = waiting_request(cora, max_distance_km=10, buddy_gender="female_only")
     matchable_buddy(cora.organisation, "Ute Utrecht", postcode="3511")
     matchable_buddy(cora.organisation, "Paula Pauze", status="paused")
     matchable_buddy(cora.organisation, "Vic Verlopen", vog_valid_until=None)
@@ -176,7 +182,7 @@ def test_no_eligible_buddy_explains_which_rules_excluded_everyone(cora):
         "Geen geldige VOG": 1,
         "Verder weg dan de ouder wil": 1,
         "Verder weg dan de buddy wil reizen": 1,
-        "Niet de voorkeur van de ouder (man of vrouw)": 1,
+        "De ouder wil alleen een vrouw of alleen een man": 1,
     }
     by_name = {o.buddy.full_name: o.rules for o in page.excluded}
     assert by_name["Ute Utrecht"] == [
@@ -328,7 +334,9 @@ def greedy_trap(cora: Membership) -> dict[str, Any]:
     """Greedy gives the first request its favourite buddy, who is the only one the
     second request may have; the optimum gives both a buddy."""
     first = waiting_request(cora)
-    second = waiting_request(cora, email="tweede@example.nl", buddy_gender="female")
+    second = waiting_request(
+        cora, email="tweede@example.nl", buddy_gender="female_only"
+    )
     ada = matchable_buddy(cora.organisation, "Ada Alles", codes=ALL_CODES)
     bram = matchable_buddy(cora.organisation, "Bram Man", codes=(), gender="male")
     return {"first": first, "second": second, "ada": ada, "bram": bram}
@@ -671,3 +679,38 @@ def test_batch_never_breaks_a_filter_or_a_capacity(cora, buddies, requests, obje
             raise _Rollback
     except _Rollback:
         pass
+
+
+def test_a_gender_wish_liefst_ranks_and_is_explained_but_excludes_nobody(cora):
+    """Issue 10 item 7: "Liefst een vrouw" puts the woman first and says why; the
+    man stays on the shortlist. "Alleen een vrouw" leaves him out, with the rule."""
+    request = waiting_request(cora, buddy_gender="female", languages=["nl", "tr"])
+    bea = matchable_buddy(cora.organisation, "Bea Vrouw", gender="female")
+    bram = matchable_buddy(
+        cora.organisation, "Bram Man", gender="male", languages=["nl", "tr"]
+    )
+    page = services.shortlist(actor=cora, request=request)
+    by_name = {o.buddy.full_name: o for o in page.candidates}
+    assert set(by_name) == {"Bea Vrouw", "Bram Man"}
+    assert page.excluded == [] and page.eligible == 2
+    bea_rows = {row[0]: row[1:] for row in by_name["Bea Vrouw"].explanation.rows}
+    assert bea_rows["Man of vrouw, zoals de ouder liefst wil"] == ("ja", "+1,0")
+    bram_rows = {row[0]: row[1:] for row in by_name["Bram Man"].explanation.rows}
+    assert bram_rows["Man of vrouw, zoals de ouder liefst wil"] == ("nee", "+0,0")
+    # Both speak Dutch; Bram also Turkish, which is named.
+    assert bram_rows["Spreekt de taal van de ouder"][0] == "Nederlands, Turks"
+    assert "spreekt turks" in by_name["Bram Man"].explanation.summary
+    assert "man of vrouw zoals de ouder liefst wil" in (
+        by_name["Bea Vrouw"].explanation.summary
+    )
+    assert by_name["Bram Man"].snapshot["languages"] == ["nl", "tr"]
+    assert bea.pk != bram.pk
+
+    strict = waiting_request(
+        cora, email="alleen@example.nl", buddy_gender="female_only"
+    )
+    page = services.shortlist(actor=cora, request=strict, with_excluded=True)
+    assert [o.buddy.full_name for o in page.candidates] == ["Bea Vrouw"]
+    assert [o.rules for o in page.excluded] == [
+        ["De ouder wil alleen een vrouw of alleen een man"]
+    ]

@@ -205,14 +205,12 @@ class TestStartAfterTheIntroduction:
 
     def test_not_started_before_the_introduction_day(self, cora, ben_buddy):
         match = to_status(cora, ben_buddy, MatchStatus.INTRODUCTION_PLANNED)
-        with time_machine.travel(match.introduction_at + dt.timedelta(days=1)):
-            with pytest.raises(DomainError, match="voor de kennismaking") as caught:
-                services.activate(
-                    actor=cora,
-                    match=match,
-                    started_on=timezone.localdate(match.introduction_at)
-                    - dt.timedelta(days=1),
-                )
+        day_before = timezone.localdate(match.introduction_at) - dt.timedelta(days=1)
+        with (
+            time_machine.travel(match.introduction_at + dt.timedelta(days=1)),
+            pytest.raises(DomainError, match="voor de kennismaking") as caught,
+        ):
+            services.activate(actor=cora, match=match, started_on=day_before)
         assert caught.value.field == "started_on"
 
 

@@ -203,8 +203,9 @@ class TestBuddyProposal:
         assert "km van de ouder." in body
 
     def test_the_buddy_reads_only_what_speaks_for_them(self, cora, ben, ben_client):
-        """No shared experience, another language, other contact: never a missing
-        point ("geen gedeelde ervaring"), only plain reasons that are true."""
+        """No shared experience, another language, no contact mode in common (the
+        parent named none): never a missing point ("geen gedeelde ervaring"), only
+        plain reasons that are true."""
         buddy = matchable_buddy(
             cora.organisation,
             "Ben Buddy",
@@ -213,7 +214,7 @@ class TestBuddyProposal:
             languages=["nl", "ar"],
             contact_modes=["video"],
         )
-        request = parent_request(cora, language="ar", contact_modes=["phone"])
+        request = parent_request(cora, languages=["ar", "nl"], contact_modes=[])
         match = run(services.propose, actor=cora, request=request, buddy=buddy)
         body = ben_client.get(proposal_url(match)).content.decode()
         for negative in ("geen gedeelde ervaring", "nee", "Waarom u past", "–"):

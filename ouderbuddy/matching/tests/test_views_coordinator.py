@@ -33,6 +33,7 @@ WEIGHTS = {
     "route": "2",
     "same_swv": "1",
     "language": "1",
+    "gender": "1",
     "distance_per_km": "0,1",
     "load": "0,5",
     "waiting_per_week": "0,25",
