@@ -7,8 +7,10 @@ value is expected, numbers that are no numbers or far too big, malformed dates, 
 postcodes and e-mail addresses, and the ids of other organisations' rows. The query
 strings of the list pages get the same treatment.
 
-Every post runs in a savepoint that is rolled back, so each example starts from the
-same world. A post that is not answered with a redirect counts as refused: then no row
+The world (two organisations, their people and one of everything) is built once per
+module, in a transaction that is rolled back at the end; every test runs in a savepoint
+inside it and every post in a savepoint that is rolled back, so each example starts
+from the same world. A post that is not answered with a redirect counts as refused: then no row
 of any table may have been added, removed or changed (sessions, lockout counters and
 "read" audit events aside). This module runs in both passes of `make test`; on
 PostgreSQL it is what found the NUL byte 500s (SQLite accepts a NUL). The examples are
@@ -29,7 +31,7 @@ from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail, signing
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -37,7 +39,14 @@ from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import invitation_token_from_mail, signed_in_client
+from conftest import (
+    PASSWORD,
+    invitation_token_from_mail,
+    invite_and_accept,
+    make_first_coordinator,
+    make_organisation,
+    signed_in_client,
+)
 from ouderbuddy.accounts import services as account_services
 from ouderbuddy.accounts.models import User
 from ouderbuddy.buddies.models import Buddy
@@ -51,7 +60,7 @@ from ouderbuddy.matching.models import BatchDraft, Match, MatchStatus
 from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.training.models import Course, Session
 from tests.formdata import HtmlForm, forms_of
-from tests.test_isolation import _noord_objects, noord_world  # noqa: F401 (fixture)
+from tests.test_isolation import _noord_objects, build_noord_world
 
 pytestmark = pytest.mark.django_db
 
@@ -272,19 +281,54 @@ def fuzz_pages(pages: list[Page], foreign_ids: list[str]) -> int:
 # --- The world ----------------------------------------------------------------------
 
 
-@pytest.fixture
-def world(noord_world, olga) -> dict[str, Any]:  # noqa: F811 (the fixture, imported)
-    """Noord with one of everything (the isolation walk's world), Zuid with a request
-    and a buddy: Zuid's ids are the other organisation's ids the forms get."""
-    noord: Organisation = noord_world["noord"]
+def _build_world() -> dict[str, Any]:
+    """Noord with one of everything (the isolation walk's world, with the cast of
+    conftest), Zuid with a request and a buddy: Zuid's ids are the other
+    organisation's ids the forms get."""
+    noord = make_organisation("Steunpunt Noord")
+    zuid = make_organisation("Steunpunt Zuid")
+    cora = make_first_coordinator(noord, "cora@noord.test", "Cora Coördinator")
+    ben = invite_and_accept(cora, "ben@noord.test", "Ben Buddy", Role.BUDDY)
+    invite_and_accept(cora, "mia@noord.test", "Mia Manager", Role.MANAGER)
+    nina = User.objects.create_user(
+        "nina@netwerk.test", PASSWORD, full_name="Nina Netwerk"
+    )
+    Membership.objects.create(organisation=noord, user=nina, role=Role.NETWORK_ADMIN)
+    make_first_coordinator(zuid, "olga@zuid.test", "Olga Anders")
+    noord_world = build_noord_world(cora, ben)
     noord.districts.set(["PO2707", "VO2708"])  # the parent's postcode 1012 is Noord's
-    zuid = olga.organisation
     submit_help_request(zuid, email="zuid@example.nl")
     apply_as_buddy(zuid, email="zuidbuddy@example.nl")
     foreign = [pk for pks in _noord_objects(zuid).values() for pk in pks]
     # Noord's own ids of other kinds: a buddy's id where a request's is expected.
     own = [pk for pks in noord_world["objects"].values() for pk in pks[:1]]
-    return {"noord": noord, "zuid": zuid, "ids": foreign + own}
+    return {"noord": noord, "zuid": zuid, "cora": cora, "ids": foreign + own}
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker) -> Any:
+    """The world, built once for the module (building it per test took most of the
+    module's time on PostgreSQL) in a transaction that is rolled back afterwards.
+    pytest-django's per-test transaction nests inside it as a savepoint."""
+    backend = "ouderbuddy.notifications.backends.TaskEmailBackend"  # as in conftest
+    with (
+        django_db_blocker.unblock(),
+        override_settings(EMAIL_BACKEND=backend),
+        transaction.atomic(),
+    ):
+        mail.outbox = []
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(_module_world, db) -> dict[str, Any]:
+    # Rows are shared by the tests; instances are fetched again for every test.
+    return {
+        **_module_world,
+        "noord": Organisation.objects.get(pk=_module_world["noord"].pk),
+        "cora": Membership.objects.get(pk=_module_world["cora"].pk),
+    }
 
 
 def _path(url: str) -> str:
@@ -316,10 +360,10 @@ def test_public_forms(world):
     assert fuzz_pages(pages, world["ids"]) >= len(pages)
 
 
-def test_secret_link_forms(world, cora, django_capture_on_commit_callbacks):
+def test_secret_link_forms(world, django_capture_on_commit_callbacks):
     """Forms behind a link from an e-mail: invitation, new password, the professional's
     referral confirmed by the parent."""
-    noord = world["noord"]
+    noord, cora = world["noord"], world["cora"]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         account_services.invite_person(
@@ -386,8 +430,8 @@ def test_parent_status_link_forms(world):
     assert fuzz_pages(pages, world["ids"]) >= len(pages)
 
 
-def test_coordinator_forms(world, cora):
-    noord = world["noord"]
+def test_coordinator_forms(world):
+    noord, cora = world["noord"], world["cora"]
     client = signed_in_client(cora.user)
     new_request = (
         HelpRequest.objects.filter(organisation=noord, status=RequestStatus.NEW)
@@ -472,8 +516,8 @@ def test_buddy_forms(world):
     assert fuzz_pages(pages, world["ids"]) >= len(pages) - 2
 
 
-def test_query_strings_of_list_pages(world, cora):
-    client = signed_in_client(cora.user)
+def test_query_strings_of_list_pages(world):
+    client = signed_in_client(world["cora"].user)
     noord = world["noord"]
     waiting = HelpRequest.objects.filter(
         organisation=noord, status=RequestStatus.WAITING

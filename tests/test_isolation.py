@@ -148,6 +148,12 @@ def _casework_world(cora) -> None:
 @pytest.fixture
 def noord_world(cora, ben, mia, nina) -> dict[str, Any]:
     """Noord with one of everything the foundation has: members, invitations, audit."""
+    return build_noord_world(cora, ben)
+
+
+def build_noord_world(cora, ben) -> dict[str, Any]:
+    """The world of `noord_world`, for callers that build the cast themselves (the
+    fuzz module builds it once for all its tests); Mia and Nina must exist too."""
     invitation = account_services.invite_person(
         actor=cora, email="nieuw@noord.test", full_name="Nieuwe Buddy", role=Role.BUDDY
     )
