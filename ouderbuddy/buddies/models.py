@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -12,7 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.lib.choices import Gender
 from ouderbuddy.lib.crypto import EncryptedTextField
-from ouderbuddy.lib.models import TenantModel
+from ouderbuddy.lib.models import CodedHistoryRow, TenantModel
+
+if TYPE_CHECKING:
+    from ouderbuddy.lib.history import History
 
 VOG_VALID_YEARS = 3
 
@@ -208,8 +212,11 @@ class Buddy(TenantModel):
             return issued_on.replace(year=issued_on.year + VOG_VALID_YEARS, day=28)
 
 
-class StatusChange(TenantModel):
-    """One step in a buddy's history: who moved them from which status to which, and why."""
+class StatusChange(CodedHistoryRow, TenantModel):
+    """One step in a buddy's history: who moved them from which status to which, and
+    why (a code worded in the reader's language, or the reason a person typed)."""
+
+    TEXT_FIELD = "reason"
 
     buddy = models.ForeignKey(Buddy, on_delete=models.CASCADE, related_name="history")
     from_status = models.CharField(
@@ -233,6 +240,12 @@ class StatusChange(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.buddy} {self.from_status} → {self.to_status}"
+
+    @classmethod
+    def history(cls) -> History:
+        from ouderbuddy.buddies.history import BUDDY_HISTORY
+
+        return BUDDY_HISTORY
 
 
 class Score(models.IntegerChoices):

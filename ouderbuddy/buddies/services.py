@@ -10,7 +10,6 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -143,7 +142,7 @@ def submit_application(
             buddy=existing,
             from_status=existing.status,
             to_status=existing.status,
-            reason=_("Heeft zich opnieuw aangemeld via het formulier."),
+            code="applied_again",
         )
         record_event(
             actor=None,
@@ -186,7 +185,7 @@ def submit_application(
         buddy=buddy,
         from_status="",
         to_status=BuddyStatus.APPLIED,
-        reason=_("Aanmelding via het formulier."),
+        code="applied",
     )
     record_consent(
         organisation=organisation,
@@ -242,8 +241,16 @@ def _mail_coordinators(
 
 
 def _change_status(
-    *, actor: Membership | None, buddy: Buddy, to_status: str, reason: str = ""
+    *,
+    actor: Membership | None,
+    buddy: Buddy,
+    to_status: str,
+    reason: str = "",
+    code: str = "",
+    params: dict[str, str] | None = None,
 ) -> Buddy:
+    """`reason` is what a person typed; `code` and `params` one of the texts of
+    `buddies.history` (worded in the reader's language)."""
     previous = buddy.status
     buddy.status = to_status
     buddy.status_changed_at = timezone.now()
@@ -256,6 +263,8 @@ def _change_status(
         to_status=to_status,
         actor=actor.user if actor else None,
         reason=reason[:300],
+        code=code,
+        params=params or {},
     )
     record_event(
         actor=actor,
@@ -397,7 +406,9 @@ def pause_buddy(
         actor=actor,
         buddy=buddy,
         to_status=BuddyStatus.PAUSED,
-        reason=reason or _("Pauze tot %(date)s") % {"date": date_format(until)},
+        reason=reason,
+        code="" if reason else "paused_until",
+        params={} if reason else {"date": until.isoformat()},
     )
     _stop_proposals(buddy, _("De buddy heeft een pauze genomen."))
     return buddy
@@ -422,9 +433,11 @@ def resume_buddy(*, actor: Membership | None, buddy: Buddy) -> Buddy:
     if buddy.status != BuddyStatus.PAUSED:
         raise DomainError(_("Deze buddy heeft geen pauze."))
     buddy.paused_until = None
-    reason = _("Pauze voorbij") if actor is None else _("Pauze beëindigd")
     return _change_status(
-        actor=actor, buddy=buddy, to_status=BuddyStatus.ACTIVE, reason=reason
+        actor=actor,
+        buddy=buddy,
+        to_status=BuddyStatus.ACTIVE,
+        code="pause_over" if actor is None else "pause_ended",
     )
 
 
@@ -456,11 +469,15 @@ def stop_buddy(
         Membership.objects.filter(
             organisation=buddy.organisation, user_id=buddy.user_id, role=Role.BUDDY
         ).update(is_active=False)
-    reason = StopReason(reason_code).label + (
-        f": {note.strip()}" if note.strip() else ""
-    )
+    note = note.strip()
     buddy = _change_status(
-        actor=actor, buddy=buddy, to_status=BuddyStatus.STOPPED, reason=reason
+        actor=actor,
+        buddy=buddy,
+        to_status=BuddyStatus.STOPPED,
+        code="stopped_note" if note else "stopped",
+        params={"stop_reason": reason_code, "note": note[:250]}
+        if note
+        else {"stop_reason": reason_code},
     )
     _stop_proposals(buddy, _("De buddy is gestopt."), all_pending=True)
     return buddy

@@ -776,9 +776,9 @@ def close_match(
         to_status=MatchStatus.CLOSED,
         actor=actor.user,
         description=(
-            _("Afgesloten: %(reason)s (besloten door: %(who)s)")
+            _("Afgesloten: %(close_reason)s (besloten door: %(who)s)")
             % {
-                "reason": CloseReason(reason).label,
+                "close_reason": CloseReason(reason).label,
                 "who": Initiator(initiator).label,
             }
         )[:300],

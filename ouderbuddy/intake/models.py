@@ -3,16 +3,19 @@ decides about them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.lib.crypto import EncryptedTextField
-from ouderbuddy.lib.models import TenantModel, UUIDModel
+from ouderbuddy.lib.models import CodedHistoryRow, TenantModel, UUIDModel
+
+if TYPE_CHECKING:
+    from ouderbuddy.lib.history import History
 
 MINIMUM_AGE_FOR_OWN_REQUEST = 16
 
@@ -281,8 +284,12 @@ class HelpRequest(TenantModel):
         return self.status in OPEN_STATUSES
 
 
-class RequestEvent(TenantModel):
-    """One step in a request's history: status changes, notes, consent withdrawals."""
+class RequestEvent(CodedHistoryRow, TenantModel):
+    """One step in a request's history: status changes, notes, consent withdrawals.
+
+    What happened is a code with small parameters (intake/history.py), worded in the
+    reader's language; `description` is the Dutch text: the fallback for rows without
+    a known code (older free text)."""
 
     request = models.ForeignKey(
         HelpRequest, on_delete=models.CASCADE, related_name="events"
@@ -301,11 +308,6 @@ class RequestEvent(TenantModel):
         related_name="+",
     )
     by_parent = models.BooleanField(default=False)
-    # What happened, as a code with small parameters (intake/history.py), worded in
-    # the reader's language. `description` is the Dutch text: the fallback for rows
-    # without a known code (older free text).
-    code = models.CharField(_("soort"), max_length=40, blank=True)
-    params = models.JSONField(_("gegevens"), default=dict, blank=True)
     description = models.CharField(_("wat"), max_length=300, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
@@ -317,28 +319,11 @@ class RequestEvent(TenantModel):
     def __str__(self) -> str:
         return self.text
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
+    @classmethod
+    def history(cls) -> History:
         from ouderbuddy.intake.history import REQUEST_HISTORY
 
-        if not self.code:
-            # A writer that passed text (in whatever language was active): keep it
-            # as its code, so it reads in the reader's language.
-            found = REQUEST_HISTORY.recognise(self.description)
-            if found:
-                self.code, self.params = found
-        if self.code:
-            with translation.override("nl"):
-                self.description = REQUEST_HISTORY.word(
-                    self.code, self.params, self.description
-                )[:300]
-        super().save(*args, **kwargs)
-
-    @property
-    def text(self) -> str:
-        """What happened, in the active language."""
-        from ouderbuddy.intake.history import REQUEST_HISTORY
-
-        return REQUEST_HISTORY.word(self.code, self.params, self.description)
+        return REQUEST_HISTORY
 
 
 class ProfessionalReferral(UUIDModel):

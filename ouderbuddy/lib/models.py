@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from ouderbuddy.lib.history import History
 
 
 class UUIDModel(models.Model):
@@ -31,3 +36,48 @@ class TenantModel(UUIDModel):
 
     class Meta:
         abstract = True
+
+
+class CodedHistoryRow(models.Model):
+    """A history row stored as a code with parameters (`lib.history`), worded when
+    read, so it reads in the reader's language whatever language the writer had on.
+
+    A subclass names its texts (`history()`, a `History`) and the column that keeps
+    the Dutch text (`TEXT_FIELD`: the fallback, and what the admin and old rows
+    show). A writer may still pass the text it used to store: `save` recognises it
+    (in Dutch or English) and keeps the code."""
+
+    TEXT_FIELD: ClassVar[str] = "description"
+
+    code = models.CharField(_("soort"), max_length=40, blank=True)
+    params = models.JSONField(_("gegevens"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        texts = self.history()
+        stored = getattr(self, self.TEXT_FIELD) or ""
+        if not self.code:
+            found = texts.recognise(stored)
+            if found:
+                self.code, self.params = found
+        if self.code:
+            with translation.override("nl"):
+                setattr(
+                    self,
+                    self.TEXT_FIELD,
+                    texts.word(self.code, self.params, stored)[:300],
+                )
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def history(cls) -> History:
+        raise NotImplementedError
+
+    @property
+    def text(self) -> str:
+        """What happened, in the active language."""
+        return self.history().word(
+            self.code, self.params, getattr(self, self.TEXT_FIELD) or ""
+        )

@@ -6,14 +6,19 @@ active match. Every step writes a `MatchEvent`; the steps live in `services`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ouderbuddy.lib.models import TenantModel
+from ouderbuddy.lib.models import CodedHistoryRow, TenantModel
 from ouderbuddy.matching import engine
+
+if TYPE_CHECKING:
+    from ouderbuddy.lib.history import History
 
 _WEIGHT = [MinValueValidator(0), MaxValueValidator(engine.MAX_WEIGHT)]
 
@@ -182,8 +187,9 @@ class Match(TenantModel):
         return self.status in HOLDS_PLACE
 
 
-class MatchEvent(TenantModel):
-    """One step in a match's history."""
+class MatchEvent(CodedHistoryRow, TenantModel):
+    """One step in a match's history: a code with parameters (matching/history.py),
+    worded in the reader's language; `description` keeps the Dutch text."""
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(
@@ -201,6 +207,15 @@ class MatchEvent(TenantModel):
         ordering = ["at", "created_at"]
         verbose_name = _("stap in een koppeling")
         verbose_name_plural = _("stappen in koppelingen")
+
+    def __str__(self) -> str:
+        return self.text
+
+    @classmethod
+    def history(cls) -> History:
+        from ouderbuddy.matching.history import MATCH_HISTORY
+
+        return MATCH_HISTORY
 
 
 class Conflict(TenantModel):

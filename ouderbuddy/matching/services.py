@@ -576,8 +576,8 @@ def decline(*, actor: Membership, match: Match, reason: str, note: str = "") -> 
     _step(
         match,
         to_status=MatchStatus.DECLINED,
-        description=_("De buddy zegt nee: %(reason)s")
-        % {"reason": DeclineReason(reason).label},
+        description=_("De buddy zegt nee: %(decline_reason)s")
+        % {"decline_reason": DeclineReason(reason).label},
         actor=actor,
         fields=("decline_reason", "decline_note"),
     )

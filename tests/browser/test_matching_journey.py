@@ -80,7 +80,7 @@ def world(transactional_db: Any) -> World:
     )
     far = matchable_buddy(noord, "Vera Verweg", postcode="9711")
     with TestCase.captureOnCommitCallbacks(execute=True):
-        request = waiting_request(cora, language="ar", full_name="Sanne Jansen")
+        request = waiting_request(cora, languages=["ar"], full_name="Sanne Jansen")
     return World(cora, device, fatima, gerrit, far, request)
 
 
