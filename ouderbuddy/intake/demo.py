@@ -301,5 +301,5 @@ def seed_featured_request(
     request.save()
     # The history rows as every demo request has them; then the story's own codes.
     _attach([request], rng, _codes())
-    request.codes.set(FEATURED_CODES)
+    request.codes.set(FEATURED_CODES)  # type: ignore[arg-type]  # keys are codes
     return request

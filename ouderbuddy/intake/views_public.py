@@ -724,7 +724,7 @@ def _render_status(
         {
             "buddy_match": buddy_match,
             # During matching the step of the proposal says where the request is.
-            "state_label": PARENT_MATCH_STATES.get(buddy_match.status)
+            "state_label": PARENT_MATCH_STATES.get(MatchStatus(buddy_match.status))
             if buddy_match and help_request.status == RequestStatus.MATCHING
             else None,
             "fell_through": fell_through,

@@ -432,7 +432,7 @@ def export_requests(request: HttpRequest) -> HttpResponse:
                 r.get_source_display(),
                 r.postcode_id,
                 r.postcode.municipality.name,
-                ", ".join(str(code.label) for code in r.school_codes),
+                ", ".join(str(code.label) for code in r.school_codes),  # type: ignore[attr-defined]  # prefetched to_attr
                 r.child_birth_year or "",
                 r.deadline_on.isoformat() if r.deadline_on else "",
                 r.get_deadline_kind_display() if r.deadline_kind else "",

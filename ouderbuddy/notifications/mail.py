@@ -187,7 +187,7 @@ def send_templated(
         }
         with translation.override(language):
             subject_text = _subject_text(subject, subject_params, full_context)
-            body = render_to_string(template, full_context)
+            body: str = render_to_string(template, full_context)
             footer = render_to_string(FOOTER_TEMPLATE, full_context).strip("\n")
         if footer:
             body = body.rstrip("\n") + "\n\n" + footer + "\n"

@@ -40,8 +40,8 @@ class FirstCheckInsField(forms.CharField):
             return ", ".join(str(v) for v in value)
         return value
 
-    def to_python(self, value: Any) -> list[int]:
-        text = super().to_python(value)
+    def to_python(self, value: Any) -> list[int]:  # type: ignore[override]
+        text = super().to_python(value) or ""
         parts = [p.strip() for p in re.split(r"[,;\s]+", text) if p.strip()]
         if not all(p.isascii() and p.isdigit() and len(p) <= 3 for p in parts):
             raise forms.ValidationError(
