@@ -6,6 +6,7 @@ from typing import Any
 
 import django_otp
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
@@ -69,10 +70,35 @@ def login_view(request: HttpRequest) -> HttpResponse:
         user = form.get_user()
         auth_login(request, user)
         record_event(actor=user, organisation=None, verb="login", target=user)
-        return _after_first_step(request)
+        return _in_account_language(request, _after_first_step(request), user)
     return render(
         request, "accounts/login.html", {"form": form, "next": _next_url(request)}
     )
+
+
+def _in_account_language(
+    request: HttpRequest, response: HttpResponse, user: Any
+) -> HttpResponse:
+    """After sign-in the site speaks the person's language. A language chosen with
+    the switch on this device (the cookie) is their latest choice and becomes the
+    account's; without one, the account's language becomes the cookie."""
+    languages = dict(settings.LANGUAGES)
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if chosen in languages:
+        if chosen != user.language:
+            services.set_language_preference(user=user, language=chosen)
+        return response
+    if user.language in languages:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 @require_POST

@@ -124,3 +124,29 @@ def test_the_password_reset_mail_uses_the_accounts_language(
         }[account]
     )
     assert_wholly(message, account, ignore=NAMES)
+
+
+@pytest.mark.django_db
+def test_signing_in_switches_the_site_to_the_accounts_language(cora):
+    User.objects.filter(pk=cora.user_id).update(language="en")
+    client = Client()
+    response = client.post(
+        reverse("accounts:login"), {"username": cora.user.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    page = client.get(response["Location"], follow=True)
+    assert page["Content-Language"] == "en"
+
+
+@pytest.mark.django_db
+def test_a_language_chosen_before_signing_in_becomes_the_accounts(cora):
+    assert cora.user.language == "nl"
+    client = Client()
+    switch(client, "en")
+    response = client.post(
+        reverse("accounts:login"), {"username": cora.user.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    cora.user.refresh_from_db()
+    assert cora.user.language == "en"
