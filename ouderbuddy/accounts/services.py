@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ouderbuddy.accounts.models import Invitation, User
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.notifications import mail
-from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.privacy.services import record_event
 
 RECOVERY_CODE_COUNT = 10
@@ -46,14 +46,38 @@ def invite_person(
     *, actor: Membership, email: str, full_name: str, role: str
 ) -> Invitation:
     """Invite someone by e-mail to join the actor's organisation in `role`."""
-    email = email.strip().lower()
     if role not in INVITABLE_ROLES.get(Role(actor.role), set()):
         raise DomainError(_("U mag niemand uitnodigen met deze rol."), field="role")
-    organisation = actor.organisation
+    return issue_invitation(
+        organisation=actor.organisation,
+        email=email,
+        full_name=full_name,
+        role=role,
+        invited_by=actor.user,
+        audit_actor=actor,
+        member_message=_("Deze persoon hoort al bij uw organisatie."),
+    )
+
+
+def issue_invitation(
+    *,
+    organisation: Organisation,
+    email: str,
+    full_name: str,
+    role: str,
+    invited_by: User,
+    audit_actor: Membership | User,
+    member_message: str,
+    audit_data: dict[str, Any] | None = None,
+) -> Invitation:
+    """Make an invitation and send its e-mail: for a coordinator's own team, and for
+    the platform admin's first coordinator of a support point. The caller checks who
+    may invite whom; call inside a transaction."""
+    email = email.strip().lower()
     if Membership.objects.filter(
         organisation=organisation, user__email__iexact=email, is_active=True
     ).exists():
-        raise DomainError(_("Deze persoon hoort al bij uw organisatie."), field="email")
+        raise DomainError(member_message, field="email")
     now = timezone.now()
     if Invitation.objects.filter(
         organisation=organisation,
@@ -77,16 +101,22 @@ def invite_person(
         role=role,
         token_hash=hash_token(token),
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
-        invited_by=actor.user,
+        invited_by=invited_by,
     )
-    invitation.full_clean()
+    try:
+        invitation.full_clean()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(
+            messages[0], field=None if field == "__all__" else field
+        ) from exc
     invitation.save()
     record_event(
-        actor=actor,
+        actor=audit_actor,
         organisation=organisation,
         verb="invitation.create",
         target=invitation,
-        data={"role": role},
+        data={"role": role, **(audit_data or {})},
     )
     _send_invitation_mail(invitation, token)
     return invitation

@@ -3,15 +3,11 @@ the platform admin's organisations with their first coordinator."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ouderbuddy.lib.errors import DomainError
@@ -173,49 +169,18 @@ def invite_coordinator(
     """The platform admin invites a coordinator (the first one of a new support point)
     by e-mail; the invitation works like a coordinator's own."""
     from ouderbuddy.accounts import services as account_services
-    from ouderbuddy.accounts.models import Invitation
 
     _platform_admin(admin)
-    email = email.strip().lower()
-    if Membership.objects.filter(
-        organisation=organisation, user__email__iexact=email, is_active=True
-    ).exists():
-        raise DomainError(_("Deze persoon hoort al bij dit steunpunt."), field="email")
-    now = timezone.now()
-    if Invitation.objects.filter(
-        organisation=organisation,
-        email__iexact=email,
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=now,
-    ).exists():
-        raise DomainError(
-            _("Er staat al een uitnodiging open voor dit e-mailadres."), field="email"
-        )
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation(
+    return account_services.issue_invitation(
         organisation=organisation,
         email=email,
-        full_name=full_name.strip(),
+        full_name=full_name,
         role=Role.COORDINATOR,
-        token_hash=account_services.hash_token(token),
-        expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
         invited_by=admin,
+        audit_actor=admin,
+        member_message=_("Deze persoon hoort al bij dit steunpunt."),
+        audit_data={"by": "platform"},
     )
-    try:
-        invitation.full_clean()
-    except ValidationError as exc:
-        raise _domain_error(exc) from exc
-    invitation.save()
-    record_event(
-        actor=admin,
-        organisation=organisation,
-        verb="invitation.create",
-        target=invitation,
-        data={"role": Role.COORDINATOR, "by": "platform"},
-    )
-    account_services._send_invitation_mail(invitation, token)
-    return invitation
 
 
 @transaction.atomic
