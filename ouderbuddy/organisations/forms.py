@@ -124,6 +124,9 @@ class DistrictChoiceField(forms.ModelMultipleChoiceField):
 
 
 class OrganisationForm(Form):
+    # About 150 SWVs: the list gets a search box (components/field.html).
+    filterable = ("districts",)
+
     name = forms.CharField(label=_("Naam van het steunpunt"), max_length=150)
     contact_email = forms.EmailField(
         label=_("E-mailadres voor ouders"), max_length=254, required=False
