@@ -165,6 +165,7 @@ def _paperwork(buddies: list[Buddy], today: dt.date) -> None:
                 from_status="",
                 to_status=BuddyStatus.APPLIED,
                 at=buddy.status_changed_at - dt.timedelta(days=90),
+                code="applied",
                 reason="Aanmelding via het formulier.",
             )
         )

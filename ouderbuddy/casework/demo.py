@@ -712,7 +712,11 @@ def _request_history(runs: list[_Run], made: QuerySet[Match]) -> None:
     matched = HelpRequest.objects.filter(pk__in=made.values("request_id"))
     RequestEvent.objects.filter(
         request__in=matched, from_status=RequestStatus.NEW
-    ).update(to_status=RequestStatus.WAITING, description="Op de wachtlijst gezet.")
+    ).update(
+        to_status=RequestStatus.WAITING,
+        code="to_waiting_list",
+        description="Op de wachtlijst voor een buddy gezet.",
+    )
     # One statement per status; each request takes the time of its match's status.
     since = Subquery(
         Match.objects.filter(request_id=OuterRef("pk")).values("status_changed_at")[:1]
@@ -733,6 +737,7 @@ def _request_history(runs: list[_Run], made: QuerySet[Match]) -> None:
                 request_id=m.request_id,
                 from_status=RequestStatus.WAITING,
                 to_status=RequestStatus.MATCHED,
+                code="matched",
                 description="Gekoppeld aan een buddy.",
                 at=_at(run.start),
             )
@@ -744,6 +749,7 @@ def _request_history(runs: list[_Run], made: QuerySet[Match]) -> None:
                     request_id=m.request_id,
                     from_status=RequestStatus.MATCHED,
                     to_status=RequestStatus.CLOSED,
+                    code="support_finished",
                     description="De begeleiding is afgerond.",
                     at=m.status_changed_at,
                 )
@@ -756,10 +762,11 @@ def _match_history(runs: list[_Run]) -> None:
     for run in runs:
         m = run.match
         steps = [
-            (MatchStatus.PROPOSED, "", "Voorgesteld.", m.created_at),
+            (MatchStatus.PROPOSED, "", "", "Voorgesteld.", m.created_at),
             (
                 MatchStatus.ACTIVE,
                 MatchStatus.INTRODUCTION_PLANNED,
+                "started",
                 "Kennismaking gehouden; de koppeling loopt.",
                 _at(run.start),
             ),
@@ -769,6 +776,7 @@ def _match_history(runs: list[_Run]) -> None:
                 (
                     MatchStatus.CLOSED,
                     MatchStatus.ACTIVE,
+                    "",
                     "Afgesloten.",
                     m.status_changed_at,
                 )
@@ -779,10 +787,11 @@ def _match_history(runs: list[_Run]) -> None:
                 match=m,
                 from_status=from_status,
                 to_status=to_status,
+                code=code,
                 description=description,
                 at=at,
             )
-            for to_status, from_status, description, at in steps
+            for to_status, from_status, code, description, at in steps
         ]
     MatchEvent.objects.bulk_create(events, batch_size=BATCH)
 

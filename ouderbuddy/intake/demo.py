@@ -144,6 +144,7 @@ def _attach(
                 request=request,
                 to_status=RequestStatus.NEW,
                 by_parent=True,
+                code="received",
                 description="Hulpvraag ontvangen.",
                 at=request.received_at,
             )
