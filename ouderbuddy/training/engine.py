@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
+
+from dateutil.relativedelta import relativedelta
 
 # Without any refresher, the first one is due this many months after the basic training.
 FIRST_REFRESHER_AFTER_MONTHS = 12
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` plus whole calendar months; the 31st becomes the last day of a short month."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day.day, last))
-
-
 def valid_until(obtained_on: dt.date, valid_months: int | None) -> dt.date | None:
-    """The expiry date of a qualification; None when the course never expires."""
+    """The expiry date of a qualification; None when the course never expires. Whole
+    calendar months: the 31st becomes the last day of a short month."""
     if valid_months is None:
         return None
-    return add_months(obtained_on, valid_months)
+    return obtained_on + relativedelta(months=valid_months)
 
 
 def refresher_due(
@@ -36,4 +30,4 @@ def refresher_due(
         return newest_refresher_valid_until
     if newest_basic_on is None:
         return None
-    return add_months(newest_basic_on, FIRST_REFRESHER_AFTER_MONTHS)
+    return newest_basic_on + relativedelta(months=FIRST_REFRESHER_AFTER_MONTHS)

@@ -227,5 +227,5 @@ def test_qualifications_and_enrolments_of_a_buddy(cora, session, bea, dirk):
         (dt.date(2028, 2, 29), 12, dt.date(2029, 2, 28)),
     ],
 )
-def test_add_months(day, months, expected):
-    assert engine.add_months(day, months) == expected
+def test_valid_until_adds_calendar_months(day, months, expected):
+    assert engine.valid_until(day, months) == expected
