@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -101,12 +102,18 @@ def weights(request: HttpRequest) -> HttpResponse:
     else:
         form = forms.WeightsForm(initial=initial)
         preview_rows = services.preview(actor=actor, weights=current.as_engine())
-    return render(
+    # The live preview (htmx, as the coordinator types) gets only the table, rendered
+    # from the page's own partial (django-template-partials), not the whole page.
+    live = request.method == "POST" and request.headers.get("HX-Request") == "true"
+    template = "matching/weights.html" + ("#preview-table" if live else "")
+    response = render(
         request,
-        "matching/weights.html",
+        template,
         {"form": form, "preview_rows": preview_rows, "saved": current.pk is not None},
         status=status,
     )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @role_required(COORDINATOR)

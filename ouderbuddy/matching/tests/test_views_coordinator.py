@@ -163,6 +163,26 @@ def test_weights_preview_changes_nothing_and_saving_all_zero_is_refused(cora, wo
 
 
 @pytest.mark.django_db
+def test_live_weights_preview_gets_only_the_table(cora, world):
+    """htmx's preview as the coordinator types: the page's partial, not the page."""
+    client = signed_in_client(cora.user)
+    url = reverse("matching:weights")
+    data = {**WEIGHTS, "issue": "9", "preview": "1"}
+    live = client.post(url, data, headers={"HX-Request": "true"})
+    html = live.content.decode()
+    assert live.status_code == 200
+    assert html.lstrip().startswith('<div id="voorbeeld-tabel"')
+    assert "Bea Buddy" in html
+    assert "<html" not in html
+    assert "<form" not in html
+    assert "HX-Request" in live["Vary"]
+    page = client.post(url, data)
+    assert "<html" in page.content.decode()
+    assert 'id="voorbeeld-tabel"' in page.content.decode()
+    assert not MatchingWeights.objects.exists()
+
+
+@pytest.mark.django_db
 def test_batch_draft_is_reviewed_and_published_in_part(cora, world):
     carla = matchable_buddy(cora.organisation, "Carla Buddy")
     second = waiting_request(cora, email="tweede@example.nl")
