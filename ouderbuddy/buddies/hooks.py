@@ -1,0 +1,21 @@
+"""Points where buddies starts work in higher apps (`lib.hooks`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ouderbuddy.lib.hooks import Hook
+
+if TYPE_CHECKING:
+    from ouderbuddy.buddies.models import Buddy
+
+
+def _buddy_unavailable(
+    buddy: Buddy, description: str, *, all_pending: bool = False
+) -> object:
+    """The buddy paused (unanswered proposals go back) or stopped (`all_pending`:
+    every match not yet active goes back), in buddies' transaction: matching
+    cancels them."""
+
+
+buddy_unavailable = Hook.like(_buddy_unavailable, "buddies.buddy_unavailable")
