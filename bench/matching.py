@@ -2,7 +2,7 @@
 
 Usage: `make bench` (runs this after `bench/run.py`) or `.venv/bin/python bench/matching.py`
 (`--quick` for fewer repeats). No database: the instances come from the seeded generator
-in `ouderbuddy/matching/instances.py` (shared with `manage.py bench_matching`, which
+in `bench/instances.py` (shared with `bench/matching_size.py`, which
 measures one instance of any size) on the real PC4 centroids and SWV regions in
 `ouderbuddy/regions/data/`:
 
@@ -36,6 +36,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
+from bench.instances import (  # noqa: E402
+    SEED,
+    Geography,
+    load_geography,
+    make_instance,
+    median_ms,
+    open_places,
+    peak_memory,
+)
 from ouderbuddy.matching.engine import (  # noqa: E402 (needs the path above)
     Buddies,
     Exclusions,
@@ -49,15 +58,6 @@ from ouderbuddy.matching.engine import (  # noqa: E402 (needs the path above)
     score,
     score_pairs,
     shortlist,
-)
-from ouderbuddy.matching.instances import (  # noqa: E402
-    SEED,
-    Geography,
-    load_geography,
-    make_instance,
-    median_ms,
-    open_places,
-    peak_memory,
 )
 
 

@@ -1,16 +1,17 @@
-"""`manage.py bench_matching`: one JSON object with sane numbers, Dutch errors.
+"""`bench/matching_size.py`: one JSON object with sane numbers, Dutch errors.
 
-No database: the command generates its instance and times the engine only.
+No database and no Django: the script generates its instance and times the engine
+only (`bench` is importable from the repository root, where the suite runs).
 """
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
+
+from bench.matching_size import BenchError, main
+from bench.matching_size import run as bench_run
 
 KEYS = {
     "requests",
@@ -30,9 +31,7 @@ KEYS = {
 
 
 def run(*args: str) -> str:
-    out = io.StringIO()
-    call_command("bench_matching", *args, stdout=out)
-    return out.getvalue()
+    return bench_run(args)
 
 
 def test_json_has_every_measurement_and_the_batch_beats_greedy() -> None:
@@ -85,5 +84,10 @@ def test_without_json_a_readable_table() -> None:
     ],
 )
 def test_bad_arguments_give_a_dutch_error(args: tuple[str, ...], message: str) -> None:
-    with pytest.raises(CommandError, match=message):
+    with pytest.raises(BenchError, match=message):
         run(*args)
+
+
+def test_the_script_says_a_bad_argument_and_exits_2(capsys) -> None:
+    assert main(["--requests", "0", "--buddies", "10"]) == 2
+    assert "--requests moet een heel getal van 1" in capsys.readouterr().err

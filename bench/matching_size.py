@@ -1,7 +1,9 @@
-"""`manage.py bench_matching --requests N --buddies M`: the engine on one generated size.
+"""The matching engine on one generated size (not tests): `make bench-size` or
+`.venv/bin/python bench/matching_size.py --requests N --buddies M [--repeat R]
+[--seed S] [--json]`.
 
 The same measurements as `bench/matching.py`, on one seeded instance from
-`ouderbuddy.matching.instances` (no database): scoring, shortlists, the batch
+`bench/instances.py` (no database, no Django): scoring, shortlists, the batch
 (best fit, and most matched), greedy, and the batch's peak memory. Small sizes are a
 region around Utrecht whose full requests x buddies matrix is scored; larger ones
 keep the national benchmark's density (20-200 eligible buddies for most requests)
@@ -11,16 +13,26 @@ after one warm-up run. `--json` prints one JSON object; memory is in MiB.
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ouderbuddy.matching import engine, instances
+if not __package__:  # run as a script: the repository root instead of this folder
+    ROOT = Path(__file__).resolve().parent.parent
+    # This file's folder comes off the path: mentor-match's package is also `matching`.
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+    sys.path.insert(0, str(ROOT))
+
+# Both imports need the path above when this file runs as a script.
+from bench import instances
+from ouderbuddy.matching import engine
 
 MAX_REQUESTS = 100_000
 MAX_BUDDIES = 50_000
@@ -34,8 +46,12 @@ def _dutch(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+class BenchError(Exception):
+    """A bad argument, explained in Dutch."""
+
+
 def _whole_number(value: Any, flag: str, low: int, high: int) -> int:
-    """`value` as a whole number from `low` to `high`, or a Dutch CommandError."""
+    """`value` as a whole number from `low` to `high`, or a Dutch BenchError."""
     if isinstance(value, bool):
         value = str(value)
     if isinstance(value, int):
@@ -44,62 +60,70 @@ def _whole_number(value: Any, flag: str, low: int, high: int) -> int:
         try:
             number = int(str(value).strip())
         except ValueError:
-            raise CommandError(
+            raise BenchError(
                 f"{flag} moet een heel getal zijn, niet '{value}'."
             ) from None
     if not low <= number <= high:
-        raise CommandError(
+        raise BenchError(
             f"{flag} moet een heel getal van {_dutch(low)} tot en met {_dutch(high)} "
             f"zijn, niet {_dutch(number)}."
         )
     return number
 
 
-class Command(BaseCommand):
-    help = (
-        "Meet de matching-engine op een gegenereerde instantie van deze grootte "
-        "(zonder database): scores, shortlist, batch, greedy en geheugen."
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        description=(
+            "Meet de matching-engine op een gegenereerde instantie van deze grootte "
+            "(zonder database): scores, shortlist, batch, greedy en geheugen."
+        )
     )
-    requires_system_checks: list[str] = []
-    requires_migrations_checks = False
+    p.add_argument(
+        "--requests",
+        required=True,
+        help=f"Aantal hulpvragen (1 tot en met {_dutch(MAX_REQUESTS)}).",
+    )
+    p.add_argument(
+        "--buddies",
+        required=True,
+        help=f"Aantal buddy's (1 tot en met {_dutch(MAX_BUDDIES)}).",
+    )
+    p.add_argument(
+        "--repeat",
+        default=5,
+        help=f"Metingen per stap; de mediaan telt (1 tot en met {MAX_REPEAT}, standaard 5).",
+    )
+    p.add_argument(
+        "--seed",
+        default=instances.SEED,
+        help=f"Startgetal van de generator (standaard {instances.SEED}).",
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="Druk één JSON-object af in plaats van een tabel.",
+    )
+    return p
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--requests",
-            required=True,
-            help=f"Aantal hulpvragen (1 tot en met {_dutch(MAX_REQUESTS)}).",
-        )
-        parser.add_argument(
-            "--buddies",
-            required=True,
-            help=f"Aantal buddy's (1 tot en met {_dutch(MAX_BUDDIES)}).",
-        )
-        parser.add_argument(
-            "--repeat",
-            default=5,
-            help=f"Metingen per stap; de mediaan telt (1 tot en met {MAX_REPEAT}, standaard 5).",
-        )
-        parser.add_argument(
-            "--seed",
-            default=instances.SEED,
-            help=f"Startgetal van de generator (standaard {instances.SEED}).",
-        )
-        parser.add_argument(
-            "--json",
-            action="store_true",
-            help="Druk één JSON-object af in plaats van een tabel.",
-        )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        n_requests = _whole_number(options["requests"], "--requests", 1, MAX_REQUESTS)
-        n_buddies = _whole_number(options["buddies"], "--buddies", 1, MAX_BUDDIES)
-        repeat = _whole_number(options["repeat"], "--repeat", 1, MAX_REPEAT)
-        seed = _whole_number(options["seed"], "--seed", 0, MAX_SEED)
-        result = measure(n_requests, n_buddies, repeat, seed)
-        if options["json"]:
-            self.stdout.write(json.dumps(result))
-        else:
-            self.stdout.write(table(result))
+def run(argv: Sequence[str]) -> str:
+    """The measurements for these arguments, as JSON or a table; BenchError if bad."""
+    options = parser().parse_args(list(argv))
+    n_requests = _whole_number(options.requests, "--requests", 1, MAX_REQUESTS)
+    n_buddies = _whole_number(options.buddies, "--buddies", 1, MAX_BUDDIES)
+    repeat = _whole_number(options.repeat, "--repeat", 1, MAX_REPEAT)
+    seed = _whole_number(options.seed, "--seed", 0, MAX_SEED)
+    result = measure(n_requests, n_buddies, repeat, seed)
+    return json.dumps(result) if options.json else table(result)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        print(run(sys.argv[1:] if argv is None else argv))
+    except BenchError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
 
 
 def _timed(fn: Callable[[], object], repeat: int) -> float:
@@ -276,3 +300,7 @@ def table(r: dict[str, Any]) -> str:
     lines = [f"Matching engine, medians of {r['repeat']} run(s) after one warm-up"]
     lines += [f"  {what:<{width}}  {value}" for what, value in rows]
     return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

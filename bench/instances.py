@@ -3,7 +3,7 @@
 No database and no Django: the instances are plain engine arrays made on the real PC4
 centroids and the 2015 PO-SWV table in `ouderbuddy/regions/data/`, with code counts as
 in the taxonomy (17 issue, 27 need, 25 route/transition codes) and Zipf-like code
-popularity. `bench/matching.py` and `manage.py bench_matching` both use them, so the
+popularity. `bench/matching.py` and `bench/matching_size.py` both use them, so the
 two measure the same instances.
 
 - `make_instance`: requests and buddies around Utrecht (`within_km`), on chosen PC4s
@@ -33,7 +33,7 @@ import numpy as np
 
 from ouderbuddy.matching.engine import Buddies, Exclusions, Requests
 
-DATA = Path(__file__).resolve().parent.parent / "regions" / "data"
+DATA = Path(__file__).resolve().parent.parent / "ouderbuddy" / "regions" / "data"
 SEED = 20261122
 # Code counts per group as in ouderbuddy/taxonomy/data/experience_codes.csv.
 N_ISSUE, N_NEED, N_ROUTE = 17, 27, 25
