@@ -362,6 +362,13 @@ def update_preparation(
     _running(meeting.match)
     meeting.preparation = _preparation(done)
     meeting.save(update_fields=["preparation", "updated_at"])
+    record_event(
+        actor=actor,
+        organisation=meeting.match.organisation,
+        verb="casework.meeting_preparation",
+        target=meeting.match,
+        data={"meeting": str(meeting.pk), "done": meeting.preparation},
+    )
     return meeting
 
 
@@ -374,6 +381,13 @@ def cancel_meeting(*, actor: Membership, meeting: SchoolMeeting) -> SchoolMeetin
         raise DomainError(_("Dit gesprek gaat al niet door."))
     meeting.cancelled = True
     meeting.save(update_fields=["cancelled", "updated_at"])
+    record_event(
+        actor=actor,
+        organisation=meeting.match.organisation,
+        verb="casework.meeting_cancel",
+        target=meeting.match,
+        data={"meeting": str(meeting.pk), "kind": meeting.kind},
+    )
     return meeting
 
 
@@ -407,9 +421,17 @@ def new_calendar_feed(*, actor: Membership, buddy: Buddy) -> str:
 def revoke_calendar_feed(*, actor: Membership, buddy: Buddy) -> int:
     if actor.role != Role.BUDDY or buddy.user_id != actor.user_id:
         raise DomainError(_("U kunt alleen uw eigen agenda-link stoppen."))
-    return CalendarFeed.objects.filter(buddy=buddy, revoked_at__isnull=True).update(
+    revoked = CalendarFeed.objects.filter(buddy=buddy, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    record_event(
+        actor=actor,
+        organisation=actor.organisation,
+        verb="casework.ical_revoke",
+        target=buddy,
+        data={"revoked": revoked},
+    )
+    return revoked
 
 
 def buddy_for_calendar(token: str) -> Buddy | None:
@@ -600,6 +622,13 @@ def answer_fit(
             )
     except IntegrityError as exc:
         raise DomainError(_("U heeft deze vraag al beantwoord.")) from exc
+    record_event(
+        actor=actor,
+        organisation=match.organisation,
+        verb="casework.fit",
+        target=match,
+        data={"side": side, "answer": answer},
+    )
     if answer == Fit.NOT_GOOD:
         _mail_coordinators(
             match,
@@ -862,6 +891,13 @@ def send_meeting_reminders(now: dt.datetime | None = None) -> int:
                 {"meeting": meeting, "preparation": PREPARATION},
             )
             SchoolMeeting.objects.filter(pk=meeting.pk).update(reminder_sent_at=now)
+            record_event(
+                actor=None,
+                organisation=meeting.match.organisation,
+                verb="casework.reminder.meeting",
+                target=meeting.match,
+                data={"meeting": str(meeting.pk)},
+            )
             sent += 1
     return sent
 
@@ -887,6 +923,13 @@ def send_meeting_prompts(now: dt.datetime | None = None) -> int:
                 {"meeting": meeting},
             )
             SchoolMeeting.objects.filter(pk=meeting.pk).update(prompt_sent_at=now)
+            record_event(
+                actor=None,
+                organisation=meeting.match.organisation,
+                verb="casework.reminder.meeting_prompt",
+                target=meeting.match,
+                data={"meeting": str(meeting.pk)},
+            )
             sent += 1
     return sent
 
@@ -907,6 +950,12 @@ def send_follow_up_reminders(today: dt.date | None = None) -> int:
             )
             Closure.objects.filter(pk=closure.pk).update(
                 follow_up_reminded_at=timezone.now()
+            )
+            record_event(
+                actor=None,
+                organisation=closure.match.organisation,
+                verb="casework.reminder.follow_up",
+                target=closure.match,
             )
             sent += 1
     return sent

@@ -977,6 +977,13 @@ def set_line(*, actor: Membership, line: BatchLine, keep: bool) -> BatchLine:
         raise DomainError(_("Dit voorstel is al verstuurd."))
     line.state = BatchLineState.DRAFT if keep else BatchLineState.DROPPED
     line.save(update_fields=["state", "updated_at"])
+    record_event(
+        actor=actor,
+        organisation=actor.organisation,
+        verb="matching.batch_line",
+        target=line.draft,
+        data={"line": str(line.pk), "keep": keep},
+    )
     return line
 
 
@@ -998,6 +1005,13 @@ def change_line(*, actor: Membership, line: BatchLine, buddy: Buddy) -> BatchLin
     line.score = option.total
     line.explanation = option.snapshot
     line.save(update_fields=["buddy", "score", "explanation", "updated_at"])
+    record_event(
+        actor=actor,
+        organisation=actor.organisation,
+        verb="matching.batch_line_change",
+        target=line.draft,
+        data={"line": str(line.pk), "buddy": str(buddy.pk), "score": line.score},
+    )
     return line
 
 
