@@ -189,6 +189,16 @@ def test_shortlist_to_active_match(world: World, new_page: PageFactory) -> None:
         "De kennismaking is gepland"
     )
     check_axe(coordinator, "match page, introduction planned")
+    # Before the introduction the match cannot start yet (issue 10, item 10).
+    expect(
+        coordinator.get_by_role("button", name="Koppeling starten", exact=True)
+    ).to_have_count(0)
+    # The introduction day comes (moved to this morning: the live server keeps the
+    # real clock), and the coordinator starts the match.
+    Match.objects.filter(pk=match.pk).update(
+        introduction_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    coordinator.reload()
     click(coordinator, "button", "Koppeling starten")
     expect(coordinator.locator("main")).to_contain_text("Actief")
     check_axe(coordinator, "match page, active")
@@ -219,6 +229,7 @@ def test_weights_preview_and_batch_draft(world: World, new_page: PageFactory) ->
         "per gedeelde onderwijsroute of overgang",
         "zelfde samenwerkingsverband",
         "spreekt de taal van de ouder",
+        "man of vrouw, zoals de ouder liefst wil",
         "aftrek per kilometer afstand",
         "buddy met vrije plekken",
         "per week op de wachtlijst",
@@ -238,7 +249,7 @@ def test_weights_preview_and_batch_draft(world: World, new_page: PageFactory) ->
     expect(page.locator("main")).to_contain_text("1 van de 1 wachtende ouders")
     check_axe(page, "batch draft")
     click(page, "button", "Alles versturen")
-    expect(page.locator(".ob-messages")).to_contain_text("1 voorstel(len) verstuurd")
+    expect(page.locator(".ob-messages")).to_contain_text("1 voorstel verstuurd naar een buddy.")
     check_axe(page, "batch draft, published")
     page.goto("/koppelingen/")
     expect(page.locator("tbody")).to_contain_text(world.request.reference)
