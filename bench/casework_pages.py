@@ -7,7 +7,7 @@ default: without a PostgreSQL `DATABASE_URL` the script runs itself again under
 `scripts/with-postgres` (a throw-away server, removed afterwards).
 
 It migrates the empty database and generates the national demo data
-(`seed_demo --scale national`: 150 organisations, 15,000 buddies, 75,000 requests,
+(`seed_demo`, then `bench/national.py`: 150 organisations, 15,000 buddies, 75,000 requests,
 about 3,200 active and 15,000 closed matches, 500,000 contact records), then signs in
 as the coordinator of the organisation with the most contacts, of the national one
 with the fewest, and of the first demo organisation (a handful of matches), to see
@@ -94,10 +94,10 @@ def setup_django(args: argparse.Namespace) -> tuple[float, float]:
     call_command("collectstatic", interactive=False, verbosity=0)
     migrate_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    options: dict[str, Any] = {"scale": "national", "force": True}
-    if args.contacts is not None:
-        options["contacts"] = args.contacts
-    call_command("seed_demo", stdout=io.StringIO(), **options)
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    from bench.national import seed_national
+
+    seed_national(contacts=args.contacts)
     seed_s = time.perf_counter() - t0
     # A database in use has its statistics; a freshly loaded one needs them once.
     with connection.cursor() as cursor:

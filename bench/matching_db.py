@@ -4,7 +4,7 @@ Usage: `make bench` (third step, SQLite in a temporary file) or
 `.venv/bin/python bench/matching_db.py` (`--quick` for fewer repeats, `--profile` for
 a cProfile summary of the large organisation's shortlist and batch on stderr). Like
 `bench/run.py` it migrates an empty database and generates the national demo data
-(`seed_demo --scale national`: 150 organisations, 15,000 buddies, 75,000 requests).
+(`seed_demo`, then `bench/national.py`: 150 organisations, 15,000 buddies, 75,000 requests).
 
 The seed's buddies have no user account, and `loading.is_ready` counts a buddy without
 one as not active, so every national buddy would be excluded. The benchmark links an
@@ -45,7 +45,6 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +72,10 @@ def setup_django(tmp: str) -> float:
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    call_command("seed_demo", scale="national", force=True, stdout=io.StringIO())
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    from bench.national import seed_national
+
+    seed_national()
     return time.perf_counter() - t0
 
 
@@ -152,8 +154,7 @@ def large_organisation(n_buddies: int, n_waiting: int) -> Any:
     """A big organisation over the province of Utrecht, seeded like the national set."""
     from faker import Faker
 
-    from ouderbuddy.buddies.demo import seed_national_buddies
-    from ouderbuddy.intake.demo import seed_national_requests
+    from bench.national import seed_national_buddies, seed_national_requests
     from ouderbuddy.intake.models import HelpRequest, RequestStatus
     from ouderbuddy.organisations.models import Organisation
     from ouderbuddy.regions.models import CooperationDistrict
@@ -167,18 +168,11 @@ def large_organisation(n_buddies: int, n_waiting: int) -> Any:
     faker = Faker("nl_NL")
     faker.seed_instance(2026)
     seed_national_buddies(faker, [organisation], n_buddies)
-    # seed_national_requests starts its generator from the same seed on every call,
-    # so a second call would draw the submission keys of the first organisation's
-    # requests again (unique in the table): give this call a seed of its own.
-    module = sys.modules[seed_national_requests.__module__]
-    plain = module.random  # type: ignore[attr-defined]
-    module.random = SimpleNamespace(  # type: ignore[attr-defined]
-        Random=lambda seed: plain.Random(f"{seed}/{LARGE_NAME}")
+    # A salt of its own: the same seed as the national call would draw the first
+    # organisation's submission keys again (unique in the table).
+    seed_national_requests(
+        faker, [organisation], max(5 * n_buddies, n_waiting), salt=f"/{LARGE_NAME}"
     )
-    try:
-        seed_national_requests(faker, [organisation], max(5 * n_buddies, n_waiting))
-    finally:
-        module.random = plain  # type: ignore[attr-defined]
     # The seed's spread leaves a handful waiting; a large waiting list is the test.
     ids = list(
         HelpRequest.objects.filter(organisation=organisation)

@@ -1,4 +1,5 @@
-"""Demo buddies for `seed_demo`: every pipeline status, and 15,000 for the national set."""
+"""Demo buddies for `seed_demo`: every pipeline status (`bench/national.py` builds its
+15,000 from the same parts)."""
 
 from __future__ import annotations
 
@@ -65,15 +66,6 @@ DEMO_SPREAD = [
     (BuddyStatus.PAUSED, 1),
     (BuddyStatus.STOPPED, 1),
 ]
-NATIONAL_WEIGHTS = {
-    BuddyStatus.APPLIED: 8,
-    BuddyStatus.INTRODUCTION: 5,
-    BuddyStatus.SCREENING: 5,
-    BuddyStatus.TRAINING: 7,
-    BuddyStatus.ACTIVE: 60,
-    BuddyStatus.PAUSED: 5,
-    BuddyStatus.STOPPED: 10,
-}
 _STEP: list[str] = [
     BuddyStatus.APPLIED,
     BuddyStatus.INTRODUCTION,
@@ -83,7 +75,7 @@ _STEP: list[str] = [
 ]
 
 
-def _codes_by_group() -> dict[str, list[str]]:
+def codes_by_group() -> dict[str, list[str]]:
     groups: dict[str, list[str]] = {}
     for code, group, opt_out in ExperienceCode.objects.values_list(
         "code", "group", "is_opt_out"
@@ -101,7 +93,7 @@ def _pick_codes(rng: random.Random, groups: dict[str, list[str]]) -> list[str]:
     return picked
 
 
-def _buddy(
+def make_buddy(
     rng: random.Random,
     faker: Faker,
     organisation: Organisation,
@@ -149,7 +141,7 @@ def _buddy(
     )
 
 
-def _paperwork(buddies: list[Buddy], today: dt.date) -> None:
+def add_paperwork(buddies: list[Buddy], today: dt.date) -> None:
     """Interviews and agreements for everyone past screening; basic training for the active."""
     from ouderbuddy.training.models import Qualification
 
@@ -218,7 +210,7 @@ def _paperwork(buddies: list[Buddy], today: dt.date) -> None:
     Qualification.objects.bulk_create(qualifications, batch_size=2000)
 
 
-def _experience(
+def add_experience(
     buddies: list[Buddy], rng: random.Random, groups: dict[str, list[str]]
 ) -> None:
     through = Buddy.lived_experience.through
@@ -230,7 +222,7 @@ def _experience(
     through.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
 
 
-def _postcodes_for(organisation: Organisation) -> list[str]:
+def postcodes_for(organisation: Organisation) -> list[str]:
     codes = list(organisation.districts.values_list("code", flat=True))
     found = list(
         PostcodeArea.objects.filter(po_district__in=codes).values_list("pc4", flat=True)
@@ -249,7 +241,7 @@ def seed_demo_buddies(
         return 0
     rng = random.Random(f"demo-{slug}")  # noqa: S311 - demo data, not security
     today = timezone.localdate()
-    postcodes = _postcodes_for(organisation)
+    postcodes = postcodes_for(organisation)
     buddies = []
     for status, count in DEMO_SPREAD:
         for n in range(count):
@@ -259,7 +251,7 @@ def seed_demo_buddies(
                 name = faker.name()
                 email = f"{status}{n}.buddy@{slug}.ouderbuddy.example"
             buddies.append(
-                _buddy(
+                make_buddy(
                     rng,
                     faker,
                     organisation,
@@ -273,48 +265,12 @@ def seed_demo_buddies(
     if demo_user is not None:
         buddies[[b.email for b in buddies].index(demo_user.email)].user = demo_user
     Buddy.objects.bulk_create(buddies)
-    _experience(buddies, rng, _codes_by_group())
-    _paperwork(buddies, today)
+    add_experience(buddies, rng, codes_by_group())
+    add_paperwork(buddies, today)
     return len(buddies)
 
 
-@transaction.atomic
-def seed_national_buddies(
-    faker: Faker, organisations: list[Organisation], per_organisation: int = 100
-) -> int:
-    """About 100 buddies per national organisation (15,000 for 150), bulk-inserted."""
-    rng = random.Random("national")  # noqa: S311 - demo data, not security
-    today = timezone.localdate()
-    groups = _codes_by_group()
-    statuses = list(NATIONAL_WEIGHTS)
-    weights = list(NATIONAL_WEIGHTS.values())
-    created = 0
-    for organisation in organisations:
-        if Buddy.objects.filter(organisation=organisation).exists():
-            continue
-        postcodes = _postcodes_for(organisation)
-        buddies = [
-            _buddy(
-                rng,
-                faker,
-                organisation,
-                rng.choice(postcodes),
-                rng.choices(statuses, weights)[0],
-                f"buddy{n}.{str(organisation.pk)[:8]}@national.ouderbuddy.example",
-                faker.name(),
-                today,
-            )
-            for n in range(per_organisation)
-        ]
-        Buddy.objects.bulk_create(buddies, batch_size=1000)
-        _experience(buddies, rng, groups)
-        _paperwork(buddies, today)
-        _accounts(organisation, buddies)
-        created += len(buddies)
-    return created
-
-
-def _accounts(organisation: Organisation, buddies: list[Buddy]) -> None:
+def add_accounts(organisation: Organisation, buddies: list[Buddy]) -> None:
     """Active and paused buddies have an account (the checklist needs one), so the
     national data can be matched. Nobody signs in with them: no usable password."""
     from django.contrib.auth.hashers import make_password
@@ -430,10 +386,10 @@ def seed_showcase_buddies(
     today = timezone.localdate()
     faker = Faker("nl_NL")
     faker.seed_instance(f"showcase-{slug}")
-    postcodes = _nearest(near_postcode, _postcodes_for(organisation), 6)
+    postcodes = _nearest(near_postcode, postcodes_for(organisation), 6)
     buddies = []
     for n, (profile, email) in enumerate(zip(SHOWCASE_BUDDIES, emails, strict=True)):
-        buddy = _buddy(
+        buddy = make_buddy(
             rng,
             faker,
             organisation,
@@ -463,6 +419,6 @@ def seed_showcase_buddies(
             for code in profile.codes
         ]
     )
-    _paperwork(buddies, today)
-    _accounts(organisation, buddies)
+    add_paperwork(buddies, today)
+    add_accounts(organisation, buddies)
     return buddies

@@ -1,4 +1,5 @@
-"""Demo help requests for `seed_demo`: every state, and 75,000 for the national set."""
+"""Demo help requests for `seed_demo`: every state (`bench/national.py` builds its
+75,000 from the same parts)."""
 
 from __future__ import annotations
 
@@ -47,17 +48,9 @@ DEMO_SPREAD = [
     (RequestStatus.REFERRED, 2),
     (RequestStatus.WITHDRAWN, 2),
 ]
-NATIONAL_WEIGHTS = {
-    RequestStatus.NEW: 2,
-    RequestStatus.WAITING: 8,
-    RequestStatus.INFORMED: 35,
-    RequestStatus.REFERRED: 25,
-    RequestStatus.WITHDRAWN: 30,
-}
-SCHOOL_YEARS = 5
 
 
-def _reference(number: int) -> str:
+def demo_reference(number: int) -> str:
     """A unique reference from a counter (demo data only; real ones are random)."""
     chars = []
     for _ in range(6):
@@ -66,7 +59,7 @@ def _reference(number: int) -> str:
     return "HV-" + "".join(reversed(chars))
 
 
-def _codes() -> dict[str, list[str]]:
+def codes_by_group() -> dict[str, list[str]]:
     groups: dict[str, list[str]] = {}
     for code, group, opt_out in ExperienceCode.objects.values_list(
         "code", "group", "is_opt_out"
@@ -76,7 +69,7 @@ def _codes() -> dict[str, list[str]]:
     return groups
 
 
-def _postcodes(organisation: Organisation) -> list[str]:
+def postcodes_for(organisation: Organisation) -> list[str]:
     districts = list(organisation.districts.values_list("code", flat=True))
     return list(
         PostcodeArea.objects.filter(po_district__in=districts).values_list(
@@ -85,7 +78,7 @@ def _postcodes(organisation: Organisation) -> list[str]:
     ) or ["1012"]
 
 
-def _request(
+def make_request(
     rng: random.Random,
     faker: Faker,
     organisation: Organisation,
@@ -124,7 +117,7 @@ def _request(
     )
 
 
-def _attach(
+def attach_codes(
     requests: list[HelpRequest], rng: random.Random, groups: dict[str, list[str]]
 ) -> None:
     through = HelpRequest.codes.through
@@ -170,7 +163,7 @@ def seed_demo_requests(organisation: Organisation, slug: str, faker: Faker) -> i
     if HelpRequest.objects.filter(organisation=organisation).exists():
         return 0
     rng = random.Random(f"requests-{slug}")  # noqa: S311 - demo data, not security
-    postcodes = _postcodes(organisation)
+    postcodes = postcodes_for(organisation)
     now = timezone.now()
     start = HelpRequest.objects.count() + (1 if slug == "amsterdam" else 500_000)
     requests: list[HelpRequest] = []
@@ -180,65 +173,20 @@ def seed_demo_requests(organisation: Organisation, slug: str, faker: Faker) -> i
                 days=rng.randint(1, 30), hours=rng.randint(0, 10)
             )
             requests.append(
-                _request(
+                make_request(
                     rng,
                     faker,
                     organisation,
                     status,
                     received,
                     rng.choice(postcodes),
-                    _reference(start + len(requests)),
+                    demo_reference(start + len(requests)),
                     f"ouder.{status}{n}@{slug}.ouderbuddy.example",
                 )
             )
     HelpRequest.objects.bulk_create(requests)
-    _attach(requests, rng, _codes())
+    attach_codes(requests, rng, codes_by_group())
     return len(requests)
-
-
-@transaction.atomic
-def seed_national_requests(
-    faker: Faker, organisations: list[Organisation], per_organisation: int = 500
-) -> int:
-    """`per_organisation` requests per organisation (75,000 for 150), over five school years."""
-    rng = random.Random("national-requests")  # noqa: S311 - demo data, not security
-    groups = _codes()
-    statuses = list(NATIONAL_WEIGHTS)
-    weights = list(NATIONAL_WEIGHTS.values())
-    now = timezone.now()
-    # Sequential references after every existing one: unique across repeated runs.
-    counter = 1_000_000 + HelpRequest.objects.count()
-    created = 0
-    for organisation in organisations:
-        if HelpRequest.objects.filter(organisation=organisation).exists():
-            continue
-        postcodes = _postcodes(organisation)
-        requests: list[HelpRequest] = []
-        for n in range(per_organisation):
-            received = now - dt.timedelta(days=rng.randint(0, 365 * SCHOOL_YEARS))
-            status = rng.choices(statuses, weights)[0]
-            if now - received > dt.timedelta(days=120) and status in (
-                RequestStatus.NEW,
-                RequestStatus.WAITING,
-            ):
-                status = RequestStatus.INFORMED
-            counter += 1
-            requests.append(
-                _request(
-                    rng,
-                    faker,
-                    organisation,
-                    status,
-                    received,
-                    rng.choice(postcodes),
-                    _reference(counter),
-                    f"ouder{n}.{str(organisation.pk)[:8]}@national.ouderbuddy.example",
-                )
-            )
-        HelpRequest.objects.bulk_create(requests, batch_size=2000)
-        _attach(requests, rng, groups)
-        created += len(requests)
-    return created
 
 
 # --- The featured request: the one the demo's shortlist is about -------------------
@@ -260,7 +208,7 @@ def featured_request(organisation: Organisation, slug: str) -> HelpRequest | Non
 
 def featured_postcode(organisation: Organisation) -> str:
     """Where the featured parent lives: a postcode in the middle of the region."""
-    postcodes = sorted(_postcodes(organisation))
+    postcodes = sorted(postcodes_for(organisation))
     return postcodes[len(postcodes) // 2]
 
 
@@ -277,14 +225,14 @@ def seed_featured_request(
     rng = random.Random(f"featured-{slug}")  # noqa: S311 - demo data, not security
     received = timezone.now() - dt.timedelta(days=6, hours=3)
     number = 400_000 + (0 if slug == "amsterdam" else 1)
-    request = _request(
+    request = make_request(
         rng,
         faker,
         organisation,
         RequestStatus.WAITING,
         received,
         featured_postcode(organisation),
-        _reference(number),
+        demo_reference(number),
         FEATURED_EMAIL.format(slug=slug),
     )
     request.status_changed_at = received + dt.timedelta(days=1)
@@ -301,6 +249,6 @@ def seed_featured_request(
     request.share_with_buddy = True
     request.save()
     # The history rows as every demo request has them; then the story's own codes.
-    _attach([request], rng, _codes())
+    attach_codes([request], rng, codes_by_group())
     request.codes.set(FEATURED_CODES)  # type: ignore[arg-type]  # keys are codes
     return request

@@ -1,24 +1,25 @@
-"""Demo data: two organisations with staff and buddies; `--scale national` adds 150."""
+"""Demo data: two organisations with staff and buddies (the national benchmark set of 150
+more is `bench/national.py`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from faker import Faker
 
 from ouderbuddy.accounts.models import User
 from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.regions.models import CooperationDistrict
 
+if TYPE_CHECKING:
+    from faker import Faker
+
 DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - printed for the demo, never for real use
 DEMO_DOMAIN = "ouderbuddy.example"
-# With --scale national: contact records per buddy of an organisation (500,000 for 100).
-CONTACTS_PER_BUDDY = 5000
 
 
 @dataclass(frozen=True)
@@ -50,30 +51,6 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--scale",
-            choices=["demo", "national"],
-            default="demo",
-            help="'national' adds the benchmark data set: one organisation per SWV.",
-        )
-        parser.add_argument(
-            "--buddies-per-organisation",
-            type=int,
-            default=100,
-            help=(
-                "With --scale national: buddies per organisation (default 100: 15,000); "
-                "five times as many help requests (75,000)."
-            ),
-        )
-        parser.add_argument(
-            "--contacts",
-            type=int,
-            default=None,
-            help=(
-                "With --scale national: contact records in all (default 5,000 per "
-                "buddy per organisation: 500,000 with 100 buddies)."
-            ),
-        )
-        parser.add_argument(
             "--force",
             action="store_true",
             help="Run even when DEBUG is off (the demo accounts have a known password).",
@@ -85,6 +62,13 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with a known password; it runs only with "
                 "DEBUG=1 (or --force on a machine that is not production)."
             )
+        try:  # Faker is in the development lock only: demo data is not for production
+            from faker import Faker
+        except ImportError:
+            raise CommandError(
+                "seed_demo needs Faker, from the development packages "
+                "(make install, requirements-dev.lock)."
+            ) from None
         faker = Faker("nl_NL")
         faker.seed_instance(2026)
         password_hash = make_password(DEMO_PASSWORD)
@@ -92,12 +76,6 @@ class Command(BaseCommand):
         self._seed_matches()
         self._seed_casework()
         featured = self._seed_showcase(faker)
-        if options["scale"] == "national":
-            per_organisation = options["buddies_per_organisation"]
-            contacts = options["contacts"]
-            if contacts is None:
-                contacts = CONTACTS_PER_BUDDY * per_organisation
-            self._seed_national(faker, password_hash, per_organisation, contacts)
         self._print_logins(logins, featured)
 
     @transaction.atomic
@@ -200,75 +178,6 @@ class Command(BaseCommand):
                 email=email, full_name=name, password=password_hash
             )
         return user
-
-    @transaction.atomic
-    def _seed_national(
-        self, faker: Faker, password_hash: str, per_organisation: int, contacts: int
-    ) -> None:
-        """One organisation per SWV with a coordinator and a manager (bulk, idempotent)."""
-        existing = set(Organisation.objects.values_list("name", flat=True))
-        districts = list(CooperationDistrict.objects.order_by("code"))
-        new_orgs = [
-            Organisation(
-                name=f"Steunpunt {d.display_code}",
-                contact_email=f"{d.code.lower()}@{DEMO_DOMAIN}",
-            )
-            for d in districts
-            if f"Steunpunt {d.display_code}" not in existing
-        ]
-        Organisation.objects.bulk_create(new_orgs, batch_size=500)
-        by_name = {
-            o.name: o
-            for o in Organisation.objects.filter(name__startswith="Steunpunt ")
-        }
-        through = Organisation.districts.through
-        through.objects.bulk_create(
-            [
-                through(
-                    organisation_id=by_name[f"Steunpunt {d.display_code}"].pk,
-                    cooperationdistrict_id=d.code,
-                )
-                for d in districts
-            ],
-            ignore_conflicts=True,
-        )
-        emails = set(
-            User.objects.filter(email__endswith=f"@national.{DEMO_DOMAIN}").values_list(
-                "email", flat=True
-            )
-        )
-        users, memberships = [], []
-        for d in districts:
-            organisation = by_name[f"Steunpunt {d.display_code}"]
-            for role in (Role.COORDINATOR, Role.MANAGER):
-                email = f"{role.value}.{d.code.lower()}@national.{DEMO_DOMAIN}"
-                if email in emails:
-                    continue
-                user = User(email=email, full_name=faker.name(), password=password_hash)
-                users.append(user)
-                memberships.append(
-                    Membership(organisation=organisation, user=user, role=role)
-                )
-        User.objects.bulk_create(users, batch_size=1000)
-        Membership.objects.bulk_create(memberships, batch_size=1000)
-        from ouderbuddy.buddies.demo import seed_national_buddies
-
-        buddies = seed_national_buddies(faker, list(by_name.values()), per_organisation)
-        from ouderbuddy.intake.demo import seed_national_requests
-
-        requests = seed_national_requests(
-            faker, list(by_name.values()), per_organisation * 5
-        )
-        from ouderbuddy.casework.demo import seed_national_casework
-
-        active, closed, contacts = seed_national_casework(
-            list(by_name.values()), contacts
-        )
-        self.stdout.write(
-            f"National scale: {len(by_name)} organisations, {len(users)} new staff accounts, "
-            f"{buddies} new buddies, {requests} new help requests, {active} new active "
-            f"and {closed} closed matches, {contacts} new contact records."
-        )
 
     def _print_logins(
         self, logins: list[tuple[str, str, str]], featured: list[tuple[str, str]]
