@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from ouderbuddy.accounts.admin_site import secure_admin
-from ouderbuddy.lib.i18n import set_language
+from ouderbuddy.accounts.views import set_language
 
 secure_admin(admin.site)
 

@@ -22,9 +22,9 @@ from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import acting_membership, add_domain_error, client_ip
 from ouderbuddy.organisations.models import Membership, Organisation, Role
+from ouderbuddy.organisations.selectors import organisations_serving
 from ouderbuddy.privacy.models import Consent
 from ouderbuddy.privacy.services import record_read
-from ouderbuddy.regions.selectors import organisations_serving
 
 COORDINATOR = [Role.COORDINATOR]
 BUDDY = [Role.BUDDY]

@@ -29,17 +29,14 @@ from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.forms import Form, RadioSelect
 from ouderbuddy.organisations.models import Organisation
+from ouderbuddy.organisations.selectors import organisations_serving
 from ouderbuddy.privacy.consent_texts import (
     REQUEST_PROCESSING,
     RESEARCH,
     SHARE_WITH_BUDDY,
 )
 from ouderbuddy.privacy.models import ConsentPurpose
-from ouderbuddy.regions.selectors import (
-    PostcodeError,
-    get_postcode_area,
-    organisations_serving,
-)
+from ouderbuddy.regions.selectors import PostcodeError, get_postcode_area
 from ouderbuddy.taxonomy.forms import ExperienceCodeField
 
 PHONE_CHARACTERS = re.compile(r"[0-9+() -]+")

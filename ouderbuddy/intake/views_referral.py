@@ -22,7 +22,7 @@ from ouderbuddy.intake.forms_referral import ReferralFinderForm, ReferralForm
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import add_domain_error, client_ip
 from ouderbuddy.organisations.models import Organisation
-from ouderbuddy.regions.selectors import organisations_serving
+from ouderbuddy.organisations.selectors import organisations_serving
 
 View = Callable[..., HttpResponse]
 

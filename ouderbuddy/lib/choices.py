@@ -43,3 +43,12 @@ class Gender(models.TextChoices):
     MALE = "male", _("Man")
     OTHER = "other", _("Anders")
     UNSAID = "unsaid", _("Zeg ik liever niet")
+
+
+class Role(models.TextChoices):
+    """A person's role in one organisation (organisations.Membership)."""
+
+    COORDINATOR = "coordinator", _("Coördinator")
+    BUDDY = "buddy", _("Ouderbuddy")
+    MANAGER = "manager", _("Manager")
+    NETWORK_ADMIN = "network_admin", _("Netwerkbeheerder")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.organisations.models import Membership
+
+if TYPE_CHECKING:
+    from ouderbuddy.organisations.models import Membership
 
 
 def acting_membership(request: HttpRequest) -> Membership:

@@ -8,14 +8,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ouderbuddy.lib import choices
 from ouderbuddy.lib.models import UUIDModel
 
-
-class Role(models.TextChoices):
-    COORDINATOR = "coordinator", _("Coördinator")
-    BUDDY = "buddy", _("Ouderbuddy")
-    MANAGER = "manager", _("Manager")
-    NETWORK_ADMIN = "network_admin", _("Netwerkbeheerder")
+# The roles live in lib.choices, so that apps below organisations (privacy's audit
+# log page) can name them; this is their usual home for everyone else.
+Role = choices.Role
 
 
 # The check-in rhythm when an organisation has not chosen one: days after the start,

@@ -9,6 +9,8 @@ from django.http import Http404
 
 from ouderbuddy.accounts.models import Invitation
 from ouderbuddy.organisations.models import Membership, Organisation, Role
+from ouderbuddy.regions.models import Sector
+from ouderbuddy.regions.selectors import get_postcode_area
 
 
 def visible_memberships(actor: Membership) -> QuerySet[Membership]:
@@ -111,4 +113,28 @@ def served_postcode_count(organisation: Organisation) -> int:
         )
         .distinct()
         .count()
+    )
+
+
+def organisations_serving(value: str, sector: str | None = None) -> list[Organisation]:
+    """Active organisations serving the postcode's SWVs (optionally one sector)."""
+    if sector is not None and sector not in Sector.values:
+        # A programming error, not something a parent typed: no Dutch message.
+        raise ValueError(f"Unknown sector {sector!r}; use one of {Sector.values}.")
+    area = get_postcode_area(value)
+    district_ids = [
+        district_id
+        for district_sector, district_id in (
+            (Sector.PO, area.po_district_id),
+            (Sector.VO, area.vo_district_id),
+        )
+        if district_id is not None and sector in (None, district_sector)
+    ]
+    if not district_ids:
+        # Europoort has no SWV; callers explain where to go instead.
+        return []
+    return list(
+        Organisation.objects.filter(is_active=True, districts__in=district_ids)
+        .distinct()
+        .order_by("name")
     )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
-from ouderbuddy.organisations.models import Membership
 from ouderbuddy.privacy.models import AuditEvent
+
+if TYPE_CHECKING:
+    from ouderbuddy.organisations.models import Membership
 
 
 def visible_audit_events(actor: Membership) -> QuerySet[AuditEvent]:

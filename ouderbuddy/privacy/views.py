@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ouderbuddy.lib.access import role_required
-from ouderbuddy.organisations.models import Role
+from ouderbuddy.lib.choices import Role
 from ouderbuddy.privacy.selectors import visible_audit_events
 
 

@@ -7,9 +7,8 @@ import re
 from django.utils.translation import gettext as _
 
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.organisations.models import Organisation
 from ouderbuddy.regions.loader import haversine_km
-from ouderbuddy.regions.models import PostcodeArea, Sector
+from ouderbuddy.regions.models import PostcodeArea
 
 # Four digits, the first not 0, then optionally one space and two letters. ASCII
 # classes on purpose: \d would also accept digits from other scripts.
@@ -88,27 +87,3 @@ def distance_km(a: str, b: str) -> float:
             raise PostcodeError.unknown(pc4)
     (lat_a, lon_a), (lat_b, lon_b) = points[pc4_a], points[pc4_b]
     return round(haversine_km(lat_a, lon_a, lat_b, lon_b), 1)
-
-
-def organisations_serving(value: str, sector: str | None = None) -> list[Organisation]:
-    """Active organisations serving the postcode's SWVs (optionally one sector)."""
-    if sector is not None and sector not in Sector.values:
-        # A programming error, not something a parent typed: no Dutch message.
-        raise ValueError(f"Unknown sector {sector!r}; use one of {Sector.values}.")
-    area = get_postcode_area(value)
-    district_ids = [
-        district_id
-        for district_sector, district_id in (
-            (Sector.PO, area.po_district_id),
-            (Sector.VO, area.vo_district_id),
-        )
-        if district_id is not None and sector in (None, district_sector)
-    ]
-    if not district_ids:
-        # Europoort has no SWV; callers explain where to go instead.
-        return []
-    return list(
-        Organisation.objects.filter(is_active=True, districts__in=district_ids)
-        .distinct()
-        .order_by("name")
-    )

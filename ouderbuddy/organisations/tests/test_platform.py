@@ -115,7 +115,7 @@ def test_admin_creates_an_organisation_with_its_region_and_first_coordinator(
         verb="organisation.create", actor=admin_user, organisation=west
     ).exists()
     # The postcodes of those SWVs now find the new support point.
-    from ouderbuddy.regions.selectors import organisations_serving
+    from ouderbuddy.organisations.selectors import organisations_serving
 
     assert west in organisations_serving("3511 AB")
     page = admin_client.get(_detail(west)).content.decode()

@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.organisations.models import Organisation
+from ouderbuddy.organisations.selectors import organisations_serving
 from ouderbuddy.regions.selectors import (
     PostcodeError,
     distance_km,
     get_postcode_area,
-    organisations_serving,
     parse_postcode,
 )
 
