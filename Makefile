@@ -8,7 +8,7 @@ VENDOR := static/vendor
 NPM := node_modules/.installed
 WORKERS ?= 2
 
-.PHONY: run serve install test test-sqlite test-postgres test-browser e2e lint format bench messages clean demo
+.PHONY: run serve install install-prod lock test test-sqlite test-postgres test-browser e2e lint format bench messages clean demo
 
 run: install .env
 	@$(PY) manage.py migrate --no-input -v 0
@@ -19,13 +19,32 @@ run: install .env
 	  $(PY) manage.py run_scheduler & \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
+# Development: requirements-dev.lock (the runtime packages plus tests, lint, demo data
+# and benchmarks). Production installs requirements.lock only: `make install-prod`.
 install: $(VENV)/.installed $(NPM) $(VENDOR)/.copied messages
 
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements-dev.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found; set PYTHON=...)."; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	@touch $@
+
+# Production (docs/DEPLOY.md): the runtime lock only, so no Playwright, pytest, mypy,
+# ruff, hypothesis, Faker or mentor-match; then the front-end files and the catalogues.
+# Run it with the production environment exported; it writes no .env.
+install-prod: $(NPM) $(VENDOR)/.copied
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found; set PYTHON=...)."; exit 1; }
+	@test ! -e $(VENV)/.installed || { echo "$(VENV) holds the development packages; remove it first (make clean)."; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(PY) manage.py compilemessages -v 0 --ignore=.venv --ignore=node_modules
+
+# Both locks again from pyproject.toml (uv: UV=/path/to/uv). The development lock keeps
+# its pins unless pyproject.toml changes them; the runtime lock takes the same pins.
+UV ?= uv
+lock:
+	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements-dev.lock
+	$(UV) pip compile pyproject.toml --python-version 3.11 --generate-hashes -c requirements-dev.lock -o requirements.lock
 
 $(NPM): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
