@@ -1,4 +1,4 @@
-"""The matching engine on one generated size (not tests): `make bench-size` or
+"""The matching engine on one generated size (not tests):
 `.venv/bin/python bench/matching_size.py --requests N --buddies M [--repeat R]
 [--seed S] [--json]`.
 
