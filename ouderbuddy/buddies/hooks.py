@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ouderbuddy.lib.hooks import Hook
+from ouderbuddy.lib.hooks import Answer, Hook
 
 if TYPE_CHECKING:
     from ouderbuddy.buddies.models import Buddy
@@ -19,3 +19,12 @@ def _buddy_unavailable(
 
 
 buddy_unavailable = Hook.like(_buddy_unavailable, "buddies.buddy_unavailable")
+
+
+def _has_basic_training(buddy: Buddy) -> bool:
+    """Whether the buddy finished a basic training (the checklist's gate before
+    matching); training answers."""
+    raise NotImplementedError
+
+
+has_basic_training = Answer.like(_has_basic_training, "buddies.has_basic_training")

@@ -13,9 +13,10 @@ transaction, in the order they were connected; an exception in one stops the ste
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Generic, ParamSpec
+from typing import Generic, ParamSpec, TypeVar
 
 P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _qualname(func: Callable[..., object]) -> str:
@@ -51,3 +52,34 @@ class Hook(Generic[P]):
 
     def __repr__(self) -> str:
         return f"<Hook {self.name}: {len(self._receivers)} receiver(s)>"
+
+
+class Answer(Generic[P, R]):
+    """A question a lower app asks and exactly one higher app answers (the buddy
+    checklist asks training whether the basic training is done)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._answerer: Callable[P, R] | None = None
+
+    @classmethod
+    def like(cls, signature: Callable[P, R], name: str) -> Answer[P, R]:
+        """An answer with the arguments and result type of `signature` (a stub)."""
+        return cls(name)
+
+    def connect(self, answerer: Callable[P, R]) -> Callable[P, R]:
+        if self._answerer is not None and _qualname(self._answerer) != _qualname(
+            answerer
+        ):
+            raise ValueError(f"{self.name} has an answer already.")
+        self._answerer = answerer
+        return answerer
+
+    @property
+    def answerer(self) -> Callable[P, R] | None:
+        return self._answerer
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        if self._answerer is None:
+            raise LookupError(f"No app answers {self.name}.")
+        return self._answerer(*args, **kwargs)

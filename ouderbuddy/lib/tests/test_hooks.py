@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ouderbuddy.lib.hooks import Hook
+from ouderbuddy.lib.hooks import Answer, Hook
 
 
 def first(calls: list[str], what: str) -> None:
@@ -54,9 +54,24 @@ def test_the_project_hooks_are_connected() -> None:
             match_started,
         )
     }
+    from ouderbuddy.buddies.hooks import has_basic_training
+
+    answerer = has_basic_training.answerer
+    assert answerer is not None
+    assert answerer.__module__ == "ouderbuddy.training.selectors"
     assert names == {
         "accounts.invitation_accepted": ["ouderbuddy.buddies.services.link_account"],
         "buddies.buddy_unavailable": ["ouderbuddy.matching.services.cancel_for_buddy"],
         "intake.request_stopped": ["ouderbuddy.matching.services.cancel_for_request"],
         "matching.match_started": ["ouderbuddy.casework.services.schedule_check_ins"],
     }
+
+
+def test_an_answer_has_one_answerer_and_says_when_there_is_none() -> None:
+    answer: Answer[[int], int] = Answer("test.double")
+    with pytest.raises(LookupError):
+        answer(2)
+    answer.connect(lambda n: n * 2)
+    assert answer(2) == 4
+    with pytest.raises(ValueError, match="has an answer already"):
+        answer.connect(first)  # type: ignore[arg-type]
