@@ -137,15 +137,21 @@ class PasswordResetForm(StyledFormMixin, auth_forms.PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        """In the account's language, like every other e-mail (notifications.mail)."""
+        """In the account's language, like every other e-mail (notifications.mail); the
+        link on the site's address (SITE_URL), not on the host the request came in on."""
         from ouderbuddy.notifications import mail
 
         user = context["user"]
+        link = mail.absolute_url(
+            "accounts:password_reset_confirm",
+            uidb64=context["uid"],
+            token=context["token"],
+        )
         mail.send_templated(
             to=[mail.Recipient(to_email, user.language)],
             subject=mail.subject_template(subject_template_name),
             template=email_template_name,
-            context=context,
+            context={**context, "link": link},
         )
 
 

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,10 +34,6 @@ INVITABLE_ROLES = {
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 @transaction.atomic
@@ -126,7 +121,7 @@ def _send_invitation_mail(invitation: Invitation, token: str) -> None:
     context = {
         "invitation": invitation,
         "organisation": invitation.organisation,
-        "link": _site_url(reverse("accounts:accept_invitation", args=[token])),
+        "link": mail.absolute_url("accounts:accept_invitation", token),
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
     mail.send_templated(

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -231,7 +230,7 @@ def _mail_coordinators(
         template=template,
         context={
             **context,
-            "link": mail.absolute_url(reverse("buddies:detail", args=[buddy.pk])),
+            "link": mail.absolute_url("buddies:detail", buddy.pk),
         },
         organisation=organisation,
     )

@@ -18,7 +18,6 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -977,7 +976,7 @@ def _mail_buddy(
             "to_buddy": True,
             "name": mail.first_name(match.buddy.full_name),
             "organisation": match.organisation,
-            "link": mail.absolute_url(reverse("casework:buddy_match", args=[match.pk])),
+            "link": mail.absolute_url("casework:buddy_match", match.pk),
             **(extra or {}),
         },
     )
@@ -1016,7 +1015,7 @@ def _mail_coordinators(
         template=template,
         context={
             "match": match,
-            "link": mail.absolute_url(reverse("matching:match", args=[match.pk])),
+            "link": mail.absolute_url("matching:match", match.pk),
             **(extra or {}),
         },
         organisation=match.organisation,

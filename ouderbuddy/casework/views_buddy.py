@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 from uuid import UUID
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
@@ -58,6 +57,7 @@ from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.forms import Form
 from ouderbuddy.lib.views import acting_membership, add_domain_error
 from ouderbuddy.matching.models import Match, MatchStatus
+from ouderbuddy.notifications import mail
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.models import ConsentPurpose
 from ouderbuddy.privacy.services import record_read
@@ -878,7 +878,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 def _site_host() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "ouderbuddy"
+    return urlsplit(mail.absolute_url("/")).hostname or "ouderbuddy"
 
 
 @require_safe
@@ -907,8 +907,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
                 start=m.starts_at,
                 end=m.starts_at + dt.timedelta(hours=MEETING_HOURS),
                 location=m.place,
-                url=settings.SITE_URL.rstrip("/")
-                + reverse("casework:buddy_meeting", args=[m.pk]),
+                url=mail.absolute_url("casework:buddy_meeting", m.pk),
             )
         )
     enrolments = (

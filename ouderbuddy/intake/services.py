@@ -7,10 +7,8 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -313,9 +311,7 @@ def status_token(request: HelpRequest) -> str:
 
 
 def status_url(request: HelpRequest) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "intake:status", args=[status_token(request)]
-    )
+    return mail.absolute_url("intake:status", status_token(request))
 
 
 class LinkProblem(DomainError):
@@ -723,9 +719,7 @@ def submit_professional_referral(
     token = signing.dumps(
         {"f": str(referral.pk)}, salt=REFERRAL_LINK_SALT, compress=True
     )
-    link = settings.SITE_URL.rstrip("/") + reverse(
-        "intake:referral_confirm", args=[token]
-    )
+    link = mail.absolute_url("intake:referral_confirm", token)
     # The parent has chosen no language yet: the professional's.
     mail.send_templated(
         to=[mail.Recipient(referral.parent_email, referral.email_language)],
@@ -803,7 +797,7 @@ def _mail_coordinators(request: HelpRequest, subject: Promise) -> None:
         template="intake/email/to_coordinators.txt",
         context={
             "request": request,
-            "link": mail.absolute_url(reverse("intake:detail", args=[request.pk])),
+            "link": mail.absolute_url("intake:detail", request.pk),
         },
         organisation=request.organisation,
     )

@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -1076,7 +1075,7 @@ def _mail_buddy(match: Match, subject: Promise, template: str) -> None:
             "to_buddy": True,
             "name": mail.first_name(match.buddy.full_name),
             "organisation": match.organisation,
-            "link": mail.absolute_url(reverse("matching:proposal", args=[match.pk])),
+            "link": mail.absolute_url("matching:proposal", match.pk),
             "days": RESPOND_WITHIN_DAYS,
         },
     )
@@ -1119,10 +1118,8 @@ def _mail_coordinators(
         template="matching/email/to_coordinators.txt",
         context={
             "match": match,
-            "link": mail.absolute_url(
-                reverse("matching:shortlist", args=[match.request_id])
-            ),
-            "match_link": mail.absolute_url(reverse("matching:match", args=[match.pk])),
+            "link": mail.absolute_url("matching:shortlist", match.request_id),
+            "match_link": mail.absolute_url("matching:match", match.pk),
             "suggestion": suggestion,
         },
         organisation=match.organisation,

@@ -16,8 +16,8 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
 
@@ -26,8 +26,19 @@ from ouderbuddy.organisations.models import Membership, Role
 FOOTER_TEMPLATE = "notifications/email/footer.txt"
 
 
-def absolute_url(path: str) -> str:
-    """`path` on the site's public address (for links in e-mails)."""
+def absolute_url(target: str, *args: Any, **kwargs: Any) -> str:
+    """A link on the site's public address (SITE_URL), for e-mails and calendar feeds:
+    the one place the project makes a link absolute.
+
+    `target` is a path ("/account/...") or a URL name with its arguments:
+    `absolute_url("intake:detail", request.pk)`. Links are made here, not from the
+    request's host, so an e-mail always points at the real site."""
+    if target.startswith("/"):
+        if args or kwargs:
+            raise TypeError("absolute_url takes arguments only with a URL name")
+        path = target
+    else:
+        path = reverse(target, args=args or None, kwargs=kwargs or None)
     return settings.SITE_URL.rstrip("/") + path
 
 
@@ -197,5 +208,7 @@ def send_templated(
 
 
 def _send_after_commit(subject: str, body: str, recipients: list[str]) -> None:
-    """Send only when the transaction that caused the mail is committed."""
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+    """Hand the message to EMAIL_BACKEND now. That backend (TaskEmailBackend) stores it
+    in the transaction that caused it and queues its delivery once, on commit: a
+    rolled-back transaction leaves neither the message nor a task."""
+    send_mail(subject, body, None, recipients)

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -14,10 +13,6 @@ from ouderbuddy.buddies.models import Buddy
 from ouderbuddy.notifications import mail
 from ouderbuddy.organisations.models import Organisation
 from ouderbuddy.training.models import Enrolment, Session
-
-
-def _site_url(path: str) -> str:
-    return mail.absolute_url(path)
 
 
 def _send(
@@ -45,7 +40,7 @@ def _session_context(buddy: Buddy, session: Session) -> dict[str, Any]:
         "session": session,
         "course": session.course,
         "organisation": buddy.organisation,
-        "link": _site_url(reverse("training:my_trainings")),
+        "link": mail.absolute_url("training:my_trainings"),
     }
 
 
@@ -128,7 +123,7 @@ def refresher_due(buddy: Buddy, due_on: dt.date) -> None:
             "buddy": buddy,
             "due_on": due_on,
             "organisation": buddy.organisation,
-            "link": _site_url(reverse("training:my_trainings")),
+            "link": mail.absolute_url("training:my_trainings"),
         },
     )
 
@@ -160,6 +155,6 @@ def vog_due_to_coordinator(
         {
             "buddies": buddies,
             "organisation": organisation,
-            "link": _site_url(reverse("dashboard:start")),
+            "link": mail.absolute_url("dashboard:start"),
         },
     )

@@ -1,0 +1,110 @@
+"""Issue 11, item 5: one e-mail path. Every app sends through notifications.mail and
+makes links absolute with `mail.absolute_url`; nothing outside notifications sends mail
+itself or builds a link on SITE_URL (a scan of the source)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+
+from ouderbuddy.notifications import mail
+
+PACKAGE = Path(__file__).resolve().parents[2]
+# Django's mail functions and classes: only notifications may touch them.
+MAIL_MODULES = {"django.core.mail", "django.core.mail.message"}
+
+
+def _app_sources() -> list[Path]:
+    """Every module of the package outside notifications, its tests and migrations."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).parts
+        if parts[0] in {"notifications", "settings.py"}:
+            continue
+        if "tests" in parts or "migrations" in parts:
+            continue
+        found.append(path)
+    return found
+
+
+def _problems(path: Path) -> list[str]:
+    return _problems_in(
+        path.read_text(encoding="utf-8"), str(path.relative_to(PACKAGE))
+    )
+
+
+def _problems_in(source: str, where: str) -> list[str]:
+    tree = ast.parse(source, filename=where)
+    problems = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (
+            node.module in MAIL_MODULES
+            or (
+                node.module == "django.core"
+                and any(a.name == "mail" for a in node.names)
+            )
+        ):
+            problems.append(f"{where}:{node.lineno} imports from django.core.mail")
+        elif isinstance(node, ast.Import) and any(
+            a.name in MAIL_MODULES for a in node.names
+        ):
+            problems.append(f"{where}:{node.lineno} imports django.core.mail")
+        elif (isinstance(node, ast.Attribute) and node.attr == "SITE_URL") or (
+            isinstance(node, ast.Name) and node.id == "SITE_URL"
+        ):
+            problems.append(f"{where}:{node.lineno} reads SITE_URL")
+    return problems
+
+
+def test_the_scan_sees_the_apps():
+    names = {p.relative_to(PACKAGE).as_posix() for p in _app_sources()}
+    assert "accounts/services.py" in names
+    assert "training/emails.py" in names
+    assert not any(n.startswith("notifications/") for n in names)
+
+
+def test_no_app_sends_mail_or_builds_a_site_link_itself():
+    """Send with `mail.send_templated` (subject and body in the reader's language,
+    queued after commit); make a link with `mail.absolute_url`."""
+    problems = [p for path in _app_sources() for p in _problems(path)]
+    assert problems == []
+
+
+def test_the_scan_finds_what_it_looks_for():
+    source = (
+        "from django.conf import settings\n"
+        "from django.core.mail import send_mail, EmailMessage\n"
+        "from django.core import mail\n"
+        "import django.core.mail\n"
+        "link = settings.SITE_URL.rstrip('/') + '/x/'\n"
+    )
+    assert len(_problems_in(source, "example.py")) == 4
+
+
+def test_no_email_template_makes_its_own_link():
+    """Links reach e-mail templates in the context (from `mail.absolute_url`), never
+    from the request's host ({{ protocol }}://{{ domain }})."""
+    offenders = [
+        str(p.relative_to(PACKAGE))
+        for p in PACKAGE.glob("*/templates/*/email/*")
+        if "://" in p.read_text(encoding="utf-8")
+        or "{{ domain" in p.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
+
+
+@override_settings(SITE_URL="https://ouderbuddy.example.nl/")
+def test_absolute_url_takes_a_path_or_a_url_name():
+    assert mail.absolute_url("/account/") == "https://ouderbuddy.example.nl/account/"
+    assert (
+        mail.absolute_url("intake:status", "abc")
+        == "https://ouderbuddy.example.nl/hulpvraag/status/abc/"
+    )
+    assert mail.absolute_url("intake:status", token="abc") == mail.absolute_url(
+        "intake:status", "abc"
+    )
+    with pytest.raises(TypeError):
+        mail.absolute_url("/account/", "abc")
