@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ouderbuddy.buddies.selectors import get_own_buddy
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.matching import explain, loading, services
 from ouderbuddy.matching.models import BatchDraft, BatchLine, Match, MatchStatus
@@ -43,16 +44,20 @@ def get_match_for(actor: Membership, match_id: Any) -> Match:
     return _get(visible_matches(actor).select_related("request", "buddy"), match_id)
 
 
-def get_own_match(actor: Membership, match_id: Any) -> Match:
-    """A match of the signed-in buddy; 404 for anyone else's."""
-    if actor.role != Role.BUDDY:
-        raise Http404
-    return _get(
-        Match.objects.filter(
-            organisation_id=actor.organisation_id, buddy__user_id=actor.user_id
-        ).select_related("request", "buddy", "request__postcode"),
-        match_id,
-    )
+def own_matches(actor: Membership) -> QuerySet[Match]:
+    """The matches of the signed-in buddy in the acting organisation: the one rule
+    for "a buddy's own match" (matching's proposals, casework's match pages). 404
+    without a buddy record here."""
+    buddy = get_own_buddy(actor)
+    return Match.objects.filter(organisation_id=actor.organisation_id, buddy=buddy)
+
+
+def get_own_match(
+    actor: Membership, match_id: Any, matches: QuerySet[Match] | None = None
+) -> Match:
+    """One match of the signed-in buddy (from `matches`, a narrowing of
+    `own_matches(actor)` with what the page loads); 404 for anyone else's."""
+    return _get(own_matches(actor) if matches is None else matches, match_id)
 
 
 def visible_drafts(actor: Membership) -> QuerySet[BatchDraft]:

@@ -15,12 +15,11 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ouderbuddy.buddies.selectors import get_own_buddy
 from ouderbuddy.casework.views_buddy import summarise, with_summary
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.intake.services import active_consents
@@ -29,7 +28,7 @@ from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.forms import Form
 from ouderbuddy.lib.views import acting_membership, add_domain_error
-from ouderbuddy.matching import explain, services
+from ouderbuddy.matching import explain, selectors, services
 from ouderbuddy.matching.models import (
     HOLDS_PLACE,
     DeclineReason,
@@ -76,20 +75,14 @@ class DeclineForm(Form):
 
 
 def _own_matches(actor: Membership) -> QuerySet[Match]:
-    """The matches of the signed-in buddy in the acting organisation (404 without a
-    buddy record)."""
-    buddy = get_own_buddy(actor)
-    return Match.objects.filter(
-        organisation_id=actor.organisation_id, buddy=buddy
-    ).select_related("request__postcode__municipality")
+    """The buddy's own matches (`selectors.own_matches`), with the place loaded."""
+    return selectors.own_matches(actor).select_related(
+        "request__postcode__municipality"
+    )
 
 
 def _get_own_match(actor: Membership, match_id: UUID) -> Match:
-    """One match of the signed-in buddy; 404 when missing or someone else's."""
-    try:
-        return _own_matches(actor).get(pk=match_id)
-    except Match.DoesNotExist as exc:
-        raise Http404 from exc
+    return selectors.get_own_match(actor, match_id, _own_matches(actor))
 
 
 @dataclass(frozen=True)
