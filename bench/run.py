@@ -46,7 +46,8 @@ def main() -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from ouderbuddy.organisations.models import Membership, Role
-    from ouderbuddy.regions.selectors import distance_km, organisations_serving
+    from ouderbuddy.organisations.selectors import organisations_serving
+    from ouderbuddy.regions.selectors import distance_km
 
     settings.SECURE_SSL_REDIRECT = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
