@@ -49,7 +49,7 @@ def test_every_declared_package_is_in_its_lock() -> None:
     runtime, dev = pins("requirements.lock"), pins("requirements-dev.lock")
     for spec in project["dependencies"]:
         name, version = PIN.match(spec).groups()  # type: ignore[union-attr]
-        assert runtime[name.lower()] == version, spec
+        assert runtime.get(name.lower()) == version, f"{spec}: run `make lock`"
     for spec in project["optional-dependencies"]["dev"]:
         name, version = PIN.match(spec).groups()  # type: ignore[union-attr]
-        assert dev[name.lower()] == version, spec
+        assert dev.get(name.lower()) == version, f"{spec}: run `make lock`"
