@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ouderbuddy.accounts import hooks
 from ouderbuddy.accounts.models import Invitation, User
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.notifications import mail
@@ -38,9 +39,11 @@ def hash_token(token: str) -> str:
 
 @transaction.atomic
 def invite_person(
-    *, actor: Membership, email: str, full_name: str, role: str
+    *, actor: Membership, email: str, full_name: str, role: str, language: str = ""
 ) -> Invitation:
-    """Invite someone by e-mail to join the actor's organisation in `role`."""
+    """Invite someone by e-mail to join the actor's organisation in `role`. Someone
+    without an account reads the e-mail in `language` (a buddy: the language of
+    their application), or in Dutch."""
     if role not in INVITABLE_ROLES.get(Role(actor.role), set()):
         raise DomainError(_("U mag niemand uitnodigen met deze rol."), field="role")
     return issue_invitation(
@@ -51,6 +54,7 @@ def invite_person(
         invited_by=actor.user,
         audit_actor=actor,
         member_message=_("Deze persoon hoort al bij uw organisatie."),
+        language=language,
     )
 
 
@@ -64,6 +68,7 @@ def issue_invitation(
     audit_actor: Membership | User,
     member_message: str,
     audit_data: dict[str, Any] | None = None,
+    language: str = "",
 ) -> Invitation:
     """Make an invitation and send its e-mail: for a coordinator's own team, and for
     the platform admin's first coordinator of a support point. The caller checks who
@@ -113,11 +118,11 @@ def issue_invitation(
         target=invitation,
         data={"role": role, **(audit_data or {})},
     )
-    _send_invitation_mail(invitation, token)
+    _send_invitation_mail(invitation, token, language)
     return invitation
 
 
-def _send_invitation_mail(invitation: Invitation, token: str) -> None:
+def _send_invitation_mail(invitation: Invitation, token: str, language: str) -> None:
     context = {
         "invitation": invitation,
         "organisation": invitation.organisation,
@@ -125,7 +130,7 @@ def _send_invitation_mail(invitation: Invitation, token: str) -> None:
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
     mail.send_templated(
-        to=[_invitee(invitation)],
+        to=[_invitee(invitation, language)],
         subject=gettext_lazy("Uitnodiging voor Ouderbuddy van %(organisation)s"),
         subject_params={"organisation": invitation.organisation.name},
         template="accounts/email/invitation.txt",
@@ -134,20 +139,13 @@ def _send_invitation_mail(invitation: Invitation, token: str) -> None:
     )
 
 
-def _invitee(invitation: Invitation) -> mail.Recipient:
-    """The invitee reads in their account's language if they have one, an applicant
-    buddy in the language of their application, anyone else in Dutch."""
+def _invitee(invitation: Invitation, language: str) -> mail.Recipient:
+    """The invitee reads in their account's language if they have one, else in the
+    language the inviter passed (an applicant buddy's), else in Dutch."""
     user = User.objects.filter(email__iexact=invitation.email).first()
     if user is not None:
         return mail.recipient(user)
-    from ouderbuddy.buddies.models import Buddy
-
-    buddy = Buddy.objects.filter(
-        organisation=invitation.organisation, email__iexact=invitation.email
-    ).first()
-    if buddy is not None:
-        return mail.buddy_recipient(buddy)
-    return mail.recipient(invitation.email)
+    return mail.Recipient(invitation.email, mail.supported_language(language))
 
 
 @transaction.atomic
@@ -250,9 +248,7 @@ def accept_invitation(*, token: str, password: str | None) -> AcceptedInvitation
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at", "updated_at"])
     if invitation.role == Role.BUDDY:
-        from ouderbuddy.buddies.services import link_account
-
-        link_account(organisation=invitation.organisation, user=user)
+        hooks.invitation_accepted(organisation=invitation.organisation, user=user)
     record_event(
         actor=user,
         organisation=invitation.organisation,

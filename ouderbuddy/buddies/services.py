@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ouderbuddy.accounts.models import User
-from ouderbuddy.buddies import checklist
+from ouderbuddy.buddies import checklist, hooks
 from ouderbuddy.buddies.models import (
     AgreementKind,
     AgreementSignature,
@@ -49,8 +49,6 @@ EXPERIENCE_GROUPS = {"route", "transition", "issue", "need", "context"}
 
 def facts_for(buddy: Buddy, today: dt.date | None = None) -> checklist.Facts:
     """Gather what the checklist needs to know about `buddy`."""
-    from ouderbuddy.training.selectors import has_basic_training
-
     interview = Interview.objects.filter(buddy=buddy).only("outcome").first()
     kinds = set(buddy.agreements.values_list("kind", flat=True))
     return checklist.Facts(
@@ -61,7 +59,7 @@ def facts_for(buddy: Buddy, today: dt.date | None = None) -> checklist.Facts:
         vog_valid_until=buddy.vog_valid_until,
         volunteer_agreement=AgreementKind.VOLUNTEER in kinds,
         confidentiality_agreement=AgreementKind.CONFIDENTIALITY in kinds,
-        basic_training=has_basic_training(buddy),
+        basic_training=hooks.has_basic_training(buddy),
         has_account=buddy.user_id is not None,
         today=today or timezone.localdate(),
     )
@@ -338,7 +336,11 @@ def _invite(*, actor: Membership, buddy: Buddy) -> None:
     # An invitation that is already open stays valid: the buddy can still use it.
     with contextlib.suppress(DomainError):
         invite_person(
-            actor=actor, email=buddy.email, full_name=buddy.full_name, role=Role.BUDDY
+            actor=actor,
+            email=buddy.email,
+            full_name=buddy.full_name,
+            role=Role.BUDDY,
+            language=mail.buddy_recipient(buddy).language,
         )
 
 
@@ -418,9 +420,7 @@ def _stop_proposals(
 ) -> None:
     """Unanswered proposals to a buddy who pauses (every match not yet active, when
     the buddy stops) go back to the coordinator."""
-    from ouderbuddy.matching.services import cancel_for_buddy
-
-    cancel_for_buddy(buddy, description, all_pending=all_pending)
+    hooks.buddy_unavailable(buddy, description, all_pending=all_pending)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ouderbuddy.intake import hooks
 from ouderbuddy.intake.models import (
     MINIMUM_AGE_FOR_OWN_REQUEST,
     Asker,
@@ -64,10 +65,8 @@ ALLOWED = {
 
 
 def _stop_proposal(request: HelpRequest, description: str) -> None:
-    """A withdrawn request takes its pending buddy proposal with it."""
-    from ouderbuddy.matching.services import cancel_for_request
-
-    cancel_for_request(request, description)
+    """A withdrawn request takes its pending buddy proposal with it (matching)."""
+    hooks.request_stopped(request, description)
 
 
 # --- Creating a request ------------------------------------------------------------------

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from ouderbuddy.buddies.models import Buddy, BuddyStatus
 from ouderbuddy.intake.models import HelpRequest, RequestEvent, RequestStatus
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.matching import engine, explain, loading
+from ouderbuddy.matching import engine, explain, hooks, loading
 from ouderbuddy.matching.models import (
     PENDING,
     BatchDraft,
@@ -826,9 +826,7 @@ def activate(*, actor: Membership, match: Match, started_on: dt.date) -> Match:
     _request_to(
         request, RequestStatus.MATCHED, _("Gekoppeld aan een buddy."), actor=actor
     )
-    from ouderbuddy.casework.services import schedule_check_ins
-
-    schedule_check_ins(match)
+    hooks.match_started(match)
     _mail_parent(
         match, gettext_lazy("Uw buddy is gestart"), "matching/email/active.txt"
     )
