@@ -6,11 +6,31 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from ouderbuddy.buddies.panels import expiring, waiting_applicants
+from ouderbuddy.casework.selectors import (
+    fit_alerts,
+    open_signals,
+    overdue_check_ins,
+    quiet_matches,
+)
+from ouderbuddy.intake.selectors import (
+    deadlines_within,
+    inbox,
+    waiting_too_long,
+    working_days_between,
+)
+from ouderbuddy.lib.templatetags.ob_dates import days_ago_text
+from ouderbuddy.matching.selectors import attention, gaps
 from ouderbuddy.organisations.models import Membership
+from ouderbuddy.training.selectors import upcoming_sessions_with_places
 
 
 @dataclass(frozen=True)
@@ -24,23 +44,16 @@ class Panel:
 
 
 def _waiting_applicants(actor: Membership) -> list[Any]:
-    from ouderbuddy.buddies.panels import waiting_applicants
 
     return waiting_applicants(actor)
 
 
 def _expiring(actor: Membership) -> list[Any]:
-    from ouderbuddy.buddies.panels import expiring
 
     return expiring(actor)
 
 
 def _sessions(actor: Membership) -> list[Any]:
-    from django.urls import reverse
-    from django.utils.formats import date_format
-    from django.utils.timezone import localtime
-
-    from ouderbuddy.training.selectors import upcoming_sessions_with_places
 
     return [
         {
@@ -66,7 +79,6 @@ PANEL_ROWS = 10
 
 
 def _request_row(request: Any, text: str) -> dict[str, Any]:
-    from django.urls import reverse
 
     return {
         "url": reverse("intake:detail", args=[request.pk]),
@@ -76,11 +88,6 @@ def _request_row(request: Any, text: str) -> dict[str, Any]:
 
 def _new_requests(actor: Membership) -> list[Any]:
     """New requests, urgent first, then the oldest; with a link to all of them."""
-    from django.urls import reverse
-    from django.utils import timezone
-
-    from ouderbuddy.intake.selectors import inbox
-    from ouderbuddy.lib.templatetags.ob_dates import days_ago_text
 
     requests = inbox(actor)
     today = timezone.localdate()
@@ -107,10 +114,6 @@ def _new_requests(actor: Membership) -> list[Any]:
 
 def _waiting_too_long(actor: Membership) -> list[Any]:
     """Open requests older than the organisation's target in working days."""
-    from django.utils import timezone
-    from django.utils.translation import ngettext
-
-    from ouderbuddy.intake.selectors import waiting_too_long, working_days_between
 
     today = timezone.localdate()
     target = actor.organisation.request_wait_target_days
@@ -139,10 +142,6 @@ def _waiting_too_long(actor: Membership) -> list[Any]:
 
 def _deadlines(actor: Membership) -> list[Any]:
     """Open requests with a deadline in the next 14 days (or already passed)."""
-    from django.utils import timezone
-    from django.utils.formats import date_format
-
-    from ouderbuddy.intake.selectors import deadlines_within
 
     today = timezone.localdate()
     rows = []
@@ -164,9 +163,6 @@ def _deadlines(actor: Membership) -> list[Any]:
 
 
 def _gaps(actor: Membership) -> list[Any]:
-    from django.urls import reverse
-
-    from ouderbuddy.matching.selectors import gaps
 
     url = reverse("matching:overview") + "#tekort"
     return [
@@ -184,31 +180,26 @@ def _gaps(actor: Membership) -> list[Any]:
 
 
 def _proposals(actor: Membership) -> list[Any]:
-    from ouderbuddy.matching.selectors import attention
 
     return attention(actor)
 
 
 def _open_signals(actor: Membership) -> list[Any]:
-    from ouderbuddy.casework.selectors import open_signals
 
     return open_signals(actor)
 
 
 def _overdue_check_ins(actor: Membership) -> list[Any]:
-    from ouderbuddy.casework.selectors import overdue_check_ins
 
     return overdue_check_ins(actor)
 
 
 def _quiet_matches(actor: Membership) -> list[Any]:
-    from ouderbuddy.casework.selectors import quiet_matches
 
     return quiet_matches(actor)
 
 
 def _fit_alerts(actor: Membership) -> list[Any]:
-    from ouderbuddy.casework.selectors import fit_alerts
 
     return fit_alerts(actor)
 

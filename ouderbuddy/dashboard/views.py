@@ -6,8 +6,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.views.decorators.http import require_safe
 
+from ouderbuddy.buddies.views import buddy_start_context
 from ouderbuddy.dashboard.panels import panels_for
 from ouderbuddy.organisations.models import Role
 
@@ -39,8 +41,6 @@ def start(request: HttpRequest) -> HttpResponse:
     if membership.role == Role.COORDINATOR:
         context["panels"] = panels_for(membership)
     elif membership.role == Role.BUDDY:
-        from ouderbuddy.buddies.views import buddy_start_context
-
         context.update(buddy_start_context(membership))
     return render(request, START_TEMPLATES[membership.role], context)
 
@@ -69,7 +69,6 @@ def page_not_found(
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors: the database may be the thing that failed.
-    from django.template import loader
 
     return HttpResponse(loader.get_template("500.html").render({}), status=500)
 
