@@ -44,17 +44,14 @@ class Panel:
 
 
 def _waiting_applicants(actor: Membership) -> list[Any]:
-
     return waiting_applicants(actor)
 
 
 def _expiring(actor: Membership) -> list[Any]:
-
     return expiring(actor)
 
 
 def _sessions(actor: Membership) -> list[Any]:
-
     return [
         {
             "url": reverse("training:session_detail", args=[session.pk]),
@@ -79,7 +76,6 @@ PANEL_ROWS = 10
 
 
 def _request_row(request: Any, text: str) -> dict[str, Any]:
-
     return {
         "url": reverse("intake:detail", args=[request.pk]),
         "label": f"{request.reference}: {text}",
@@ -163,7 +159,6 @@ def _deadlines(actor: Membership) -> list[Any]:
 
 
 def _gaps(actor: Membership) -> list[Any]:
-
     url = reverse("matching:overview") + "#tekort"
     return [
         {
@@ -180,27 +175,22 @@ def _gaps(actor: Membership) -> list[Any]:
 
 
 def _proposals(actor: Membership) -> list[Any]:
-
     return attention(actor)
 
 
 def _open_signals(actor: Membership) -> list[Any]:
-
     return open_signals(actor)
 
 
 def _overdue_check_ins(actor: Membership) -> list[Any]:
-
     return overdue_check_ins(actor)
 
 
 def _quiet_matches(actor: Membership) -> list[Any]:
-
     return quiet_matches(actor)
 
 
 def _fit_alerts(actor: Membership) -> list[Any]:
-
     return fit_alerts(actor)
 
 
