@@ -5,7 +5,9 @@ Every e-mail goes through `send_templated`. It renders the whole message, subjec
 body, in the language of each recipient: staff and buddies have a preference on their
 account (`User.language`), parents, applicants and professionals the language they used
 on the form (stored with what they sent). Recipients that share a language share one
-message; each message is sent only when the transaction that caused it commits.
+message; each message is sent only when the transaction that caused it commits. Every
+link in an e-mail is made absolute by `absolute_url`. No other app imports
+django.core.mail or reads SITE_URL (tests/test_one_mail_path.py).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 11, item 5: one e-mail path. Every app sends through notifications.mail and
+"""Issue 11, item 5: one e-mail path, queued once. Every app sends through notifications.mail and
 makes links absolute with `mail.absolute_url`; nothing outside notifications sends mail
 itself or builds a link on SITE_URL (a scan of the source)."""
 
@@ -8,13 +8,19 @@ import ast
 from pathlib import Path
 
 import pytest
-from django.test import override_settings
+from django.core import mail as outbox
+from django.db import transaction
+from django.test import TestCase, override_settings
+from django.utils.translation import gettext_lazy
 
 from ouderbuddy.notifications import mail
+from ouderbuddy.notifications.models import OutgoingEmail
 
 PACKAGE = Path(__file__).resolve().parents[2]
 # Django's mail functions and classes: only notifications may touch them.
 MAIL_MODULES = {"django.core.mail", "django.core.mail.message"}
+TEMPLATE = "matching/email/buddy_cancelled.txt"
+SUBJECT = gettext_lazy("Het voorstel gaat niet door")
 
 
 def _app_sources() -> list[Path]:
@@ -108,3 +114,32 @@ def test_absolute_url_takes_a_path_or_a_url_name():
     )
     with pytest.raises(TypeError):
         mail.absolute_url("/account/", "abc")
+
+
+@pytest.mark.django_db
+def test_a_message_is_stored_in_the_sending_transaction_and_queued_once():
+    """send_templated hands the message to the backend at once: it is stored with the
+    work that caused it and its delivery is queued once, on commit."""
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+        mail.send_templated(
+            to=["a@x.test"], subject=SUBJECT, template=TEMPLATE, context={"name": "A"}
+        )
+        assert OutgoingEmail.objects.count() == 1
+    assert len(callbacks) == 1  # the delivery task, nothing else
+    assert outbox.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_message_leaves_no_stored_row():
+    with (
+        TestCase.captureOnCommitCallbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        mail.send_templated(
+            to=["a@x.test"], subject=SUBJECT, template=TEMPLATE, context={"name": "A"}
+        )
+        raise RuntimeError
+    assert callbacks == []
+    assert OutgoingEmail.objects.count() == 0
+    assert outbox.outbox == []
