@@ -68,19 +68,30 @@ $(VENDOR)/.copied: $(NPM)
 messages: $(VENV)/.installed .env
 	@$(PY) manage.py compilemessages -v 0 --ignore=.venv --ignore=node_modules
 
+# Coverage is measured on the SQLite and browser runs (the PostgreSQL run runs the
+# same code), added up in var/coverage and printed at the end: the files below 100%
+# with their missing lines, then the total.
+COVERAGE := $(VENV)/bin/coverage
+COV ?= --cov --cov-append --cov-report=
+
 test: install .env
+	@rm -rf var/coverage && mkdir -p var/coverage
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 	$(MAKE) test-browser
+	@$(COVERAGE) report --show-missing
+	@echo "Coverage of ouderbuddy/ (SQLite and browser runs): $$($(COVERAGE) report --format=total)%"
 
 test-sqlite: install .env
-	$(PYTEST) -q -n $(WORKERS) -m "not browser" --ignore=tests/browser
+	@mkdir -p var/coverage
+	$(PYTEST) -q -n $(WORKERS) -m "not browser" --ignore=tests/browser $(COV)
 
 test-postgres: install .env
 	scripts/with-postgres $(PYTEST) -q -n $(WORKERS) -m "not browser" --ignore=tests/browser
 
 test-browser e2e: install .env
-	$(PYTEST) -q -m browser tests/browser
+	@mkdir -p var/coverage
+	$(PYTEST) -q -m browser tests/browser $(COV)
 
 lint: install
 	$(VENV)/bin/ruff format --check .

@@ -13,15 +13,24 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core import mail
+from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 
-from conftest import signed_in_client
+from conftest import (
+    PASSWORD,
+    invite_and_accept,
+    make_first_coordinator,
+    make_organisation,
+    signed_in_client,
+)
 from ouderbuddy.accounts import services as account_services
 from ouderbuddy.accounts.models import User
 from ouderbuddy.buddies.tests.factories import apply as apply_as_buddy
 from ouderbuddy.buddies.tests.factories import paperwork_done, screened
 from ouderbuddy.intake.tests.factories import submit as submit_help_request
-from ouderbuddy.organisations.models import Organisation, Role
+from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.privacy.services import record_event
 from ouderbuddy.training.tests.factories import make_training_world
 from tests.urlwalk import routes
@@ -145,10 +154,45 @@ def _casework_world(cora) -> None:
         )
 
 
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker) -> Any:
+    """Noord with one of everything the foundation has (members, invitations, audit)
+    and Olga of Zuid, built once for the module in a transaction that is rolled back
+    afterwards; pytest-django's per-test transaction nests inside it as a savepoint,
+    so whatever one request changes is gone before the next test."""
+    backend = "ouderbuddy.notifications.backends.TaskEmailBackend"  # as in conftest
+    with (
+        django_db_blocker.unblock(),
+        override_settings(EMAIL_BACKEND=backend),
+        transaction.atomic(),
+    ):
+        mail.outbox = []
+        noord = make_organisation("Steunpunt Noord")
+        cora = make_first_coordinator(noord, "cora@noord.test", "Cora Coördinator")
+        ben = invite_and_accept(cora, "ben@noord.test", "Ben Buddy", Role.BUDDY)
+        invite_and_accept(cora, "mia@noord.test", "Mia Manager", Role.MANAGER)
+        nina = User.objects.create_user(
+            "nina@netwerk.test", PASSWORD, full_name="Nina Netwerk"
+        )
+        Membership.objects.create(
+            organisation=noord, user=nina, role=Role.NETWORK_ADMIN
+        )
+        world = build_noord_world(cora, ben)
+        olga = make_first_coordinator(
+            make_organisation("Steunpunt Zuid"), "olga@zuid.test", "Olga Anders"
+        )
+        world["ids"] = sorted(
+            {pk for pks in world["objects"].values() for pk in pks[:IDS_PER_MODEL]}
+        )
+        world["secrets"] = _noord_secrets(world)
+        world["olga"] = olga.user
+        yield world
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def noord_world(cora, ben, mia, nina) -> dict[str, Any]:
-    """Noord with one of everything the foundation has: members, invitations, audit."""
-    return build_noord_world(cora, ben)
+def noord_world(_module_world, db) -> dict[str, Any]:
+    return _module_world
 
 
 def build_noord_world(cora, ben) -> dict[str, Any]:
@@ -227,53 +271,51 @@ def _is_login_redirect(response: Any) -> bool:
     )
 
 
-@pytest.mark.django_db
-def test_no_url_gives_olga_access_to_noord_objects(noord_world, olga):
-    ids = sorted(
-        {pk for pks in noord_world["objects"].values() for pk in pks[:IDS_PER_MODEL]}
-    )
-    assert len(ids) >= 8
-    secrets = _noord_secrets(noord_world)
-    tried = 0
+# One test per route with parameters, so that the walk spreads over the workers.
+ROUTES_WITH_PARAMS = [route for route in routes() if route.params]
+
+
+def test_the_walk_has_ids_and_routes_to_try(noord_world):
+    assert len(noord_world["ids"]) >= 8
+    assert ROUTES_WITH_PARAMS
+
+
+@pytest.mark.parametrize("route", ROUTES_WITH_PARAMS, ids=lambda route: route.name)
+def test_no_url_gives_olga_access_to_noord_objects(noord_world, route):
+    secrets = noord_world["secrets"]
     failures = []
-    client = signed_in_client(olga.user)
-    for route in routes():
-        if not route.params:
-            continue
-        for pk in ids:
-            url = route.build(pk)
-            for method in ("get", "post"):
-                response = getattr(client, method)(url)
-                if "_auth_user_id" not in client.session:
-                    client = signed_in_client(olga.user)  # the request signed her out
-                tried += 1
-                if route.name in PUBLIC_TOKEN_ROUTES | PUBLIC_ORGANISATION_ROUTES:
-                    body = response.content.decode("utf-8", errors="replace")
-                    # The page may echo its own address (the language switch does).
-                    allowed = {pk}
-                    if route.name in PUBLIC_ORGANISATION_ROUTES:
-                        allowed |= {noord_world["noord"].name}
-                    shown = [s for s in secrets - allowed if s in body]
-                    failures += [f"{method.upper()} {url} shows {s!r}" for s in shown]
-                elif response.status_code not in ALLOWED and not _is_login_redirect(
-                    response
-                ):
-                    failures.append(
-                        f"{method.upper()} {url} ({route.name}) -> {response.status_code}"
-                    )
-    assert tried > 0
+    client = signed_in_client(noord_world["olga"])
+    for pk in noord_world["ids"]:
+        url = route.build(pk)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if "_auth_user_id" not in client.session:
+                client = signed_in_client(noord_world["olga"])  # she was signed out
+            if route.name in PUBLIC_TOKEN_ROUTES | PUBLIC_ORGANISATION_ROUTES:
+                body = response.content.decode("utf-8", errors="replace")
+                # The page may echo its own address (the language switch does).
+                allowed = {pk}
+                if route.name in PUBLIC_ORGANISATION_ROUTES:
+                    allowed |= {noord_world["noord"].name}
+                shown = [s for s in secrets - allowed if s in body]
+                failures += [f"{method.upper()} {url} shows {s!r}" for s in shown]
+            elif response.status_code not in ALLOWED and not _is_login_redirect(
+                response
+            ):
+                failures.append(
+                    f"{method.upper()} {url} ({route.name}) -> {response.status_code}"
+                )
     assert not failures, "Olga reached Noord's data:\n" + "\n".join(failures)
 
 
-@pytest.mark.django_db
-def test_pages_without_ids_never_show_noord_data(noord_world, olga):
-    secrets = _noord_secrets(noord_world)
+def test_pages_without_ids_never_show_noord_data(noord_world):
+    secrets = noord_world["secrets"]
     leaks = []
     checked = 0
     for route in routes():
         if route.params:
             continue
-        client = signed_in_client(olga.user)
+        client = signed_in_client(noord_world["olga"])
         response = client.get(route.build(""), follow=True)
         checked += 1
         body = response.content.decode("utf-8", errors="replace")
