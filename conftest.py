@@ -11,11 +11,14 @@ Pat, the parent, has no account: parents use public forms (later issues add her)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.test import Client, TestCase
+from django.db import transaction
+from django.test import Client, TestCase, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -92,11 +95,30 @@ def signed_in_client(user: User, *, verified: bool = True) -> Client:
     return client
 
 
+TASK_EMAIL_BACKEND = "ouderbuddy.notifications.backends.TaskEmailBackend"
+
+
+@contextmanager
+def built_once(django_db_blocker: Any) -> Iterator[None]:
+    """For a module- or class-scoped fixture: rows made inside stay for every test of
+    the scope and are rolled back after the last one. pytest-django's per-test
+    transaction nests inside as a savepoint, so what one test changes is gone before
+    the next. Only for tests that do not need a real commit (transaction=True)."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(EMAIL_BACKEND=TASK_EMAIL_BACKEND),
+        transaction.atomic(),
+    ):
+        mail.outbox = []
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture(autouse=True)
 def _mail_through_tasks(settings: Any) -> None:
     """Django's test setup swaps EMAIL_BACKEND for locmem; put the real path back so
     every test sends mail the way production does: task after commit, then delivery."""
-    settings.EMAIL_BACKEND = "ouderbuddy.notifications.backends.TaskEmailBackend"
+    settings.EMAIL_BACKEND = TASK_EMAIL_BACKEND
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db.models import Max
 from django.utils import timezone
 
+from conftest import built_once
 from ouderbuddy.casework import services
 from ouderbuddy.casework.demo import seed_demo_casework
 from ouderbuddy.casework.models import (
@@ -46,9 +47,16 @@ def _counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in CASEWORK}
 
 
+@pytest.fixture(scope="module")
+def _seeded(django_db_setup, django_db_blocker):
+    """The demo data, seeded once for the module (each test rolls back its changes)."""
+    with built_once(django_db_blocker):
+        call_command("seed_demo", force=True, stdout=io.StringIO())
+        yield
+
+
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", force=True, stdout=io.StringIO())
+def demo(_seeded, db):
     return list(Organisation.objects.order_by("name"))
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from conftest import built_once
 from ouderbuddy.buddies import checklist
 from ouderbuddy.buddies.models import Buddy
 from ouderbuddy.buddies.services import facts_for
@@ -21,11 +22,18 @@ from ouderbuddy.training.models import Enrolment, Qualification, Session
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _seeded(django_db_setup, django_db_blocker):
+    """The demo data, seeded once for the module (each test rolls back its changes)."""
+    with built_once(django_db_blocker):
+        out = io.StringIO()
+        call_command("seed_demo", force=True, stdout=out)
+        yield out.getvalue()
+
+
 @pytest.fixture
-def demo():
-    out = io.StringIO()
-    call_command("seed_demo", force=True, stdout=out)
-    return out.getvalue()
+def demo(_seeded):
+    return _seeded
 
 
 def test_the_featured_request_has_a_shortlist_with_shared_experience(demo):
