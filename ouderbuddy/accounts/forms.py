@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.lib.forms import Form, StyledFormMixin
+from ouderbuddy.notifications import mail
 from ouderbuddy.organisations.models import Role
 
 
@@ -139,7 +140,6 @@ class PasswordResetForm(StyledFormMixin, auth_forms.PasswordResetForm):
     ) -> None:
         """In the account's language, like every other e-mail (notifications.mail); the
         link on the site's address (SITE_URL), not on the host the request came in on."""
-        from ouderbuddy.notifications import mail
 
         user = context["user"]
         link = mail.absolute_url(

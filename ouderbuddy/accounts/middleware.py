@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -64,6 +65,5 @@ class SecondFactorMiddleware:
     def _is_open(self, path: str) -> bool:
         if self._open_paths is None:
             self._open_paths = {reverse(name) for name in OPEN_BEFORE_SECOND_FACTOR}
-        from django.conf import settings
 
         return path in self._open_paths or path.startswith(settings.STATIC_URL)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import django_otp
@@ -33,6 +34,7 @@ from ouderbuddy.accounts.forms import (
     TokenForm,
 )
 from ouderbuddy.accounts.middleware import SESSION_ORGANISATION_KEY
+from ouderbuddy.accounts.models import User
 from ouderbuddy.accounts.selectors import needs_second_factor
 from ouderbuddy.lib.access import login_required
 from ouderbuddy.lib.errors import DomainError
@@ -213,8 +215,6 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
 
 
 def _base32_secret(device: TOTPDevice) -> str:
-    import base64
-
     return base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
 
 
@@ -280,7 +280,6 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
             {"message": exc.message},
             status=exc.status,
         )
-    from ouderbuddy.accounts.models import User
 
     existing = User.objects.filter(email__iexact=invitation.email).first()
     form = (

@@ -7,6 +7,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
@@ -23,7 +24,7 @@ from ouderbuddy.buddies.models import (
     StopReason,
 )
 from ouderbuddy.buddies.services import AGREEMENT_VERSIONS
-from ouderbuddy.organisations.models import Organisation
+from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.regions.models import PostcodeArea
 from ouderbuddy.taxonomy.models import ExperienceCode
 
@@ -143,7 +144,7 @@ def make_buddy(
 
 def add_paperwork(buddies: list[Buddy], today: dt.date) -> None:
     """Interviews and agreements for everyone past screening; basic training for the active."""
-    from ouderbuddy.training.models import Qualification
+    from ouderbuddy.training.models import Qualification  # noqa: PLC0415  training is a higher layer; the demo makes its qualifications here (issue 11)
 
     interviews, agreements, qualifications, history = [], [], [], []
     for buddy in buddies:
@@ -273,9 +274,6 @@ def seed_demo_buddies(
 def add_accounts(organisation: Organisation, buddies: list[Buddy]) -> None:
     """Active and paused buddies have an account (the checklist needs one), so the
     national data can be matched. Nobody signs in with them: no usable password."""
-    from django.contrib.auth.hashers import make_password
-
-    from ouderbuddy.organisations.models import Membership, Role
 
     with_account = [
         b for b in buddies if b.status in (BuddyStatus.ACTIVE, BuddyStatus.PAUSED)

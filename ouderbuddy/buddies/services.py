@@ -13,7 +13,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ouderbuddy.accounts.models import User
+from ouderbuddy.accounts.models import Invitation, User
+from ouderbuddy.accounts.services import invite_person, revoke_invitation
 from ouderbuddy.buddies import checklist, hooks
 from ouderbuddy.buddies.models import (
     AgreementKind,
@@ -319,7 +320,6 @@ def move_buddy(
 
 def _invite(*, actor: Membership, buddy: Buddy) -> None:
     """Send the buddy an invitation to make an account, unless they have one here."""
-    from ouderbuddy.accounts.services import invite_person
 
     if buddy.user_id is not None:
         return
@@ -347,8 +347,6 @@ def _invite(*, actor: Membership, buddy: Buddy) -> None:
 @transaction.atomic
 def resend_invitation(*, actor: Membership, buddy: Buddy) -> None:
     """Withdraw any open invitation and send a fresh one."""
-    from ouderbuddy.accounts.models import Invitation
-    from ouderbuddy.accounts.services import revoke_invitation
 
     buddy = _locked(buddy)
     if buddy.user_id is not None:

@@ -47,6 +47,7 @@ from ouderbuddy.casework.models import (
     SignalKind,
 )
 from ouderbuddy.intake.models import HelpRequest, RequestEvent, RequestStatus
+from ouderbuddy.intake.services import status_url
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.matching.models import Match, MatchEvent, MatchStatus
 from ouderbuddy.notifications import mail
@@ -986,7 +987,6 @@ def _mail_parent(
     match: Match, subject: Promise, template: str, extra: dict[str, Any] | None = None
 ) -> None:
     """In the language the parent used on the form."""
-    from ouderbuddy.intake.services import status_url
 
     mail.send_templated(
         to=[mail.parent_recipient(match.request)],

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.lib.crypto import EncryptedTextField
@@ -94,8 +95,6 @@ class ReferralTarget(models.Model):
 
     @property
     def label(self) -> str:
-        from django.utils.translation import get_language
-
         return (
             self.label_en if (get_language() or "").startswith("en") else self.label_nl
         )
@@ -136,8 +135,6 @@ class OrganisationReferralTarget(TenantModel):
 
     @property
     def label(self) -> str:
-        from django.utils.translation import get_language
-
         if self.label_en and (get_language() or "").startswith("en"):
             return self.label_en
         return self.label_nl
@@ -321,7 +318,7 @@ class RequestEvent(CodedHistoryRow, TenantModel):
 
     @classmethod
     def history(cls) -> History:
-        from ouderbuddy.intake.history import REQUEST_HISTORY
+        from ouderbuddy.intake.history import REQUEST_HISTORY  # noqa: PLC0415  history.py imports this module
 
         return REQUEST_HISTORY
 

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -178,8 +179,6 @@ def alternatives(
 def attention(actor: Membership) -> list[dict[str, Any]]:
     """Start-page rows: matches where the coordinator has the next step (plan the
     introduction, start the match) and proposals past their answer date."""
-    from django.urls import reverse
-    from django.utils import timezone
 
     rows = []
     matches = (

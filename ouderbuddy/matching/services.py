@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from ouderbuddy.buddies.models import Buddy, BuddyStatus
 from ouderbuddy.intake.models import HelpRequest, RequestEvent, RequestStatus
+from ouderbuddy.intake.services import status_url
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.matching import engine, explain, hooks, loading
 from ouderbuddy.matching.models import (
@@ -1081,7 +1082,6 @@ def _mail_buddy(match: Match, subject: Promise, template: str) -> None:
 
 def _mail_parent(match: Match, subject: Promise, template: str) -> None:
     """In the language the parent used on the form."""
-    from ouderbuddy.intake.services import status_url
 
     mail.send_templated(
         to=[mail.parent_recipient(match.request)],

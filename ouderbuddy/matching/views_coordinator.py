@@ -460,7 +460,7 @@ def _match_page(
         # Starting comes after the introduction: no button before its day.
         context["starts_from"] = services.introduction_date(match)
     # Imported here: casework's views import this module for the page itself.
-    from ouderbuddy.casework import views_coordinator as casework
+    from ouderbuddy.casework import views_coordinator as casework  # noqa: PLC0415  the match page assembled below its parts (issue 11 item 3)
 
     if match.status in casework.CASEWORK_STATUSES:
         # Agreements, contacts, check-ins, signals, closure (selectors.match_context).

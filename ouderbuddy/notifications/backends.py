@@ -61,8 +61,8 @@ class TaskEmailBackend(BaseEmailBackend):
     """
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
-        from ouderbuddy.notifications.models import OutgoingEmail
-        from ouderbuddy.notifications.tasks import deliver_email
+        from ouderbuddy.notifications.models import OutgoingEmail  # noqa: PLC0415  the e-mail backend loads before the app registry is ready
+        from ouderbuddy.notifications.tasks import deliver_email  # noqa: PLC0415  the e-mail backend loads before the app registry is ready
 
         count = 0
         for message in email_messages:

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from ouderbuddy.accounts.models import Invitation
 from ouderbuddy.organisations.models import Membership, Organisation, Role
-from ouderbuddy.regions.models import Sector
+from ouderbuddy.regions.models import PostcodeArea, Sector
 from ouderbuddy.regions.selectors import get_postcode_area
 
 
@@ -102,7 +102,6 @@ def platform_invitations(organisation: Organisation) -> QuerySet[Invitation]:
 
 def served_postcode_count(organisation: Organisation) -> int:
     """How many four-digit postcodes the organisation's SWVs cover."""
-    from ouderbuddy.regions.models import PostcodeArea
 
     district_ids = list(organisation.districts.values_list("pk", flat=True))
     if not district_ids:

@@ -8,7 +8,8 @@ from django.db import models
 from django.utils import translation
 from django.utils.text import capfirst
 
-from ouderbuddy.privacy.models import AuditEvent
+from ouderbuddy.privacy.consent_texts import CURRENT
+from ouderbuddy.privacy.models import AuditEvent, Consent
 
 # Models whose str() names no person: an organisation, a reference list, a course.
 # Everything else is described by a reference that means nothing outside the app.
@@ -103,10 +104,6 @@ def record_consent(
     *, organisation: Any, purpose: str, subject: models.Model, given_by: str
 ) -> Any:
     """Store a consent with the current text for `purpose`, exactly as it was shown."""
-    from django.utils import translation
-
-    from ouderbuddy.privacy.consent_texts import CURRENT
-    from ouderbuddy.privacy.models import Consent
 
     text = CURRENT[purpose]
     with translation.override(translation.get_language() or "nl"):

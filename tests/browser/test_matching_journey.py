@@ -249,7 +249,9 @@ def test_weights_preview_and_batch_draft(world: World, new_page: PageFactory) ->
     expect(page.locator("main")).to_contain_text("1 van de 1 wachtende ouders")
     check_axe(page, "batch draft")
     click(page, "button", "Alles versturen")
-    expect(page.locator(".ob-messages")).to_contain_text("1 voorstel verstuurd naar een buddy.")
+    expect(page.locator(".ob-messages")).to_contain_text(
+        "1 voorstel verstuurd naar een buddy."
+    )
     check_axe(page, "batch draft, published")
     page.goto("/koppelingen/")
     expect(page.locator("tbody")).to_contain_text(world.request.reference)
