@@ -12,17 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from ouderbuddy.accounts.models import User
-from ouderbuddy.buddies.demo import seed_demo_buddies, seed_showcase_buddies
-from ouderbuddy.casework.demo import seed_demo_casework
-from ouderbuddy.intake.demo import (
-    featured_postcode,
-    seed_demo_requests,
-    seed_featured_request,
-)
-from ouderbuddy.matching.demo import seed_demo_matches
 from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.regions.models import CooperationDistrict
-from ouderbuddy.training.demo import seed_demo_training
 
 if TYPE_CHECKING:
     from faker import Faker
@@ -133,6 +124,9 @@ class Command(BaseCommand):
             admin.is_staff = admin.is_superuser = True
             admin.save(update_fields=["is_staff", "is_superuser"])
         logins.append(("Platformbeheerder", admin.email, "platform"))
+        from ouderbuddy.buddies.demo import seed_demo_buddies  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
+        from ouderbuddy.intake.demo import seed_demo_requests  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
+        from ouderbuddy.training.demo import seed_demo_training  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
 
         for demo in DEMO_ORGANISATIONS:
             buddy_user = User.objects.get(email=f"buddy@{demo.slug}.{DEMO_DOMAIN}")
@@ -144,6 +138,7 @@ class Command(BaseCommand):
     def _seed_matches(self) -> None:
         """Proposals and matches, made by the matching services (after the rest is
         committed, so the services run as they do for real)."""
+        from ouderbuddy.matching.demo import seed_demo_matches  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
 
         for demo in DEMO_ORGANISATIONS:
             organisation = Organisation.objects.get(name=demo.name)
@@ -152,6 +147,7 @@ class Command(BaseCommand):
     def _seed_casework(self) -> None:
         """Agreements, contacts, check-ins, a closed match and the like for the active
         demo matches, made by the casework services (after the matches)."""
+        from ouderbuddy.casework.demo import seed_demo_casework  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
 
         for n, demo in enumerate(DEMO_ORGANISATIONS):
             # One closed demo match waits for a rematch, the other reached its goal.
@@ -161,6 +157,8 @@ class Command(BaseCommand):
         """Per demo organisation one urgent waiting request with a full shortlist:
         several buddies nearby who share its experience (made last, so the demo
         batch proposal left their places free). Returns (organisation, reference)."""
+        from ouderbuddy.buddies.demo import seed_showcase_buddies  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
+        from ouderbuddy.intake.demo import featured_postcode, seed_featured_request  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
 
         featured = []
         for demo in DEMO_ORGANISATIONS:
