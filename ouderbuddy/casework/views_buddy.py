@@ -57,6 +57,7 @@ from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.forms import Form
 from ouderbuddy.lib.views import acting_membership, add_domain_error
 from ouderbuddy.matching.models import Match, MatchStatus
+from ouderbuddy.matching.selectors import get_own_match, own_matches
 from ouderbuddy.notifications import mail
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.models import ConsentPurpose
@@ -86,11 +87,10 @@ _REQUEST_SECRETS = (
 
 
 def _own_matches(actor: Membership) -> QuerySet[Match]:
-    """The signed-in buddy's matches in the acting organisation (404 without a buddy
-    record)."""
-    buddy = get_own_buddy(actor)
+    """The signed-in buddy's matches (`matching.selectors.own_matches`, the one rule),
+    with what these pages show and without the request's encrypted texts."""
     return (
-        Match.objects.filter(organisation_id=actor.organisation_id, buddy=buddy)
+        own_matches(actor)
         .select_related("request", "buddy", "organisation")
         .defer(*_REQUEST_SECRETS)
     )
@@ -98,10 +98,7 @@ def _own_matches(actor: Membership) -> QuerySet[Match]:
 
 def _get_own_match(actor: Membership, match_id: UUID) -> Match:
     """One match of the signed-in buddy; 404 when missing or someone else's."""
-    try:
-        return _own_matches(actor).get(pk=match_id)
-    except Match.DoesNotExist as exc:
-        raise Http404 from exc
+    return get_own_match(actor, match_id, _own_matches(actor))
 
 
 def _get_own_meeting(actor: Membership, meeting_id: UUID) -> SchoolMeeting:
