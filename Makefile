@@ -43,7 +43,7 @@ install-prod: $(NPM) $(VENDOR)/.copied
 # its pins unless pyproject.toml changes them; the runtime lock takes the same pins.
 UV ?= uv
 lock:
-	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements-dev.lock
+	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --no-strip-extras -o requirements-dev.lock
 	$(UV) pip compile pyproject.toml --python-version 3.11 --generate-hashes -c requirements-dev.lock -o requirements.lock
 
 $(NPM): package.json package-lock.json
