@@ -96,7 +96,7 @@ test-browser e2e: install .env
 lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy ouderbuddy
+	$(VENV)/bin/mypy --strict ouderbuddy
 	$(VENV)/bin/lint-imports
 
 format: install

@@ -8,11 +8,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.lib.env import env_bool, env_int, env_list, env_str, load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Model, form and admin classes subscript at run time as they do for the type checker
+# (`admin.ModelAdmin[Organisation]`).
+django_stubs_ext.monkeypatch()
+
 load_dotenv(Path(os.environ.get("DOTENV_PATH", BASE_DIR / ".env")))
 
 # pytest is imported only by the test run; never in a server process.

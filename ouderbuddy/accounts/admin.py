@@ -20,14 +20,14 @@ class UserCreationForm(AdminUserCreationForm):
         fields = ("email", "full_name")
 
 
-class UserEditForm(UserChangeForm):
+class UserEditForm(UserChangeForm[Any]):
     class Meta:
         model = User
         fields = ("email", "full_name", "is_active", "is_staff", "is_superuser")
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[Any]):
     add_form = UserCreationForm
     form = UserEditForm
     ordering = ["email"]

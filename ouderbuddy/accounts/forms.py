@@ -155,5 +155,5 @@ class PasswordResetForm(StyledFormMixin, auth_forms.PasswordResetForm):
         )
 
 
-class SetPasswordForm(StyledFormMixin, auth_forms.SetPasswordForm):
+class SetPasswordForm(StyledFormMixin, auth_forms.SetPasswordForm):  # type: ignore[type-arg]  # Django's SetPasswordForm is generic for the type checker only
     pass

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import (
     BooleanField,
     Case,
@@ -42,6 +41,7 @@ from ouderbuddy.casework.models import (
     SchoolMeeting,
 )
 from ouderbuddy.casework.services import QUIET_DAYS
+from ouderbuddy.lib.selectors import get_or_404
 from ouderbuddy.matching.models import Match, MatchStatus
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.taxonomy.models import ExperienceCode
@@ -147,11 +147,7 @@ def with_flag(matches: QuerySet[Any], flag: str) -> QuerySet[Any]:
     return matches
 
 
-def _get(queryset: QuerySet[Any], pk: Any) -> Any:
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, ValidationError) as exc:
-        raise Http404 from exc
+_get = get_or_404
 
 
 def get_signal_for(actor: Membership, signal_id: Any) -> SafetySignal:

@@ -433,7 +433,7 @@ class ChildForm(StepForm):
 
     @property
     def young_person(self) -> bool:
-        return self.draft.get("values", {}).get("asker") == Asker.YOUNG_PERSON
+        return bool(self.draft.get("values", {}).get("asker") == Asker.YOUNG_PERSON)
 
     def clean_child_birth_year(self) -> int | None:
         year: int | None = self.cleaned_data.get("child_birth_year")

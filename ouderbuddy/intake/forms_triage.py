@@ -98,7 +98,7 @@ class InformationForm(Form):
     )
 
 
-class TargetChoiceField(forms.ModelChoiceField):
+class TargetChoiceField(forms.ModelChoiceField[Any]):
     def to_python(self, value: Any) -> Any:
         # A value that is not a UUID at all is "not in the list" too (Django's own
         # message would speak of UUIDs).

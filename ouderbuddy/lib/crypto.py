@@ -57,7 +57,7 @@ def rotate_text(stored: str) -> str:
     return PREFIX + fernet().rotate(token).decode("ascii")
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(models.TextField[str, str]):
     """Free text kept encrypted in the database; Python code sees plain text.
 
     The database cannot search or sort on it: use it only for text that nobody

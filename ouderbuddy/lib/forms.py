@@ -135,5 +135,5 @@ class Form(StyledFormMixin, forms.Form):
     """Base for every plain form in the project."""
 
 
-class ModelForm(StyledFormMixin, forms.ModelForm):
+class ModelForm(StyledFormMixin, forms.ModelForm[Any]):
     """Base for every model form in the project."""

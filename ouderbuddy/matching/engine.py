@@ -398,7 +398,8 @@ class Scores:
 
     @property
     def eligible(self) -> BoolArray:
-        return self.excluded == 0
+        eligible: BoolArray = self.excluded == 0
+        return eligible
 
 
 @dataclass(frozen=True, eq=False)
@@ -416,7 +417,8 @@ class PairScores:
 
     @property
     def eligible(self) -> BoolArray:
-        return self.excluded == 0
+        eligible: BoolArray = self.excluded == 0
+        return eligible
 
 
 def _check_compatible(requests: Requests, buddies: Buddies) -> None:
@@ -436,9 +438,11 @@ def _shared(
     """How many codes each (ri, bi) pair shares; ri and bi broadcast."""
     if r_bits.shape[1] == 1:
         both = r_bits[ri, 0] & b_bits[bi, 0]
-        return np.bitwise_count(both).astype(np.int64)
+        one_word: IntArray = np.bitwise_count(both).astype(np.int64)
+        return one_word
     both = r_bits[ri] & b_bits[bi]
-    return np.bitwise_count(both).sum(axis=-1, dtype=np.int64)
+    words: IntArray = np.bitwise_count(both).sum(axis=-1, dtype=np.int64)
+    return words
 
 
 def _haversine_km(
@@ -739,7 +743,8 @@ class Assignment:
 
 def _capacities(capacities: Any, n_buddies: int) -> IntArray:
     caps = _column(capacities, np.int64, n_buddies, "capacities")
-    return np.clip(caps, 0, None)
+    clipped: IntArray = np.clip(caps, 0, None)
+    return clipped
 
 
 def _arcs(

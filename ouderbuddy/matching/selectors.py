@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from ouderbuddy.buddies.selectors import get_own_buddy
 from ouderbuddy.intake.models import HelpRequest
+from ouderbuddy.lib.selectors import get_or_404
 from ouderbuddy.matching import explain, loading, services
 from ouderbuddy.matching.models import BatchDraft, BatchLine, Match, MatchStatus
 from ouderbuddy.organisations.models import Membership, Role
@@ -34,11 +35,7 @@ def visible_matches(actor: Membership) -> QuerySet[Match]:
     return Match.objects.filter(organisation_id=actor.organisation_id)
 
 
-def _get(queryset: QuerySet[Any], pk: Any) -> Any:
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+_get = get_or_404
 
 
 def get_match_for(actor: Membership, match_id: Any) -> Match:

@@ -19,7 +19,7 @@ if admin.site.is_registered(DBTaskResult):
 
 
 @admin.register(DBTaskResult)
-class TaskResultAdmin(admin.ModelAdmin):
+class TaskResultAdmin(admin.ModelAdmin[Any]):
     list_display = ("task_name", "status", "enqueued_at", "started_at", "finished_at")
     list_filter = ("status",)
     ordering = ["-enqueued_at"]

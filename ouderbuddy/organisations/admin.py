@@ -11,15 +11,15 @@ from ouderbuddy.accounts.admin_site import SafeAutocompleteSelect
 from ouderbuddy.organisations.models import Membership, Organisation
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Any, Any]):
     model = Membership
     extra = 1
     autocomplete_fields = ["user"]
     fields = ["user", "role", "is_active"]
 
     def formfield_for_foreignkey(
-        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
-    ) -> ModelChoiceField | None:
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
         # A posted user that is not a UUID is an error at the field, not a 500.
         if db_field.name in self.autocomplete_fields:
             kwargs["widget"] = SafeAutocompleteSelect(
@@ -29,7 +29,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(admin.ModelAdmin[Any]):
     list_display = ["name", "contact_email", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name"]

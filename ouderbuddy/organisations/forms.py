@@ -112,7 +112,7 @@ class SettingsForm(Form):
         return _phone(self.cleaned_data.get("contact_phone", ""))
 
 
-class DistrictChoiceField(forms.ModelMultipleChoiceField):
+class DistrictChoiceField(forms.ModelMultipleChoiceField[Any]):
     """An SWV by its code, name and the municipalities it covers (the code alone
     says nothing to a reader)."""
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ouderbuddy.regions.models import CooperationDistrict, Municipality, PostcodeArea
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     """Shows rows but allows no add, change or delete: the CSVs are the source."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -14,7 +14,7 @@ from ouderbuddy.taxonomy.models import ExperienceCode
 
 
 @admin.register(ExperienceCode)
-class ExperienceCodeAdmin(admin.ModelAdmin):
+class ExperienceCodeAdmin(admin.ModelAdmin[Any]):
     list_display = (
         "code",
         "group",

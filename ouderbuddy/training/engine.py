@@ -15,7 +15,8 @@ def valid_until(obtained_on: dt.date, valid_months: int | None) -> dt.date | Non
     calendar months: the 31st becomes the last day of a short month."""
     if valid_months is None:
         return None
-    return obtained_on + relativedelta(months=valid_months)
+    expires: dt.date = obtained_on + relativedelta(months=valid_months)
+    return expires
 
 
 def refresher_due(
@@ -30,4 +31,5 @@ def refresher_due(
         return newest_refresher_valid_until
     if newest_basic_on is None:
         return None
-    return newest_basic_on + relativedelta(months=FIRST_REFRESHER_AFTER_MONTHS)
+    due: dt.date = newest_basic_on + relativedelta(months=FIRST_REFRESHER_AFTER_MONTHS)
+    return due

@@ -19,7 +19,7 @@ from ouderbuddy.training.models import Course, CourseKind, Enrolment
 REQUIRED = {"required": _("Vul dit in.")}
 
 
-class OwnChoiceField(forms.ModelChoiceField):
+class OwnChoiceField(forms.ModelChoiceField[Any]):
     """A choice from the given rows; anything else (also a value that is no id at all)
     gets the field's own "choose from the list" message."""
 
