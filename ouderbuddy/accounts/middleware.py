@@ -11,6 +11,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ouderbuddy.accounts.selectors import memberships_of, needs_second_factor
+from ouderbuddy.lib.views import Request
 
 SESSION_ORGANISATION_KEY = "organisation_id"
 
@@ -21,15 +22,15 @@ class MembershipMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: Request) -> HttpResponse:
         memberships = memberships_of(request.user)
         chosen = request.session.get(SESSION_ORGANISATION_KEY) if memberships else None
         current = next(
             (m for m in memberships if str(m.organisation_id) == chosen),
             memberships[0] if memberships else None,
         )
-        request.memberships = memberships  # type: ignore[attr-defined]
-        request.membership = current  # type: ignore[attr-defined]
+        request.memberships = memberships
+        request.membership = current
         return self.get_response(request)
 
 
@@ -49,13 +50,13 @@ class SecondFactorMiddleware:
         self.get_response = get_response
         self._open_paths: set[str] | None = None
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: Request) -> HttpResponse:
         user = request.user
         memberships = getattr(request, "memberships", None)
         if user.is_authenticated and needs_second_factor(user, memberships):
             verified = getattr(user, "is_verified", lambda: False)()
             # The menu stays hidden until the second step is done.
-            request.second_factor_pending = not verified  # type: ignore[attr-defined]
+            request.second_factor_pending = not verified
             if not verified and not self._is_open(request.path):
                 if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
                     return redirect("accounts:verify")

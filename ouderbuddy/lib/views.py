@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.http import HttpRequest
 
 from ouderbuddy.lib.errors import DomainError
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from ouderbuddy.accounts.models import User
     from ouderbuddy.organisations.models import Membership
+
+
+class Request(HttpRequest):
+    """A request as the middleware leaves it (for the type checker; at run time every
+    request is a plain HttpRequest). MembershipMiddleware sets `membership` (the role
+    the person acts in now, or None) and `memberships`; SecondFactorMiddleware sets
+    `second_factor_pending` for staff."""
+
+    user: User | AnonymousUser
+    membership: Membership | None
+    memberships: list[Membership]
+    second_factor_pending: bool
+
+
+class SignedInRequest(Request):
+    """A request to a view behind `role_required`: signed in, acting in a role."""
+
+    user: User
+    membership: Membership
 
 
 def acting_membership(request: HttpRequest) -> Membership:
     """The membership the signed-in person acts in (set by MembershipMiddleware; the
     access decorators have made sure it exists)."""
-    membership: Membership = request.membership  # type: ignore[attr-defined]
-    return membership
+    return cast("SignedInRequest", request).membership
 
 
 def client_ip(request: HttpRequest) -> str:
