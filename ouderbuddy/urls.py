@@ -5,6 +5,9 @@ from django.urls import include, path
 
 from ouderbuddy.accounts.admin_site import secure_admin
 from ouderbuddy.accounts.views import set_language
+from ouderbuddy.casework import urls_screens
+from ouderbuddy.intake import urls as intake_urls
+from ouderbuddy.matching import urls as matching_urls
 
 secure_admin(admin.site)
 
@@ -16,8 +19,23 @@ urlpatterns = [
     path("privacy/", include("ouderbuddy.privacy.urls")),
     path("trainingen/", include("ouderbuddy.training.urls")),
     path("", include("ouderbuddy.buddies.urls")),
-    path("", include("ouderbuddy.intake.urls")),
-    path("", include("ouderbuddy.matching.urls")),
+    # The screens casework assembles from lower apps' parts keep the names those apps
+    # gave them (intake:status, matching:match…): their routes join that namespace.
+    path(
+        "",
+        include(
+            ([*intake_urls.urlpatterns, *urls_screens.intake_urlpatterns], "intake")
+        ),
+    ),
+    path(
+        "",
+        include(
+            (
+                [*matching_urls.urlpatterns, *urls_screens.matching_urlpatterns],
+                "matching",
+            )
+        ),
+    ),
     path("", include("ouderbuddy.casework.urls")),
     path("taal/", set_language, name="set_language"),
     path("platformbeheer/", admin.site.urls),

@@ -1,5 +1,6 @@
 """The read side of casework, scoped to the coordinator's organisation: the list of
-running matches with their flags, the start-page rows and the match page sections."""
+running matches with their flags, the start-page rows and the match page sections;
+and what the parent sees of the support on the status page."""
 
 from __future__ import annotations
 
@@ -39,10 +40,14 @@ from ouderbuddy.casework.models import (
     FitAnswer,
     SafetySignal,
     SchoolMeeting,
+    Side,
 )
 from ouderbuddy.casework.services import QUIET_DAYS
+from ouderbuddy.intake.models import HelpRequest
+from ouderbuddy.intake.sections import choice_labels
 from ouderbuddy.lib.selectors import get_or_404
 from ouderbuddy.matching.models import Match, MatchStatus
+from ouderbuddy.matching.sections import last_closed_match
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.taxonomy.models import ExperienceCode
 
@@ -444,4 +449,70 @@ def match_context(match: Match) -> dict[str, Any]:
         )
         if closure
         else [],
+    }
+
+
+# --- The parent's status page ----------------------------------------------------
+
+
+def parent_support(
+    help_request: HelpRequest, buddy_match: Match | None
+) -> dict[str, Any] | None:
+    """What the parent sees of the support in their match: the working agreements, the
+    contact log, the school meetings ahead and the fit question. For the running match
+    (the agreements already while the introduction is planned), or else for the match
+    that closed last."""
+    if buddy_match is not None:
+        if buddy_match.status not in (
+            MatchStatus.INTRODUCTION_PLANNED,
+            MatchStatus.ACTIVE,
+        ):
+            return None
+        match = buddy_match
+    else:
+        closed = last_closed_match(help_request)
+        if closed is None:
+            return None
+        match = closed
+    active = match.status == MatchStatus.ACTIVE
+    agreement = match.agreements.order_by("-version").first()
+    # The contact log shows when, how, how long and about what. The buddy's note is
+    # left out on purpose: it is the buddy's own working note (written for the
+    # coordinator), not a text written for the parent.
+    contacts = list(match.contacts.defer("note").order_by("-on", "-created_at"))
+    codes = {code for contact in contacts for code in contact.topics}
+    labels = {c.code: c.label for c in ExperienceCode.objects.filter(code__in=codes)}
+    fit_answer = match.fit_answers.filter(side=Side.PARENT).first()
+    closure = Closure.objects.filter(match=match).first()
+    return {
+        "match": match,
+        "active": active,
+        "closed": match.status == MatchStatus.CLOSED,
+        "closed_on": closure.closed_on if closure else None,
+        "agreement": agreement,
+        "agreement_modes": choice_labels(agreement.contact_modes, ContactMode)
+        if agreement
+        else "",
+        "can_acknowledge": agreement is not None
+        and agreement.parent_acknowledged_at is None
+        and match.status != MatchStatus.CLOSED,
+        "contacts": [
+            {
+                "on": contact.on,
+                "mode": contact.get_mode_display(),
+                "minutes": contact.minutes,
+                "topics": [labels.get(code, code) for code in contact.topics],
+            }
+            for contact in contacts
+        ],
+        "meetings": list(
+            match.meetings.filter(
+                cancelled=False, starts_at__gte=timezone.now()
+            ).order_by("starts_at")
+        )
+        if active
+        else [],
+        "fit_pending": active and fit_answer is None,
+        "fit_answer": fit_answer,
+        "fit_choices": Fit.choices,
     }

@@ -1,99 +1,37 @@
 """The coordinator's casework pages: the running matches with what needs attention,
-the working agreements, check-ins, safety signals and closing a match. The sections
-on the match page itself are built by `match_sections`."""
+the working agreements, check-ins, safety signals and closing a match. The match page
+itself is assembled in views_match; these forms post from it and show it again with
+their errors."""
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
-from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from ouderbuddy.casework import forms, selectors, services
-from ouderbuddy.casework.models import CheckIn, SignalKind
+from ouderbuddy.casework.models import SignalKind
+from ouderbuddy.casework.views_match import check_in_auto_id, match_page
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import acting_membership, add_domain_error
 from ouderbuddy.matching.models import Match, MatchStatus
 from ouderbuddy.matching.selectors import get_match_for
-from ouderbuddy.matching.views_coordinator import _match_page
 from ouderbuddy.organisations.models import Role
 from ouderbuddy.privacy.services import record_read
 
 COORDINATOR = [Role.COORDINATOR]
 PER_PAGE = 50
-# Matches whose page shows the casework sections (agreements are written from the
-# planned introduction on).
-CASEWORK_STATUSES = (
-    MatchStatus.INTRODUCTION_PLANNED,
-    MatchStatus.ACTIVE,
-    MatchStatus.CLOSED,
-)
 
 
 def _match_url(match: Match, anchor: str = "") -> str:
     return reverse("matching:match", args=[match.pk]) + anchor
-
-
-def _check_in_auto_id(check_in: CheckIn) -> str:
-    """Field ids unique per check-in: the match page has one form for each."""
-    return f"id_check_in_{check_in.pk.hex}_%s"
-
-
-def match_sections(match: Match, bound: dict[str, Any]) -> dict[str, Any]:
-    """The casework sections of the match page with their forms; `bound` holds a form
-    that came back with errors."""
-    data = selectors.match_context(match)
-    running = match.status == MatchStatus.ACTIVE
-    current = data["agreement"]
-    form = bound.get("agreement_form")
-    if form is None and match.status in (
-        MatchStatus.INTRODUCTION_PLANNED,
-        MatchStatus.ACTIVE,
-    ):
-        initial: dict[str, Any] = {}
-        if current is not None:
-            initial = {
-                "goals": current.goals,
-                "frequency": current.frequency,
-                "contact_modes": current.contact_modes,
-                "expected_until": current.expected_until,
-            }
-        else:
-            start = match.started_on or timezone.localdate()
-            initial = {
-                "expected_until": start + relativedelta(months=services.DEFAULT_MONTHS)
-            }
-        form = forms.AgreementForm(initial=initial)
-    data["agreement_form"] = form
-    data["add_check_in_form"] = bound.get("add_check_in_form") or (
-        forms.AddCheckInForm() if running else None
-    )
-    bound_id, bound_form = bound.get("record_form") or (None, None)
-    today = timezone.localdate()
-    rows = []
-    for check_in in data["check_ins"]:
-        record = None
-        if running and check_in.done_on is None:
-            record = (
-                bound_form
-                if check_in.pk == bound_id
-                else forms.RecordCheckInForm(
-                    initial={"done_on": today}, auto_id=_check_in_auto_id(check_in)
-                )
-            )
-        rows.append({"check_in": check_in, "form": record})
-    data["check_in_rows"] = rows
-    data["running"] = running
-    return data
 
 
 @role_required(COORDINATOR)
@@ -151,7 +89,7 @@ def agreement(request: HttpRequest, match_id: UUID) -> HttpResponse:
                 % {"version": saved.version},
             )
             return redirect(_match_url(match, "#werkafspraken"))
-    return _match_page(request, match, forms_={"agreement_form": form}, status=400)
+    return match_page(request, match, forms_={"agreement_form": form}, status=400)
 
 
 @role_required(COORDINATOR, methods=["POST"])
@@ -170,7 +108,7 @@ def add_check_in(request: HttpRequest, match_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("De check-in is gepland."))
             return redirect(_match_url(match, "#check-ins"))
-    return _match_page(request, match, forms_={"add_check_in_form": form}, status=400)
+    return match_page(request, match, forms_={"add_check_in_form": form}, status=400)
 
 
 @role_required(COORDINATOR, methods=["POST"])
@@ -191,7 +129,7 @@ def check_in(request: HttpRequest, check_in_id: UUID) -> HttpResponse:
     if action != "record":
         messages.error(request, _("Onbekende keuze."))
         return redirect(_match_url(match, "#check-ins"))
-    form = forms.RecordCheckInForm(request.POST, auto_id=_check_in_auto_id(found))
+    form = forms.RecordCheckInForm(request.POST, auto_id=check_in_auto_id(found))
     if form.is_valid():
         try:
             services.record_check_in(
@@ -207,7 +145,7 @@ def check_in(request: HttpRequest, check_in_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("De check-in is vastgelegd."))
             return redirect(_match_url(match, "#check-ins"))
-    return _match_page(
+    return match_page(
         request, match, forms_={"record_form": (found.pk, form)}, status=400
     )
 

@@ -1,21 +1,242 @@
-"""The parent's part in a running match, through their personal status link: confirm
-the working agreements and answer the fit question."""
+"""The parent's status page behind the personal link from the e-mail, assembled here,
+in the highest app it shows: where the request stands, what is kept and the consents
+(intake.sections), the proposed buddy (matching.sections), the support in the match
+(casework.selectors.parent_support). Every answer the parent gives on it posts here
+too, so a refusal shows on the whole page: withdraw the request or a consent, answer
+the proposed buddy, confirm the working agreements, answer the fit question. The
+routes keep their names in intake's and matching's namespaces
+(casework.urls_screens)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import cast
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 
-from ouderbuddy.casework import services
+from ouderbuddy.casework import selectors, services
 from ouderbuddy.casework.models import Fit, Side
+from ouderbuddy.intake import sections as intake_sections
 from ouderbuddy.intake import services as intake_services
+from ouderbuddy.intake.forms_public import ConsentWithdrawForm, NewLinkForm
 from ouderbuddy.intake.models import HelpRequest
-from ouderbuddy.intake.views_public import _link_problem, _private_page, _render_status
 from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.matching import sections as matching_sections
+from ouderbuddy.matching import services as matching_services
 from ouderbuddy.matching.models import Match, MatchStatus
+from ouderbuddy.privacy.models import ConsentPurpose
+
+TokenView = Callable[[HttpRequest, str], HttpResponse]
+
+
+def _private_page(view: TokenView) -> TokenView:
+    """Pages whose address holds the personal token: not cached, not indexed, and the
+    address never leaves in a Referer header. "strict-origin" sends only the site's
+    origin (never the path with the token), and keeps the Origin header that Django's
+    CSRF check needs on the page's own forms."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str) -> HttpResponse:
+        response = view(request, token)
+        response.headers["Referrer-Policy"] = "strict-origin"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return cast(TokenView, never_cache(wrapper))
+
+
+def _link_problem(
+    request: HttpRequest, problem: intake_services.LinkProblem
+) -> HttpResponse:
+    response = render(
+        request,
+        "intake/public/link_problem.html",
+        {
+            "message": problem.message,
+            "expired": problem.expired,
+            "form": NewLinkForm(),
+        },
+        status=410 if problem.expired else 400,
+    )
+    response.headers["Referrer-Policy"] = "strict-origin"
+    return response
+
+
+def render_status(
+    request: HttpRequest,
+    help_request: HelpRequest,
+    token: str,
+    *,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The whole status page; `error` says why the parent's last answer did not count."""
+    context = intake_sections.request_status(help_request)
+    proposal = matching_sections.parent_proposal(help_request)
+    buddy_match = proposal["buddy_match"]
+    support = selectors.parent_support(help_request, buddy_match)
+    named = buddy_match or (support["match"] if support else None)
+    context.update(proposal)
+    context.update(
+        {
+            "buddy_first_name": (named.buddy.full_name.split() or [""])[0]
+            if named
+            else "",
+            "casework": support,
+            "public_organisation": help_request.organisation,
+            "token": token,
+            "error": error,
+        }
+    )
+    return render(request, "casework/parent/status.html", context, status=status)
+
+
+@_private_page
+@require_safe
+def status(request: HttpRequest, token: str) -> HttpResponse:
+    """Where the parent's request stands, what is kept, and what they can stop."""
+    try:
+        help_request = intake_services.request_for_token(token)
+    except intake_services.LinkProblem as problem:
+        return _link_problem(request, problem)
+    return render_status(request, help_request, token)
+
+
+@_private_page
+@require_POST
+def status_withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    """The parent stops their request (after one confirmation)."""
+    try:
+        help_request = intake_services.request_for_token(token)
+    except intake_services.LinkProblem as problem:
+        return _link_problem(request, problem)
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "intake/public/status_confirm.html",
+            {
+                "help_request": help_request,
+                "token": token,
+                "action": reverse("intake:status_withdraw", args=[token]),
+                "purpose": "",
+            },
+        )
+    try:
+        intake_services.withdraw_by_parent(request=help_request)
+    except DomainError as exc:
+        return render_status(
+            request, help_request, token, error=exc.message, status=400
+        )
+    messages.success(
+        request,
+        _("Uw hulpvraag is gestopt. Het steunpunt gaat er niet meer mee verder."),
+    )
+    return redirect("intake:status", token=token)
+
+
+@_private_page
+@require_POST
+def status_consent(request: HttpRequest, token: str) -> HttpResponse:
+    """The parent withdraws one consent; it counts from this moment."""
+    try:
+        help_request = intake_services.request_for_token(token)
+    except intake_services.LinkProblem as problem:
+        return _link_problem(request, problem)
+    form = ConsentWithdrawForm(request.POST)
+    if not form.is_valid():
+        return render_status(
+            request,
+            help_request,
+            token,
+            error=_("Kies welke toestemming u wilt intrekken."),
+            status=400,
+        )
+    purpose = form.cleaned_data["purpose"]
+    if (
+        purpose == ConsentPurpose.REQUEST_PROCESSING
+        and help_request.is_open
+        and request.POST.get("confirm") != "yes"
+    ):
+        # Without this consent the request stops: ask once, like withdrawing it.
+        return render(
+            request,
+            "intake/public/status_confirm.html",
+            {
+                "help_request": help_request,
+                "token": token,
+                "action": reverse("intake:status_consent", args=[token]),
+                "purpose": purpose,
+            },
+        )
+    try:
+        intake_services.withdraw_consent(request=help_request, purpose=purpose)
+    except DomainError as exc:
+        return render_status(
+            request, help_request, token, error=exc.message, status=400
+        )
+    messages.success(
+        request,
+        _("U heeft uw toestemming ingetrokken: %(what)s. Dit geldt vanaf nu.")
+        % {"what": ConsentPurpose(purpose).label},
+    )
+    return redirect("intake:status", token=token)
+
+
+@_private_page
+@require_POST
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    """The parent agrees with the proposed buddy, or would rather have someone else."""
+    try:
+        help_request = intake_services.request_for_token(token)
+    except intake_services.LinkProblem as problem:
+        return _link_problem(request, problem)
+    match = Match.objects.filter(
+        request=help_request, status=MatchStatus.ACCEPTED
+    ).first()
+    if match is None:
+        return render_status(
+            request,
+            help_request,
+            token,
+            error=_("Er is nu geen buddy die op uw antwoord wacht."),
+            status=400,
+        )
+    choice = request.POST.get("answer")
+    try:
+        if choice == "agree":
+            matching_services.parent_agrees(request=help_request, match=match)
+            done = _(
+                "Fijn! De coördinator plant nu een kennismaking. U krijgt daarover "
+                "een e-mail."
+            )
+        elif choice == "decline":
+            matching_services.parent_declines(
+                request=help_request, match=match, note=request.POST.get("note", "")
+            )
+            done = _(
+                "Dank u voor uw antwoord. Het steunpunt zoekt een andere buddy voor u."
+            )
+        else:
+            return render_status(
+                request,
+                help_request,
+                token,
+                error=_("Kies of u deze buddy wilt."),
+                status=400,
+            )
+    except DomainError as exc:
+        return render_status(
+            request, help_request, token, error=exc.message, status=400
+        )
+    messages.success(request, done)
+    return redirect("intake:status", token=token)
 
 
 def _own_match(help_request: HelpRequest, statuses: tuple[str, ...]) -> Match | None:
@@ -42,7 +263,7 @@ def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
     )
     agreement = services.current_agreement(match) if match else None
     if agreement is None:
-        return _render_status(
+        return render_status(
             request,
             help_request,
             token,
@@ -52,7 +273,7 @@ def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
     try:
         services.acknowledge_agreement(agreement=agreement, side=Side.PARENT)
     except DomainError as exc:
-        return _render_status(
+        return render_status(
             request, help_request, token, error=exc.message, status=400
         )
     messages.success(request, _("Dank u. U heeft de werkafspraken gelezen."))
@@ -69,7 +290,7 @@ def fit(request: HttpRequest, token: str) -> HttpResponse:
         return _link_problem(request, problem)
     match = _own_match(help_request, (MatchStatus.ACTIVE,))
     if match is None:
-        return _render_status(
+        return render_status(
             request,
             help_request,
             token,
@@ -81,7 +302,7 @@ def fit(request: HttpRequest, token: str) -> HttpResponse:
             match=match, side=Side.PARENT, answer=request.POST.get("answer", "")
         )
     except DomainError as exc:
-        return _render_status(
+        return render_status(
             request, help_request, token, error=exc.message, status=400
         )
     if answer.answer == Fit.NOT_GOOD:

@@ -1,5 +1,6 @@
-"""Public pages of intake: the parent's help request in short steps, and the parent's
-status page behind the personal link from the e-mail.
+"""Public pages of intake: the parent's help request in short steps, and asking for a
+new status link. The status page itself shows matching's and casework's parts too, so
+casework assembles it (casework.views_parent, from intake.sections).
 
 The steps work without JavaScript: each is a plain POST form, and the answers wait in
 the session draft (draft.py) until the last step sends them to the service.
@@ -7,30 +8,18 @@ the session draft (draft.py) until the last step sends them to the service.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any, cast
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import (
-    require_http_methods,
-    require_POST,
-    require_safe,
-)
+from django.views.decorators.http import require_http_methods, require_safe
 
-from ouderbuddy.casework.models import Closure, Fit, Side
-from ouderbuddy.casework.models import ContactMode as CaseworkContactMode
 from ouderbuddy.intake import services
 from ouderbuddy.intake.draft import (
     SESSION_KEY,
@@ -42,7 +31,6 @@ from ouderbuddy.intake.draft import (
 from ouderbuddy.intake.forms_public import (
     CheckForm,
     ChildForm,
-    ConsentWithdrawForm,
     ContactForm,
     NewLinkForm,
     PreferencesForm,
@@ -50,19 +38,10 @@ from ouderbuddy.intake.forms_public import (
     StepForm,
     WhoForm,
 )
-from ouderbuddy.intake.models import (
-    Asker,
-    HelpRequest,
-    ProfessionalReferral,
-    RequestStatus,
-)
-from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
+from ouderbuddy.intake.models import Asker, HelpRequest, ProfessionalReferral
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import client_ip
-from ouderbuddy.matching.models import HOLDS_PLACE, Match, MatchStatus
 from ouderbuddy.organisations.models import Organisation
-from ouderbuddy.privacy.models import Consent, ConsentPurpose
-from ouderbuddy.taxonomy.models import CodeGroup, ExperienceCode
 
 # The e-mail after sending promises contact within this many working days
 # (templates/intake/email/received.txt says the same).
@@ -463,383 +442,6 @@ def done(request: HttpRequest) -> HttpResponse:
             "link_days": services.STATUS_LINK_DAYS,
         },
     )
-
-
-# --- The status page behind the personal link --------------------------------------
-
-
-TokenView = Callable[[HttpRequest, str], HttpResponse]
-
-
-def _private_page(view: TokenView) -> TokenView:
-    """Pages whose address holds the personal token: not cached, not indexed, and the
-    address never leaves in a Referer header. "strict-origin" sends only the site's
-    origin (never the path with the token), and keeps the Origin header that Django's
-    CSRF check needs on the page's own forms."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, token: str) -> HttpResponse:
-        response = view(request, token)
-        response.headers["Referrer-Policy"] = "strict-origin"
-        response.headers["X-Robots-Tag"] = "noindex, nofollow"
-        return response
-
-    return cast(TokenView, never_cache(wrapper))
-
-
-def _link_problem(request: HttpRequest, problem: services.LinkProblem) -> HttpResponse:
-    response = render(
-        request,
-        "intake/public/link_problem.html",
-        {
-            "message": problem.message,
-            "expired": problem.expired,
-            "form": NewLinkForm(),
-        },
-        status=410 if problem.expired else 400,
-    )
-    response.headers["Referrer-Policy"] = "strict-origin"
-    return response
-
-
-def _add_working_days(day: dt.date, count: int) -> dt.date:
-    while count:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
-    return day
-
-
-@dataclass(frozen=True)
-class Row:
-    label: str
-    value: str
-    multiline: bool = False
-
-
-def _labels(values: list[str], choices: type[Any]) -> str:
-    known = dict(choices.choices)
-    return ", ".join(str(known.get(v, v)) for v in values) or _("Niet ingevuld")
-
-
-def _held_data(help_request: HelpRequest) -> list[tuple[str, list[Row]]]:
-    """Everything the support point keeps about this request, readable."""
-    hr = help_request
-    empty = _("Niet ingevuld")
-    codes: dict[str, list[str]] = {}
-    for code in hr.codes.all().order_by("group", "order"):
-        group = "route" if code.group == CodeGroup.TRANSITION else code.group
-        codes.setdefault(group, []).append(code.label)
-    area = hr.postcode
-    young = hr.asker == Asker.YOUNG_PERSON
-    deadline = empty
-    if hr.deadline_on:
-        deadline = f"{hr.deadline_on:%d-%m-%Y}"
-        if hr.deadline_kind:
-            deadline += f" ({hr.get_deadline_kind_display()})"
-    return [
-        (
-            _("Uw gegevens"),
-            [
-                Row(_("Wie vraagt"), hr.get_asker_display()),
-                Row(_("Naam"), hr.full_name),
-                Row(_("E-mailadres"), hr.email),
-                Row(_("Telefoonnummer"), hr.phone or empty),
-                Row(_("Liefst contact via"), hr.get_preferred_contact_display()),
-                Row(
-                    _("Postcode"),
-                    f"{area.pc4} ({area.municipality.name})"
-                    if area.municipality_id
-                    else area.pc4,
-                ),
-            ],
-        ),
-        (
-            _("Over jezelf") if young else _("Over uw kind"),
-            [
-                Row(_("Voornaam of voorletters"), hr.child_name),
-                Row(
-                    _("Geboortejaar"),
-                    str(hr.child_birth_year) if hr.child_birth_year else empty,
-                ),
-                Row(_("Groep of leerjaar"), hr.child_grade or empty),
-                Row(_("Naam van de school"), hr.school_name or empty),
-                Row(_("Soort school"), ", ".join(codes.get("route", [])) or empty),
-            ],
-        ),
-        (
-            _("Wat er speelt"),
-            [
-                Row(
-                    _("Waar de vraag over gaat"),
-                    ", ".join(codes.get("issue", [])) or empty,
-                ),
-                Row(
-                    _("Wat het kind nodig heeft"),
-                    ", ".join(codes.get("need", [])) or empty,
-                ),
-                *(
-                    [Row(_("Gezinssituatie"), ", ".join(codes["context"]))]
-                    if codes.get("context")
-                    else []
-                ),
-                Row(_("Uw vraag"), hr.question, multiline=True),
-                Row(_("Belangrijke datum"), deadline),
-                Row(
-                    _("Langer dan 4 weken thuis"),
-                    _("Ja") if hr.out_of_school else _("Nee"),
-                ),
-            ],
-        ),
-        (
-            _("Voorkeuren"),
-            [
-                Row(_("Talen"), _labels(hr.languages, SpokenLanguage)),
-                Row(_("Contact met de buddy"), _labels(hr.contact_modes, ContactMode)),
-                Row(_("Voorkeur buddy"), hr.get_buddy_gender_display()),
-                Row(_("Afstand hoogstens (km)"), str(hr.max_distance_km)),
-            ],
-        ),
-    ]
-
-
-# What the parent reads as "where your request stands" while a buddy is proposed.
-PARENT_MATCH_STATES = {
-    MatchStatus.PROPOSED: gettext_lazy("We hebben een buddy gevraagd"),
-    MatchStatus.ACCEPTED: gettext_lazy("De buddy wil graag: nu kiest u"),
-    MatchStatus.AGREED: gettext_lazy("U zei ja: de kennismaking wordt gepland"),
-    MatchStatus.INTRODUCTION_PLANNED: gettext_lazy("Kennismaking gepland"),
-}
-# A proposal that ended before the start (the request waits again).
-FELL_THROUGH = (
-    MatchStatus.DECLINED,
-    MatchStatus.EXPIRED,
-    MatchStatus.PARENT_DECLINED,
-    MatchStatus.CANCELLED,
-)
-
-
-def _casework(
-    help_request: HelpRequest, buddy_match: Match | None
-) -> dict[str, Any] | None:
-    """What the parent sees of the support in their match: the working agreements, the
-    contact log, the school meetings ahead and the fit question. For the running match
-    (the agreements already while the introduction is planned), or else for the match
-    that closed last."""
-    if buddy_match is not None:
-        if buddy_match.status not in (
-            MatchStatus.INTRODUCTION_PLANNED,
-            MatchStatus.ACTIVE,
-        ):
-            return None
-        match = buddy_match
-    else:
-        closed = (
-            Match.objects.filter(request=help_request, status=MatchStatus.CLOSED)
-            .select_related("buddy")
-            .order_by("-status_changed_at")
-            .first()
-        )
-        if closed is None:
-            return None
-        match = closed
-    active = match.status == MatchStatus.ACTIVE
-    agreement = match.agreements.order_by("-version").first()
-    # The contact log shows when, how, how long and about what. The buddy's note is
-    # left out on purpose: it is the buddy's own working note (written for the
-    # coordinator), not a text written for the parent.
-    contacts = list(match.contacts.defer("note").order_by("-on", "-created_at"))
-    codes = {code for contact in contacts for code in contact.topics}
-    labels = {c.code: c.label for c in ExperienceCode.objects.filter(code__in=codes)}
-    fit_answer = match.fit_answers.filter(side=Side.PARENT).first()
-    closure = Closure.objects.filter(match=match).first()
-    return {
-        "match": match,
-        "active": active,
-        "closed": match.status == MatchStatus.CLOSED,
-        "closed_on": closure.closed_on if closure else None,
-        "agreement": agreement,
-        "agreement_modes": _labels(agreement.contact_modes, CaseworkContactMode)
-        if agreement
-        else "",
-        "can_acknowledge": agreement is not None
-        and agreement.parent_acknowledged_at is None
-        and match.status != MatchStatus.CLOSED,
-        "contacts": [
-            {
-                "on": contact.on,
-                "mode": contact.get_mode_display(),
-                "minutes": contact.minutes,
-                "topics": [labels.get(code, code) for code in contact.topics],
-            }
-            for contact in contacts
-        ],
-        "meetings": list(
-            match.meetings.filter(
-                cancelled=False, starts_at__gte=timezone.now()
-            ).order_by("starts_at")
-        )
-        if active
-        else [],
-        "fit_pending": active and fit_answer is None,
-        "fit_answer": fit_answer,
-        "fit_choices": Fit.choices,
-    }
-
-
-def _render_status(
-    request: HttpRequest,
-    help_request: HelpRequest,
-    token: str,
-    *,
-    error: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    active = services.active_consents(help_request)
-    consents = Consent.objects.filter(
-        organisation=help_request.organisation,
-        subject_type=HelpRequest._meta.label_lower,
-        subject_id=str(help_request.pk),
-    ).order_by("given_at")
-    received = timezone.localtime(help_request.received_at).date()
-    # The proposal or match that is running now (the database allows one at most).
-    buddy_match = (
-        Match.objects.filter(request=help_request, status__in=HOLDS_PLACE)
-        .select_related("buddy")
-        .first()
-    )
-    casework = _casework(help_request, buddy_match)
-    named = buddy_match or (casework["match"] if casework else None)
-    # Back on the waiting list after a proposal: say that it did not go through.
-    fell_through = None
-    if help_request.status == RequestStatus.WAITING:
-        fell_through = (
-            Match.objects.filter(request=help_request, status__in=FELL_THROUGH)
-            .order_by("-status_changed_at")
-            .first()
-        )
-    return render(
-        request,
-        "intake/public/status.html",
-        {
-            "buddy_match": buddy_match,
-            # During matching the step of the proposal says where the request is.
-            "state_label": PARENT_MATCH_STATES.get(MatchStatus(buddy_match.status))
-            if buddy_match and help_request.status == RequestStatus.MATCHING
-            else None,
-            "fell_through": fell_through,
-            "buddy_first_name": (named.buddy.full_name.split() or [""])[0]
-            if named
-            else "",
-            "casework": casework,
-            "match_statuses": MatchStatus,
-            "help_request": help_request,
-            "public_organisation": help_request.organisation,
-            "token": token,
-            "statuses": RequestStatus,
-            "purposes": ConsentPurpose,
-            "contact_by": _add_working_days(received, CONTACT_WITHIN_WORKING_DAYS),
-            "consents": consents,
-            "active_purposes": set(active),
-            "sections": _held_data(help_request),
-            "events": help_request.events.filter(
-                Q(to_status__gt="") | Q(by_parent=True)
-            ).order_by("at"),
-            "error": error,
-        },
-        status=status,
-    )
-
-
-@_private_page
-@require_safe
-def status(request: HttpRequest, token: str) -> HttpResponse:
-    """Where the parent's request stands, what is kept, and what they can stop."""
-    try:
-        help_request = services.request_for_token(token)
-    except services.LinkProblem as problem:
-        return _link_problem(request, problem)
-    return _render_status(request, help_request, token)
-
-
-@_private_page
-@require_POST
-def status_withdraw(request: HttpRequest, token: str) -> HttpResponse:
-    """The parent stops their request (after one confirmation)."""
-    try:
-        help_request = services.request_for_token(token)
-    except services.LinkProblem as problem:
-        return _link_problem(request, problem)
-    if request.POST.get("confirm") != "yes":
-        return render(
-            request,
-            "intake/public/status_confirm.html",
-            {
-                "help_request": help_request,
-                "token": token,
-                "action": reverse("intake:status_withdraw", args=[token]),
-                "purpose": "",
-            },
-        )
-    try:
-        services.withdraw_by_parent(request=help_request)
-    except DomainError as exc:
-        return _render_status(
-            request, help_request, token, error=exc.message, status=400
-        )
-    messages.success(
-        request,
-        _("Uw hulpvraag is gestopt. Het steunpunt gaat er niet meer mee verder."),
-    )
-    return redirect("intake:status", token=token)
-
-
-@_private_page
-@require_POST
-def status_consent(request: HttpRequest, token: str) -> HttpResponse:
-    """The parent withdraws one consent; it counts from this moment."""
-    try:
-        help_request = services.request_for_token(token)
-    except services.LinkProblem as problem:
-        return _link_problem(request, problem)
-    form = ConsentWithdrawForm(request.POST)
-    if not form.is_valid():
-        return _render_status(
-            request,
-            help_request,
-            token,
-            error=_("Kies welke toestemming u wilt intrekken."),
-            status=400,
-        )
-    purpose = form.cleaned_data["purpose"]
-    if (
-        purpose == ConsentPurpose.REQUEST_PROCESSING
-        and help_request.is_open
-        and request.POST.get("confirm") != "yes"
-    ):
-        # Without this consent the request stops: ask once, like withdrawing it.
-        return render(
-            request,
-            "intake/public/status_confirm.html",
-            {
-                "help_request": help_request,
-                "token": token,
-                "action": reverse("intake:status_consent", args=[token]),
-                "purpose": purpose,
-            },
-        )
-    try:
-        services.withdraw_consent(request=help_request, purpose=purpose)
-    except DomainError as exc:
-        return _render_status(
-            request, help_request, token, error=exc.message, status=400
-        )
-    messages.success(
-        request,
-        _("U heeft uw toestemming ingetrokken: %(what)s. Dit geldt vanaf nu.")
-        % {"what": ConsentPurpose(purpose).label},
-    )
-    return redirect("intake:status", token=token)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

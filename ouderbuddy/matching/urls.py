@@ -1,8 +1,10 @@
-"""URLs of the matching app: the coordinator's pages, the buddy's answer, the parent's."""
+"""URLs of the matching app: the coordinator's pages and the buddy's answer. The routes
+of the match page and of the parent's answer (matching:match, matching:plan…) are
+declared by casework, which assembles those screens (casework.urls_screens)."""
 
 from django.urls import path
 
-from ouderbuddy.matching import views_buddy, views_coordinator, views_parent
+from ouderbuddy.matching import views_buddy, views_coordinator
 
 app_name = "matching"
 urlpatterns = [
@@ -41,29 +43,7 @@ urlpatterns = [
         name="batch_line",
     ),
     path("koppelingen/", views_coordinator.match_list, name="match_list"),
-    path("koppelingen/<uuid:match_id>/", views_coordinator.match, name="match"),
-    path(
-        "koppelingen/<uuid:match_id>/kennismaking/",
-        views_coordinator.plan,
-        name="plan",
-    ),
-    path(
-        "koppelingen/<uuid:match_id>/start/",
-        views_coordinator.activate,
-        name="activate",
-    ),
-    path(
-        "koppelingen/<uuid:match_id>/stoppen/",
-        views_coordinator.cancel,
-        name="cancel",
-    ),
     # Buddy.
     path("buddy/voorstellen/", views_buddy.proposals, name="proposals"),
     path("buddy/voorstellen/<uuid:match_id>/", views_buddy.proposal, name="proposal"),
-    # Parent, through the status link.
-    path(
-        "hulpvraag/status/<str:token>/buddy/",
-        views_parent.answer,
-        name="parent_answer",
-    ),
 ]

@@ -1,5 +1,6 @@
 """The coordinator's matching pages: overview, weights, shortlist, comparison, batch
-proposal, and each match from proposal to active."""
+proposal and the list of proposals and matches. Each match's own page shows casework's
+sections too, so casework assembles it (casework.views_match, from matching.sections)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,7 +26,6 @@ from ouderbuddy.lib.views import acting_membership, add_domain_error
 from ouderbuddy.matching import engine, explain, forms, selectors, services
 from ouderbuddy.matching.models import (
     HOLDS_PLACE,
-    PENDING,
     BatchLineState,
     MatchStatus,
 )
@@ -419,126 +418,3 @@ def match_list(request: HttpRequest) -> HttpResponse:
         "matching/match_list.html",
         {"page": page, "status": status, "statuses": MatchStatus.choices},
     )
-
-
-def _match_page(
-    request: HttpRequest,
-    match: Any,
-    *,
-    forms_: dict[str, Any] | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    pending = match.status in PENDING
-    context: dict[str, Any] = {
-        "match": match,
-        "explanation": explain.explain(match.explanation)
-        if match.explanation
-        else None,
-        "points": explain.points(match.score),
-        "events": match.events.select_related("actor"),
-        "plan_form": None,
-        "activate_form": None,
-        "cancel_form": forms.CancelForm() if pending else None,
-    }
-    if match.status in (MatchStatus.AGREED, MatchStatus.INTRODUCTION_PLANNED):
-        initial = {}
-        if match.introduction_at:
-            local = timezone.localtime(match.introduction_at)
-            initial = {
-                "day": local.date(),
-                "time": local.time(),
-                "mode": match.introduction_mode,
-                "place": match.introduction_place,
-                "coordinator_present": match.coordinator_present,
-            }
-        context["plan_form"] = forms.PlanForm(initial=initial)
-    if services.can_activate(match):
-        context["activate_form"] = forms.ActivateForm(
-            initial={"started_on": timezone.localdate()}
-        )
-    elif match.status == MatchStatus.INTRODUCTION_PLANNED:
-        # Starting comes after the introduction: no button before its day.
-        context["starts_from"] = services.introduction_date(match)
-    # Imported here: casework's views import this module for the page itself.
-    from ouderbuddy.casework import views_coordinator as casework  # noqa: PLC0415  the match page assembled below its parts (issue 11 item 3)
-
-    if match.status in casework.CASEWORK_STATUSES:
-        # Agreements, contacts, check-ins, signals, closure (selectors.match_context).
-        context["casework"] = casework.match_sections(match, forms_ or {})
-    context.update(forms_ or {})
-    return render(request, "matching/match.html", context, status=status)
-
-
-@role_required(COORDINATOR)
-def match(request: HttpRequest, match_id: UUID) -> HttpResponse:
-    actor = acting_membership(request)
-    found = selectors.get_match_for(actor, match_id)
-    return _match_page(request, found)
-
-
-@role_required(COORDINATOR, methods=["POST"])
-def plan(request: HttpRequest, match_id: UUID) -> HttpResponse:
-    actor = acting_membership(request)
-    found = selectors.get_match_for(actor, match_id)
-    form = forms.PlanForm(request.POST)
-    if form.is_valid():
-        try:
-            services.plan_introduction(
-                actor=actor,
-                match=found,
-                at=form.moment(),
-                mode=form.cleaned_data["mode"],
-                place=form.cleaned_data["place"],
-                coordinator_present=form.cleaned_data["coordinator_present"],
-            )
-        except DomainError as exc:
-            if exc.field in ("at",):
-                form.add_error("day", exc.message)
-            else:
-                add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("De kennismaking is gepland. Ouder en buddy krijgen een e-mail."),
-            )
-            return redirect("matching:match", match_id=found.pk)
-    return _match_page(request, found, forms_={"plan_form": form}, status=400)
-
-
-@role_required(COORDINATOR, methods=["POST"])
-def activate(request: HttpRequest, match_id: UUID) -> HttpResponse:
-    actor = acting_membership(request)
-    found = selectors.get_match_for(actor, match_id)
-    form = forms.ActivateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.activate(
-                actor=actor, match=found, started_on=form.cleaned_data["started_on"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("De koppeling loopt."))
-            return redirect("matching:match", match_id=found.pk)
-    return _match_page(request, found, forms_={"activate_form": form}, status=400)
-
-
-@role_required(COORDINATOR, methods=["POST"])
-def cancel(request: HttpRequest, match_id: UUID) -> HttpResponse:
-    actor = acting_membership(request)
-    found = selectors.get_match_for(actor, match_id)
-    form = forms.CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            services.cancel(
-                actor=actor, match=found, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Het voorstel is gestopt; de hulpvraag staat weer op de wachtlijst."),
-            )
-            return redirect("matching:match", match_id=found.pk)
-    return _match_page(request, found, forms_={"cancel_form": form}, status=400)
