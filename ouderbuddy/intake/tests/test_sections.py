@@ -1,0 +1,74 @@
+"""Intake's sections of the parent's status page: the day the coordinator calls at the
+latest, the history the parent reads, what is kept and the consents that still count."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from ouderbuddy.intake import sections, services
+from ouderbuddy.intake.models import RequestEvent
+from ouderbuddy.intake.tests.factories import submit, young_birth_date
+from ouderbuddy.privacy.models import ConsentPurpose
+
+pytestmark = pytest.mark.django_db
+
+
+def test_contact_by_counts_working_days_past_the_weekend(cora):
+    # Received on a Thursday: five working days on, past the weekend, is the next
+    # Thursday (five calendar days would be the Tuesday).
+    with time_machine.travel(dt.datetime(2026, 3, 5, 10, tzinfo=dt.UTC), tick=False):
+        request = submit(cora.organisation)
+    assert services.CONTACT_WITHIN_WORKING_DAYS == 5
+    status = sections.request_status(request)
+    assert status["contact_by"] == dt.date(2026, 3, 12)
+
+
+def test_the_history_shows_status_changes_and_the_parents_own_steps_only(cora):
+    request = submit(cora.organisation)
+    RequestEvent.objects.create(
+        organisation=request.organisation,
+        request=request,
+        description="Interne notitie van de coördinator",
+    )
+    shown = list(sections.request_status(request)["events"])
+    assert shown
+    assert all(e.to_status or e.by_parent for e in shown)
+    assert "Interne notitie van de coördinator" not in [e.text for e in shown]
+
+
+def test_a_withdrawn_consent_is_listed_but_no_longer_counts(cora):
+    request = submit(cora.organisation, consent_research=True)
+    services.withdraw_consent(request=request, purpose=ConsentPurpose.RESEARCH)
+    status = sections.request_status(request)
+    assert ConsentPurpose.RESEARCH in {c.purpose for c in status["consents"]}
+    assert ConsentPurpose.RESEARCH not in status["active_purposes"]
+    assert ConsentPurpose.REQUEST_PROCESSING in status["active_purposes"]
+
+
+def test_held_data_speaks_to_a_young_person_about_themselves(cora):
+    parent = dict(sections.held_data(submit(cora.organisation)))
+    assert "Over uw kind" in parent
+    young = submit(
+        cora.organisation,
+        email="jong@example.nl",
+        asker="young_person",
+        young_person_birth_date=young_birth_date(17, dt.date.today()),
+    )
+    held = dict(sections.held_data(young))
+    assert "Over jezelf" in held and "Over uw kind" not in held
+    rows = {row.label: row for row in held["Wat er speelt"]}
+    assert rows["Uw vraag"].multiline
+    assert rows["Langer dan 4 weken thuis"].value == "Ja"
+
+
+def test_choice_labels_names_known_values_and_says_when_empty():
+    assert sections.choice_labels(["phone", "video"], _Modes) == "Telefoon, Video"
+    assert sections.choice_labels(["unknown"], _Modes) == "unknown"
+    assert sections.choice_labels([], _Modes) == "Niet ingevuld"
+
+
+class _Modes:
+    choices = [("phone", "Telefoon"), ("video", "Video")]
