@@ -46,10 +46,12 @@ from ouderbuddy.casework.models import (
     Side,
     SignalKind,
 )
-from ouderbuddy.intake.models import HelpRequest, RequestEvent, RequestStatus
+from ouderbuddy.intake.models import HelpRequest, RequestStatus
 from ouderbuddy.intake.services import status_url
+from ouderbuddy.intake.states import move_request
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.matching.models import Match, MatchEvent, MatchStatus
+from ouderbuddy.matching.models import Match, MatchStatus
+from ouderbuddy.matching.states import move_match
 from ouderbuddy.notifications import mail
 from ouderbuddy.organisations.models import DEFAULT_FIRST_CHECK_INS, Membership, Role
 from ouderbuddy.privacy.services import record_event
@@ -794,23 +796,15 @@ def close_match(
         closed_on=today,
         follow_up_on=today + dt.timedelta(days=FOLLOW_UP_DAYS),
     )
-    previous = match.status
-    match.status = MatchStatus.CLOSED
-    match.status_changed_at = timezone.now()
-    match.save(update_fields=["status", "status_changed_at", "updated_at"])
-    MatchEvent.objects.create(
-        organisation_id=match.organisation_id,
-        match=match,
-        from_status=previous,
+    move_match(
+        match,
         to_status=MatchStatus.CLOSED,
-        actor=actor.user,
-        description=(
-            _("Afgesloten: %(close_reason)s (besloten door: %(who)s)")
-            % {
-                "close_reason": CloseReason(reason).label,
-                "who": Initiator(initiator).label,
-            }
-        )[:300],
+        description=_("Afgesloten: %(close_reason)s (besloten door: %(who)s)")
+        % {
+            "close_reason": CloseReason(reason).label,
+            "who": Initiator(initiator).label,
+        },
+        actor=actor,
     )
     # What was still planned goes away with the match.
     SchoolMeeting.objects.filter(
@@ -818,22 +812,16 @@ def close_match(
     ).update(cancelled=True)
     CheckIn.objects.filter(match=match, done_on__isnull=True).delete()
     request = HelpRequest.objects.select_for_update().get(pk=match.request_id)
-    to_status = RequestStatus.WAITING if rematch else RequestStatus.CLOSED
-    RequestEvent.objects.create(
-        organisation_id=request.organisation_id,
-        request=request,
-        from_status=request.status,
-        to_status=to_status,
-        actor=actor.user,
+    move_request(
+        request,
+        to_status=RequestStatus.WAITING if rematch else RequestStatus.CLOSED,
         description=(
             _("De koppeling is gestopt; we zoeken een andere buddy.")
             if rematch
             else _("De begeleiding is afgerond.")
         ),
+        actor=actor,
     )
-    request.status = to_status
-    request.status_changed_at = timezone.now()
-    request.save(update_fields=["status", "status_changed_at", "updated_at"])
     for side in Side.values:
         ExitInvitation.objects.create(
             organisation_id=match.organisation_id, match=match, side=side

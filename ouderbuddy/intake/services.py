@@ -14,7 +14,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ouderbuddy.intake import hooks
 from ouderbuddy.intake.models import (
     MINIMUM_AGE_FOR_OWN_REQUEST,
     Asker,
@@ -25,6 +24,7 @@ from ouderbuddy.intake.models import (
     RequestStatus,
     Source,
 )
+from ouderbuddy.intake.states import move_request, refused, start_request
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.ratelimit import count_attempt
 from ouderbuddy.notifications import mail
@@ -46,7 +46,8 @@ QUESTION_MAX = 2000
 CODE_GROUPS = {"route", "transition", "issue", "need", "context"}
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
-# Which decisions may follow which status.
+# Which decisions a coordinator may take on the request page, from which status: a
+# part of the full table in `states.TRANSITIONS` (which `move_request` checks).
 ALLOWED = {
     RequestStatus.NEW: {
         RequestStatus.WAITING,
@@ -62,11 +63,6 @@ ALLOWED = {
     # While a buddy is proposed the coordinator can still stop the request.
     RequestStatus.MATCHING: {RequestStatus.WITHDRAWN},
 }
-
-
-def _stop_proposal(request: HelpRequest, description: str) -> None:
-    """A withdrawn request takes its pending buddy proposal with it (matching)."""
-    hooks.request_stopped(request, description)
 
 
 # --- Creating a request ------------------------------------------------------------------
@@ -247,12 +243,7 @@ def create_help_request(
             # Otherwise the new reference was taken already: draw another one.
             request.reference = _new_reference()
     request.codes.set(codes)  # type: ignore[arg-type]  # the codes are primary keys
-    _event(
-        request,
-        description=_("Hulpvraag ontvangen."),
-        to_status=RequestStatus.NEW,
-        by_parent=True,
-    )
+    start_request(request, description=_("Hulpvraag ontvangen."))
     for purpose, given in (
         (ConsentPurpose.REQUEST_PROCESSING, True),
         (ConsentPurpose.SHARE_WITH_BUDDY, data.consent_share),
@@ -286,15 +277,13 @@ def _event(
     *,
     description: str,
     actor: Membership | None = None,
-    from_status: str = "",
-    to_status: str = "",
     by_parent: bool = False,
 ) -> RequestEvent:
+    """A history row that changes no status (a note, codes, a consent); status
+    changes are written by `states.move_request`."""
     return RequestEvent.objects.create(
         organisation=request.organisation,
         request=request,
-        from_status=from_status,
-        to_status=to_status,
         actor=actor.user if actor else None,
         by_parent=by_parent,
         description=description[:300],
@@ -385,23 +374,12 @@ def withdraw_by_parent(*, request: HelpRequest) -> HelpRequest:
     request = _locked(request)
     if not request.is_open:
         raise DomainError(_("Deze hulpvraag loopt niet meer."))
-    previous = request.status
-    request.status = RequestStatus.WITHDRAWN
-    request.status_changed_at = timezone.now()
-    request.save(update_fields=["status", "status_changed_at", "updated_at"])
-    _stop_proposal(request, _("De ouder heeft de hulpvraag ingetrokken."))
-    _event(
+    move_request(
         request,
-        description=_("Ingetrokken door de ouder."),
-        from_status=previous,
         to_status=RequestStatus.WITHDRAWN,
+        description=_("Ingetrokken door de ouder."),
         by_parent=True,
-    )
-    record_event(
-        actor=None,
-        organisation=request.organisation,
         verb="request.withdraw",
-        target=request,
     )
     _mail_coordinators(request, gettext_lazy("Hulpvraag %(ref)s is ingetrokken"))
     return request
@@ -449,24 +427,13 @@ def withdraw_consent(*, request: HelpRequest, purpose: str) -> HelpRequest:
                 gettext_lazy("Hulpvraag %(ref)s: niet meer delen met een buddy"),
             )
     elif purpose == ConsentPurpose.REQUEST_PROCESSING and request.is_open:
-        previous = request.status
-        request.status = RequestStatus.WITHDRAWN
-        request.status_changed_at = timezone.now()
         request.share_with_buddy = False
-        request.save(
-            update_fields=[
-                "status",
-                "status_changed_at",
-                "share_with_buddy",
-                "updated_at",
-            ]
-        )
-        _event(
+        move_request(
             request,
-            description=_("Gestopt: geen toestemming meer."),
-            from_status=previous,
             to_status=RequestStatus.WITHDRAWN,
+            description=_("Gestopt: geen toestemming meer."),
             by_parent=True,
+            fields=("share_with_buddy",),
         )
         _mail_coordinators(request, gettext_lazy("Hulpvraag %(ref)s is ingetrokken"))
     return request
@@ -495,6 +462,15 @@ def _coordinator(actor: Membership, request: HelpRequest) -> None:
         raise DomainError(_("Dit mag alleen de coördinator van dit steunpunt."))
 
 
+# What a decision may change on the request beside its status.
+DECISION_FIELDS = (
+    "decided_by",
+    "information_given",
+    "referral_target",
+    "referral_reason",
+)
+
+
 def _decide(
     *,
     actor: Membership,
@@ -507,31 +483,16 @@ def _decide(
     _coordinator(actor, request)
     allowed = ALLOWED.get(RequestStatus(request.status), set())
     if to_status not in allowed:
-        raise DomainError(
-            _("Dit kan niet meer: de hulpvraag heeft de status '%(status)s'.")
-            % {"status": request.get_status_display()}
-        )
-    previous = request.status
-    request.status = to_status
-    request.status_changed_at = timezone.now()
+        raise refused(request)
     request.decided_by = actor.user
     request.full_clean()
-    request.save()
-    if to_status == RequestStatus.WITHDRAWN:
-        _stop_proposal(request, _("De coördinator heeft de hulpvraag gestopt."))
-    _event(
+    move_request(
         request,
+        to_status=to_status,
         description=description,
         actor=actor,
-        from_status=previous,
-        to_status=to_status,
-    )
-    record_event(
-        actor=actor,
-        organisation=request.organisation,
+        fields=DECISION_FIELDS,
         verb="request.decide",
-        target=request,
-        data={"from": previous, "to": to_status},
     )
     _mail_parent(request, template, subject)
     return request

@@ -1,7 +1,8 @@
 """Matching: weights, shortlists, batch proposals, and every step of a match.
 
-Each step is a service that checks who may do it and from which status, writes a
-`MatchEvent` (and a `RequestEvent` when the request changes), an audit event, and
+Each step is a service that checks who may do it and from which status, moves the
+match through its one owner (`states.move_match`: the table, the `MatchEvent`, the
+audit event) and the request through its own (`intake.states.move_request`), and
 tells the people involved by e-mail after the commit.
 """
 
@@ -21,8 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ouderbuddy.buddies.models import Buddy, BuddyStatus
-from ouderbuddy.intake.models import HelpRequest, RequestEvent, RequestStatus
+from ouderbuddy.intake.models import HelpRequest, RequestStatus
 from ouderbuddy.intake.services import status_url
+from ouderbuddy.intake.states import move_request
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.matching import engine, explain, hooks, loading
 from ouderbuddy.matching.models import (
@@ -35,10 +37,10 @@ from ouderbuddy.matching.models import (
     DeclineReason,
     IntroductionMode,
     Match,
-    MatchEvent,
     MatchingWeights,
     MatchStatus,
 )
+from ouderbuddy.matching.states import move_match, start_match
 from ouderbuddy.notifications import mail
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.services import record_event
@@ -363,62 +365,6 @@ def record_conflict(
 # --- The steps of a match ----------------------------------------------------------------
 
 
-def _step(
-    match: Match,
-    *,
-    to_status: str,
-    description: str,
-    actor: Membership | None = None,
-    by_parent: bool = False,
-    fields: tuple[str, ...] = (),
-) -> Match:
-    previous = match.status
-    match.status = to_status
-    match.status_changed_at = timezone.now()
-    match.save(update_fields=["status", "status_changed_at", "updated_at", *fields])
-    MatchEvent.objects.create(
-        organisation_id=match.organisation_id,
-        match=match,
-        from_status=previous,
-        to_status=to_status,
-        actor=actor.user if actor else None,
-        by_parent=by_parent,
-        description=description[:300],
-    )
-    record_event(
-        actor=actor,
-        organisation=match.organisation,
-        verb="match.status",
-        target=match,
-        data={"from": previous, "to": to_status},
-    )
-    return match
-
-
-def _request_to(
-    request: HelpRequest,
-    to_status: str,
-    description: str,
-    actor: Membership | None = None,
-    by_parent: bool = False,
-) -> None:
-    previous = request.status
-    if previous == to_status:
-        return
-    request.status = to_status
-    request.status_changed_at = timezone.now()
-    request.save(update_fields=["status", "status_changed_at", "updated_at"])
-    RequestEvent.objects.create(
-        organisation_id=request.organisation_id,
-        request=request,
-        from_status=previous,
-        to_status=to_status,
-        actor=actor.user if actor else None,
-        by_parent=by_parent,
-        description=description[:300],
-    )
-
-
 def _locked_match(match: Match) -> Match:
     return (
         Match.objects.select_for_update()
@@ -483,22 +429,20 @@ def propose(
             )
     except IntegrityError as exc:
         raise DomainError(_("Voor deze hulpvraag loopt al een voorstel.")) from exc
-    MatchEvent.objects.create(
-        organisation_id=match.organisation_id,
-        match=match,
-        to_status=MatchStatus.PROPOSED,
-        actor=actor.user,
+    start_match(
+        match,
         description=(
             _("Voorgesteld aan %(name)s: %(reason)s")
             % {"name": buddy.full_name, "reason": reason.strip()}
             if reason.strip()
             else _("Voorgesteld aan %(name)s.") % {"name": buddy.full_name}
-        )[:300],
+        ),
+        actor=actor,
     )
-    _request_to(
+    move_request(
         request,
-        RequestStatus.MATCHING,
-        _("Buddy voorgesteld; wacht op antwoord van de buddy."),
+        to_status=RequestStatus.MATCHING,
+        description=_("Buddy voorgesteld; wacht op antwoord van de buddy."),
         actor=actor,
     )
     record_event(
@@ -542,7 +486,7 @@ def accept(*, actor: Membership, match: Match) -> Match:
                 "coördinator."
             )
         )
-    _step(
+    move_match(
         match,
         to_status=MatchStatus.ACCEPTED,
         description=_("De buddy zegt ja."),
@@ -573,7 +517,7 @@ def decline(*, actor: Membership, match: Match, reason: str, note: str = "") -> 
         )
     match.decline_reason = reason
     match.decline_note = note.strip()
-    _step(
+    move_match(
         match,
         to_status=MatchStatus.DECLINED,
         description=_("De buddy zegt nee: %(decline_reason)s")
@@ -593,10 +537,12 @@ def _back_to_waiting(match: Match) -> None:
     says nothing about why (a buddy's pause or reason is not the parent's business)."""
     request = _locked_request(match.request)
     if request.status == RequestStatus.MATCHING:
-        _request_to(
+        move_request(
             request,
-            RequestStatus.WAITING,
-            _("Het voorstel gaat niet door; u staat weer op de wachtlijst."),
+            to_status=RequestStatus.WAITING,
+            description=_(
+                "Het voorstel gaat niet door; u staat weer op de wachtlijst."
+            ),
         )
 
 
@@ -629,7 +575,7 @@ def expire_proposals(now: dt.datetime | None = None) -> int:
             match = _locked_match(Match(pk=pk))
             if match.status != MatchStatus.PROPOSED or match.respond_by >= now:
                 continue
-            _step(
+            move_match(
                 match,
                 to_status=MatchStatus.EXPIRED,
                 description=_("Geen antwoord van de buddy binnen %(days)s dagen.")
@@ -653,7 +599,7 @@ def parent_agrees(*, request: HelpRequest, match: Match) -> Match:
         raise DomainError(_("Dit voorstel hoort niet bij uw hulpvraag."))
     if match.status != MatchStatus.ACCEPTED:
         raise DomainError(_("Dit voorstel wacht niet meer op uw antwoord."))
-    _step(
+    move_match(
         match,
         to_status=MatchStatus.AGREED,
         description=_("De ouder is akkoord met de buddy."),
@@ -681,7 +627,7 @@ def parent_declines(*, request: HelpRequest, match: Match, note: str = "") -> Ma
     if len(note) > REASON_MAX:
         raise DomainError(_("Schrijf hoogstens 300 tekens."), field="note")
     match.decline_note = note.strip()
-    _step(
+    move_match(
         match,
         to_status=MatchStatus.PARENT_DECLINED,
         description=_("De ouder wil liever een andere buddy."),
@@ -736,7 +682,7 @@ def plan_introduction(
     match.introduction_mode = mode
     match.introduction_place = place.strip()
     match.coordinator_present = coordinator_present
-    _step(
+    move_match(
         match,
         to_status=MatchStatus.INTRODUCTION_PLANNED,
         description=_("Kennismaking gepland op %(at)s.")
@@ -816,7 +762,7 @@ def activate(*, actor: Membership, match: Match, started_on: dt.date) -> Match:
     if match.buddy.status != BuddyStatus.ACTIVE:
         raise DomainError(_("De buddy is nu niet actief (pauze of gestopt)."))
     match.started_on = started_on
-    _step(
+    move_match(
         match,
         to_status=MatchStatus.ACTIVE,
         description=_("Kennismaking gehouden; de koppeling loopt."),
@@ -824,8 +770,11 @@ def activate(*, actor: Membership, match: Match, started_on: dt.date) -> Match:
         fields=("started_on",),
     )
     request = _locked_request(match.request)
-    _request_to(
-        request, RequestStatus.MATCHED, _("Gekoppeld aan een buddy."), actor=actor
+    move_request(
+        request,
+        to_status=RequestStatus.MATCHED,
+        description=_("Gekoppeld aan een buddy."),
+        actor=actor,
     )
     hooks.match_started(match)
     _mail_parent(
@@ -849,7 +798,7 @@ def cancel(*, actor: Membership, match: Match, reason: str) -> Match:
     if len(reason) > REASON_MAX:
         raise DomainError(_("Schrijf hoogstens 300 tekens."), field="reason")
     previous = match.status
-    _step(
+    move_match(
         match,
         to_status=MatchStatus.CANCELLED,
         description=_("Gestopt door de coördinator: %(reason)s")
@@ -872,7 +821,7 @@ def cancel_for_request(request: HelpRequest, description: str) -> None:
     for match in Match.objects.select_for_update().filter(
         request=request, status__in=PENDING
     ):
-        _step(match, to_status=MatchStatus.CANCELLED, description=description)
+        move_match(match, to_status=MatchStatus.CANCELLED, description=description)
         _mail_buddy(
             match,
             gettext_lazy("Het voorstel gaat niet door"),
@@ -892,7 +841,7 @@ def cancel_for_buddy(
         .select_related("request", "buddy", "organisation")
     ):
         previous = match.status
-        _step(match, to_status=MatchStatus.CANCELLED, description=description)
+        move_match(match, to_status=MatchStatus.CANCELLED, description=description)
         _back_to_waiting(match)
         _tell_parent_of_stop(match, previous)
         _mail_coordinators(
