@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from ouderbuddy.intake import hooks
 from ouderbuddy.intake.models import HelpRequest, RequestEvent, RequestStatus
-from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.lib.errors import DomainError, StepRefused
 from ouderbuddy.organisations.models import Membership
 from ouderbuddy.privacy.services import record_event
 
@@ -52,10 +52,13 @@ def may_move(from_status: str, to_status: str) -> bool:
 
 def refused(request: HelpRequest) -> DomainError:
     """The error for a step the request's status does not allow (Dutch)."""
-    return DomainError(
-        _("Dit kan niet meer: de hulpvraag heeft de status '%(status)s'.")
-        % {"status": request.get_status_display()}
-    )
+    return DomainError(_refusal(request))
+
+
+def _refusal(request: HelpRequest) -> str:
+    return _("Dit kan niet meer: de hulpvraag heeft de status '%(status)s'.") % {
+        "status": request.get_status_display()
+    }
 
 
 def _history_row(
@@ -105,7 +108,8 @@ def move_request(
     verb: str = "request.status",
 ) -> bool:
     """Move `request` to `to_status`, inside the caller's transaction, holding the row
-    lock. Refuses (DomainError with a Dutch text) a step the table does not hold;
+    lock. Refuses a step the table does not hold (StepRefused, a DomainError with a
+    Dutch text);
     the same status again is a no-op (False, nothing written). Otherwise saves the
     status with `fields` (other fields the caller changed on the same row), writes
     the history row (`description`, from and to) and the audit event (`verb`, from and
@@ -123,7 +127,7 @@ def move_request(
     if current == to_status:
         return False
     if not may_move(current, to_status):
-        raise refused(request)
+        raise StepRefused(_refusal(request))
     request.status = to_status
     request.status_changed_at = timezone.now()
     request.save(update_fields=["status", "status_changed_at", "updated_at", *fields])

@@ -13,3 +13,10 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+class StepRefused(DomainError):
+    """A status change its state machine's table does not hold (`intake.states`,
+    `matching.states`). A service checks the status itself first, with words that fit
+    the step; this one is the owner's last word, so in a test it means a service
+    tried a step off the table."""

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.lib.errors import StepRefused
 from ouderbuddy.matching.models import Match, MatchEvent, MatchStatus
 from ouderbuddy.organisations.models import Membership
 from ouderbuddy.privacy.services import record_event
@@ -54,12 +54,10 @@ def may_move(from_status: str, to_status: str) -> bool:
     return to_status in TRANSITIONS.get(from_status, frozenset())
 
 
-def refused(match: Match) -> DomainError:
-    """The error for a step the match's status does not allow (Dutch)."""
-    return DomainError(
-        _("Dit kan niet meer: de koppeling heeft de status '%(status)s'.")
-        % {"status": match.get_status_display()}
-    )
+def _refusal(match: Match) -> str:
+    return _("Dit kan niet meer: de koppeling heeft de status '%(status)s'.") % {
+        "status": match.get_status_display()
+    }
 
 
 def _history_row(
@@ -108,7 +106,8 @@ def move_match(
     fields: tuple[str, ...] = (),
 ) -> Match:
     """Move `match` to `to_status`, inside the caller's transaction, holding the row
-    lock. Refuses (DomainError with a Dutch text) a step the table does not hold.
+    lock. Refuses a step the table does not hold (StepRefused, a DomainError with a
+    Dutch text).
     Saves the status with `fields` (other fields the caller changed on the same
     row), writes the history row (`description`, from and to) and the audit event
     ("match.status", from and to)."""
@@ -122,7 +121,7 @@ def move_match(
     )
     match.status = current
     if not may_move(current, to_status):
-        raise refused(match)
+        raise StepRefused(_refusal(match))
     match.status = to_status
     match.status_changed_at = timezone.now()
     match.save(update_fields=["status", "status_changed_at", "updated_at", *fields])
