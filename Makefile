@@ -78,7 +78,7 @@ test: install .env
 	@rm -rf var/coverage && mkdir -p var/coverage
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
-	$(MAKE) test-browser
+	SCREENSHOT_DIR=$${SCREENSHOT_DIR:-off} $(MAKE) test-browser
 	@$(COVERAGE) report --show-missing
 	@echo "Coverage of ouderbuddy/ (SQLite and browser runs): $$($(COVERAGE) report --format=total)%"
 
@@ -89,9 +89,13 @@ test-sqlite: install .env
 test-postgres: install .env
 	scripts/with-postgres $(PYTEST) -q -n $(WORKERS) -m "not browser" --ignore=tests/browser
 
+# Browser tests on $(WORKERS) workers too: each has its own live server and Chromium, and
+# one journey mostly waits on the other process (browser or server), so two overlap.
+# `make test` takes no screenshots (they check nothing and cost a fifth of the run);
+# `make test-browser` takes them, to look at the pages (SCREENSHOT_DIR=off skips them).
 test-browser e2e: install .env
 	@mkdir -p var/coverage
-	$(PYTEST) -q -m browser tests/browser $(COV)
+	$(PYTEST) -q -n $(WORKERS) -m browser tests/browser $(COV)
 
 lint: install
 	$(VENV)/bin/ruff format --check .
