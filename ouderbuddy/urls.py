@@ -3,19 +3,43 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ouderbuddy.accounts import urls_screens as account_screens
 from ouderbuddy.accounts.admin_site import secure_admin
 from ouderbuddy.accounts.views import set_language
 from ouderbuddy.casework import urls_screens
 from ouderbuddy.intake import urls as intake_urls
 from ouderbuddy.matching import urls as matching_urls
+from ouderbuddy.organisations import urls as organisation_urls
+from ouderbuddy.organisations import urls_platform as platform_urls
 
 secure_admin(admin.site)
 
 urlpatterns = [
     path("", include("ouderbuddy.dashboard.urls")),
     path("account/", include("ouderbuddy.accounts.urls")),
-    path("organisatie/", include("ouderbuddy.organisations.urls")),
-    path("platform/", include("ouderbuddy.organisations.urls_platform")),
+    # The team page and a support point's platform page invite people, so accounts
+    # builds them; their routes join organisations' namespaces (organisations:team).
+    path(
+        "organisatie/",
+        include(
+            (
+                [
+                    *organisation_urls.urlpatterns,
+                    *account_screens.organisations_urlpatterns,
+                ],
+                "organisations",
+            )
+        ),
+    ),
+    path(
+        "platform/",
+        include(
+            (
+                [*platform_urls.urlpatterns, *account_screens.platform_urlpatterns],
+                "platform",
+            )
+        ),
+    ),
     path("privacy/", include("ouderbuddy.privacy.urls")),
     path("trainingen/", include("ouderbuddy.training.urls")),
     path("", include("ouderbuddy.buddies.urls")),

@@ -272,9 +272,9 @@ def _(f: Fixture) -> Call:
     )
 
 
-@case("organisations.services.invite_coordinator")
+@case("accounts.services.invite_coordinator")
 def _(f: Fixture) -> Call:
-    from ouderbuddy.organisations import services
+    from ouderbuddy.accounts import services
 
     admin = _platform_admin()
     noord = f("noord")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ouderbuddy.organisations.models import STAFF_ROLES, Membership
+from django.db.models import QuerySet
+from django.http import Http404
+
+from ouderbuddy.accounts.models import Invitation
+from ouderbuddy.organisations.models import STAFF_ROLES, Membership, Organisation, Role
 
 
 def memberships_of(user: Any) -> list[Membership]:
@@ -30,3 +34,27 @@ def needs_second_factor(user: Any, memberships: list[Membership] | None = None) 
         return True
     # Buddies may opt in; once they have an authenticator it is asked every time.
     return bool(user.totpdevice_set.filter(confirmed=True).exists())
+
+
+# --- Invitations: the team page and the platform admin's page of a support point ---
+
+
+def visible_invitations(actor: Membership) -> QuerySet[Invitation]:
+    """The invitations of the actor's organisation, newest first."""
+    return Invitation.objects.filter(
+        organisation_id=actor.organisation_id
+    ).select_related("invited_by")
+
+
+def get_invitation_for(actor: Membership, invitation_id: Any) -> Invitation:
+    """One invitation of the actor's organisation; 404 when missing or not theirs."""
+    try:
+        return visible_invitations(actor).get(pk=invitation_id)
+    except (Invitation.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def platform_invitations(organisation: Organisation) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        organisation=organisation, role=Role.COORDINATOR
+    ).order_by("-created_at")

@@ -23,6 +23,7 @@ from ouderbuddy.accounts.models import Invitation, User
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.notifications import mail
 from ouderbuddy.organisations.models import Membership, Organisation, Role
+from ouderbuddy.organisations.selectors import is_platform_admin
 from ouderbuddy.privacy.services import record_event
 
 RECOVERY_CODE_COUNT = 10
@@ -346,4 +347,24 @@ def reset_second_factor(*, actor: User, user: User) -> None:
     StaticDevice.objects.filter(user=user).delete()
     record_event(
         actor=actor, organisation=None, verb="second_factor.reset", target=user
+    )
+
+
+@transaction.atomic
+def invite_coordinator(
+    *, admin: Any, organisation: Organisation, email: str, full_name: str
+) -> Invitation:
+    """The platform admin invites a coordinator (the first one of a new support point)
+    by e-mail; the invitation works like a coordinator's own."""
+    if not is_platform_admin(admin):
+        raise DomainError(_("Alleen een platformbeheerder mag dit."))
+    return issue_invitation(
+        organisation=organisation,
+        email=email,
+        full_name=full_name,
+        role=Role.COORDINATOR,
+        invited_by=admin,
+        audit_actor=admin,
+        member_message=_("Deze persoon hoort al bij dit steunpunt."),
+        audit_data={"by": "platform"},
     )

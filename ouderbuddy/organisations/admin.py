@@ -7,7 +7,7 @@ from django.db.models import ForeignKey
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
-from ouderbuddy.accounts.admin_site import SafeAutocompleteSelect
+from ouderbuddy.lib.admin_widgets import SafeAutocompleteSelect
 from ouderbuddy.organisations.models import Membership, Organisation
 
 

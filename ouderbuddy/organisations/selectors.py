@@ -7,7 +7,6 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from ouderbuddy.accounts.models import Invitation
 from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.regions.models import PostcodeArea, Sector
 from ouderbuddy.regions.selectors import get_postcode_area
@@ -30,21 +29,6 @@ def get_membership_for(actor: Membership, membership_id: Any) -> Membership:
     try:
         return visible_memberships(actor).get(pk=membership_id)
     except (Membership.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
-
-
-def visible_invitations(actor: Membership) -> QuerySet[Invitation]:
-    """The invitations of the actor's organisation, newest first."""
-    return Invitation.objects.filter(
-        organisation_id=actor.organisation_id
-    ).select_related("invited_by")
-
-
-def get_invitation_for(actor: Membership, invitation_id: Any) -> Invitation:
-    """One invitation of the actor's organisation; 404 when missing or not theirs."""
-    try:
-        return visible_invitations(actor).get(pk=invitation_id)
-    except (Invitation.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
 
 
@@ -92,12 +76,6 @@ def platform_members(organisation: Organisation) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("-is_active", "role", "user__full_name")
     )
-
-
-def platform_invitations(organisation: Organisation) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(
-        organisation=organisation, role=Role.COORDINATOR
-    ).order_by("-created_at")
 
 
 def served_postcode_count(organisation: Organisation) -> int:

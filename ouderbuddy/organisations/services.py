@@ -163,27 +163,6 @@ def update_organisation(
 
 
 @transaction.atomic
-def invite_coordinator(
-    *, admin: Any, organisation: Organisation, email: str, full_name: str
-) -> Any:
-    """The platform admin invites a coordinator (the first one of a new support point)
-    by e-mail; the invitation works like a coordinator's own."""
-    from ouderbuddy.accounts import services as account_services  # noqa: PLC0415  accounts is a higher layer: the platform's invitation moves there (issue 11)
-
-    _platform_admin(admin)
-    return account_services.issue_invitation(
-        organisation=organisation,
-        email=email,
-        full_name=full_name,
-        role=Role.COORDINATOR,
-        invited_by=admin,
-        audit_actor=admin,
-        member_message=_("Deze persoon hoort al bij dit steunpunt."),
-        audit_data={"by": "platform"},
-    )
-
-
-@transaction.atomic
 def deactivate_membership(*, actor: Membership, membership: Membership) -> Membership:
     """End someone's access to the organisation; their history stays."""
     if membership.organisation_id != actor.organisation_id:

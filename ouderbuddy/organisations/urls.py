@@ -4,13 +4,7 @@ from ouderbuddy.organisations import views
 
 app_name = "organisations"
 urlpatterns = [
-    path("team/", views.team, name="team"),
     path("instellingen/", views.organisation_settings, name="settings"),
-    path(
-        "uitnodigingen/<uuid:invitation_id>/intrekken/",
-        views.revoke_invitation,
-        name="revoke_invitation",
-    ),
     path(
         "team/<uuid:membership_id>/uitschakelen/",
         views.deactivate_membership,

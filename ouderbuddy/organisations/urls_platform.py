@@ -7,11 +7,6 @@ urlpatterns = [
     path("organisaties/", views.organisations, name="organisations"),
     path("organisaties/nieuw/", views.new_organisation, name="new_organisation"),
     path(
-        "organisaties/<uuid:organisation_id>/",
-        views.organisation,
-        name="organisation",
-    ),
-    path(
         "organisaties/<uuid:organisation_id>/wijzigen/",
         views.edit_organisation,
         name="edit_organisation",

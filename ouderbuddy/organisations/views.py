@@ -1,5 +1,5 @@
-"""The team page (who belongs to the organisation, and invitations) and the
-organisation's settings page."""
+"""The organisation's settings page and switching a team member's access off and on
+(the team page itself, with its invitations, is accounts' `views_team`)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from ouderbuddy.accounts import services as account_services
-from ouderbuddy.accounts.forms import InviteForm
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import acting_membership, add_domain_error
@@ -20,50 +18,6 @@ from ouderbuddy.organisations import forms, selectors, services
 from ouderbuddy.organisations.models import Role
 
 COORDINATOR = [Role.COORDINATOR]
-
-
-@role_required(COORDINATOR, methods=["GET", "POST"])
-def team(request: HttpRequest) -> HttpResponse:
-    """Members and invitations; the form at the bottom sends a new invitation."""
-    actor = acting_membership(request)
-    form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = account_services.invite_person(
-                actor=actor, **form.cleaned_data
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(
-                request,
-                _("De uitnodiging is verstuurd naar %(email)s.")
-                % {"email": invitation.email},
-            )
-            return redirect("organisations:team")
-    return render(
-        request,
-        "organisations/team.html",
-        {
-            "memberships": selectors.visible_memberships(actor),
-            "invitations": selectors.visible_invitations(actor)[:50],
-            "form": form,
-        },
-        status=400 if form.errors else 200,
-    )
-
-
-@role_required(COORDINATOR, methods=["POST"])
-def revoke_invitation(request: HttpRequest, invitation_id: UUID) -> HttpResponse:
-    actor = acting_membership(request)
-    invitation = selectors.get_invitation_for(actor, invitation_id)
-    try:
-        account_services.revoke_invitation(actor=actor, invitation=invitation)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("De uitnodiging is ingetrokken."))
-    return redirect("organisations:team")
 
 
 @role_required(COORDINATOR, methods=["POST"])

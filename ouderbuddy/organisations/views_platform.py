@@ -111,39 +111,3 @@ def edit_organisation(request: HttpRequest, organisation_id: UUID) -> HttpRespon
         {"form": form, "support_point": organisation},
         status=400 if form.errors else 200,
     )
-
-
-@platform_admin_required(methods=["GET", "POST"])
-def organisation(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
-    """One support point: its region, who has access, and the form to invite a
-    coordinator."""
-    organisation = selectors.get_platform_organisation(organisation_id)
-    form = forms.FirstCoordinatorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.invite_coordinator(
-                admin=request.user, organisation=organisation, **form.cleaned_data
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("De uitnodiging is verstuurd naar %(email)s.")
-                % {"email": invitation.email},
-            )
-            return redirect("platform:organisation", organisation.pk)
-    return render(
-        request,
-        "organisations/platform/detail.html",
-        {
-            # Not "organisation": base.html names the acting organisation with that.
-            "support_point": organisation,
-            "districts": organisation.districts.order_by("sector", "code"),
-            "postcode_count": selectors.served_postcode_count(organisation),
-            "members": selectors.platform_members(organisation),
-            "invitations": selectors.platform_invitations(organisation)[:20],
-            "form": form,
-        },
-        status=400 if form.errors else 200,
-    )

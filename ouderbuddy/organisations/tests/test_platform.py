@@ -237,7 +237,7 @@ def test_the_service_refuses_someone_who_is_not_platform_admin(cora, noord):
     with pytest.raises(DomainError):
         services.create_organisation(admin=cora.user, name="Steunpunt Z")
     with pytest.raises(DomainError):
-        services.invite_coordinator(
+        account_services.invite_coordinator(
             admin=cora.user, organisation=noord, email="x@y.test", full_name="X"
         )
     assert not Membership.objects.filter(user__email="x@y.test").exists()
