@@ -38,7 +38,9 @@ def db_queue(settings, monkeypatch):
 
 
 def run_worker():
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    # startup_delay is the option's dest: call_command(no_startup_delay=True) sets it
+    # to True, and the worker slept up to a second before every run.
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
 
 
 def every_stored_value() -> str:

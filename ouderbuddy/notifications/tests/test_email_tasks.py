@@ -72,6 +72,8 @@ def test_database_queue_and_worker_deliver_the_mail(
         send_mail("In de wachtrij", "Tekst", None, ["ouder@example.nl"])
     assert mail.outbox == []
     assert DBTaskResult.objects.filter(status="READY").count() == 1
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    # startup_delay is the option's dest: call_command(no_startup_delay=True) sets it
+    # to True, and the worker slept up to a second before every run.
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
     assert [m.subject for m in mail.outbox] == ["In de wachtrij"]
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
