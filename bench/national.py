@@ -84,6 +84,7 @@ from ouderbuddy.matching.models import (
 )
 from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.regions.models import CooperationDistrict
+from ouderbuddy.training import demo as training_demo
 
 # Contact records per buddy of an organisation (500,000 for 100 buddies).
 CONTACTS_PER_BUDDY = 5000
@@ -205,6 +206,7 @@ def seed_national_buddies(
         Buddy.objects.bulk_create(buddies, batch_size=1000)
         buddy_demo.add_experience(buddies, rng, groups)
         buddy_demo.add_paperwork(buddies, today)
+        training_demo.add_basic_qualifications(buddies, today)
         buddy_demo.add_accounts(organisation, buddies)
         created += len(buddies)
     return created

@@ -142,15 +142,25 @@ def make_buddy(
     )
 
 
-def add_paperwork(buddies: list[Buddy], today: dt.date) -> None:
-    """Interviews and agreements for everyone past screening; basic training for the active."""
-    from ouderbuddy.training.models import Qualification  # noqa: PLC0415  training is a higher layer; the demo makes its qualifications here (issue 11)
+def _reached(buddy: Buddy) -> int:
+    """How far along the steps (_STEP) a demo buddy got; a stopped one left after the
+    introduction."""
+    if buddy.status == BuddyStatus.STOPPED:
+        return 2
+    return _STEP.index(buddy.status) if buddy.status in _STEP else 4
 
-    interviews, agreements, qualifications, history = [], [], [], []
+
+def past_basic_training(buddy: Buddy) -> bool:
+    """Whether a demo buddy has had the basic training (training's demo records it)."""
+    return _reached(buddy) >= 4
+
+
+def add_paperwork(buddies: list[Buddy], today: dt.date) -> None:
+    """Interviews and agreements for everyone past screening (training's demo adds the
+    basic training: `add_basic_qualifications`)."""
+    interviews, agreements, history = [], [], []
     for buddy in buddies:
-        reached = _STEP.index(buddy.status) if buddy.status in _STEP else 4
-        if buddy.status == BuddyStatus.STOPPED:
-            reached = 2
+        reached = _reached(buddy)
         history.append(
             StatusChange(
                 organisation=buddy.organisation,
@@ -196,19 +206,9 @@ def add_paperwork(buddies: list[Buddy], today: dt.date) -> None:
                         signed_on=today - dt.timedelta(days=45),
                     )
                 )
-        if reached >= 4:
-            qualifications.append(
-                Qualification(
-                    organisation=buddy.organisation,
-                    buddy=buddy,
-                    kind="basic",
-                    obtained_on=today - dt.timedelta(days=40),
-                )
-            )
     StatusChange.objects.bulk_create(history, batch_size=2000)
     Interview.objects.bulk_create(interviews, batch_size=2000)
     AgreementSignature.objects.bulk_create(agreements, batch_size=2000)
-    Qualification.objects.bulk_create(qualifications, batch_size=2000)
 
 
 def add_experience(
@@ -419,4 +419,5 @@ def seed_showcase_buddies(
     )
     add_paperwork(buddies, today)
     add_accounts(organisation, buddies)
+    # Training's demo adds their basic training (the caller calls it).
     return buddies

@@ -50,10 +50,9 @@ def waiting_applicants(actor: Membership) -> list[dict[str, Any]]:
     ]
 
 
-def expiring(actor: Membership) -> list[dict[str, Any]]:
-    """VOGs to renew and refreshers due within 60 days, soonest first."""
-    from ouderbuddy.training.selectors import refreshers_due_within  # noqa: PLC0415  a panel assembled below its parts (issue 11 item 3)
-
+def vog_renewals(actor: Membership) -> list[tuple[dt.date, dict[str, Any]]]:
+    """VOGs to renew within 60 days, soonest first, each with its date (the start
+    page's "expiring" panel adds training's refreshers to these)."""
     today = timezone.localdate()
     horizon = today + dt.timedelta(days=EXPIRY_DAYS)
     rows: list[tuple[dt.date, dict[str, Any]]] = []
@@ -76,15 +75,4 @@ def expiring(actor: Membership) -> list[dict[str, Any]]:
                 },
             )
         )
-    for buddy, due in refreshers_due_within(actor, days=EXPIRY_DAYS)[:10]:
-        rows.append(
-            (
-                due,
-                {
-                    "url": reverse("buddies:detail", args=[buddy.pk]),
-                    "label": _("Opfristraining van %(name)s: voor %(date)s")
-                    % {"name": buddy.full_name, "date": date_format(due)},
-                },
-            )
-        )
-    return [row for _, row in sorted(rows, key=lambda pair: pair[0])][:10]
+    return rows

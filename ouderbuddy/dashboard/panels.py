@@ -14,7 +14,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from ouderbuddy.buddies.panels import expiring, waiting_applicants
+from ouderbuddy.buddies.panels import vog_renewals, waiting_applicants
 from ouderbuddy.casework.selectors import (
     fit_alerts,
     open_signals,
@@ -30,6 +30,7 @@ from ouderbuddy.intake.selectors import (
 from ouderbuddy.lib.templatetags.ob_dates import days_ago_text
 from ouderbuddy.matching.selectors import attention, gaps
 from ouderbuddy.organisations.models import Membership
+from ouderbuddy.training.panels import refreshers_due
 from ouderbuddy.training.selectors import upcoming_sessions_with_places
 
 
@@ -48,7 +49,9 @@ def _waiting_applicants(actor: Membership) -> list[Any]:
 
 
 def _expiring(actor: Membership) -> list[Any]:
-    return expiring(actor)
+    """VOGs to renew and refreshers due within 60 days, soonest first, ten at most."""
+    rows = sorted([*vog_renewals(actor), *refreshers_due(actor)], key=lambda r: r[0])
+    return [row for _day, row in rows[:10]]
 
 
 def _sessions(actor: Membership) -> list[Any]:

@@ -5,11 +5,13 @@ to show."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from ouderbuddy.buddies import demo as buddy_demo
 from ouderbuddy.buddies.models import Buddy, BuddyStatus
 from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.training import services
@@ -25,6 +27,24 @@ from ouderbuddy.training.models import (
 # The basic training of the demo's active buddies took place this many days ago (the
 # buddies' demo paperwork dates it there too).
 BASIC_DAYS_AGO = 40
+
+
+def add_basic_qualifications(buddies: Iterable[Buddy], today: dt.date) -> None:
+    """The basic training of the demo buddies who are past it (buddies' demo decides
+    who), obtained 40 days ago."""
+    Qualification.objects.bulk_create(
+        [
+            Qualification(
+                organisation_id=buddy.organisation_id,
+                buddy=buddy,
+                kind="basic",
+                obtained_on=today - dt.timedelta(days=40),
+            )
+            for buddy in buddies
+            if buddy_demo.past_basic_training(buddy)
+        ],
+        batch_size=2000,
+    )
 
 
 def _at(days: int, hour: int) -> dt.datetime:

@@ -10,10 +10,13 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from ouderbuddy.accounts.models import User
+from ouderbuddy.buddies.models import Buddy
 from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.regions.models import CooperationDistrict
+from ouderbuddy.training.models import Qualification
 
 if TYPE_CHECKING:
     from faker import Faker
@@ -126,11 +129,20 @@ class Command(BaseCommand):
         logins.append(("Platformbeheerder", admin.email, "platform"))
         from ouderbuddy.buddies.demo import seed_demo_buddies  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
         from ouderbuddy.intake.demo import seed_demo_requests  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
-        from ouderbuddy.training.demo import seed_demo_training  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
+        from ouderbuddy.training.demo import (  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
+            add_basic_qualifications,
+            seed_demo_training,
+        )
 
         for demo in DEMO_ORGANISATIONS:
             buddy_user = User.objects.get(email=f"buddy@{demo.slug}.{DEMO_DOMAIN}")
-            seed_demo_buddies(organisations[demo.slug], demo.slug, faker, buddy_user)
+            if seed_demo_buddies(
+                organisations[demo.slug], demo.slug, faker, buddy_user
+            ):
+                add_basic_qualifications(
+                    Buddy.objects.filter(organisation=organisations[demo.slug]),
+                    timezone.localdate(),
+                )
             seed_demo_training(organisations[demo.slug])
             seed_demo_requests(organisations[demo.slug], demo.slug, faker)
         return logins
@@ -159,14 +171,17 @@ class Command(BaseCommand):
         batch proposal left their places free). Returns (organisation, reference)."""
         from ouderbuddy.buddies.demo import seed_showcase_buddies  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
         from ouderbuddy.intake.demo import featured_postcode, seed_featured_request  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
+        from ouderbuddy.training.demo import add_basic_qualifications  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
 
         featured = []
         for demo in DEMO_ORGANISATIONS:
             organisation = Organisation.objects.get(name=demo.name)
             with transaction.atomic():
-                seed_showcase_buddies(
+                showcase = seed_showcase_buddies(
                     organisation, demo.slug, featured_postcode(organisation)
                 )
+                if not Qualification.objects.filter(buddy__in=showcase).exists():
+                    add_basic_qualifications(showcase, timezone.localdate())
                 request = seed_featured_request(organisation, demo.slug, faker)
             featured.append((organisation.name, request.reference))
         return featured
