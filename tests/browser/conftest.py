@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -125,12 +125,21 @@ class PageFactory:
     contexts: list[Any] = field(default_factory=list)
 
     def __call__(
-        self, *, viewport: dict[str, int] | None = None, locale: str = "nl-NL"
+        self,
+        *,
+        viewport: dict[str, int] | None = None,
+        locale: str = "nl-NL",
+        reduced_motion: Literal["reduce", "no-preference"] = "reduce",
     ) -> Page:
+        # Less motion by default: the Utrecht root scrolls smoothly otherwise, and
+        # Playwright waits for every scroll into view to settle before it clicks
+        # (a third of the clicking time of the buddy journey). Only scroll-behavior
+        # and a few transitions depend on it, not the layout that the checks measure.
         context = self.browser.new_context(
             base_url=self.base_url,
             viewport=viewport or DESKTOP,
             locale=locale,
+            reduced_motion=reduced_motion,
         )
         context.set_default_timeout(10_000)
         self.contexts.append(context)
