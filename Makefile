@@ -8,7 +8,7 @@ VENDOR := static/vendor
 NPM := node_modules/.installed
 WORKERS ?= 2
 
-.PHONY: run serve install install-prod lock test test-sqlite test-postgres test-browser e2e lint format bench messages clean demo
+.PHONY: run serve install install-prod lock test test-sqlite test-postgres test-browser e2e lint format bench bench-load messages clean demo
 
 run: install .env
 	@$(PY) manage.py migrate --no-input -v 0
@@ -112,6 +112,12 @@ bench: install .env
 	$(PY) bench/matching.py
 	$(PY) bench/matching_db.py
 	scripts/with-postgres $(PY) bench/casework_pages.py
+	$(PY) bench/load.py $(LOAD_ARGS)
+
+# The load benchmark alone (16 clients, gunicorn, PostgreSQL in var/bench/pg):
+# `make bench-load LOAD_ARGS="--quick"`, `LOAD_ARGS="--growth"`, `LOAD_ARGS="--reseed"`.
+bench-load: install .env
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var db.sqlite3*
