@@ -265,9 +265,13 @@ class World(RuleBasedStateMachine):
 
     # --- The parent and intake ---------------------------------------------------------
 
-    @initialize()
-    def first_request(self) -> None:
+    @initialize(depth=st.integers(0, 7), rematch=st.booleans())
+    def first_request(self, depth: int, rematch: bool) -> None:
+        """The first request, taken `depth` steps along the usual path (each step
+        checked), so every status is a starting point."""
         self.submit()
+        for _ in range(depth):
+            self.next_step(0, 0, rematch)
 
     @precondition(lambda self: len(self.requests) < MAX_REQUESTS)
     @rule()

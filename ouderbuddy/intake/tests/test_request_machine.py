@@ -64,7 +64,7 @@ def test_request_moves_only_along_its_table(cora: Membership) -> None:
     RequestMachine.coordinator = cora
     run_state_machine_as_test(
         RequestMachine,
-        settings=settings(max_examples=25, stateful_step_count=30, deadline=None),
+        settings=settings(max_examples=25, stateful_step_count=20, deadline=None),
     )
 
 

@@ -51,7 +51,7 @@ def test_match_moves_only_along_its_table(cora: Membership) -> None:
     MatchMachine.coordinator = cora
     run_state_machine_as_test(
         MatchMachine,
-        settings=settings(max_examples=25, stateful_step_count=30, deadline=None),
+        settings=settings(max_examples=25, stateful_step_count=20, deadline=None),
     )
 
 
