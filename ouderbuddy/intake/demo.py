@@ -122,6 +122,8 @@ def attach_codes(
 ) -> None:
     through = HelpRequest.codes.through
     rows = []
+    # The past of seeded requests, written as rows directly (in bulk, with past
+    # dates); a status change of today goes through `intake.states.move_request`.
     events = []
     for request in requests:
         codes = rng.sample(groups["route"], 1) + rng.sample(
