@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -458,35 +457,3 @@ def portal_pause(request: HttpRequest) -> HttpResponse:
         {"buddy": buddy, "form": forms.ProfileForm(initial={}), "pause_form": form},
         status=400,
     )
-
-
-def buddy_start_context(actor: Membership) -> dict[str, Any]:
-    """What the buddy's start page shows: the checklist and the next step."""
-    try:
-        buddy = selectors.get_own_buddy(actor)
-    except Http404:
-        return {"buddy": None}
-    facts = services.facts_for(buddy)
-    from ouderbuddy.casework.views_buddy import active_summaries  # noqa: PLC0415  the start page assembled below its parts (issue 11 item 3)
-    from ouderbuddy.matching.selectors import buddy_matches  # noqa: PLC0415  the start page assembled below its parts (issue 11 item 3)
-
-    matches = buddy_matches(actor, buddy)
-    next_step = checklist.next_step(facts, for_buddy=True)
-    # A proposal or a match says more than "ready to be matched" (a pause or a stop
-    # still comes first).
-    if matches.next_step and facts.status not in (
-        BuddyStatus.PAUSED,
-        BuddyStatus.STOPPED,
-    ):
-        next_step = matches.next_step
-    return {
-        "buddy": buddy,
-        "items": checklist.items(facts),
-        "next_step": next_step,
-        "matchable": checklist.is_matchable(facts),
-        "profile_url": reverse("buddies:portal_profile"),
-        "open_proposals": matches.open_proposals,
-        "starting_matches": matches.starting,
-        # "Mijn koppelingen": two taps from here to a logged contact.
-        "active_matches": active_summaries(actor, buddy),
-    }

@@ -5,11 +5,13 @@ intake's."""
 
 from django.urls import URLPattern, path
 
-from ouderbuddy.casework import views_match, views_parent
+from ouderbuddy.casework import views_buddy, views_match, views_parent
 
-# The coordinator's match page and the matching forms on it (matching:match…), and the
-# parent's answer to the proposed buddy on the status page (matching:parent_answer).
+# The coordinator's match page and the matching forms on it (matching:match…), the
+# parent's answer to the proposed buddy on the status page (matching:parent_answer),
+# and the buddy's match list with each running match's summary (matching:proposals).
 matching_urlpatterns: list[URLPattern] = [
+    path("buddy/voorstellen/", views_buddy.proposals, name="proposals"),
     path("koppelingen/<uuid:match_id>/", views_match.match, name="match"),
     path(
         "koppelingen/<uuid:match_id>/kennismaking/",

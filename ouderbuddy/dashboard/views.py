@@ -1,4 +1,5 @@
-"""Start pages per role, the public landing page, and the Dutch error pages."""
+"""Start pages per role (the buddy's assembled here from buddies', matching's and
+casework's parts), the public landing page, and the Dutch error pages."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from ouderbuddy.buddies.views import buddy_start_context
+from ouderbuddy.buddies.sections import start_checklist
+from ouderbuddy.casework.selectors_buddy import active_summaries
 from ouderbuddy.dashboard.panels import panels_for
-from ouderbuddy.organisations.models import Role
+from ouderbuddy.matching.selectors import buddy_matches
+from ouderbuddy.organisations.models import Membership, Role
 
 START_TEMPLATES = {
     Role.COORDINATOR: "dashboard/start_coordinator.html",
@@ -27,6 +31,32 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard:start")
     return render(request, "dashboard/home.html")
+
+
+def buddy_start_context(actor: Membership) -> dict[str, Any]:
+    """What the buddy's start page shows: the checklist and the next step (buddies),
+    the proposals and matches on their way (matching), and the running matches with
+    their summary (casework)."""
+    part = start_checklist(actor)
+    if part is None:
+        return {"buddy": None}
+    matches = buddy_matches(actor, part.buddy)
+    next_step = part.next_step
+    # A proposal or a match says more than "ready to be matched" (a pause or a stop
+    # still comes first).
+    if matches.next_step and not part.held:
+        next_step = matches.next_step
+    return {
+        "buddy": part.buddy,
+        "items": part.items,
+        "next_step": next_step,
+        "matchable": part.matchable,
+        "profile_url": reverse("buddies:portal_profile"),
+        "open_proposals": matches.open_proposals,
+        "starting_matches": matches.starting,
+        # "Mijn koppelingen": two taps from here to a logged contact.
+        "active_matches": active_summaries(actor, part.buddy),
+    }
 
 
 @require_safe

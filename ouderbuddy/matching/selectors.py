@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ouderbuddy.buddies.models import Buddy
 from ouderbuddy.buddies.selectors import get_own_buddy
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.lib.selectors import get_or_404
@@ -42,11 +43,18 @@ def get_match_for(actor: Membership, match_id: Any) -> Match:
     return _get(visible_matches(actor).select_related("request", "buddy"), match_id)
 
 
-def own_matches(actor: Membership) -> QuerySet[Match]:
+def own_matches(actor: Membership, buddy: Buddy | None = None) -> QuerySet[Match]:
     """The matches of the signed-in buddy in the acting organisation: the one rule
-    for "a buddy's own match" (matching's proposals, casework's match pages). 404
-    without a buddy record here."""
-    buddy = get_own_buddy(actor)
+    for "a buddy's own match" (matching's proposals, casework's match pages, the
+    start page). 404 without a buddy record here. `buddy`: the actor's own record
+    when the caller already holds it (saves its query); anyone else's is a 404."""
+    if buddy is None:
+        buddy = get_own_buddy(actor)
+    elif (buddy.organisation_id, buddy.user_id) != (
+        actor.organisation_id,
+        actor.user_id,
+    ):
+        raise Http404
     return Match.objects.filter(organisation_id=actor.organisation_id, buddy=buddy)
 
 
@@ -219,6 +227,8 @@ STARTING = (
     MatchStatus.AGREED,
     MatchStatus.INTRODUCTION_PLANNED,
 )
+# Matches the buddy said yes to that are not over.
+RUNNING = (*STARTING, MatchStatus.ACTIVE)
 
 
 @dataclass(frozen=True)
@@ -244,14 +254,11 @@ def _starting_step(match: Match) -> str:
     }
 
 
-def buddy_matches(actor: Membership, buddy: Any) -> BuddyMatches:
+def buddy_matches(actor: Membership, buddy: Buddy) -> BuddyMatches:
     """The signed-in buddy's matches in the acting organisation, for the start page."""
     matches = list(
-        Match.objects.filter(
-            organisation_id=actor.organisation_id,
-            buddy=buddy,
-            status__in=(MatchStatus.PROPOSED, *STARTING, MatchStatus.ACTIVE),
-        )
+        own_matches(actor, buddy)
+        .filter(status__in=(MatchStatus.PROPOSED, *STARTING, MatchStatus.ACTIVE))
         .select_related("request__postcode__municipality")
         .defer(
             "request__question", "request__intake_note", "request__information_given"
@@ -278,4 +285,19 @@ def buddy_matches(actor: Membership, buddy: Any) -> BuddyMatches:
         ) % {"n": active}
     return BuddyMatches(
         open_proposals=proposals, starting=starting, active=active, next_step=step
+    )
+
+
+def own_proposals_and_running(actor: Membership) -> QuerySet[Match]:
+    """The buddy's match list: proposals waiting for an answer and the matches that
+    run or are on their way, with the place and without the request's encrypted
+    texts, soonest answer first."""
+    return (
+        own_matches(actor)
+        .filter(status__in=(MatchStatus.PROPOSED, *RUNNING))
+        .select_related("request__postcode__municipality")
+        .defer(
+            "request__question", "request__intake_note", "request__information_given"
+        )
+        .order_by("respond_by")
     )

@@ -44,6 +44,5 @@ urlpatterns = [
     ),
     path("koppelingen/", views_coordinator.match_list, name="match_list"),
     # Buddy.
-    path("buddy/voorstellen/", views_buddy.proposals, name="proposals"),
     path("buddy/voorstellen/<uuid:match_id>/", views_buddy.proposal, name="proposal"),
 ]

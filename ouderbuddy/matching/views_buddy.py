@@ -1,5 +1,6 @@
-"""The buddy's side of a match: the proposals waiting for an answer, the running
-matches, and yes or no to one proposal.
+"""The buddy's side of a proposal: yes or no to one proposal. (The buddy's match list,
+with the summary of each running match, is assembled by casework:
+`casework.views_buddy.proposals`.)
 
 A buddy never sees who the parent is: the page shows the place, the distance, the
 language and the kind of contact, and what the request is about only when the parent
@@ -14,13 +15,11 @@ from uuid import UUID
 
 from django import forms
 from django.contrib import messages
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ouderbuddy.casework.views_buddy import summarise, with_summary
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.intake.services import active_consents
 from ouderbuddy.lib.access import role_required
@@ -35,19 +34,11 @@ from ouderbuddy.matching.models import (
     Match,
     MatchStatus,
 )
-from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.organisations.models import Role
 from ouderbuddy.privacy.models import ConsentPurpose
 from ouderbuddy.taxonomy.models import CodeGroup
 
 BUDDY = [Role.BUDDY]
-
-# Matches the buddy said yes to that are not over.
-RUNNING = (
-    MatchStatus.ACCEPTED,
-    MatchStatus.AGREED,
-    MatchStatus.INTRODUCTION_PLANNED,
-    MatchStatus.ACTIVE,
-)
 
 
 class DeclineForm(Form):
@@ -72,17 +63,6 @@ class DeclineForm(Form):
             "max_length": gettext_lazy("Schrijf hoogstens 300 tekens."),
         },
     )
-
-
-def _own_matches(actor: Membership) -> QuerySet[Match]:
-    """The buddy's own matches (`selectors.own_matches`), with the place loaded."""
-    return selectors.own_matches(actor).select_related(
-        "request__postcode__municipality"
-    )
-
-
-def _get_own_match(actor: Membership, match_id: UUID) -> Match:
-    return selectors.get_own_match(actor, match_id, _own_matches(actor))
 
 
 @dataclass(frozen=True)
@@ -141,38 +121,6 @@ def _profile(match: Match) -> Profile:
     )
 
 
-@role_required(BUDDY)
-def proposals(request: HttpRequest) -> HttpResponse:
-    """The proposals waiting for the buddy's answer, and their running matches."""
-    actor = acting_membership(request)
-    matches = list(
-        with_summary(
-            _own_matches(actor)
-            .filter(status__in=(MatchStatus.PROPOSED, *RUNNING))
-            .defer(
-                "request__question",
-                "request__intake_note",
-                "request__information_given",
-            )
-        ).order_by("respond_by")
-    )
-    return render(
-        request,
-        "matching/buddy/proposals.html",
-        {
-            "waiting": [m for m in matches if m.status == MatchStatus.PROPOSED],
-            # An active match comes with its summary: next meeting, last contact,
-            # what is due.
-            "running": [
-                (m, summarise(m) if m.status == MatchStatus.ACTIVE else None)
-                for m in matches
-                if m.status in RUNNING
-            ],
-            "match_statuses": MatchStatus,
-        },
-    )
-
-
 def _render_proposal(
     request: HttpRequest,
     match: Match,
@@ -197,7 +145,11 @@ def _render_proposal(
 def proposal(request: HttpRequest, match_id: UUID) -> HttpResponse:
     """One proposal: the parent's situation without names, and yes or no."""
     actor = acting_membership(request)
-    match = _get_own_match(actor, match_id)
+    match = selectors.get_own_match(
+        actor,
+        match_id,
+        selectors.own_matches(actor).select_related("request__postcode__municipality"),
+    )
     if request.method != "POST":
         return _render_proposal(request, match)
 

@@ -1,0 +1,288 @@
+"""The read side of the buddy's pages in casework: the buddy's own matches and
+meetings with what those pages show, the summary of each running match (match list
+and start page), and what the match page, the calendar and the agenda feed read.
+
+"A buddy's own match" is one rule, `matching.selectors.own_matches`; everything here
+narrows it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ouderbuddy.buddies.models import Buddy
+from ouderbuddy.casework import services
+from ouderbuddy.casework.models import (
+    Agreement,
+    CalendarFeed,
+    Closure,
+    Contact,
+    FitAnswer,
+    SafetySignal,
+    SchoolMeeting,
+    Side,
+)
+from ouderbuddy.intake.services import active_consents
+from ouderbuddy.matching.models import Match, MatchStatus
+from ouderbuddy.matching.selectors import get_own_match, own_matches
+from ouderbuddy.organisations.models import Membership
+from ouderbuddy.privacy.models import ConsentPurpose
+from ouderbuddy.taxonomy.models import CodeGroup, ExperienceCode
+from ouderbuddy.taxonomy.selectors import active_codes
+from ouderbuddy.training.models import Enrolment, EnrolmentStatus
+
+RECENT_CONTACTS = 5
+# A school meeting in the past this many days without a contact is "to log".
+LOG_MEETING_DAYS = 14
+# The agenda feed shows meetings and trainings from this many days back.
+FEED_HISTORY_DAYS = 90
+
+_REQUEST_SECRETS = (
+    "request__question",
+    "request__intake_note",
+    "request__information_given",
+)
+
+
+# --- Finding the buddy's own matches -------------------------------------------------
+
+
+def own_match_pages(actor: Membership, buddy: Buddy | None = None) -> QuerySet[Match]:
+    """The signed-in buddy's matches (`matching.selectors.own_matches`, the one rule),
+    with what these pages show and without the request's encrypted texts."""
+    return (
+        own_matches(actor, buddy)
+        .select_related("request", "buddy", "organisation")
+        .defer(*_REQUEST_SECRETS)
+    )
+
+
+def get_own_match_page(actor: Membership, match_id: UUID) -> Match:
+    """One match of the signed-in buddy; 404 when missing or someone else's."""
+    return get_own_match(actor, match_id, own_match_pages(actor))
+
+
+def get_own_meeting(actor: Membership, meeting_id: UUID) -> SchoolMeeting:
+    """A school meeting of one of the buddy's own matches; 404 otherwise."""
+    meeting = (
+        SchoolMeeting.objects.filter(
+            pk=meeting_id, match__in=own_match_pages(actor).values("pk")
+        )
+        .select_related("match__request", "match__buddy", "match__organisation")
+        .defer(*(f"match__{name}" for name in _REQUEST_SECRETS))
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def meeting_of(match: Match, raw: Any) -> SchoolMeeting | None:
+    """The meeting named in the request, of this match; 404 when it is not."""
+    if not raw:
+        return None
+    try:
+        return match.meetings.get(pk=UUID(str(raw)))
+    except (ValueError, SchoolMeeting.DoesNotExist) as exc:
+        raise Http404 from exc
+
+
+def first_name(full_name: str) -> str:
+    return (full_name.split() or [""])[0]
+
+
+# --- The summary of each running match (list and start page) ----------------------------
+
+
+def with_summary(matches: QuerySet[Match]) -> QuerySet[Match]:
+    """Annotate each match with its next meeting, last contact and what is due, in the
+    one query that lists them."""
+    now = timezone.now()
+    latest_agreement = Agreement.objects.filter(match=OuterRef("pk")).order_by(
+        "-version"
+    )
+    return matches.annotate(
+        next_meeting_at=Subquery(
+            SchoolMeeting.objects.filter(
+                match=OuterRef("pk"), cancelled=False, starts_at__gte=now
+            )
+            .order_by("starts_at")
+            .values("starts_at")[:1]
+        ),
+        last_contact_on=Subquery(
+            Contact.objects.filter(match=OuterRef("pk"))
+            .order_by("-on")
+            .values("on")[:1]
+        ),
+        has_agreement=Exists(latest_agreement),
+        agreement_read_at=Subquery(
+            latest_agreement.values("buddy_acknowledged_at")[:1]
+        ),
+        fit_answered=Exists(
+            FitAnswer.objects.filter(match=OuterRef("pk"), side=Side.BUDDY)
+        ),
+        meeting_to_log=Exists(
+            SchoolMeeting.objects.filter(
+                match=OuterRef("pk"),
+                cancelled=False,
+                starts_at__lt=now,
+                starts_at__gte=now - dt.timedelta(days=LOG_MEETING_DAYS),
+                contact__isnull=True,
+            )
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class MatchSummary:
+    """One running match as the buddy's lists show it."""
+
+    match: Match
+    parent_first_name: str
+    next_meeting_at: dt.datetime | None
+    last_contact_on: dt.date | None
+    due: list[str]
+
+
+def summarise(match: Match) -> MatchSummary:
+    """The summary of a match annotated by `with_summary`."""
+    due = []
+    if getattr(match, "has_agreement", False) and not getattr(
+        match, "agreement_read_at", None
+    ):
+        due.append(_("Werkafspraken lezen"))
+    if not getattr(match, "fit_answered", True):
+        due.append(_("Vraag: hoe klikt het?"))
+    if getattr(match, "meeting_to_log", False):
+        due.append(_("Gesprek op school vastleggen"))
+    return MatchSummary(
+        match=match,
+        parent_first_name=first_name(match.request.full_name),
+        next_meeting_at=getattr(match, "next_meeting_at", None),
+        last_contact_on=getattr(match, "last_contact_on", None),
+        due=due,
+    )
+
+
+def active_summaries(actor: Membership, buddy: Buddy) -> list[MatchSummary]:
+    """The buddy's active matches with their summary (for the start page)."""
+    matches = (
+        own_matches(actor, buddy)
+        .filter(status=MatchStatus.ACTIVE)
+        .select_related("request")
+        .defer(*_REQUEST_SECRETS)
+        .order_by("started_on", "created_at")
+    )
+    return [summarise(m) for m in with_summary(matches)]
+
+
+# --- What the match page and its forms read ----------------------------------------------
+
+
+def topic_codes(match: Match) -> list[ExperienceCode]:
+    """The request's own codes (only when the parent agreed to share them with a buddy),
+    then the common issue codes."""
+    codes: list[ExperienceCode] = []
+    if ConsentPurpose.SHARE_WITH_BUDDY in active_consents(match.request):
+        codes.extend(
+            match.request.codes.filter(
+                is_active=True, group__in=services.TOPIC_GROUPS
+            ).order_by("group", "order")
+        )
+    seen = {code.code for code in codes}
+    codes.extend(c for c in active_codes(CodeGroup.ISSUE) if c.code not in seen)
+    return codes
+
+
+def last_contact(match: Match) -> Contact | None:
+    return match.contacts.order_by("-on", "-created_at").first()
+
+
+def recent_contacts(match: Match) -> list[Contact]:
+    return list(match.contacts.order_by("-on", "-created_at")[:RECENT_CONTACTS])
+
+
+def closure_of(match: Match) -> Closure | None:
+    return Closure.objects.filter(match=match).first()
+
+
+def upcoming_meetings(match: Match) -> list[SchoolMeeting]:
+    now = timezone.now()
+    return list(
+        match.meetings.filter(cancelled=False, starts_at__gte=now).order_by("starts_at")
+    )
+
+
+def meetings_to_log(match: Match) -> list[SchoolMeeting]:
+    """Past school meetings of the last `LOG_MEETING_DAYS` days without a contact."""
+    now = timezone.now()
+    return list(
+        match.meetings.filter(
+            cancelled=False,
+            starts_at__lt=now,
+            starts_at__gte=now - dt.timedelta(days=LOG_MEETING_DAYS),
+            contact__isnull=True,
+        ).order_by("starts_at")
+    )
+
+
+def fit_due(match: Match) -> bool:
+    """The buddy has not answered "hoe klikt het?" yet."""
+    return not match.fit_answers.filter(side=Side.BUDDY).exists()
+
+
+def meeting_logged(meeting: SchoolMeeting) -> bool:
+    return Contact.objects.filter(meeting=meeting).exists()
+
+
+def own_signals(actor: Membership, match: Match) -> list[SafetySignal]:
+    """The last five signals this person raised about the match."""
+    return list(
+        SafetySignal.objects.filter(match=match, raised_by=actor.user).order_by(
+            "-raised_at"
+        )[:5]
+    )
+
+
+def agreement_to_acknowledge(match: Match, version: int | None) -> Agreement | None:
+    """The agreement version the buddy read, or the current one without a version."""
+    if version is None:
+        return services.current_agreement(match)
+    return match.agreements.filter(version=version).first()
+
+
+def has_calendar_feed(buddy: Buddy) -> bool:
+    return CalendarFeed.objects.filter(buddy=buddy, revoked_at__isnull=True).exists()
+
+
+def feed_meetings(buddy: Buddy, since: dt.datetime) -> QuerySet[SchoolMeeting]:
+    """The buddy's school meetings in active matches for the agenda feed."""
+    return SchoolMeeting.objects.filter(
+        organisation_id=buddy.organisation_id,
+        match__buddy=buddy,
+        match__status=MatchStatus.ACTIVE,
+        cancelled=False,
+        starts_at__gte=since,
+    ).order_by("starts_at")
+
+
+def feed_enrolments(buddy: Buddy, since: dt.datetime) -> QuerySet[Enrolment]:
+    """The buddy's enrolled, not cancelled training sessions for the agenda feed."""
+    return (
+        Enrolment.objects.filter(
+            organisation_id=buddy.organisation_id,
+            buddy=buddy,
+            status=EnrolmentStatus.ENROLLED,
+            session__cancelled_at__isnull=True,
+            session__starts_at__gte=since,
+        )
+        .select_related("session__course")
+        .order_by("session__starts_at")
+    )
