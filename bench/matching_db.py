@@ -21,7 +21,7 @@ For each it times, with the number of SQL queries (CaptureQueriesContext):
 
 - `loading.load_pool` for one waiting request against all of its buddies (what the
   shortlist page loads);
-- `services.shortlist` end to end (loading, engine, options), and the same plus the
+- `selectors.shortlist` end to end (loading, engine, options), and the same plus the
   explanation of each candidate and the rules of each excluded buddy (what the page
   shows), and the shortlist page itself through the test client when it is there;
 - `services.create_batch` (best fit) for the whole waiting list.
@@ -227,7 +227,7 @@ def bench_organisation(
     label: str, organisation: Any, repeats: dict[str, int], rows: list[Row]
 ) -> dict[str, Any]:
     from ouderbuddy.intake.models import HelpRequest, RequestStatus
-    from ouderbuddy.matching import loading, services
+    from ouderbuddy.matching import loading, selectors, services
     from ouderbuddy.matching.models import BatchDraft
 
     actor = coordinator_of(organisation)
@@ -241,7 +241,7 @@ def bench_organisation(
     assert waiting, f"{label}: no waiting request"
     pool = loading.load_pool(organisation.pk, waiting)
     buddies = len(pool.buddy_list)
-    shortlists = [services.shortlist(actor=actor, request=r) for r in waiting[:20]]
+    shortlists = [selectors.shortlist(actor=actor, request=r) for r in waiting[:20]]
     eligible = statistics.median([page.eligible for page in shortlists])
     facts = {
         "buddies": buddies,
@@ -276,20 +276,20 @@ def bench_organisation(
         repeats["load"],
     )
     add(
-        "services.shortlist",
-        lambda: services.shortlist(actor=actor, request=next_request()),
+        "selectors.shortlist",
+        lambda: selectors.shortlist(actor=actor, request=next_request()),
         repeats["shortlist"],
     )
 
     def shortlist_shown() -> None:
-        page = services.shortlist(actor=actor, request=next_request())
+        page = selectors.shortlist(actor=actor, request=next_request())
         for option in page.candidates:
             option.explanation  # noqa: B018 - what the page renders
         for option in page.excluded:
             option.rules  # noqa: B018
 
     add(
-        "services.shortlist + explanations and rules",
+        "selectors.shortlist + explanations and rules",
         shortlist_shown,
         repeats["shortlist"],
     )
@@ -338,7 +338,7 @@ def bench_organisation(
 
 def profile(organisation: Any) -> None:
     from ouderbuddy.intake.models import HelpRequest, RequestStatus
-    from ouderbuddy.matching import services
+    from ouderbuddy.matching import selectors, services
 
     actor = coordinator_of(organisation)
     request = (
@@ -351,14 +351,14 @@ def profile(organisation: Any) -> None:
 
     def shown() -> None:
         for _ in range(5):
-            page = services.shortlist(actor=actor, request=request)
+            page = selectors.shortlist(actor=actor, request=request)
             for option in page.candidates:
                 option.explanation  # noqa: B018
             for option in page.excluded:
                 option.rules  # noqa: B018
 
     for title, fn in (
-        ("services.shortlist + explanations, 5 times", shown),
+        ("selectors.shortlist + explanations, 5 times", shown),
         (
             "services.create_batch",
             lambda: services.create_batch(actor=actor, objective="best_fit"),

@@ -82,16 +82,9 @@ READ_ONLY: dict[str, str] = {
     "intake.services.send_new_status_links": (
         "stores nothing: e-mails the links of existing requests again"
     ),
-    "matching.services.weights_of": "reads the weights (unsaved defaults if none)",
     "matching.services.engine_weights": "converts values, stores nothing",
-    "matching.services.sparse_scores": "scores a loaded pool in memory",
-    "matching.services.shortlist": "a selector: scores candidates",
-    "matching.services.option_for": "a selector: scores one pair",
-    "matching.services.preview": "a selector: scores with trial weights",
-    "matching.services.waiting": "a queryset of the waiting list",
     "matching.services.introduction_date": "reads a date",
     "matching.services.can_activate": "a yes/no check",
-    "matching.services.next_candidate_name": "a selector for an e-mail line",
     "privacy.services.short_id": "a pure function of its argument",
     "privacy.services.audit_label": "a pure function of its argument",
 }

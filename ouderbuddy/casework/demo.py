@@ -41,6 +41,7 @@ from ouderbuddy.casework.models import (
 )
 from ouderbuddy.intake import services as intake
 from ouderbuddy.intake.models import HelpRequest, RequestEvent, RequestStatus
+from ouderbuddy.matching import selectors as matching_selectors
 from ouderbuddy.matching import services as matching
 from ouderbuddy.matching.models import (
     IntroductionMode,
@@ -166,7 +167,7 @@ def _pick(
             request = intake.decide_to_matching(actor=coordinator, request=request)
         if request.status != RequestStatus.WAITING:
             continue
-        page = matching.shortlist(
+        page = matching_selectors.shortlist(
             actor=coordinator, request=request, with_excluded=False
         )
         for option in page.candidates:

@@ -647,6 +647,14 @@ class Shortlist:
     candidates: list[Candidate]
     eligible: int
     excluded: dict[Exclusion, int]  # buddies per rule; one buddy can fail several
+    # The request's row as scored, per buddy: the total (milli-points) and the
+    # `Exclusion` flags, so a caller lists the excluded buddies without scoring again.
+    totals: IntArray = field(
+        default_factory=lambda: np.zeros(0, np.int64), compare=False, repr=False
+    )
+    flags: FlagArray = field(
+        default_factory=lambda: np.zeros(0, np.uint16), compare=False, repr=False
+    )
 
 
 def shortlist(
@@ -714,6 +722,8 @@ def shortlist(
         candidates=candidates,
         eligible=n_eligible,
         excluded={flag: n for flag, n in counts.items() if n},
+        totals=total,
+        flags=flags,
     )
 
 

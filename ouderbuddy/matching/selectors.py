@@ -1,4 +1,6 @@
-"""The read side of matching, scoped to the actor's organisation; the gap signal."""
+"""The read side of matching, scoped to the actor's organisation: the buddy's own
+matches, the gap signal, the shortlist, one pair's comparison and the preview of
+weights."""
 
 from __future__ import annotations
 
@@ -20,8 +22,9 @@ from ouderbuddy.buddies.models import Buddy
 from ouderbuddy.buddies.selectors import get_own_buddy
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.lib.selectors import get_or_404
-from ouderbuddy.matching import explain, loading, services
+from ouderbuddy.matching import engine, explain, loading, scoring
 from ouderbuddy.matching.models import BatchDraft, BatchLine, Match, MatchStatus
+from ouderbuddy.matching.scoring import Option
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.taxonomy.models import ExperienceCode
 
@@ -108,12 +111,12 @@ def gaps(organisation_id: uuid.UUID) -> list[Gap]:
     request asks for, grouped by that experience (the recruitment targets), biggest
     group first. A request that asks for no particular experience is a gap only when
     no buddy is eligible at all (distance, places, contact, preference)."""
-    requests = loading.with_postcode(services.waiting(organisation_id))
+    requests = loading.with_postcode(scoring.waiting(organisation_id))
     if not requests:
         return []
     pool = loading.load_pool(organisation_id, requests)
-    weights = services.weights_of(organisation_id).as_engine()
-    scores = services.sparse_scores(pool, weights)
+    weights = scoring.weights_of(organisation_id).as_engine()
+    scores = scoring.sparse_scores(pool, weights)
     request_rows = scores.request[scores.eligible]
     buddy_rows = scores.buddy[scores.eligible]
     starts = np.searchsorted(request_rows, np.arange(len(requests) + 1))
@@ -158,8 +161,8 @@ def alternatives(
         HelpRequest.objects.filter(pk__in=[line.request_id for line in lines])
     )
     pool = loading.load_pool(actor.organisation_id, requests)
-    weights = services.weights_of(actor.organisation_id).as_engine()
-    scores = services.sparse_scores(pool, weights)
+    weights = scoring.weights_of(actor.organisation_id).as_engine()
+    scores = scoring.sparse_scores(pool, weights)
     row_of = {r.pk: i for i, r in enumerate(pool.request_list)}
     eligible = scores.eligible
     result: dict[uuid.UUID, list[tuple[Any, str]]] = {}
@@ -301,3 +304,123 @@ def own_proposals_and_running(actor: Membership) -> QuerySet[Match]:
         )
         .order_by("respond_by")
     )
+
+
+# --- Shortlist, comparison and the preview of weights -----------------------------------
+
+SHORTLIST_SIZE = 10
+
+
+@dataclass(frozen=True)
+class ShortlistPage:
+    request: HelpRequest
+    candidates: list[Option]
+    excluded: list[Option]
+    eligible: int
+    counts: list[tuple[str, int]]  # rule, buddies it excludes
+    n_excluded: int
+
+
+def shortlist(
+    *,
+    actor: Membership,
+    request: HelpRequest,
+    k: int = SHORTLIST_SIZE,
+    with_excluded: bool = True,
+) -> ShortlistPage:
+    """The best buddies for one request, and every other buddy with its rules (the
+    excluded list is built only `with_excluded`; its size is always counted). The pool
+    is scored once, by `engine.shortlist`: its candidates carry their parts and its
+    row of totals and flags gives the excluded buddies."""
+    scoring.require_coordinator(actor, request.organisation_id)
+    weights = scoring.weights_of(request.organisation_id).as_engine()
+    pool = loading.load_pool(request.organisation_id, [request])
+    found = engine.shortlist(
+        0, pool.requests, pool.buddies, weights, pool.exclusions, k=k
+    )
+    candidates = [
+        Option(
+            buddy=pool.buddy_list[c.buddy],
+            total=c.total,
+            snapshot=scoring.snapshot(
+                pool,
+                0,
+                c.buddy,
+                [c.contributions[name] for name in engine.CRITERIA],
+                c.distance_km,
+            ),
+            excluded=0,
+        )
+        for c in found.candidates
+    ]
+    out = np.flatnonzero(found.flags).tolist()
+    excluded = []
+    if with_excluded:
+        # Only the rules matter for a buddy who is out: no explanation is built.
+        excluded = sorted(
+            (
+                Option(
+                    buddy=pool.buddy_list[col],
+                    total=int(found.totals[col]),
+                    snapshot={},
+                    excluded=int(found.flags[col]),
+                )
+                for col in out
+            ),
+            key=lambda o: (o.excluded.bit_count(), -o.total),
+        )
+    counts = [
+        (str(explain.EXCLUSION_LABELS[flag]), n) for flag, n in found.excluded.items()
+    ]
+    return ShortlistPage(
+        request=request,
+        candidates=candidates,
+        excluded=excluded,
+        eligible=found.eligible,
+        counts=counts,
+        n_excluded=len(out),
+    )
+
+
+def option_for(*, actor: Membership, request: HelpRequest, buddy: Buddy) -> Option:
+    """One pair's score and rules (for the comparison and for a proposal)."""
+    scoring.require_coordinator(actor, request.organisation_id)
+    return scoring.pair(request, buddy)
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    request: HelpRequest
+    best: Option | None
+    eligible: int
+
+
+def preview(
+    *, actor: Membership, weights: engine.Weights, limit: int = 20
+) -> list[PreviewRow]:
+    """How the waiting list would rank with `weights`: the best buddy per request
+    (one scoring of the page's requests against the pool)."""
+    scoring.require_coordinator(actor, actor.organisation_id)
+    requests = loading.with_postcode(scoring.waiting(actor.organisation_id))[:limit]
+    if not requests:
+        return []
+    pool = loading.load_pool(actor.organisation_id, requests)
+    scores = scoring.score(pool, weights)
+    rows = []
+    for i, request in enumerate(requests):
+        eligible = scores.excluded[i] == 0
+        best = None
+        if eligible.any():
+            masked = scores.total[i].copy()
+            masked[~eligible] = masked.min() - 1
+            col = int(masked.argmax())
+            best = Option(
+                buddy=pool.buddy_list[col],
+                total=int(scores.total[i, col]),
+                snapshot=scoring.dense_snapshot(pool, scores, i, col),
+                excluded=0,
+            )
+        rows.append(
+            PreviewRow(request=request, best=best, eligible=int(eligible.sum()))
+        )
+    return rows

@@ -26,7 +26,7 @@ from ouderbuddy.intake.models import HelpRequest, RequestStatus
 from ouderbuddy.intake.services import status_url
 from ouderbuddy.intake.states import move_request
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.matching import engine, explain, hooks, loading
+from ouderbuddy.matching import engine, hooks, loading, scoring
 from ouderbuddy.matching.models import (
     PENDING,
     BatchDraft,
@@ -40,6 +40,12 @@ from ouderbuddy.matching.models import (
     MatchingWeights,
     MatchStatus,
 )
+from ouderbuddy.matching.scoring import (
+    next_candidate_name,
+    sparse_scores,
+    waiting,
+    weights_of,
+)
 from ouderbuddy.matching.states import move_match, start_match
 from ouderbuddy.notifications import mail
 from ouderbuddy.organisations.models import Membership, Role
@@ -47,7 +53,6 @@ from ouderbuddy.privacy.services import record_event
 
 # A buddy answers a proposal within this many days; then the coordinator is told.
 RESPOND_WITHIN_DAYS = 3
-SHORTLIST_SIZE = 10
 REASON_MAX = 300
 
 
@@ -64,12 +69,6 @@ WEIGHT_MESSAGES = {
 }
 
 
-def weights_of(organisation_id: uuid.UUID) -> MatchingWeights:
-    """The organisation's weights, or the defaults (not saved) when it has none."""
-    found = MatchingWeights.objects.filter(organisation_id=organisation_id).first()
-    return found or MatchingWeights(organisation_id=organisation_id)
-
-
 def engine_weights(values: dict[str, Any]) -> engine.Weights:
     """`values` as engine weights; a Dutch DomainError when they cannot be used."""
     try:
@@ -81,9 +80,7 @@ def engine_weights(values: dict[str, Any]) -> engine.Weights:
         ) from exc
 
 
-def _coordinator(actor: Membership, organisation_id: uuid.UUID) -> None:
-    if actor.role != Role.COORDINATOR or actor.organisation_id != organisation_id:
-        raise DomainError(_("Dit mag alleen de coördinator van dit steunpunt."))
+_coordinator = scoring.require_coordinator
 
 
 @transaction.atomic
@@ -119,219 +116,6 @@ def save_weights(*, actor: Membership, values: dict[str, Any]) -> MatchingWeight
         data={name: float(value) for name, value in values.items()},
     )
     return weights
-
-
-# --- Shortlist --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Option:
-    """One buddy for one request: score, words, and the rules that exclude the pair."""
-
-    buddy: Buddy
-    total: int
-    snapshot: dict[str, Any]
-    excluded: int
-
-    @property
-    def explanation(self) -> explain.Explanation:
-        return explain.explain(self.snapshot)
-
-    @property
-    def rules(self) -> list[str]:
-        return explain.rules(self.excluded)
-
-    @property
-    def points(self) -> str:
-        return explain.points(self.total)
-
-
-@dataclass(frozen=True)
-class ShortlistPage:
-    request: HelpRequest
-    candidates: list[Option]
-    excluded: list[Option]
-    eligible: int
-    counts: list[tuple[str, int]]  # rule, buddies it excludes
-    n_excluded: int
-
-
-def _snapshot(
-    pool: loading.Pool,
-    row: int,
-    col: int,
-    contributions: list[int],
-    distance_km: float,
-) -> dict[str, Any]:
-    shared = {
-        g: [
-            pool.columns.codes[g][i]
-            for i, both in enumerate(
-                getattr(pool.requests, g)[row] & getattr(pool.buddies, g)[col]
-            )
-            if both
-        ]
-        for g in engine.CODE_GROUPS
-    }
-    return explain.snapshot(
-        contributions=dict(zip(engine.CRITERIA, contributions, strict=True)),
-        shared=shared,
-        distance_km=distance_km,
-        free_places=int(pool.buddies.free_places[col]),
-        capacity=int(pool.buddies.capacity[col]),
-        languages=explain.common_languages(
-            pool.request_list[row].languages, pool.buddy_list[col].languages
-        ),
-        days_waiting=float(pool.requests.days_waiting[row]),
-    )
-
-
-def _dense_snapshot(
-    pool: loading.Pool, scores: engine.Scores, row: int, col: int
-) -> dict[str, Any]:
-    return _snapshot(
-        pool,
-        row,
-        col,
-        scores.contributions[:, row, col].tolist(),
-        float(scores.distance_km[row, col]),
-    )
-
-
-def _score(pool: loading.Pool, weights: engine.Weights) -> engine.Scores:
-    return engine.score(pool.requests, pool.buddies, weights, pool.exclusions)
-
-
-def sparse_scores(pool: loading.Pool, weights: engine.Weights) -> engine.PairScores:
-    """Only the pairs within both distance limits with a free buddy (the rest are
-    excluded anyway), so a large waiting list never builds the full matrix."""
-    ri, bi = engine.candidate_pairs(pool.requests, pool.buddies)
-    return engine.score_pairs(
-        pool.requests, pool.buddies, ri, bi, weights, pool.exclusions
-    )
-
-
-def shortlist(
-    *,
-    actor: Membership,
-    request: HelpRequest,
-    k: int = SHORTLIST_SIZE,
-    with_excluded: bool = True,
-) -> ShortlistPage:
-    """The best buddies for one request, and every other buddy with its rules (the
-    excluded list is built only `with_excluded`; its size is always counted)."""
-    _coordinator(actor, request.organisation_id)
-    weights = weights_of(request.organisation_id).as_engine()
-    pool = loading.load_pool(request.organisation_id, [request])
-    found = engine.shortlist(
-        0, pool.requests, pool.buddies, weights, pool.exclusions, k=k
-    )
-    scores = _score(pool, weights)
-
-    def option(col: int) -> Option:
-        return Option(
-            buddy=pool.buddy_list[col],
-            total=int(scores.total[0, col]),
-            snapshot=_dense_snapshot(pool, scores, 0, col),
-            excluded=int(scores.excluded[0, col]),
-        )
-
-    candidates = [option(c.buddy) for c in found.candidates]
-    out = np.flatnonzero(scores.excluded[0]).tolist()
-    excluded = []
-    if with_excluded:
-        # Only the rules matter for a buddy who is out: no explanation is built.
-        excluded = sorted(
-            (
-                Option(
-                    buddy=pool.buddy_list[col],
-                    total=int(scores.total[0, col]),
-                    snapshot={},
-                    excluded=int(scores.excluded[0, col]),
-                )
-                for col in out
-            ),
-            key=lambda o: (o.excluded.bit_count(), -o.total),
-        )
-    counts = [
-        (str(explain.EXCLUSION_LABELS[flag]), n) for flag, n in found.excluded.items()
-    ]
-    return ShortlistPage(
-        request=request,
-        candidates=candidates,
-        excluded=excluded,
-        eligible=found.eligible,
-        counts=counts,
-        n_excluded=len(out),
-    )
-
-
-def option_for(*, actor: Membership, request: HelpRequest, buddy: Buddy) -> Option:
-    """One pair's score and rules (for the comparison and for a proposal)."""
-    _coordinator(actor, request.organisation_id)
-    return _pair(request, buddy)
-
-
-def _pair(request: HelpRequest, buddy: Buddy) -> Option:
-    weights = weights_of(request.organisation_id).as_engine()
-    pool = loading.load_pool(request.organisation_id, [request], buddy_ids=[buddy.pk])
-    if not pool.buddy_list:
-        return Option(
-            buddy=buddy, total=0, snapshot={}, excluded=int(engine.Exclusion.NOT_ACTIVE)
-        )
-    scores = _score(pool, weights)
-    return Option(
-        buddy=pool.buddy_list[0],
-        total=int(scores.total[0, 0]),
-        snapshot=_dense_snapshot(pool, scores, 0, 0),
-        excluded=int(scores.excluded[0, 0]),
-    )
-
-
-# --- Preview of weights ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PreviewRow:
-    request: HelpRequest
-    best: Option | None
-    eligible: int
-
-
-def preview(
-    *, actor: Membership, weights: engine.Weights, limit: int = 20
-) -> list[PreviewRow]:
-    """How the waiting list would rank with `weights`: the best buddy per request."""
-    _coordinator(actor, actor.organisation_id)
-    requests = loading.with_postcode(waiting(actor.organisation_id))[:limit]
-    if not requests:
-        return []
-    pool = loading.load_pool(actor.organisation_id, requests)
-    scores = _score(pool, weights)
-    rows = []
-    for i, request in enumerate(requests):
-        eligible = scores.excluded[i] == 0
-        best = None
-        if eligible.any():
-            masked = scores.total[i].copy()
-            masked[~eligible] = masked.min() - 1
-            col = int(masked.argmax())
-            best = Option(
-                buddy=pool.buddy_list[col],
-                total=int(scores.total[i, col]),
-                snapshot=_dense_snapshot(pool, scores, i, col),
-                excluded=0,
-            )
-        rows.append(
-            PreviewRow(request=request, best=best, eligible=int(eligible.sum()))
-        )
-    return rows
-
-
-def waiting(organisation_id: uuid.UUID) -> Any:
-    return HelpRequest.objects.filter(
-        organisation_id=organisation_id, status=RequestStatus.WAITING
-    )
 
 
 # --- Conflicts of interest ---------------------------------------------------------------
@@ -407,7 +191,7 @@ def propose(
         )
     # The buddy row is the lock for the buddy's places.
     Buddy.objects.select_for_update().get(pk=buddy.pk)
-    option = _pair(request, buddy)
+    option = scoring.pair(request, buddy)
     if option.excluded:
         raise DomainError(
             _("%(name)s kan niet: %(rules)s.")
@@ -888,7 +672,7 @@ def create_batch(*, actor: Membership, objective: str) -> BatchDraft:
                 request=pool.request_list[r],
                 buddy=pool.buddy_list[b],
                 score=int(scores.total[k]),
-                explanation=_snapshot(
+                explanation=scoring.snapshot(
                     pool,
                     r,
                     b,
@@ -942,7 +726,7 @@ def change_line(*, actor: Membership, line: BatchLine, buddy: Buddy) -> BatchLin
         raise DomainError(_("Deze regel kan niet meer veranderen."))
     if buddy.organisation_id != line.organisation_id:
         raise DomainError(_("Deze buddy hoort niet bij uw organisatie."))
-    option = _pair(line.request, buddy)
+    option = scoring.pair(line.request, buddy)
     if option.excluded:
         raise DomainError(
             _("%(name)s kan niet: %(rules)s.")
@@ -1071,16 +855,3 @@ def _mail_coordinators(
         },
         organisation=match.organisation,
     )
-
-
-def next_candidate_name(request: HelpRequest) -> str:
-    """The name of the best buddy for `request` now ('' when there is none); for the
-    coordinator's e-mail."""
-    weights = weights_of(request.organisation_id).as_engine()
-    pool = loading.load_pool(request.organisation_id, [request])
-    found = engine.shortlist(
-        0, pool.requests, pool.buddies, weights, pool.exclusions, k=1
-    )
-    if not found.candidates:
-        return ""
-    return pool.buddy_list[found.candidates[0].buddy].full_name

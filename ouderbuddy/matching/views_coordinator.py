@@ -23,7 +23,7 @@ from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import ContactMode
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import acting_membership, add_domain_error
-from ouderbuddy.matching import engine, explain, forms, selectors, services
+from ouderbuddy.matching import engine, explain, forms, scoring, selectors, services
 from ouderbuddy.matching.models import (
     HOLDS_PLACE,
     BatchLineState,
@@ -50,8 +50,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     """The waiting list with the best buddy for each request, the gap signal and the
     running proposals."""
     actor = acting_membership(request)
-    weights = services.weights_of(actor.organisation_id).as_engine()
-    rows = services.preview(actor=actor, weights=weights, limit=PER_PAGE)
+    weights = scoring.weights_of(actor.organisation_id).as_engine()
+    rows = selectors.preview(actor=actor, weights=weights, limit=PER_PAGE)
     counts = dict(
         selectors.visible_matches(actor)
         .filter(status__in=HOLDS_PLACE)
@@ -63,7 +63,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "matching/overview.html",
         {
             "rows": rows,
-            "waiting": services.waiting(actor.organisation_id).count(),
+            "waiting": scoring.waiting(actor.organisation_id).count(),
             "limit": PER_PAGE,
             "gaps": selectors.gaps(actor.organisation_id),
             "running": [
@@ -78,7 +78,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 def weights(request: HttpRequest) -> HttpResponse:
     """The organisation's weights, with a preview of how the waiting list would rank."""
     actor = acting_membership(request)
-    current = services.weights_of(actor.organisation_id)
+    current = scoring.weights_of(actor.organisation_id)
     initial = {name: getattr(current, name) for name in forms.WeightsForm.base_fields}
     preview_rows = None
     status = 200
@@ -92,7 +92,7 @@ def weights(request: HttpRequest) -> HttpResponse:
                     services.save_weights(actor=actor, values=values)
                     messages.success(request, _("De gewichten zijn opgeslagen."))
                     return redirect("matching:weights")
-                preview_rows = services.preview(actor=actor, weights=engine_weights)
+                preview_rows = selectors.preview(actor=actor, weights=engine_weights)
             except DomainError as exc:
                 add_domain_error(form, exc)
                 status = 400
@@ -100,7 +100,7 @@ def weights(request: HttpRequest) -> HttpResponse:
             status = 400
     else:
         form = forms.WeightsForm(initial=initial)
-        preview_rows = services.preview(actor=actor, weights=current.as_engine())
+        preview_rows = selectors.preview(actor=actor, weights=current.as_engine())
     # The live preview (htmx, as the coordinator types) gets only the table, rendered
     # from the page's own partial (django-template-partials), not the whole page.
     live = request.method == "POST" and request.headers.get("HX-Request") == "true"
@@ -122,7 +122,7 @@ def shortlist(request: HttpRequest, request_id: UUID) -> HttpResponse:
     help_request = get_request_for(actor, request_id)
     record_read(actor=actor, organisation=actor.organisation, target=help_request)
     show_excluded = request.GET.get("uitgesloten") == "1"
-    page = services.shortlist(
+    page = selectors.shortlist(
         actor=actor, request=help_request, with_excluded=show_excluded
     )
     running = (
@@ -174,7 +174,7 @@ def compare(request: HttpRequest, request_id: UUID) -> HttpResponse:
     for buddy_id in chosen:
         buddy = get_buddy_for(actor, buddy_id)
         options.append(
-            services.option_for(actor=actor, request=help_request, buddy=buddy)
+            selectors.option_for(actor=actor, request=help_request, buddy=buddy)
         )
     explanations = [o.explanation if o.snapshot else None for o in options]
     rows = []
@@ -207,7 +207,7 @@ def propose(request: HttpRequest, request_id: UUID, buddy_id: UUID) -> HttpRespo
     actor = acting_membership(request)
     help_request = get_request_for(actor, request_id)
     buddy = get_buddy_for(actor, buddy_id)
-    option = services.option_for(actor=actor, request=help_request, buddy=buddy)
+    option = selectors.option_for(actor=actor, request=help_request, buddy=buddy)
     status = 200
     if request.method == "POST":
         form = forms.ProposeForm(request.POST)
@@ -303,7 +303,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "drafts": selectors.visible_drafts(actor)[:10],
-            "waiting": services.waiting(actor.organisation_id).count(),
+            "waiting": scoring.waiting(actor.organisation_id).count(),
         },
         status=status,
     )

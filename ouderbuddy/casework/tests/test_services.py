@@ -22,7 +22,7 @@ from ouderbuddy.casework.tests.factories import active_match
 from ouderbuddy.intake.models import RequestStatus
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.matching import engine
-from ouderbuddy.matching import services as matching
+from ouderbuddy.matching import selectors as matching_selectors
 from ouderbuddy.matching.models import MatchStatus
 from ouderbuddy.matching.tests.factories import buddy_membership, matchable_buddy
 
@@ -383,7 +383,7 @@ def test_rematch_returns_the_request_and_excludes_the_former_buddy(cora, match):
     )
     match.request.refresh_from_db()
     assert match.request.status == RequestStatus.WAITING
-    page = matching.shortlist(actor=cora, request=match.request)
+    page = matching_selectors.shortlist(actor=cora, request=match.request)
     assert [o.buddy for o in page.candidates] == [other]
     former = next(o for o in page.excluded if o.buddy == match.buddy)
     assert former.excluded & engine.Exclusion.PREVIOUSLY_MATCHED

@@ -22,7 +22,7 @@ from ouderbuddy.casework import services
 from ouderbuddy.casework.models import Agreement, CheckIn, Closure, SafetySignal
 from ouderbuddy.casework.tests.factories import active_match
 from ouderbuddy.intake.models import RequestStatus
-from ouderbuddy.matching import services as matching
+from ouderbuddy.matching import selectors as matching_selectors
 from ouderbuddy.matching.models import Match, MatchStatus
 from ouderbuddy.matching.tests.factories import buddy_membership, matchable_buddy
 
@@ -559,7 +559,7 @@ def test_close_with_rematch_puts_the_request_back_without_the_former_buddy(cora,
     request = match.request
     request.refresh_from_db()
     assert request.status == RequestStatus.WAITING
-    page = matching.shortlist(actor=cora, request=request)
+    page = matching_selectors.shortlist(actor=cora, request=request)
     assert [o.buddy for o in page.candidates] == [dirk]
     [former] = [o for o in page.excluded if o.buddy == match.buddy]
     assert former.rules == ["Was al eerder buddy van deze ouder"]

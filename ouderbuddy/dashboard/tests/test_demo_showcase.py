@@ -15,7 +15,7 @@ from ouderbuddy.buddies.models import Buddy
 from ouderbuddy.buddies.services import facts_for
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.intake.selectors import waiting_list
-from ouderbuddy.matching import explain, services
+from ouderbuddy.matching import explain, selectors
 from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.training.models import Enrolment, Qualification, Session
 
@@ -46,7 +46,7 @@ def test_the_featured_request_has_a_shortlist_with_shared_experience(demo):
         first = waiting_list(coordinator).first()
         assert first is not None
         assert f"Demo request {first.reference}" in demo
-        page = services.shortlist(actor=coordinator, request=first)
+        page = selectors.shortlist(actor=coordinator, request=first)
         summaries = [explain.explain(o.snapshot).summary for o in page.candidates]
         shared = [s for s in summaries if s[0].startswith("zelfde ervaring")]
         assert len(shared) >= 3, summaries

@@ -16,7 +16,7 @@ from ouderbuddy.intake import services as intake_services
 from ouderbuddy.intake.models import RequestEvent, RequestStatus
 from ouderbuddy.intake.tests.factories import submit
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.matching import services
+from ouderbuddy.matching import selectors, services
 from ouderbuddy.matching.models import Match, MatchEvent, MatchStatus
 from ouderbuddy.matching.tests.factories import (
     buddy_membership,
@@ -43,7 +43,7 @@ def introduction_held(match: Match) -> Match:
 def test_whole_flow_from_proposal_to_active(cora):
     bea = matchable_buddy(cora.organisation)
     request = waiting_request(cora)
-    page = services.shortlist(actor=cora, request=request)
+    page = selectors.shortlist(actor=cora, request=request)
     assert [o.buddy for o in page.candidates] == [bea]
     mail.outbox.clear()
     match = run(
@@ -101,7 +101,7 @@ def cast(cora):
     bea = matchable_buddy(cora.organisation, "Bea Buddy", codes=ALL_CODES)
     cor = matchable_buddy(cora.organisation, "Cor Volgende", codes=("need.anxiety",))
     request = waiting_request(cora)
-    page = services.shortlist(actor=cora, request=request)
+    page = selectors.shortlist(actor=cora, request=request)
     assert [o.buddy for o in page.candidates] == [bea, cor]
     return {"bea": bea, "cor": cor, "request": request}
 
@@ -272,7 +272,7 @@ def test_declined_buddy_is_excluded_for_that_request_only(cora, cast):
         match=match,
         reason="no_time",
     )
-    page = services.shortlist(actor=cora, request=cast["request"])
+    page = selectors.shortlist(actor=cora, request=cast["request"])
     assert [o.buddy for o in page.candidates] == [cast["cor"]]
     assert [o.buddy for o in page.excluded] == [cast["bea"]]
     assert page.excluded[0].rules == ["Heeft deze hulpvraag al eerder afgewezen"]
@@ -280,7 +280,8 @@ def test_declined_buddy_is_excluded_for_that_request_only(cora, cast):
         services.propose(actor=cora, request=cast["request"], buddy=cast["bea"])
     other = waiting_request(cora, email="ander@example.nl")
     assert (
-        services.shortlist(actor=cora, request=other).candidates[0].buddy == cast["bea"]
+        selectors.shortlist(actor=cora, request=other).candidates[0].buddy
+        == cast["bea"]
     )
 
 
@@ -319,7 +320,7 @@ def test_unanswered_proposal_expires_after_three_days(cora, cast):
     assert services.expire_proposals(now=later) == 0
     with pytest.raises(DomainError):
         services.accept(actor=buddy_membership(cast["bea"]), match=match)
-    page = services.shortlist(actor=cora, request=cast["request"])
+    page = selectors.shortlist(actor=cora, request=cast["request"])
     assert [o.buddy for o in page.candidates] == [cast["cor"]]
 
 
@@ -362,7 +363,7 @@ def test_parent_declines_the_buddy(cora, cast):
     )
     assert [cast["bea"].email] in [m.to for m in mail.outbox]
     assert MatchEvent.objects.get(match=match, to_status="parent_declined").by_parent
-    page = services.shortlist(actor=cora, request=cast["request"])
+    page = selectors.shortlist(actor=cora, request=cast["request"])
     assert [o.buddy for o in page.candidates] == [cast["cor"]]
 
 

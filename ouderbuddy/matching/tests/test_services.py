@@ -18,7 +18,7 @@ from ouderbuddy.buddies.models import Buddy
 from ouderbuddy.intake import services as intake_services
 from ouderbuddy.intake.models import HelpRequest, RequestStatus
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.matching import engine, explain, services
+from ouderbuddy.matching import engine, explain, scoring, selectors, services
 from ouderbuddy.matching.models import (
     HOLDS_PLACE,
     BatchLine,
@@ -73,7 +73,7 @@ def test_shortlist_orders_by_score_and_explains_every_point(cora):
     best = matchable_buddy(cora.organisation, "Ada Alles", codes=ALL_CODES)
     paused = matchable_buddy(cora.organisation, "Paula Pauze", status="paused")
 
-    page = services.shortlist(actor=cora, request=request)
+    page = selectors.shortlist(actor=cora, request=request)
 
     assert [o.buddy for o in page.candidates] == [best, some, far]
     totals = [o.total for o in page.candidates]
@@ -172,7 +172,7 @@ def test_no_eligible_buddy_explains_which_rules_excluded_everyone(cora):
     matchable_buddy(cora.organisation, "Vic Verlopen", vog_valid_until=None)
     matchable_buddy(cora.organisation, "Bram Man", gender="male")
 
-    page = services.shortlist(actor=cora, request=request)
+    page = selectors.shortlist(actor=cora, request=request)
 
     assert page.candidates == []
     assert page.eligible == 0
@@ -192,27 +192,27 @@ def test_no_eligible_buddy_explains_which_rules_excluded_everyone(cora):
     assert by_name["Vic Verlopen"] == ["Geen geldige VOG"]
     # One rule first, two rules last.
     assert page.excluded[-1].buddy.full_name == "Ute Utrecht"
-    assert services.next_candidate_name(request) == ""
+    assert scoring.next_candidate_name(request) == ""
 
 
 def test_shortlist_of_another_organisation_is_refused(cora, olga):
     request = waiting_request(cora)
     matchable_buddy(cora.organisation)
     with pytest.raises(DomainError, match="coördinator van dit steunpunt"):
-        services.shortlist(actor=olga, request=request)
+        selectors.shortlist(actor=olga, request=request)
 
 
 def test_a_buddy_may_not_see_the_shortlist(cora):
     request = waiting_request(cora)
     bea = matchable_buddy(cora.organisation)
     with pytest.raises(DomainError):
-        services.shortlist(actor=buddy_membership(bea), request=request)
+        selectors.shortlist(actor=buddy_membership(bea), request=request)
 
 
 def test_option_for_a_buddy_of_another_organisation_is_not_active(cora, olga):
     request = waiting_request(cora)
     zora = matchable_buddy(olga.organisation, "Zora Zuid")
-    option = services.option_for(actor=cora, request=request, buddy=zora)
+    option = selectors.option_for(actor=cora, request=request, buddy=zora)
     assert option.excluded == X.NOT_ACTIVE
     with pytest.raises(DomainError, match="hoort niet bij uw organisatie"):
         services.propose(actor=cora, request=request, buddy=zora)
@@ -229,7 +229,7 @@ def test_record_conflict_needs_a_note_and_excludes_the_pair(cora):
     # Twice is fine (kept once).
     services.record_conflict(actor=cora, request=request, buddy=bea, note="Nog eens")
     assert request.conflicts.count() == 1
-    page = services.shortlist(actor=cora, request=request)
+    page = selectors.shortlist(actor=cora, request=request)
     assert page.candidates == []
     assert page.excluded[0].rules == [
         "Belangenconflict (zelfde school of kent het gezin)"
@@ -267,9 +267,9 @@ def test_saving_one_weight_to_zero_cannot_make_them_all_zero(cora):
     services.save_weights(actor=cora, values=zero_weights(issue=1.0))
     with pytest.raises(DomainError, match="minstens één gewicht"):
         services.save_weights(actor=cora, values={"issue": 0})
-    assert services.weights_of(cora.organisation_id).issue == 1.0
+    assert scoring.weights_of(cora.organisation_id).issue == 1.0
     # The organisation can still make a shortlist.
-    services.shortlist(actor=cora, request=waiting_request(cora))
+    selectors.shortlist(actor=cora, request=waiting_request(cora))
 
 
 def test_weights_are_saved_per_organisation(cora, olga):
@@ -278,7 +278,7 @@ def test_weights_are_saved_per_organisation(cora, olga):
     )
     assert (saved.issue, saved.distance_per_km, saved.need) == (5.0, 0.5, 3.0)
     assert saved.changed_by == cora.user
-    assert services.weights_of(olga.organisation_id).issue == 3.0
+    assert scoring.weights_of(olga.organisation_id).issue == 3.0
     assert not MatchingWeights.objects.filter(organisation=olga.organisation).exists()
     again = services.save_weights(actor=cora, values={"need": 1})
     assert again.pk == saved.pk
@@ -300,23 +300,23 @@ def test_preview_ranks_differently_when_the_weights_change(cora):
     by_distance = engine.Weights(**zero_weights(distance_per_km=1.0))
     by_experience = engine.Weights(**zero_weights(issue=3.0, need=3.0, route=2.0))
 
-    (row,) = services.preview(actor=cora, weights=by_distance)
+    (row,) = selectors.preview(actor=cora, weights=by_distance)
     assert row.request == request
     assert row.eligible == 2
     assert row.best.buddy == near
-    (row,) = services.preview(actor=cora, weights=by_experience)
+    (row,) = selectors.preview(actor=cora, weights=by_experience)
     assert row.best.buddy == far
     assert row.best.total == 8000
     # The defaults: shared experience outweighs 35 km.
-    (row,) = services.preview(actor=cora, weights=engine.Weights())
+    (row,) = selectors.preview(actor=cora, weights=engine.Weights())
     assert row.best.buddy == far
 
 
 def test_preview_without_eligible_buddy_and_without_waiting_list(cora):
-    assert services.preview(actor=cora, weights=engine.Weights()) == []
+    assert selectors.preview(actor=cora, weights=engine.Weights()) == []
     waiting_request(cora)
     matchable_buddy(cora.organisation, status="paused")
-    (row,) = services.preview(actor=cora, weights=engine.Weights())
+    (row,) = selectors.preview(actor=cora, weights=engine.Weights())
     assert row.best is None
     assert row.eligible == 0
 
@@ -352,7 +352,7 @@ def assert_draft_is_sound(draft) -> None:
         buddy = Buddy.objects.get(pk=buddy_id)
         assert n + places_held(buddy) <= buddy.max_matches
     for line in draft.lines.select_related("request", "buddy"):
-        option = services._pair(line.request, line.buddy)
+        option = scoring.pair(line.request, line.buddy)
         assert option.excluded == 0, explain.rules(option.excluded)
         assert line.score == option.total
         assert sum(line.explanation["contributions"].values()) == line.score
@@ -546,7 +546,7 @@ def test_change_line(cora, olga):
 
     changed = services.change_line(actor=cora, line=line, buddy=other)
     assert changed.buddy == other
-    assert changed.score == services._pair(request, other).total
+    assert changed.score == scoring.pair(request, other).total
     run(services.publish_batch, actor=cora, draft=draft)
     assert Match.objects.get(request=request).buddy == other
     line.refresh_from_db()
@@ -640,7 +640,7 @@ def test_batch_never_breaks_a_filter_or_a_capacity(cora, buddies, requests, obje
                         cora, email=f"bezet{n}{buddy.pk.hex[:6]}@example.nl"
                     )
                     if (
-                        services.option_for(
+                        selectors.option_for(
                             actor=cora, request=other, buddy=buddy
                         ).excluded
                         == 0
@@ -673,7 +673,7 @@ def test_batch_never_breaks_a_filter_or_a_capacity(cora, buddies, requests, obje
                 # The pair broke no rule when it was proposed (the buddy may be
                 # full now, because of this very proposal).
                 assert match.score == sum(match.explanation["contributions"].values())
-                flags = X(services._pair(match.request, match.buddy).excluded)
+                flags = X(scoring.pair(match.request, match.buddy).excluded)
                 assert flags & ~X.NO_FREE_PLACE == X(0)
                 assert match.request.status == RequestStatus.MATCHING
             raise _Rollback
@@ -689,7 +689,7 @@ def test_a_gender_wish_liefst_ranks_and_is_explained_but_excludes_nobody(cora):
     bram = matchable_buddy(
         cora.organisation, "Bram Man", gender="male", languages=["nl", "tr"]
     )
-    page = services.shortlist(actor=cora, request=request)
+    page = selectors.shortlist(actor=cora, request=request)
     by_name = {o.buddy.full_name: o for o in page.candidates}
     assert set(by_name) == {"Bea Vrouw", "Bram Man"}
     assert page.excluded == [] and page.eligible == 2
@@ -709,7 +709,7 @@ def test_a_gender_wish_liefst_ranks_and_is_explained_but_excludes_nobody(cora):
     strict = waiting_request(
         cora, email="alleen@example.nl", buddy_gender="female_only"
     )
-    page = services.shortlist(actor=cora, request=strict, with_excluded=True)
+    page = selectors.shortlist(actor=cora, request=strict, with_excluded=True)
     assert [o.buddy.full_name for o in page.candidates] == ["Bea Vrouw"]
     assert [o.rules for o in page.excluded] == [
         ["De ouder wil alleen een vrouw of alleen een man"]
