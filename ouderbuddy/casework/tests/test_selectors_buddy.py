@@ -1,0 +1,56 @@
+"""The buddy's reads in casework: the summary of a running match and the start
+page's active matches."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from ouderbuddy.buddies.sections import start_checklist
+from ouderbuddy.casework import selectors_buddy, services
+from ouderbuddy.casework.tests.factories import active_match
+from ouderbuddy.matching.tests.factories import buddy_membership, matchable_buddy
+
+
+def test_summary_lists_what_is_due_until_it_is_done(cora):
+    match = active_match(cora, full_name="Petra de Vries")
+    buddy = buddy_membership(match.buddy)
+    services.set_agreement(
+        actor=cora,
+        match=match,
+        goals="School",
+        frequency="weekly",
+        contact_modes=["phone"],
+    )
+    (summary,) = selectors_buddy.active_summaries(buddy, match.buddy)
+    assert summary.parent_first_name == "Petra"
+    assert summary.last_contact_on is None
+    assert "Werkafspraken lezen" in summary.due
+    assert "Vraag: hoe klikt het?" in summary.due
+
+    services.acknowledge_agreement(
+        agreement=services.current_agreement(match), side="buddy", actor=buddy
+    )
+    services.answer_fit(match=match, side="buddy", answer="good", actor=buddy)
+    services.log_contact(
+        actor=buddy, match=match, on=timezone.localdate(), mode="phone", minutes=10
+    )
+    (summary,) = selectors_buddy.active_summaries(buddy, match.buddy)
+    assert summary.due == []
+    assert summary.last_contact_on == timezone.localdate()
+
+
+def test_active_summaries_are_the_buddys_own(cora):
+    mine = active_match(cora, matchable_buddy(cora.organisation, "Anna Een"))
+    active_match(cora, matchable_buddy(cora.organisation, "Bram Twee"))
+    anna = buddy_membership(mine.buddy)
+    assert [s.match.pk for s in selectors_buddy.active_summaries(anna, mine.buddy)] == [
+        mine.pk
+    ]
+
+
+def test_start_checklist_without_a_buddy_record(cora, ben):
+    assert start_checklist(cora) is None
+    bea = matchable_buddy(cora.organisation, "Bea Klaar")
+    part = start_checklist(buddy_membership(bea))
+    assert part is not None
+    assert part.buddy == bea and part.matchable and not part.held

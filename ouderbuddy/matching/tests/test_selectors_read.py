@@ -1,0 +1,70 @@
+"""The read side moved out of services: the one "own match" rule and the shortlist
+built from the engine's single scoring."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from django.http import Http404
+
+from ouderbuddy.matching import engine, loading, scoring, selectors
+from ouderbuddy.matching.tests.factories import (
+    buddy_membership,
+    matchable_buddy,
+    waiting_request,
+)
+
+
+def test_own_matches_refuses_someone_elses_buddy_record(cora):
+    bea = matchable_buddy(cora.organisation, "Bea Eigen")
+    zora = matchable_buddy(cora.organisation, "Zora Ander")
+    with pytest.raises(Http404):
+        selectors.own_matches(buddy_membership(bea), zora)
+    assert list(selectors.own_matches(buddy_membership(bea), bea)) == []
+
+
+def test_own_matches_with_the_record_needs_no_query_for_it(
+    cora, django_assert_num_queries
+):
+    bea = matchable_buddy(cora.organisation, "Bea Eigen")
+    actor = buddy_membership(bea)
+    with django_assert_num_queries(1):
+        list(selectors.own_matches(actor, bea))
+    with django_assert_num_queries(2):  # the buddy record, then the matches
+        list(selectors.own_matches(actor))
+
+
+def test_the_shortlist_gives_what_scoring_the_pool_gives(cora):
+    request = waiting_request(cora)
+    near = matchable_buddy(cora.organisation, "Bea Dichtbij")
+    matchable_buddy(cora.organisation, "Zora Ook")
+    page = selectors.shortlist(actor=cora, request=request)
+
+    weights = scoring.weights_of(cora.organisation_id).as_engine()
+    pool = loading.load_pool(cora.organisation_id, [request])
+    scores = scoring.score(pool, weights)
+    cols = {b.pk: i for i, b in enumerate(pool.buddy_list)}
+    assert page.candidates, "the walk needs a candidate"
+    for option in page.candidates:
+        col = cols[option.buddy.pk]
+        assert option.total == int(scores.total[0, col])
+        assert option.excluded == 0
+        assert option.snapshot == scoring.dense_snapshot(pool, scores, 0, col)
+    assert page.n_excluded == int(np.count_nonzero(scores.excluded[0]))
+    for option in page.excluded:
+        col = cols[option.buddy.pk]
+        assert option.excluded == int(scores.excluded[0, col]) != 0
+        assert option.total == int(scores.total[0, col])
+    assert near.pk in {o.buddy.pk for o in page.candidates}
+
+
+def test_the_shortlist_scores_the_pool_once(cora, monkeypatch):
+    request = waiting_request(cora)
+    matchable_buddy(cora.organisation, "Bea Dichtbij")
+    calls = []
+    real = engine._evaluate
+    monkeypatch.setattr(
+        engine, "_evaluate", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    selectors.shortlist(actor=cora, request=request)
+    assert len(calls) == 1
