@@ -79,7 +79,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
-VAR = ROOT / "var" / "bench"
+VAR = Path(os.environ.get("BENCH_VAR") or ROOT / "var" / "bench")
 PGDATA = VAR / "pg"
 NATIONAL = "national"
 NATIONAL_2X = "national_2x"
@@ -102,6 +102,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--growth", action="store_true", help="also the 2x database")
     parser.add_argument(
         "--reseed", action="store_true", help="seed the templates again"
+    )
+    parser.add_argument(
+        "--committed",
+        action="store_true",
+        help="measure the committed code (git archive HEAD), not the working tree",
     )
     # Internal: the steps that run in a process of their own (Django set up once).
     parser.add_argument("--seed-into", default="", help=argparse.SUPPRESS)
@@ -215,24 +220,37 @@ class Cluster:
         self.sql(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
 
 
+def committed_tree(tree: str) -> Path:
+    """The committed code (`git archive HEAD`) in `tree`, with what `make install`
+    builds beside it (static/vendor, the compiled catalogues) and this benchmark's own
+    files as they are; returns the path of this script in it."""
+    archive = subprocess.run(
+        ["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
+    if (ROOT / "static" / "vendor").is_dir():
+        shutil.copytree(ROOT / "static" / "vendor", Path(tree) / "static" / "vendor")
+    for mo in ROOT.glob("locale/*/LC_MESSAGES/*.mo"):
+        target = Path(tree) / mo.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(mo, target)
+    for own in Path(__file__).parent.glob("load*.py"):
+        shutil.copy(own, Path(tree) / "bench" / own.name)
+    return Path(tree) / "bench" / Path(__file__).name
+
+
 def run_step(args: list[str], database_url: str) -> None:
-    """A seeding step, in the committed code: `git archive HEAD` into a temporary
-    folder (with this benchmark's own files beside it), so that work in progress in
-    the working tree cannot break the seed. The measurement uses the working tree."""
+    """A seeding step, in the committed code, so that work in progress in the working
+    tree cannot break the seed (the measurement uses the working tree unless
+    --committed)."""
     with tempfile.TemporaryDirectory(prefix="ouderbuddy-seed-") as tree:
-        archive = subprocess.run(
-            ["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True
-        ).stdout
-        subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
-        for own in Path(__file__).parent.glob("load*.py"):
-            shutil.copy(own, Path(tree) / "bench" / own.name)
+        script = committed_tree(tree)
         env = {
             **os.environ,
             "DATABASE_URL": database_url,
             "DOTENV_PATH": str(ROOT / ".env"),
         }
-        script = str(Path(tree) / "bench" / Path(__file__).name)
-        result = subprocess.call([PYTHON, script, *args], cwd=tree, env=env)
+        result = subprocess.call([PYTHON, str(script), *args], cwd=tree, env=env)
     if result != 0:
         sys.exit(f"step {' '.join(args)} failed ({result})")
 
@@ -968,20 +986,32 @@ def main() -> None:
     cluster = Cluster()
     cluster.start()
     results: list[dict[str, Any]] = []
+    tree = tempfile.mkdtemp(prefix="ouderbuddy-measured-")
     try:
         ensure_templates(cluster, args.growth, args.reseed)
         databases = [("national", NATIONAL)]
         if args.growth:
             databases.append(("2x", NATIONAL_2X))
+        script = committed_tree(tree) if args.committed else Path(__file__)
         for label, template in databases:
             cluster.copy(template, "run")
             out = VAR / f"load-{label}.part.json"
-            passed = [a for a in sys.argv[1:] if a not in ("--growth", "--reseed")]
-            env = {**os.environ, "BENCH_POSTMASTER_PID": str(cluster.postmaster_pid())}
+            passed = [
+                a
+                for a in sys.argv[1:]
+                if a not in ("--growth", "--reseed", "--committed")
+            ]
+            env = {
+                **os.environ,
+                "BENCH_POSTMASTER_PID": str(cluster.postmaster_pid()),
+                "BENCH_VAR": str(VAR),
+                "DOTENV_PATH": str(ROOT / ".env"),
+            }
             result = subprocess.call(
-                [PYTHON, str(Path(__file__)), *passed, "--measure-into", str(out),
+                [PYTHON, str(script), *passed, "--measure-into", str(out),
                  "--label", label],
-                cwd=ROOT, env={**env, "DATABASE_URL": cluster.url("run")},
+                cwd=script.parent.parent,
+                env={**env, "DATABASE_URL": cluster.url("run")},
             )  # fmt: skip
             if result != 0:
                 sys.exit(f"the {label} run failed ({result})")
@@ -990,6 +1020,7 @@ def main() -> None:
         cluster.drop("run")
     finally:
         cluster.stop()
+        shutil.rmtree(tree, ignore_errors=True)
 
     report = {
         "started": started.isoformat(timespec="seconds"),
@@ -1005,6 +1036,15 @@ def main() -> None:
             "wrk_threads": args.connections,
             "gunicorn": f"ouderbuddy.wsgi --workers {args.workers} (sync)",
             "quick": args.quick,
+            "code": "committed (git archive HEAD)"
+            if args.committed
+            else "working tree",
+            "commit": subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            ).stdout.strip(),
         },
         "runs": results,
     }
