@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from ouderbuddy.buddies.models import Buddy
+from ouderbuddy.buddies.models import Buddy, Interview
 from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.privacy.models import Consent
 
 
 def visible_buddies(actor: Membership) -> QuerySet[Buddy]:
@@ -35,3 +36,43 @@ def get_own_buddy(actor: Membership) -> Buddy:
     if buddy is None:
         raise Http404
     return buddy
+
+
+# The pipeline shows at most this many buddies (the counts are always complete).
+PIPELINE_LIMIT = 500
+
+
+def pipeline_buddies(actor: Membership, query: str, status: str) -> list[Buddy]:
+    """The buddies of the pipeline page: searched by name or e-mail address, of one
+    status when `status` is given, longest in their status first."""
+    buddies = visible_buddies(actor).select_related("postcode__municipality")
+    if query:
+        buddies = buddies.filter(
+            Q(full_name__icontains=query) | Q(email__icontains=query)
+        )
+    if status:
+        buddies = buddies.filter(status=status)
+    return list(buddies.order_by("status_changed_at")[:PIPELINE_LIMIT])
+
+
+def status_counts(actor: Membership) -> dict[str, int]:
+    """How many visible buddies each status has."""
+    return dict(
+        visible_buddies(actor)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+
+
+def interview_of(buddy: Buddy) -> Interview | None:
+    return Interview.objects.filter(buddy=buddy).first()
+
+
+def consents_of(buddy: Buddy) -> QuerySet[Consent]:
+    """The consents recorded for the buddy (the buddy page lists them)."""
+    return Consent.objects.filter(
+        organisation_id=buddy.organisation_id,
+        subject_type="buddies.buddy",
+        subject_id=str(buddy.pk),
+    )

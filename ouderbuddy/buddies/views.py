@@ -8,21 +8,19 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ouderbuddy.buddies import checklist, forms, selectors, services
-from ouderbuddy.buddies.models import PIPELINE, Buddy, BuddyStatus, Interview
+from ouderbuddy.buddies.models import PIPELINE, Buddy, BuddyStatus
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import acting_membership, add_domain_error, client_ip
 from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.organisations.selectors import organisations_serving
-from ouderbuddy.privacy.models import Consent
 from ouderbuddy.privacy.services import record_read
 
 COORDINATOR = [Role.COORDINATOR]
@@ -108,24 +106,15 @@ def apply_done(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
 def pipeline(request: HttpRequest) -> HttpResponse:
     """All buddies by status, with a search box and a status filter."""
     actor = acting_membership(request)
-    buddies = selectors.visible_buddies(actor).select_related("postcode__municipality")
     query = request.GET.get("q", "").strip()[:100]
-    if query:
-        buddies = buddies.filter(
-            Q(full_name__icontains=query) | Q(email__icontains=query)
-        )
     status = request.GET.get("status", "")
-    if status in BuddyStatus.values:
-        buddies = buddies.filter(status=status)
-    counts = dict(
-        selectors.visible_buddies(actor)
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
+    found = selectors.pipeline_buddies(
+        actor, query, status if status in BuddyStatus.values else ""
     )
+    counts = selectors.status_counts(actor)
     columns = []
     by_status: dict[str, list[Buddy]] = {s: [] for s in PIPELINE}
-    for buddy in buddies.order_by("status_changed_at")[:500]:
+    for buddy in found:
         by_status[buddy.status].append(buddy)
     for value in PIPELINE:
         if status and value != status:
@@ -158,7 +147,7 @@ def _labels(codes: list[str] | None, choices: Any) -> list[str]:
 
 def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str, Any]:
     facts = services.facts_for(buddy)
-    interview = Interview.objects.filter(buddy=buddy).first()
+    interview = selectors.interview_of(buddy)
     forward = (
         checklist.FORWARD.get(BuddyStatus(buddy.status))
         if buddy.status in checklist.FORWARD
@@ -179,11 +168,7 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
         "agreements": buddy.agreements.select_related("recorded_by"),
         "history": buddy.history.select_related("actor")[:50],
         "experience": buddy.lived_experience.order_by("group", "order"),
-        "consents": Consent.objects.filter(
-            organisation_id=buddy.organisation_id,
-            subject_type="buddies.buddy",
-            subject_id=str(buddy.pk),
-        ),
+        "consents": selectors.consents_of(buddy),
         "enrolments": enrolments_of(buddy),
         "qualifications": qualifications_of(buddy),
         # What the matching uses, in words.

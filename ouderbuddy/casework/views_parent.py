@@ -29,8 +29,9 @@ from ouderbuddy.intake.forms_public import ConsentWithdrawForm, NewLinkForm
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.matching import sections as matching_sections
+from ouderbuddy.matching import selectors as matching_selectors
 from ouderbuddy.matching import services as matching_services
-from ouderbuddy.matching.models import Match, MatchStatus
+from ouderbuddy.matching.models import MatchStatus
 from ouderbuddy.privacy.models import ConsentPurpose
 
 TokenView = Callable[[HttpRequest, str], HttpResponse]
@@ -197,9 +198,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         help_request = intake_services.request_for_token(token)
     except intake_services.LinkProblem as problem:
         return _link_problem(request, problem)
-    match = Match.objects.filter(
-        request=help_request, status=MatchStatus.ACCEPTED
-    ).first()
+    match = matching_selectors.parents_match(help_request, (MatchStatus.ACCEPTED,))
     if match is None:
         return render_status(
             request,
@@ -239,15 +238,6 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("intake:status", token=token)
 
 
-def _own_match(help_request: HelpRequest, statuses: tuple[str, ...]) -> Match | None:
-    """The parent's own match (found through the request behind the token only)."""
-    return (
-        Match.objects.filter(request=help_request, status__in=statuses)
-        .select_related("buddy")
-        .first()
-    )
-
-
 @_private_page
 @require_POST
 def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
@@ -258,7 +248,7 @@ def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
         return _link_problem(request, problem)
     # The coordinator may write the agreements at the introduction already (and mails
     # the parent to read them), so they can be confirmed from then on.
-    match = _own_match(
+    match = matching_selectors.parents_match(
         help_request, (MatchStatus.INTRODUCTION_PLANNED, MatchStatus.ACTIVE)
     )
     agreement = services.current_agreement(match) if match else None
@@ -288,7 +278,7 @@ def fit(request: HttpRequest, token: str) -> HttpResponse:
         help_request = intake_services.request_for_token(token)
     except intake_services.LinkProblem as problem:
         return _link_problem(request, problem)
-    match = _own_match(help_request, (MatchStatus.ACTIVE,))
+    match = matching_selectors.parents_match(help_request, (MatchStatus.ACTIVE,))
     if match is None:
         return render_status(
             request,

@@ -69,6 +69,16 @@ def get_own_match(
     return _get(own_matches(actor) if matches is None else matches, match_id)
 
 
+def parents_match(help_request: HelpRequest, statuses: tuple[str, ...]) -> Match | None:
+    """The parent's own match in one of `statuses`, found through the request behind
+    the parent's status link only (with its buddy)."""
+    return (
+        Match.objects.filter(request=help_request, status__in=statuses)
+        .select_related("buddy")
+        .first()
+    )
+
+
 def visible_drafts(actor: Membership) -> QuerySet[BatchDraft]:
     if not _coordinator(actor):
         return BatchDraft.objects.none()
