@@ -6,8 +6,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ouderbuddy.accounts.models import Invitation
+from ouderbuddy.accounts.models import Invitation, User
 from ouderbuddy.organisations.models import STAFF_ROLES, Membership, Organisation, Role
 
 
@@ -58,3 +60,26 @@ def platform_invitations(organisation: Organisation) -> QuerySet[Invitation]:
     return Invitation.objects.filter(
         organisation=organisation, role=Role.COORDINATOR
     ).order_by("-created_at")
+
+
+# --- The second factor and accounts, for the sign-in pages ------------------------------
+
+
+def has_authenticator(user: Any) -> bool:
+    """The person has set up an authenticator app (a confirmed TOTP device)."""
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+
+
+def pending_enrolment(user: Any, device_id: Any) -> TOTPDevice | None:
+    """The unconfirmed device of an enrolment under way (its id kept in the session)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False, pk=device_id).first()
+
+
+def recovery_codes_left(user: Any) -> int:
+    static = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    return static.token_set.count() if static else 0
+
+
+def user_with_email(email: str) -> User | None:
+    """The account with this e-mail address (in any case), if there is one."""
+    return User.objects.filter(email__iexact=email).first()

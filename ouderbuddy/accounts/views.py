@@ -35,7 +35,13 @@ from ouderbuddy.accounts.forms import (
 )
 from ouderbuddy.accounts.middleware import SESSION_ORGANISATION_KEY
 from ouderbuddy.accounts.models import User
-from ouderbuddy.accounts.selectors import needs_second_factor
+from ouderbuddy.accounts.selectors import (
+    has_authenticator,
+    needs_second_factor,
+    pending_enrolment,
+    recovery_codes_left,
+    user_with_email,
+)
 from ouderbuddy.lib.access import login_required
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.privacy.services import record_event
@@ -57,7 +63,7 @@ def _after_first_step(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     if needs_second_factor(user):
         target = "accounts:verify"
-        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        if not has_authenticator(user):
             target = "accounts:enrol"
         return redirect(f"{reverse(target)}?next={next_url}")
     return redirect(next_url)
@@ -123,7 +129,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.is_verified():
         return redirect(_next_url(request))
-    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if not has_authenticator(user):
         return redirect("accounts:enrol")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -168,15 +174,13 @@ def verify_view(request: HttpRequest) -> HttpResponse:
 def enrol_view(request: HttpRequest) -> HttpResponse:
     """Set up the authenticator app: scan the QR code (or type the key), enter a code."""
     user: Any = request.user
-    has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    has_device = has_authenticator(user)
     if has_device and not user.is_verified():
         # Replacing an authenticator needs the current one first.
         return redirect(
             f"{reverse('accounts:verify')}?next={reverse('accounts:enrol')}"
         )
-    device = TOTPDevice.objects.filter(
-        user=user, confirmed=False, pk=request.session.get(ENROL_SESSION_KEY)
-    ).first()
+    device = pending_enrolment(user, request.session.get(ENROL_SESSION_KEY))
     if device is None:
         device = services.start_totp_enrolment(user=user)
         request.session[ENROL_SESSION_KEY] = device.pk
@@ -223,13 +227,12 @@ def _base32_secret(device: TOTPDevice) -> str:
 def security_view(request: HttpRequest) -> HttpResponse:
     """The person's own security settings: second factor and recovery codes."""
     user: Any = request.user
-    static = StaticDevice.objects.filter(user=user, confirmed=True).first()
     return render(
         request,
         "accounts/security.html",
         {
-            "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
-            "recovery_left": static.token_set.count() if static else 0,
+            "has_totp": has_authenticator(user),
+            "recovery_left": recovery_codes_left(user),
             "second_factor_required": needs_second_factor(
                 user, getattr(request, "memberships", None)
             ),
@@ -281,7 +284,7 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
             status=exc.status,
         )
 
-    existing = User.objects.filter(email__iexact=invitation.email).first()
+    existing = user_with_email(invitation.email)
     form = (
         None
         if existing
