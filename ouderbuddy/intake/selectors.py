@@ -5,16 +5,29 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
 from ouderbuddy.intake.models import (
     HelpRequest,
     OrganisationReferralTarget,
+    ProfessionalReferral,
     RequestStatus,
 )
 from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.privacy.models import Consent
+from ouderbuddy.taxonomy.models import CodeGroup, ExperienceCode
 
 
 def visible_requests(actor: Membership) -> QuerySet[HelpRequest]:
@@ -245,3 +258,49 @@ def request_municipalities(actor: Membership) -> list[tuple[str, str]]:
         .values_list("postcode__municipality_id", "postcode__municipality__name")
         .distinct()
     )
+
+
+# --- What the coordinator's inbox and request page read ---------------------------------
+
+
+def with_school_codes(queryset: QuerySet[HelpRequest]) -> QuerySet[HelpRequest]:
+    """Each request with its school-type codes in `school_codes` (one extra query)."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "codes",
+            queryset=ExperienceCode.objects.filter(group=CodeGroup.ROUTE).order_by(
+                "order"
+            ),
+            to_attr="school_codes",
+        )
+    )
+
+
+def status_counts(actor: Membership) -> dict[str, int]:
+    """How many visible requests are new and how many wait for a buddy."""
+    return dict(
+        visible_requests(actor)
+        .filter(status__in=(RequestStatus.NEW, RequestStatus.WAITING))
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+
+
+def urgent_count(actor: Membership, soon: dt.date) -> int:
+    """New requests with a deadline by `soon` or a child at home (the inbox's rule)."""
+    return inbox(actor).filter(Q(deadline_on__lte=soon) | Q(out_of_school=True)).count()
+
+
+def withdrawn_consents(help_request: HelpRequest) -> QuerySet[Consent]:
+    """The consents the parent withdrew, last withdrawn first."""
+    return Consent.objects.filter(
+        organisation_id=help_request.organisation_id,
+        subject_type="intake.helprequest",
+        subject_id=str(help_request.pk),
+        withdrawn_at__isnull=False,
+    ).order_by("-withdrawn_at")
+
+
+def referral_of(help_request: HelpRequest) -> ProfessionalReferral | None:
+    return ProfessionalReferral.objects.filter(request=help_request).first()

@@ -10,7 +10,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +20,6 @@ from ouderbuddy.intake import forms_triage as forms
 from ouderbuddy.intake import selectors, services, services_targets
 from ouderbuddy.intake.models import (
     HelpRequest,
-    ProfessionalReferral,
     RequestStatus,
 )
 from ouderbuddy.lib.access import role_required
@@ -74,37 +72,15 @@ def _code_order(code: ExperienceCode) -> tuple[int, int]:
     return (CodeGroup.values.index(code.group), code.order)
 
 
-def _school_codes(queryset: QuerySet[HelpRequest]) -> QuerySet[HelpRequest]:
-    return queryset.prefetch_related(
-        Prefetch(
-            "codes",
-            queryset=ExperienceCode.objects.filter(group=CodeGroup.ROUTE).order_by(
-                "order"
-            ),
-            to_attr="school_codes",
-        )
-    )
-
-
-def _status_counts(actor: Membership) -> dict[str, int]:
-    return dict(
-        selectors.visible_requests(actor)
-        .filter(status__in=(RequestStatus.NEW, RequestStatus.WAITING))
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-
-
 @role_required(COORDINATOR)
 def inbox(request: HttpRequest) -> HttpResponse:
     """New requests, the most urgent and oldest first."""
     actor = acting_membership(request)
     today = timezone.localdate()
     soon = today + dt.timedelta(days=URGENT_DAYS)
-    paginator = Paginator(_school_codes(selectors.inbox(actor)), PER_PAGE)
+    paginator = Paginator(selectors.with_school_codes(selectors.inbox(actor)), PER_PAGE)
     page = paginator.get_page(request.GET.get("pagina"))
-    counts = _status_counts(actor)
+    counts = selectors.status_counts(actor)
     return render(
         request,
         "intake/triage/inbox.html",
@@ -114,9 +90,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "new_count": counts.get(RequestStatus.NEW, 0),
             "waiting_count": counts.get(RequestStatus.WAITING, 0),
             # The same rule as the inbox's order: a deadline soon or a child at home.
-            "urgent_count": selectors.inbox(actor)
-            .filter(Q(deadline_on__lte=soon) | Q(out_of_school=True))
-            .count(),
+            "urgent_count": selectors.urgent_count(actor, soon),
             "soon": soon,
             "today": today,
         },
@@ -135,7 +109,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     for row in rows:
         row["too_long"] = row["working_days"] > target
         row["codes"] = sorted(row["request"].codes.all(), key=_code_order)
-    counts = _status_counts(actor)
+    counts = selectors.status_counts(actor)
     return render(
         request,
         "intake/triage/waiting_list.html",
@@ -162,12 +136,7 @@ def _consents(help_request: HelpRequest) -> list[dict[str, Any]]:
     """Per purpose: the consent in force, and the ones the parent withdrew."""
     active = services.active_consents(help_request)
     withdrawn: dict[str, list[Consent]] = {}
-    for consent in Consent.objects.filter(
-        organisation_id=help_request.organisation_id,
-        subject_type="intake.helprequest",
-        subject_id=str(help_request.pk),
-        withdrawn_at__isnull=False,
-    ).order_by("-withdrawn_at"):
+    for consent in selectors.withdrawn_consents(help_request):
         withdrawn.setdefault(consent.purpose, []).append(consent)
     return [
         {
@@ -215,7 +184,7 @@ def _detail_context(
         "consents": _consents(help_request),
         "contact_modes": _labels(help_request.contact_modes, ContactMode),
         "languages": ", ".join(_labels(help_request.languages, SpokenLanguage)),
-        "referral": ProfessionalReferral.objects.filter(request=help_request).first(),
+        "referral": selectors.referral_of(help_request),
         "history": help_request.events.select_related("actor")[:100],
         "note_form": bound.get("note")
         or forms.NoteForm(prefix="note", initial={"note": help_request.intake_note}),
@@ -391,10 +360,10 @@ def all_requests(request: HttpRequest) -> HttpResponse:
     actor = acting_membership(request)
     form = _search_form(request, actor)
     criteria = form.criteria()
-    found = _school_codes(selectors.search_requests(actor, criteria))
+    found = selectors.with_school_codes(selectors.search_requests(actor, criteria))
     page = Paginator(found, PER_PAGE).get_page(request.GET.get("pagina"))
     today = timezone.localdate()
-    counts = _status_counts(actor)
+    counts = selectors.status_counts(actor)
     return render(
         request,
         "intake/triage/all.html",
@@ -420,7 +389,7 @@ def export_requests(request: HttpRequest) -> HttpResponse:
     actor = acting_membership(request)
     form = _search_form(request, actor)
     criteria = form.criteria()
-    found = _school_codes(selectors.search_requests(actor, criteria))
+    found = selectors.with_school_codes(selectors.search_requests(actor, criteria))
     rows = []
     for r in found:
         rows.append(
