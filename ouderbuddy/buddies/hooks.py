@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ouderbuddy.lib.hooks import Answer, Hook
 
@@ -28,3 +28,12 @@ def _has_basic_training(buddy: Buddy) -> bool:
 
 
 has_basic_training = Answer.like(_has_basic_training, "buddies.has_basic_training")
+
+
+def _training_record(buddy: Buddy) -> dict[str, Any]:
+    """What the coordinator's buddy page shows of the buddy's training: template
+    context (`enrolments`, `qualifications`); training answers."""
+    raise NotImplementedError
+
+
+training_record = Answer.like(_training_record, "buddies.training_record")

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from ouderbuddy.buddies import checklist, forms, selectors, services
+from ouderbuddy.buddies import checklist, forms, hooks, selectors, services
 from ouderbuddy.buddies.models import PIPELINE, Buddy, BuddyStatus
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
@@ -153,8 +153,6 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
         if buddy.status in checklist.FORWARD
         else None
     )
-    from ouderbuddy.training.selectors import enrolments_of, qualifications_of  # noqa: PLC0415  the buddy page assembled below its parts (issue 11 item 3)
-
     return {
         "buddy": buddy,
         "items": checklist.items(facts),
@@ -169,8 +167,8 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
         "history": buddy.history.select_related("actor")[:50],
         "experience": buddy.lived_experience.order_by("group", "order"),
         "consents": selectors.consents_of(buddy),
-        "enrolments": enrolments_of(buddy),
-        "qualifications": qualifications_of(buddy),
+        # Training (a higher app) gives its section through the hook.
+        **hooks.training_record(buddy),
         # What the matching uses, in words.
         "languages": _labels(buddy.languages, SpokenLanguage),
         "contact_modes": _labels(buddy.contact_modes, ContactMode),

@@ -8,9 +8,13 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the daily reminder jobs with the scheduler.
-        from ouderbuddy.buddies.hooks import has_basic_training
-        from ouderbuddy.training import jobs  # noqa: F401
-        from ouderbuddy.training.selectors import has_basic_training as answer
+        from ouderbuddy.buddies.hooks import has_basic_training, training_record
+        from ouderbuddy.training import (
+            jobs,  # noqa: F401
+            selectors,
+        )
 
-        # The buddy checklist asks whether the basic training is done.
-        has_basic_training.connect(answer)
+        # The buddy checklist asks whether the basic training is done; the buddy
+        # page shows the training record.
+        has_basic_training.connect(selectors.has_basic_training)
+        training_record.connect(selectors.training_record)

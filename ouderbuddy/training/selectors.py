@@ -227,6 +227,14 @@ def qualifications_of(buddy: Buddy) -> QuerySet[Qualification]:
     )
 
 
+def training_record(buddy: Buddy) -> dict[str, Any]:
+    """The buddy page's training section: enrolments and finished trainings."""
+    return {
+        "enrolments": enrolments_of(buddy),
+        "qualifications": qualifications_of(buddy),
+    }
+
+
 def has_basic_training(buddy: Buddy) -> bool:
     """Whether the buddy has finished a basic training (the gate before matching)."""
     return Qualification.objects.filter(

@@ -54,11 +54,18 @@ def test_the_project_hooks_are_connected() -> None:
             match_started,
         )
     }
-    from ouderbuddy.buddies.hooks import has_basic_training
+    from ouderbuddy.buddies.hooks import has_basic_training, training_record
 
-    answerer = has_basic_training.answerer
-    assert answerer is not None
-    assert answerer.__module__ == "ouderbuddy.training.selectors"
+    for answer, function in (
+        (has_basic_training, "has_basic_training"),
+        (training_record, "training_record"),
+    ):
+        answerer = answer.answerer
+        assert answerer is not None
+        assert (answerer.__module__, answerer.__qualname__) == (
+            "ouderbuddy.training.selectors",
+            function,
+        )
     assert names == {
         "accounts.invitation_accepted": ["ouderbuddy.buddies.services.link_account"],
         "buddies.buddy_unavailable": ["ouderbuddy.matching.services.cancel_for_buddy"],
