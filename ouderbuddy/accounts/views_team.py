@@ -6,7 +6,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -16,14 +16,14 @@ from ouderbuddy.accounts.forms import InviteForm
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import Role
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.lib.views import acting_membership
+from ouderbuddy.lib.views import SignedInRequest, acting_membership
 from ouderbuddy.organisations import selectors as organisation_selectors
 
 COORDINATOR = [Role.COORDINATOR]
 
 
 @role_required(COORDINATOR, methods=["GET", "POST"])
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: SignedInRequest) -> HttpResponse:
     """Members and invitations; the form at the bottom sends a new invitation."""
     actor = acting_membership(request)
     form = InviteForm(request.POST or None)
@@ -54,7 +54,7 @@ def team(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def revoke_invitation(request: HttpRequest, invitation_id: UUID) -> HttpResponse:
+def revoke_invitation(request: SignedInRequest, invitation_id: UUID) -> HttpResponse:
     actor = acting_membership(request)
     invitation = account_selectors.get_invitation_for(actor, invitation_id)
     try:

@@ -18,7 +18,12 @@ from ouderbuddy.buddies.models import PIPELINE, Buddy, BuddyStatus
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.lib.views import acting_membership, add_domain_error, client_ip
+from ouderbuddy.lib.views import (
+    SignedInRequest,
+    acting_membership,
+    add_domain_error,
+    client_ip,
+)
 from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.organisations.selectors import organisations_serving
 from ouderbuddy.privacy.services import record_read
@@ -103,7 +108,7 @@ def apply_done(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR)
-def pipeline(request: HttpRequest) -> HttpResponse:
+def pipeline(request: SignedInRequest) -> HttpResponse:
     """All buddies by status, with a search box and a status filter."""
     actor = acting_membership(request)
     query = request.GET.get("q", "").strip()[:100]
@@ -195,7 +200,7 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
 
 
 @role_required([Role.COORDINATOR, Role.BUDDY])
-def detail(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+def detail(request: SignedInRequest, buddy_id: UUID) -> HttpResponse:
     """One buddy: the checklist, what is missing, the next step, the history."""
     actor = acting_membership(request)
     if actor.role == Role.BUDDY:
@@ -237,7 +242,7 @@ def _checklist_post(
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def introduction(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+def introduction(request: SignedInRequest, buddy_id: UUID) -> HttpResponse:
     return _checklist_post(
         request,
         buddy_id,
@@ -251,7 +256,7 @@ def introduction(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def interview(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+def interview(request: SignedInRequest, buddy_id: UUID) -> HttpResponse:
     return _checklist_post(
         request,
         buddy_id,
@@ -265,7 +270,7 @@ def interview(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def vog(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+def vog(request: SignedInRequest, buddy_id: UUID) -> HttpResponse:
     return _checklist_post(
         request,
         buddy_id,
@@ -279,7 +284,7 @@ def vog(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def agreement(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+def agreement(request: SignedInRequest, buddy_id: UUID) -> HttpResponse:
     return _checklist_post(
         request,
         buddy_id,
@@ -293,7 +298,7 @@ def agreement(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def advance(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+def advance(request: SignedInRequest, buddy_id: UUID) -> HttpResponse:
     return _checklist_post(
         request,
         buddy_id,
@@ -307,7 +312,7 @@ def advance(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def pause(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+def pause(request: SignedInRequest, buddy_id: UUID) -> HttpResponse:
     return _checklist_post(
         request,
         buddy_id,
@@ -321,7 +326,7 @@ def pause(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def resume(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+def resume(request: SignedInRequest, buddy_id: UUID) -> HttpResponse:
     actor = acting_membership(request)
     buddy = selectors.get_buddy_for(actor, buddy_id)
     try:
@@ -334,7 +339,7 @@ def resume(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def stop(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+def stop(request: SignedInRequest, buddy_id: UUID) -> HttpResponse:
     return _checklist_post(
         request,
         buddy_id,
@@ -348,7 +353,7 @@ def stop(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def resend_invitation(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+def resend_invitation(request: SignedInRequest, buddy_id: UUID) -> HttpResponse:
     actor = acting_membership(request)
     buddy = selectors.get_buddy_for(actor, buddy_id)
     try:
@@ -364,7 +369,7 @@ def resend_invitation(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
 
 
 @role_required(BUDDY, methods=["GET", "POST"])
-def portal_profile(request: HttpRequest) -> HttpResponse:
+def portal_profile(request: SignedInRequest) -> HttpResponse:
     """The buddy's own profile: experience, region, languages, capacity, pause."""
     actor = acting_membership(request)
     buddy = selectors.get_own_buddy(actor)
@@ -413,7 +418,7 @@ def portal_profile(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(BUDDY, methods=["POST"])
-def portal_pause(request: HttpRequest) -> HttpResponse:
+def portal_pause(request: SignedInRequest) -> HttpResponse:
     """The buddy pauses (or ends a pause) themselves."""
     actor = acting_membership(request)
     buddy = selectors.get_own_buddy(actor)

@@ -36,7 +36,7 @@ from ouderbuddy.casework.models import (
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.lib.views import acting_membership, add_domain_error
+from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
 from ouderbuddy.matching import selectors as matching_selectors
 from ouderbuddy.matching.models import Match, MatchStatus
 from ouderbuddy.notifications import mail
@@ -51,7 +51,7 @@ MEETING_HOURS = 1
 
 
 @role_required(BUDDY)
-def proposals(request: HttpRequest) -> HttpResponse:
+def proposals(request: SignedInRequest) -> HttpResponse:
     """The proposals waiting for the buddy's answer, and their running matches
     (matching:proposals; matching gives the list, casework each match's summary)."""
     actor = acting_membership(request)
@@ -140,7 +140,7 @@ def _render_match(
 
 
 @role_required(BUDDY)
-def match(request: HttpRequest, match_id: UUID) -> HttpResponse:
+def match(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     """One running match on a phone: log a contact first, then what else matters."""
     actor = acting_membership(request)
     found = selectors_buddy.get_own_match_page(actor, match_id)
@@ -178,7 +178,7 @@ def _render_contact(
 
 
 @role_required(BUDDY, methods=["GET", "POST"])
-def log_contact(request: HttpRequest, match_id: UUID) -> HttpResponse:
+def log_contact(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     """The quick contact form; with `meeting`, a school meeting logged afterwards."""
     actor = acting_membership(request)
     found = selectors_buddy.get_own_match_page(actor, match_id)
@@ -224,7 +224,7 @@ def log_contact(request: HttpRequest, match_id: UUID) -> HttpResponse:
 
 
 @role_required(BUDDY, methods=["GET", "POST"])
-def plan_meeting(request: HttpRequest, match_id: UUID) -> HttpResponse:
+def plan_meeting(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     """Plan a meeting at school the buddy joins."""
     actor = acting_membership(request)
     found = selectors_buddy.get_own_match_page(actor, match_id)
@@ -297,7 +297,7 @@ def _render_meeting(
 
 
 @role_required(BUDDY, methods=["GET", "POST"])
-def meeting(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
+def meeting(request: SignedInRequest, meeting_id: UUID) -> HttpResponse:
     """One school meeting: its preparation checklist, and cancelling it."""
     actor = acting_membership(request)
     found = selectors_buddy.get_own_meeting(actor, meeting_id)
@@ -336,7 +336,7 @@ def meeting(request: HttpRequest, meeting_id: UUID) -> HttpResponse:
 
 
 @role_required(BUDDY, methods=["GET", "POST"])
-def signal(request: HttpRequest, match_id: UUID) -> HttpResponse:
+def signal(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     """'Zorg melden': reaches the coordinator at once."""
     actor = acting_membership(request)
     found = selectors_buddy.get_own_match_page(actor, match_id)
@@ -384,7 +384,7 @@ def signal(request: HttpRequest, match_id: UUID) -> HttpResponse:
 
 
 @role_required(BUDDY, methods=["POST"])
-def acknowledge(request: HttpRequest, match_id: UUID) -> HttpResponse:
+def acknowledge(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     """'Ik heb de afspraken gelezen', for the version the buddy read."""
     actor = acting_membership(request)
     found = selectors_buddy.get_own_match_page(actor, match_id)
@@ -416,7 +416,7 @@ def _int_or_none(raw: Any) -> int | None:
 
 
 @role_required(BUDDY, methods=["POST"])
-def fit(request: HttpRequest, match_id: UUID) -> HttpResponse:
+def fit(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     """The buddy's answer to 'Hoe klikt het?'."""
     actor = acting_membership(request)
     found = selectors_buddy.get_own_match_page(actor, match_id)
@@ -442,7 +442,7 @@ def fit(request: HttpRequest, match_id: UUID) -> HttpResponse:
 
 
 @role_required(BUDDY, methods=["GET", "POST"])
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: SignedInRequest) -> HttpResponse:
     """The personal agenda link: make one (shown once) or stop it."""
     actor = acting_membership(request)
     buddy = get_own_buddy(actor)

@@ -4,7 +4,7 @@ CSV download (no names, no notes)."""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ouderbuddy.casework.closed import ClosedSearchForm, closed_matches
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.csv_export import csv_response
-from ouderbuddy.lib.views import acting_membership
+from ouderbuddy.lib.views import SignedInRequest, acting_membership
 from ouderbuddy.organisations.models import Role
 from ouderbuddy.privacy.services import record_event
 
@@ -21,7 +21,7 @@ PER_PAGE = 50
 
 
 @role_required(COORDINATOR)
-def closed(request: HttpRequest) -> HttpResponse:
+def closed(request: SignedInRequest) -> HttpResponse:
     actor = acting_membership(request)
     form = ClosedSearchForm(request.GET)
     criteria = form.criteria()
@@ -41,7 +41,7 @@ def closed(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(COORDINATOR)
-def export_closed(request: HttpRequest) -> HttpResponse:
+def export_closed(request: SignedInRequest) -> HttpResponse:
     actor = acting_membership(request)
     criteria = ClosedSearchForm(request.GET).criteria()
     rows = []

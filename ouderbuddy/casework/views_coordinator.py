@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -20,7 +20,7 @@ from ouderbuddy.casework.models import SignalKind
 from ouderbuddy.casework.views_match import check_in_auto_id, match_page
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.lib.views import acting_membership, add_domain_error
+from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
 from ouderbuddy.matching.models import Match, MatchStatus
 from ouderbuddy.matching.selectors import get_match_for
 from ouderbuddy.organisations.models import Role
@@ -35,7 +35,7 @@ def _match_url(match: Match, anchor: str = "") -> str:
 
 
 @role_required(COORDINATOR)
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: SignedInRequest) -> HttpResponse:
     """The running matches with their last contact, next check-in and flags."""
     actor = acting_membership(request)
     flag = request.GET.get("vlag", "")
@@ -62,7 +62,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def agreement(request: HttpRequest, match_id: UUID) -> HttpResponse:
+def agreement(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     """Write the working agreements, or a new version of them."""
     actor = acting_membership(request)
     match = get_match_for(actor, match_id)
@@ -93,7 +93,7 @@ def agreement(request: HttpRequest, match_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def add_check_in(request: HttpRequest, match_id: UUID) -> HttpResponse:
+def add_check_in(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     """Plan an extra check-in."""
     actor = acting_membership(request)
     match = get_match_for(actor, match_id)
@@ -112,7 +112,7 @@ def add_check_in(request: HttpRequest, match_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def check_in(request: HttpRequest, check_in_id: UUID) -> HttpResponse:
+def check_in(request: SignedInRequest, check_in_id: UUID) -> HttpResponse:
     """Record a check-in as done, or take a planned one away."""
     actor = acting_membership(request)
     found = selectors.get_check_in_for(actor, check_in_id)
@@ -151,7 +151,7 @@ def check_in(request: HttpRequest, check_in_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def fit_follow_up(request: HttpRequest, fit_id: UUID) -> HttpResponse:
+def fit_follow_up(request: SignedInRequest, fit_id: UUID) -> HttpResponse:
     """The coordinator followed up a 'not good' fit answer."""
     actor = acting_membership(request)
     fit = selectors.get_fit_for(actor, fit_id)
@@ -161,7 +161,7 @@ def fit_follow_up(request: HttpRequest, fit_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["GET", "POST"])
-def signal(request: HttpRequest, signal_id: UUID) -> HttpResponse:
+def signal(request: SignedInRequest, signal_id: UUID) -> HttpResponse:
     """A safety signal: what the buddy wrote, the meldcode steps, 'seen' and what was
     done about it."""
     actor = acting_membership(request)
@@ -222,7 +222,7 @@ def signal(request: HttpRequest, signal_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["GET", "POST"])
-def close(request: HttpRequest, match_id: UUID) -> HttpResponse:
+def close(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     """End a running match: reason, who decided, a note, and whether to look for
     another buddy."""
     actor = acting_membership(request)

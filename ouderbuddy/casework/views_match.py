@@ -21,7 +21,7 @@ from ouderbuddy.casework import forms, selectors, services
 from ouderbuddy.casework.models import CheckIn
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.lib.views import acting_membership, add_domain_error
+from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
 from ouderbuddy.matching import forms as matching_forms
 from ouderbuddy.matching import sections as matching_sections
 from ouderbuddy.matching import services as matching_services
@@ -115,14 +115,14 @@ def match_page(
 
 
 @role_required(COORDINATOR)
-def match(request: HttpRequest, match_id: UUID) -> HttpResponse:
+def match(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     actor = acting_membership(request)
     found = get_match_for(actor, match_id)
     return match_page(request, found)
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def plan(request: HttpRequest, match_id: UUID) -> HttpResponse:
+def plan(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     actor = acting_membership(request)
     found = get_match_for(actor, match_id)
     form = matching_forms.PlanForm(request.POST)
@@ -151,7 +151,7 @@ def plan(request: HttpRequest, match_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def activate(request: HttpRequest, match_id: UUID) -> HttpResponse:
+def activate(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     actor = acting_membership(request)
     found = get_match_for(actor, match_id)
     form = matching_forms.ActivateForm(request.POST)
@@ -169,7 +169,7 @@ def activate(request: HttpRequest, match_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def cancel(request: HttpRequest, match_id: UUID) -> HttpResponse:
+def cancel(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     actor = acting_membership(request)
     found = get_match_for(actor, match_id)
     form = matching_forms.CancelForm(request.POST)

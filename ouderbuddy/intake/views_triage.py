@@ -27,7 +27,7 @@ from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.lib.csv_export import csv_response
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.forms import Form
-from ouderbuddy.lib.views import acting_membership, add_domain_error
+from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.models import Consent, ConsentPurpose
 from ouderbuddy.privacy.services import record_event, record_read
@@ -73,7 +73,7 @@ def _code_order(code: ExperienceCode) -> tuple[int, int]:
 
 
 @role_required(COORDINATOR)
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: SignedInRequest) -> HttpResponse:
     """New requests, the most urgent and oldest first."""
     actor = acting_membership(request)
     today = timezone.localdate()
@@ -98,7 +98,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(COORDINATOR)
-def waiting_list(request: HttpRequest) -> HttpResponse:
+def waiting_list(request: SignedInRequest) -> HttpResponse:
     """Requests waiting for a buddy, with how long they wait against the target."""
     actor = acting_membership(request)
     today = timezone.localdate()
@@ -197,7 +197,7 @@ def _detail_context(
 
 
 @role_required(COORDINATOR)
-def detail(request: HttpRequest, request_id: UUID) -> HttpResponse:
+def detail(request: SignedInRequest, request_id: UUID) -> HttpResponse:
     """One request: what the parent wrote, the consents, the history, the decisions."""
     actor = acting_membership(request)
     help_request = selectors.get_request_for(actor, request_id)
@@ -238,7 +238,7 @@ def _triage_post(
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def note(request: HttpRequest, request_id: UUID) -> HttpResponse:
+def note(request: SignedInRequest, request_id: UUID) -> HttpResponse:
     return _triage_post(
         request,
         request_id,
@@ -252,7 +252,7 @@ def note(request: HttpRequest, request_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def codes(request: HttpRequest, request_id: UUID) -> HttpResponse:
+def codes(request: SignedInRequest, request_id: UUID) -> HttpResponse:
     return _triage_post(
         request,
         request_id,
@@ -266,7 +266,7 @@ def codes(request: HttpRequest, request_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def to_matching(request: HttpRequest, request_id: UUID) -> HttpResponse:
+def to_matching(request: SignedInRequest, request_id: UUID) -> HttpResponse:
     return _triage_post(
         request,
         request_id,
@@ -280,7 +280,7 @@ def to_matching(request: HttpRequest, request_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def information(request: HttpRequest, request_id: UUID) -> HttpResponse:
+def information(request: SignedInRequest, request_id: UUID) -> HttpResponse:
     return _triage_post(
         request,
         request_id,
@@ -294,7 +294,7 @@ def information(request: HttpRequest, request_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def refer(request: HttpRequest, request_id: UUID) -> HttpResponse:
+def refer(request: SignedInRequest, request_id: UUID) -> HttpResponse:
     return _triage_post(
         request,
         request_id,
@@ -315,7 +315,7 @@ def refer(request: HttpRequest, request_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def withdraw(request: HttpRequest, request_id: UUID) -> HttpResponse:
+def withdraw(request: SignedInRequest, request_id: UUID) -> HttpResponse:
     return _triage_post(
         request,
         request_id,
@@ -354,7 +354,7 @@ def _search_form(request: HttpRequest, actor: Membership) -> forms.RequestSearch
 
 
 @role_required(COORDINATOR)
-def all_requests(request: HttpRequest) -> HttpResponse:
+def all_requests(request: SignedInRequest) -> HttpResponse:
     """Every request of the organisation, whatever its status: search by reference,
     name, e-mail address or postcode; filters, sorting, pages, a CSV download."""
     actor = acting_membership(request)
@@ -383,7 +383,7 @@ def all_requests(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(COORDINATOR)
-def export_requests(request: HttpRequest) -> HttpResponse:
+def export_requests(request: SignedInRequest) -> HttpResponse:
     """The filtered list as CSV: codes and dates, no names, no e-mail addresses and no
     free text (the question, notes and reasons stay in the application)."""
     actor = acting_membership(request)
@@ -444,7 +444,7 @@ def _save_target(
 
 
 @role_required(COORDINATOR, methods=["GET", "POST"])
-def referral_targets(request: HttpRequest) -> HttpResponse:
+def referral_targets(request: SignedInRequest) -> HttpResponse:
     """The places this organisation refers parents to; add a new one."""
     actor = acting_membership(request)
     form = forms.ReferralTargetForm(request.POST or None, prefix="new")
@@ -460,7 +460,7 @@ def referral_targets(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["GET", "POST"])
-def referral_target(request: HttpRequest, target_id: UUID) -> HttpResponse:
+def referral_target(request: SignedInRequest, target_id: UUID) -> HttpResponse:
     """Change one referral target, or switch it off (it stays on earlier requests)."""
     actor = acting_membership(request)
     target = selectors.get_referral_target_for(actor, target_id)

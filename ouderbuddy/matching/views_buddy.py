@@ -26,7 +26,7 @@ from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.forms import Form
-from ouderbuddy.lib.views import acting_membership, add_domain_error
+from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
 from ouderbuddy.matching import explain, selectors, services
 from ouderbuddy.matching.models import (
     HOLDS_PLACE,
@@ -142,7 +142,7 @@ def _render_proposal(
 
 
 @role_required(BUDDY, methods=["GET", "POST"])
-def proposal(request: HttpRequest, match_id: UUID) -> HttpResponse:
+def proposal(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     """One proposal: the parent's situation without names, and yes or no."""
     actor = acting_membership(request)
     match = selectors.get_own_match(

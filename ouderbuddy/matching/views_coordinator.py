@@ -10,7 +10,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from ouderbuddy.intake.selectors import get_request_for
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import ContactMode
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.lib.views import acting_membership, add_domain_error
+from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
 from ouderbuddy.matching import engine, explain, forms, scoring, selectors, services
 from ouderbuddy.matching.models import (
     HOLDS_PLACE,
@@ -46,7 +46,7 @@ def _request_codes(help_request: Any) -> list[tuple[str, list[str]]]:
 
 
 @role_required(COORDINATOR)
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: SignedInRequest) -> HttpResponse:
     """The waiting list with the best buddy for each request, the gap signal and the
     running proposals."""
     actor = acting_membership(request)
@@ -75,7 +75,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["GET", "POST"])
-def weights(request: HttpRequest) -> HttpResponse:
+def weights(request: SignedInRequest) -> HttpResponse:
     """The organisation's weights, with a preview of how the waiting list would rank."""
     actor = acting_membership(request)
     current = scoring.weights_of(actor.organisation_id)
@@ -116,7 +116,7 @@ def weights(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(COORDINATOR)
-def shortlist(request: HttpRequest, request_id: UUID) -> HttpResponse:
+def shortlist(request: SignedInRequest, request_id: UUID) -> HttpResponse:
     """The best buddies for one request, why, and (on request) who is out and why."""
     actor = acting_membership(request)
     help_request = get_request_for(actor, request_id)
@@ -160,7 +160,7 @@ def shortlist(request: HttpRequest, request_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR)
-def compare(request: HttpRequest, request_id: UUID) -> HttpResponse:
+def compare(request: SignedInRequest, request_id: UUID) -> HttpResponse:
     """Two buddies side by side for one request."""
     actor = acting_membership(request)
     help_request = get_request_for(actor, request_id)
@@ -202,7 +202,7 @@ def compare(request: HttpRequest, request_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["GET", "POST"])
-def propose(request: HttpRequest, request_id: UUID, buddy_id: UUID) -> HttpResponse:
+def propose(request: SignedInRequest, request_id: UUID, buddy_id: UUID) -> HttpResponse:
     """Confirm a proposal: the score in words, and the reason for the file."""
     actor = acting_membership(request)
     help_request = get_request_for(actor, request_id)
@@ -247,7 +247,7 @@ def propose(request: HttpRequest, request_id: UUID, buddy_id: UUID) -> HttpRespo
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def conflict(request: HttpRequest, request_id: UUID) -> HttpResponse:
+def conflict(request: SignedInRequest, request_id: UUID) -> HttpResponse:
     """Record that a buddy must never be matched with this request."""
     actor = acting_membership(request)
     help_request = get_request_for(actor, request_id)
@@ -279,7 +279,7 @@ def conflict(request: HttpRequest, request_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["GET", "POST"])
-def batch_new(request: HttpRequest) -> HttpResponse:
+def batch_new(request: SignedInRequest) -> HttpResponse:
     """Start a proposal for the whole waiting list; earlier drafts."""
     actor = acting_membership(request)
     status = 200
@@ -310,7 +310,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["GET", "POST"])
-def batch_detail(request: HttpRequest, draft_id: UUID) -> HttpResponse:
+def batch_detail(request: SignedInRequest, draft_id: UUID) -> HttpResponse:
     """Review a draft; publish all or the ticked lines."""
     actor = acting_membership(request)
     draft = selectors.get_draft_for(actor, draft_id)
@@ -375,7 +375,7 @@ def batch_detail(request: HttpRequest, draft_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def batch_line(request: HttpRequest, line_id: UUID) -> HttpResponse:
+def batch_line(request: SignedInRequest, line_id: UUID) -> HttpResponse:
     """Leave a line out, take it back in, or choose another buddy for it."""
     actor = acting_membership(request)
     line = selectors.get_line_for(actor, line_id)
@@ -401,7 +401,7 @@ def batch_line(request: HttpRequest, line_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR)
-def match_list(request: HttpRequest) -> HttpResponse:
+def match_list(request: SignedInRequest) -> HttpResponse:
     actor = acting_membership(request)
     status = request.GET.get("status", "")
     matches = selectors.visible_matches(actor).select_related("request", "buddy")

@@ -7,13 +7,13 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.lib.views import acting_membership, add_domain_error
+from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
 from ouderbuddy.organisations import forms, selectors, services
 from ouderbuddy.organisations.models import Role
 
@@ -21,7 +21,9 @@ COORDINATOR = [Role.COORDINATOR]
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def deactivate_membership(request: HttpRequest, membership_id: UUID) -> HttpResponse:
+def deactivate_membership(
+    request: SignedInRequest, membership_id: UUID
+) -> HttpResponse:
     actor = acting_membership(request)
     membership = selectors.get_membership_for(actor, membership_id)
     try:
@@ -36,7 +38,9 @@ def deactivate_membership(request: HttpRequest, membership_id: UUID) -> HttpResp
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def reactivate_membership(request: HttpRequest, membership_id: UUID) -> HttpResponse:
+def reactivate_membership(
+    request: SignedInRequest, membership_id: UUID
+) -> HttpResponse:
     actor = acting_membership(request)
     membership = selectors.get_membership_for(actor, membership_id)
     try:
@@ -54,7 +58,7 @@ def reactivate_membership(request: HttpRequest, membership_id: UUID) -> HttpResp
 
 
 @role_required([Role.COORDINATOR, Role.MANAGER], methods=["GET", "POST"])
-def organisation_settings(request: HttpRequest) -> HttpResponse:
+def organisation_settings(request: SignedInRequest) -> HttpResponse:
     """Contact details for parents, the waiting-time target, the check-in rhythm and
     the e-mail signature. A coordinator changes them; a manager reads them."""
     actor = acting_membership(request)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import Role
-from ouderbuddy.lib.views import acting_membership
+from ouderbuddy.lib.views import SignedInRequest, acting_membership
 from ouderbuddy.privacy.selectors import visible_audit_events
 
 
 @role_required([Role.COORDINATOR])
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: SignedInRequest) -> HttpResponse:
     """Who did or read what in this organisation, newest first, 50 a page."""
     paginator = Paginator(visible_audit_events(acting_membership(request)), 50)
     page = paginator.get_page(request.GET.get("pagina"))

@@ -15,7 +15,7 @@ from ouderbuddy.buddies.selectors import get_buddy_for, get_own_buddy
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.forms import Form
-from ouderbuddy.lib.views import acting_membership
+from ouderbuddy.lib.views import SignedInRequest, acting_membership
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.training import selectors, services
 from ouderbuddy.training.forms import (
@@ -61,7 +61,7 @@ def _enrolment_message(enrolment_status: str, name: str | None = None) -> str:
 
 
 @role_required(COORDINATOR, methods=["GET", "POST"])
-def courses(request: HttpRequest) -> HttpResponse:
+def courses(request: SignedInRequest) -> HttpResponse:
     """All courses with their upcoming sessions; the form adds a course."""
     actor = acting_membership(request)
     form = CourseForm(_posted(request))
@@ -89,7 +89,7 @@ def courses(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["GET", "POST"])
-def course_detail(request: HttpRequest, course_id: UUID) -> HttpResponse:
+def course_detail(request: SignedInRequest, course_id: UUID) -> HttpResponse:
     """One course with all its sessions; the form plans a new session."""
     actor = acting_membership(request)
     course = selectors.get_course_for(actor, course_id)
@@ -113,7 +113,7 @@ def course_detail(request: HttpRequest, course_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["GET", "POST"])
-def edit_course(request: HttpRequest, course_id: UUID) -> HttpResponse:
+def edit_course(request: SignedInRequest, course_id: UUID) -> HttpResponse:
     """Change the name, kind, hours or validity of a course."""
     actor = acting_membership(request)
     course = selectors.get_course_for(actor, course_id)
@@ -174,7 +174,7 @@ def _session_page(
 
 
 @role_required(COORDINATOR, methods=["GET", "POST"])
-def session_detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
+def session_detail(request: SignedInRequest, session_id: UUID) -> HttpResponse:
     """Who is enrolled and waiting; enrol a buddy, record attendance, cancel."""
     actor = acting_membership(request)
     session = selectors.get_session_for(actor, session_id)
@@ -196,7 +196,7 @@ def session_detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def record_attendance(request: HttpRequest, session_id: UUID) -> HttpResponse:
+def record_attendance(request: SignedInRequest, session_id: UUID) -> HttpResponse:
     """Present or absent for everyone enrolled, in one form: all saved, or nothing."""
     actor = acting_membership(request)
     session = selectors.get_session_for(actor, session_id)
@@ -235,7 +235,7 @@ def record_attendance(request: HttpRequest, session_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def cancel_session(request: HttpRequest, session_id: UUID) -> HttpResponse:
+def cancel_session(request: SignedInRequest, session_id: UUID) -> HttpResponse:
     actor = acting_membership(request)
     session = selectors.get_session_for(actor, session_id)
     try:
@@ -251,7 +251,7 @@ def cancel_session(request: HttpRequest, session_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def mark_attendance(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
+def mark_attendance(request: SignedInRequest, enrolment_id: UUID) -> HttpResponse:
     actor = acting_membership(request)
     enrolment = selectors.get_enrolment_for(actor, enrolment_id)
     form = AttendanceForm(request.POST)
@@ -270,7 +270,7 @@ def mark_attendance(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["POST"])
-def cancel_enrolment(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
+def cancel_enrolment(request: SignedInRequest, enrolment_id: UUID) -> HttpResponse:
     actor = acting_membership(request)
     enrolment = selectors.get_enrolment_for(actor, enrolment_id)
     try:
@@ -286,7 +286,7 @@ def cancel_enrolment(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
 
 
 @role_required(COORDINATOR, methods=["GET", "POST"])
-def training_elsewhere(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
+def training_elsewhere(request: SignedInRequest, buddy_id: UUID) -> HttpResponse:
     """Record a training the buddy followed elsewhere or before, as one of our courses."""
     actor = acting_membership(request)
     buddy = get_buddy_for(actor, buddy_id)
@@ -323,7 +323,7 @@ def training_elsewhere(request: HttpRequest, buddy_id: UUID) -> HttpResponse:
 
 
 @role_required(BUDDY)
-def my_trainings(request: HttpRequest) -> HttpResponse:
+def my_trainings(request: SignedInRequest) -> HttpResponse:
     """The buddy's own trainings: sessions to join, own enrolments and qualifications."""
     actor = acting_membership(request)
     try:
@@ -355,7 +355,7 @@ def my_trainings(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(BUDDY, methods=["POST"])
-def enrol_self(request: HttpRequest, session_id: UUID) -> HttpResponse:
+def enrol_self(request: SignedInRequest, session_id: UUID) -> HttpResponse:
     actor = acting_membership(request)
     session = selectors.get_session_for(actor, session_id)
     buddy = get_own_buddy(actor)
@@ -369,7 +369,7 @@ def enrol_self(request: HttpRequest, session_id: UUID) -> HttpResponse:
 
 
 @role_required(BUDDY, methods=["POST"])
-def cancel_own_enrolment(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
+def cancel_own_enrolment(request: SignedInRequest, enrolment_id: UUID) -> HttpResponse:
     actor = acting_membership(request)
     enrolment = selectors.get_enrolment_for(actor, enrolment_id)
     try:
