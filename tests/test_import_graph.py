@@ -48,7 +48,5 @@ def test_no_cycle_between_apps(app_edges):
 
 
 def test_no_two_apps_import_each_other(app_edges):
-    both_ways = sorted(
-        (a, b) for a, b in app_edges if (b, a) in app_edges and a < b
-    )
+    both_ways = sorted((a, b) for a, b in app_edges if (b, a) in app_edges and a < b)
     assert both_ways == []
