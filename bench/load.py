@@ -504,10 +504,11 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
     if draft is None:
         draft = matching_services.create_batch(actor=coordinator, objective="best_fit")
 
-    def first(model: Any, **filters: Any) -> Any:
-        row = (
-            model.objects.filter(organisation_id=org, **filters).order_by("pk").first()
-        )
+    def first(model: Any, *order: str, **filters: Any) -> Any:
+        """The first row by content (`order`), then by key: the same object in every
+        copy, also for the rows this run makes (their keys are new each time)."""
+        rows = model.objects.filter(organisation_id=org, **filters)
+        row = rows.order_by(*order, "pk").first()
         return row.pk if row is not None else None
 
     return {
@@ -518,11 +519,11 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
         "token": intake_services.status_token(match.request),
         "draft_id": draft.pk,
         "line_id": first(BatchLine),
-        "course_id": first(Course),
-        "session_id": first(Session),
+        "course_id": first(Course, "kind", "title"),
+        "session_id": first(Session, "starts_at"),
         "enrolment_id": first(Enrolment),
         "membership_id": first(Membership),
-        "target_id": first(OrganisationReferralTarget),
+        "target_id": first(OrganisationReferralTarget, "label_nl"),
         "check_in_id": first(casework.CheckIn, match_id=match.pk)
         or first(casework.CheckIn),
         "fit_id": first(casework.FitAnswer),
@@ -982,6 +983,12 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk was not found (Debian: apt-get install wrk).")
     started = dt.datetime.now(dt.UTC)
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     load_before = os.getloadavg()
     cluster = Cluster()
     cluster.start()
@@ -1039,12 +1046,7 @@ def main() -> None:
             "code": "committed (git archive HEAD)"
             if args.committed
             else "working tree",
-            "commit": subprocess.run(
-                ["git", "rev-parse", "--short", "HEAD"],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-            ).stdout.strip(),
+            "commit": commit,
         },
         "runs": results,
     }
