@@ -175,6 +175,10 @@ class Cluster:
                  "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"],
                 stdout=subprocess.DEVNULL,
             )  # fmt: skip
+        status = [*self.owner, pg_bin("pg_ctl"), "-D", str(PGDATA), "status"]
+        if subprocess.call(status, stdout=subprocess.DEVNULL) == 0:
+            # Left running by a run that was killed: stop it, then start on our port.
+            self.stop()
         options = (
             f"-p {self.port} -k {PGDATA} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
