@@ -65,6 +65,41 @@ PUBLIC_ORGANISATION_ROUTES = {
 # keep the walk fast as the number of models grows.
 IDS_PER_MODEL = 2
 
+# A parameter that names its model is tried with that model's ids and with one id of
+# every other model (so a parameter named after the wrong model is still caught); any
+# other parameter (object_id, token, …) with two ids of every model.
+PARAM_MODELS = {
+    "buddy_id": "buddies.buddy",
+    "check_in_id": "casework.checkin",
+    "course_id": "training.course",
+    "draft_id": "matching.batchdraft",
+    "enrolment_id": "training.enrolment",
+    "fit_id": "casework.fitanswer",
+    "invitation_id": "accounts.invitation",
+    "line_id": "matching.batchline",
+    "match_id": "matching.match",
+    "meeting_id": "casework.schoolmeeting",
+    "membership_id": "organisations.membership",
+    "organisation_id": "organisations.organisation",
+    "request_id": "intake.helprequest",
+    "session_id": "training.session",
+    "signal_id": "casework.safetysignal",
+    "target_id": "intake.organisationreferraltarget",
+}
+
+
+def ids_for(world: dict[str, Any], params: tuple[str, ...]) -> list[str]:
+    """The ids a route with these parameters is tried with."""
+    objects = world["objects"]
+    named = [PARAM_MODELS.get(param) for param in params]
+    if not params or None in named:
+        return world["ids"]
+    ids = {pks[0] for pks in objects.values() if pks}
+    for label in named:
+        assert label in objects, f"{label} (for {params}) is no model of the world"
+        ids |= set(objects[label][:IDS_PER_MODEL])
+    return sorted(ids)
+
 
 def _noord_objects(noord: Organisation) -> dict[str, list[str]]:
     """Every row that belongs to Noord, by model label: organisation-scoped models,
@@ -280,12 +315,27 @@ def test_the_walk_has_ids_and_routes_to_try(noord_world):
     assert ROUTES_WITH_PARAMS
 
 
+def test_a_named_parameter_is_tried_with_its_models_ids_and_one_of_every_other(
+    noord_world,
+):
+    objects = noord_world["objects"]
+    ids = set(ids_for(noord_world, ("match_id",)))
+    assert set(objects["matching.match"][:IDS_PER_MODEL]) <= ids
+    assert all(pks[0] in ids for pks in objects.values() if pks)
+    assert ids_for(noord_world, ("object_id",)) == noord_world["ids"]
+    # Every named parameter of the URL map names a model the world has rows of.
+    for route in ROUTES_WITH_PARAMS:
+        for param in route.params:
+            if param in PARAM_MODELS:
+                assert objects[PARAM_MODELS[param]], param
+
+
 @pytest.mark.parametrize("route", ROUTES_WITH_PARAMS, ids=lambda route: route.name)
 def test_no_url_gives_olga_access_to_noord_objects(noord_world, route):
     secrets = noord_world["secrets"]
     failures = []
     client = signed_in_client(noord_world["olga"])
-    for pk in noord_world["ids"]:
+    for pk in ids_for(noord_world, route.params):
         url = route.build(pk)
         for method in ("get", "post"):
             response = getattr(client, method)(url)
