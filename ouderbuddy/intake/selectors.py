@@ -25,7 +25,7 @@ from ouderbuddy.intake.models import (
     ProfessionalReferral,
     RequestStatus,
 )
-from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.privacy.models import Consent
 from ouderbuddy.taxonomy.models import CodeGroup, ExperienceCode
 
@@ -304,3 +304,17 @@ def withdrawn_consents(help_request: HelpRequest) -> QuerySet[Consent]:
 
 def referral_of(help_request: HelpRequest) -> ProfessionalReferral | None:
     return ProfessionalReferral.objects.filter(request=help_request).first()
+
+
+def active_organisation(organisation_id: Any) -> Organisation | None:
+    """The support point a parent's draft names, while it still takes requests."""
+    return Organisation.objects.filter(pk=organisation_id, is_active=True).first()
+
+
+def open_referral(
+    referral_id: Any, organisation: Organisation
+) -> ProfessionalReferral | None:
+    """A professional's referral of this support point that no parent confirmed yet."""
+    return ProfessionalReferral.objects.filter(
+        pk=referral_id, organisation=organisation, confirmed_at__isnull=True
+    ).first()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from ouderbuddy.intake import services
+from ouderbuddy.intake import selectors, services
 from ouderbuddy.intake.draft import (
     SESSION_KEY,
     clear_draft,
@@ -38,7 +38,7 @@ from ouderbuddy.intake.forms_public import (
     StepForm,
     WhoForm,
 )
-from ouderbuddy.intake.models import Asker, HelpRequest, ProfessionalReferral
+from ouderbuddy.intake.models import Asker, HelpRequest
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import client_ip
 from ouderbuddy.organisations.models import Organisation
@@ -160,9 +160,7 @@ def _go_to_unfinished(request: HttpRequest, step: Step) -> HttpResponse:
 def _draft_organisation(draft: dict[str, Any]) -> Organisation | None:
     if not draft.get("organisation_id"):
         return None
-    return Organisation.objects.filter(
-        pk=draft["organisation_id"], is_active=True
-    ).first()
+    return selectors.active_organisation(draft["organisation_id"])
 
 
 def _render_step(
@@ -385,11 +383,7 @@ def _submit(
     preferences = step_forms["voorkeuren"].cleaned_data
     referral = None
     if draft.get("referral_id"):
-        referral = ProfessionalReferral.objects.filter(
-            pk=draft["referral_id"],
-            organisation=organisation,
-            confirmed_at__isnull=True,
-        ).first()
+        referral = selectors.open_referral(draft["referral_id"], organisation)
     data = services.RequestData(
         asker=who["asker"],
         full_name=contact["full_name"],

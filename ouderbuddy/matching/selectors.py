@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,13 @@ from ouderbuddy.buddies.selectors import get_own_buddy
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.lib.selectors import get_or_404
 from ouderbuddy.matching import engine, explain, loading, scoring
-from ouderbuddy.matching.models import BatchDraft, BatchLine, Match, MatchStatus
+from ouderbuddy.matching.models import (
+    HOLDS_PLACE,
+    BatchDraft,
+    BatchLine,
+    Match,
+    MatchStatus,
+)
 from ouderbuddy.matching.scoring import Option
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.taxonomy.models import ExperienceCode
@@ -434,3 +440,32 @@ def preview(
             PreviewRow(request=request, best=best, eligible=int(eligible.sum()))
         )
     return rows
+
+
+def running_counts(actor: Membership) -> dict[str, int]:
+    """How many of the organisation's matches hold a place, by status."""
+    return dict(
+        visible_matches(actor)
+        .filter(status__in=HOLDS_PLACE)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+
+
+def running_match_of(help_request: HelpRequest) -> Match | None:
+    """The request's match that holds a place (a proposal or a running match), if any."""
+    return (
+        help_request.matches.filter(status__in=HOLDS_PLACE)
+        .select_related("buddy")
+        .first()
+    )
+
+
+def match_list(actor: Membership, *, status: str = "") -> QuerySet[Match]:
+    """The organisation's matches with one status, or all that hold a place ("")."""
+    matches = visible_matches(actor).select_related("request", "buddy")
+    if status:
+        matches = matches.filter(status=status)
+    else:
+        matches = matches.filter(status__in=HOLDS_PLACE)
+    return matches.order_by("respond_by")

@@ -9,7 +9,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -52,12 +51,7 @@ def overview(request: SignedInRequest) -> HttpResponse:
     actor = acting_membership(request)
     weights = scoring.weights_of(actor.organisation_id).as_engine()
     rows = selectors.preview(actor=actor, weights=weights, limit=PER_PAGE)
-    counts = dict(
-        selectors.visible_matches(actor)
-        .filter(status__in=HOLDS_PLACE)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-    )
+    counts = selectors.running_counts(actor)
     return render(
         request,
         "matching/overview.html",
@@ -125,11 +119,7 @@ def shortlist(request: SignedInRequest, request_id: UUID) -> HttpResponse:
     page = selectors.shortlist(
         actor=actor, request=help_request, with_excluded=show_excluded
     )
-    running = (
-        help_request.matches.filter(status__in=HOLDS_PLACE)
-        .select_related("buddy")
-        .first()
-    )
+    running = selectors.running_match_of(help_request)
     return render(
         request,
         "matching/shortlist.html",
@@ -404,15 +394,10 @@ def batch_line(request: SignedInRequest, line_id: UUID) -> HttpResponse:
 def match_list(request: SignedInRequest) -> HttpResponse:
     actor = acting_membership(request)
     status = request.GET.get("status", "")
-    matches = selectors.visible_matches(actor).select_related("request", "buddy")
-    if status in MatchStatus.values:
-        matches = matches.filter(status=status)
-    else:
+    if status not in MatchStatus.values:
         status = ""
-        matches = matches.filter(status__in=HOLDS_PLACE)
-    page = Paginator(matches.order_by("respond_by"), PER_PAGE).get_page(
-        request.GET.get("pagina")
-    )
+    matches = selectors.match_list(actor, status=status)
+    page = Paginator(matches, PER_PAGE).get_page(request.GET.get("pagina"))
     return render(
         request,
         "matching/match_list.html",
