@@ -88,6 +88,7 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 BARE_PATH = "/__bench__/bare/"
+BENCH_FIELD_KEY = "b3VkZXJidWRkeS1sb2FkLWJlbmNobWFyay1rZXktMzI="
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -295,6 +296,10 @@ def server_env(static_root: str) -> dict[str, str]:
         "SITE_URL": "https://127.0.0.1",
         "SESSION_IDLE_SECONDS": str(24 * 3600),
         "BENCH_STATIC_ROOT": static_root,
+        # Keys of the benchmark's own (not secret: its data is made up), so that the
+        # seeded templates stay readable when a developer's .env gets new keys.
+        "SECRET_KEY": "load-benchmark-only-" + "x" * 40,
+        "FIELD_ENCRYPTION_KEYS": BENCH_FIELD_KEY,
     }
 
 

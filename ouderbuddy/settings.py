@@ -67,6 +67,8 @@ MIDDLEWARE = [
     # Before the session: a cookie with a control character is dropped unread.
     "ouderbuddy.lib.control_characters.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Renews the session's expiry at most once a minute (not a write per request).
+    "ouderbuddy.lib.sessions.SessionTouchMiddleware",
     "ouderbuddy.lib.i18n.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -165,7 +167,9 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 
 # Sessions end after 30 minutes without activity.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Not every request: SessionTouchMiddleware renews the expiry once a minute at most.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -45,7 +45,7 @@ def team(request: SignedInRequest) -> HttpResponse:
         request,
         "organisations/team.html",
         {
-            "memberships": organisation_selectors.visible_memberships(actor),
+            "team_members": organisation_selectors.visible_memberships(actor),
             "invitations": account_selectors.visible_invitations(actor)[:50],
             "form": form,
         },

@@ -10,6 +10,7 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.lib.control_characters import has_control_characters
+from ouderbuddy.lib.widget_html import render_widget
 
 TEXTBOX_CLASS = "utrecht-textbox utrecht-textbox--html-input"
 RADIO_CLASS = "utrecht-radio-button utrecht-radio-button--html-input"
@@ -28,6 +29,16 @@ class FormRenderer(TemplatesSetting):
 
     form_template_name = "components/form.html"
     field_template_name = "components/field.html"
+
+    def render(
+        self, template_name: str, context: dict[str, Any], request: Any = None
+    ) -> str:
+        # Django's widget templates are drawn in Python (same HTML, a fraction of
+        # the CPU); the form and field layout stay templates.
+        html = render_widget(template_name, context)
+        if html is not None:
+            return html
+        return super().render(template_name, context, request)
 
 
 class RadioSelect(forms.RadioSelect):

@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -163,7 +165,6 @@ def test_lockout_after_repeated_failures(client, ben, settings):
 @pytest.mark.django_db
 def test_session_ends_after_thirty_minutes_without_activity(ben, settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
     start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False) as traveller:
         client = Client()
@@ -176,6 +177,31 @@ def test_session_ends_after_thirty_minutes_without_activity(ben, settings):
         response = client.get(reverse("dashboard:start"))
         assert response.status_code == 302
         assert response["Location"] == reverse("accounts:login")
+
+
+@pytest.mark.django_db
+def test_a_page_view_renews_the_session_at_most_once_a_minute(ben):
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        client = Client()
+        login(client, ben.user.email)
+        client.get(reverse("dashboard:start"))
+
+        def session_writes() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(reverse("dashboard:start")).status_code == 200
+            return sum(
+                1
+                for q in queries
+                if "django_session" in q["sql"]
+                and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+            )
+
+        traveller.shift(dt.timedelta(seconds=30))
+        assert session_writes() == 0
+        traveller.shift(dt.timedelta(seconds=31))
+        assert session_writes() == 1
+        assert session_writes() == 0
 
 
 @pytest.mark.django_db
