@@ -45,6 +45,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--templates", action="store_true", help="count the templates each page renders"
     )
+    parser.add_argument(
+        "--keep-running", action="store_true", help="leave the cluster running"
+    )
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -152,22 +155,30 @@ def main() -> None:
         inner(args)
         return
     cluster = load.Cluster()
-    cluster.start()
+    pid_file = load.PGDATA / "postmaster.pid"
+    shared = pid_file.exists()
+    if shared:
+        # Already running (another page_cpu.py): use it, leave it running.
+        cluster.port = int(pid_file.read_text().splitlines()[3])
+    else:
+        cluster.start()
+    database = f"{DATABASE}_{os.getpid()}"
     try:
         if not cluster.exists(load.NATIONAL):
             sys.exit("No national template yet: run `make bench-load` once.")
-        cluster.copy(load.NATIONAL, DATABASE)
+        cluster.copy(load.NATIONAL, database)
         env = {
             **os.environ,
-            "DATABASE_URL": cluster.url(DATABASE),
+            "DATABASE_URL": cluster.url(database),
             "DOTENV_PATH": str(load.ROOT / ".env"),
         }
         subprocess.call(  # noqa: S603 - this script, with its own arguments
             [load.PYTHON, __file__, "--inner", *sys.argv[1:]], cwd=load.ROOT, env=env
         )
-        cluster.drop(DATABASE)
+        cluster.drop(database)
     finally:
-        cluster.stop()
+        if not shared and not args.keep_running:
+            cluster.stop()
 
 
 if __name__ == "__main__":
