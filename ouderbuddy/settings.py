@@ -169,6 +169,7 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 # Not every request: SessionTouchMiddleware renews the expiry once a minute at most.
 SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = "ouderbuddy.lib.sessions"
 SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -25,6 +25,7 @@ from ouderbuddy.buddies.models import (
     StatusChange,
     StopReason,
 )
+from ouderbuddy.lib import org_cache
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.ratelimit import count_attempt
 from ouderbuddy.notifications import mail
@@ -466,6 +467,7 @@ def stop_buddy(
         Membership.objects.filter(
             organisation=buddy.organisation, user_id=buddy.user_id, role=Role.BUDDY
         ).update(is_active=False)
+        org_cache.changed(buddy.organisation_id)  # update() sends no signal
     note = note.strip()
     buddy = _change_status(
         actor=actor,

@@ -49,6 +49,7 @@ from ouderbuddy.casework.models import (
 from ouderbuddy.intake.models import HelpRequest, RequestStatus
 from ouderbuddy.intake.services import status_url
 from ouderbuddy.intake.states import move_request
+from ouderbuddy.lib import org_cache
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.matching.models import Match, MatchStatus
 from ouderbuddy.matching.states import move_match
@@ -489,6 +490,7 @@ def schedule_check_ins(match: Match) -> list[CheckIn]:
         else start + relativedelta(months=DEFAULT_MONTHS)
     )
     first_days, interval = _rhythm(match)
+    org_cache.changed(match.organisation_id)  # bulk_create sends no signal
     return CheckIn.objects.bulk_create(
         CheckIn(organisation_id=match.organisation_id, match=match, due_on=day)
         for day in check_in_days(start, until, first_days, interval)
@@ -505,6 +507,7 @@ def _extend_check_ins(match: Match, until: dt.date) -> None:
         .first()
     )
     first_days, interval = _rhythm(match)
+    org_cache.changed(match.organisation_id)  # bulk_create sends no signal
     CheckIn.objects.bulk_create(
         CheckIn(organisation_id=match.organisation_id, match=match, due_on=due)
         for due in check_in_days(start, until, first_days, interval)
@@ -810,6 +813,7 @@ def close_match(
     SchoolMeeting.objects.filter(
         match=match, starts_at__gt=timezone.now(), cancelled=False
     ).update(cancelled=True)
+    org_cache.changed(match.organisation_id)  # update() sends no signal
     CheckIn.objects.filter(match=match, done_on__isnull=True).delete()
     request = HelpRequest.objects.select_for_update().get(pk=match.request_id)
     move_request(

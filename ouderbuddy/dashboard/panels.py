@@ -27,6 +27,7 @@ from ouderbuddy.intake.selectors import (
     waiting_too_long,
     working_days_between,
 )
+from ouderbuddy.lib import org_cache
 from ouderbuddy.lib.templatetags.ob_dates import days_ago_text
 from ouderbuddy.matching.selectors import attention, gaps
 from ouderbuddy.organisations.models import Membership
@@ -275,5 +276,15 @@ COORDINATOR_PANELS: list[Panel] = [
 
 
 def panels_for(actor: Membership) -> list[dict[str, Any]]:
-    """Each panel with its rows for the actor's organisation."""
-    return [{"panel": panel, "rows": panel.rows(actor)} for panel in COORDINATOR_PANELS]
+    """Each panel with its rows for the actor's organisation. No panel depends on who
+    the coordinator is, so the rows are kept per organisation in the shared cache
+    until its data changes (ouderbuddy.lib.org_cache)."""
+
+    def compute() -> list[list[Any]]:
+        return [panel.rows(actor) for panel in COORDINATOR_PANELS]
+
+    rows = org_cache.remember(actor.organisation_id, "start-panels", compute)
+    return [
+        {"panel": panel, "rows": panel_rows}
+        for panel, panel_rows in zip(COORDINATOR_PANELS, rows, strict=True)
+    ]

@@ -1,22 +1,36 @@
-"""Keep a session alive while it is used, without writing it on every request.
+"""Sessions in the database that are kept alive while used, without a write on every
+request.
 
 Django's `SESSION_SAVE_EVERY_REQUEST` writes the session row on every page view, which
 cost every signed-in page an UPDATE (and its WAL) for nothing but a new expiry time.
-This middleware renews the expiry at most once per `SESSION_TOUCH_SECONDS` (default
-60): the session ends after between `SESSION_COOKIE_AGE - SESSION_TOUCH_SECONDS` and
+Here the session store remembers the expiry it read, and `SessionTouchMiddleware`
+renews it only when it is more than `SESSION_TOUCH_SECONDS` (default 60) old: a
+session ends after between `SESSION_COOKIE_AGE - SESSION_TOUCH_SECONDS` and
 `SESSION_COOKIE_AGE` seconds without activity. A session that changed is saved as
-always (SessionMiddleware does that).
+always (SessionMiddleware does that). This module is also the SESSION_ENGINE.
 """
 
 from __future__ import annotations
 
-import time
+import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.backends import db
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
-TOUCHED_KEY = "_touched"
+
+class SessionStore(db.SessionStore):
+    """The database session store; `loaded_expiry` is the expiry of the row it read."""
+
+    loaded_expiry: dt.datetime | None = None
+
+    def _get_session_from_db(self) -> Any:
+        found = super()._get_session_from_db()
+        self.loaded_expiry = found.expire_date if found is not None else None
+        return found
 
 
 class SessionTouchMiddleware:
@@ -26,16 +40,12 @@ class SessionTouchMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        # Only a session that exists and was read: an anonymous visitor's page makes
-        # none, and a session flushed by signing out is left alone.
-        if (
-            session is not None
-            and session.session_key
-            and session.accessed
-            and not session.is_empty()
-        ):
-            now = int(time.time())
-            every = getattr(settings, "SESSION_TOUCH_SECONDS", 60)
-            if now - int(session.get(TOUCHED_KEY, 0)) >= every:
-                session[TOUCHED_KEY] = now
+        expiry = getattr(session, "loaded_expiry", None)
+        # Only a stored session that was read here and is not saved anyway.
+        if session is None or expiry is None or session.modified:
+            return response
+        every = getattr(settings, "SESSION_TOUCH_SECONDS", 60)
+        left = (expiry - timezone.now()).total_seconds()
+        if left <= settings.SESSION_COOKIE_AGE - every:
+            session.modified = True  # SessionMiddleware saves it with a new expiry
         return response
