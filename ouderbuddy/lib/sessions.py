@@ -28,7 +28,7 @@ class SessionStore(db.SessionStore):
     loaded_expiry: dt.datetime | None = None
 
     def _get_session_from_db(self) -> Any:
-        found = super()._get_session_from_db()
+        found = super()._get_session_from_db()  # type: ignore[misc]
         self.loaded_expiry = found.expire_date if found is not None else None
         return found
 
