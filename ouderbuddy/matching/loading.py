@@ -138,7 +138,12 @@ def buddy_rows(
     organisation_id: uuid.UUID, buddy_ids: Sequence[uuid.UUID] | None = None
 ) -> QuerySet[Buddy]:
     """The organisation's buddies with what the hard filters need, as annotations."""
-    signed = AgreementSignature.objects.filter(buddy=OuterRef("pk"))
+    # Each sub-query is limited to the organisation as well: PostgreSQL plans an
+    # EXISTS over many rows as a hashed sub-plan over the whole table, so without it
+    # a small organisation paid for every organisation's signatures, interviews and
+    # qualifications, and got slower as others grew (issue 12).
+    mine = {"organisation_id": organisation_id}
+    signed = AgreementSignature.objects.filter(buddy=OuterRef("pk"), **mine)
     # Only what the engine and the pages need: no encrypted texts are decrypted and
     # each buddy is built from a few columns.
     rows = Buddy.objects.filter(
@@ -151,7 +156,9 @@ def buddy_rows(
         .annotate(
             places_taken=Count("matches", filter=Q(matches__status__in=HOLDS_PLACE)),
             interview_ok=Exists(
-                Interview.objects.filter(buddy=OuterRef("pk"), outcome="suitable")
+                Interview.objects.filter(
+                    buddy=OuterRef("pk"), outcome="suitable", **mine
+                )
             ),
             volunteer_signed=Exists(signed.filter(kind=AgreementKind.VOLUNTEER)),
             confidentiality_signed=Exists(
@@ -159,7 +166,7 @@ def buddy_rows(
             ),
             trained=Exists(
                 Qualification.objects.filter(
-                    buddy=OuterRef("pk"), kind=QualificationKind.BASIC
+                    buddy=OuterRef("pk"), kind=QualificationKind.BASIC, **mine
                 )
             ),
         )

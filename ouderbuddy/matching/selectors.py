@@ -4,6 +4,7 @@ weights."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from django.utils.translation import ngettext
 from ouderbuddy.buddies.models import Buddy
 from ouderbuddy.buddies.selectors import get_own_buddy
 from ouderbuddy.intake.models import HelpRequest
+from ouderbuddy.lib import org_cache
 from ouderbuddy.lib.selectors import get_or_404
 from ouderbuddy.matching import engine, explain, loading, scoring
 from ouderbuddy.matching.models import (
@@ -123,6 +125,14 @@ GAP_GROUPS = ("issue", "need")
 
 
 def gaps(organisation_id: uuid.UUID) -> list[Gap]:
+    """`compute_gaps`, kept in the shared cache until the organisation's data changes
+    (ouderbuddy.lib.org_cache)."""
+    return org_cache.remember(
+        organisation_id, "gaps", lambda: compute_gaps(organisation_id)
+    )
+
+
+def compute_gaps(organisation_id: uuid.UUID) -> list[Gap]:
     """Waiting requests for which no eligible buddy has any of the experience the
     request asks for, grouped by that experience (the recruitment targets), biggest
     group first. A request that asks for no particular experience is a gap only when
@@ -173,6 +183,18 @@ def alternatives(
     first: the choices when the coordinator changes a line. One pool for all lines."""
     if not lines:
         return {}
+    vary = ",".join(f"{line.pk}:{line.request_id}:{line.buddy_id}" for line in lines)
+    return org_cache.remember(
+        actor.organisation_id,
+        "alternatives",
+        lambda: _alternatives(actor, lines, k),
+        vary=f"{k}:{hashlib.sha256(vary.encode()).hexdigest()}",
+    )
+
+
+def _alternatives(
+    actor: Membership, lines: list[BatchLine], k: int
+) -> dict[uuid.UUID, list[tuple[Any, str]]]:
     requests = loading.with_postcode(
         HelpRequest.objects.filter(pk__in=[line.request_id for line in lines])
     )
@@ -349,6 +371,15 @@ def shortlist(
     is scored once, by `engine.shortlist`: its candidates carry their parts and its
     row of totals and flags gives the excluded buddies."""
     scoring.require_coordinator(actor, request.organisation_id)
+    return org_cache.remember(
+        request.organisation_id,
+        "shortlist",
+        lambda: _shortlist(request, k, with_excluded),
+        vary=f"{request.pk}:{k}:{with_excluded}",
+    )
+
+
+def _shortlist(request: HelpRequest, k: int, with_excluded: bool) -> ShortlistPage:
     weights = scoring.weights_of(request.organisation_id).as_engine()
     pool = loading.load_pool(request.organisation_id, [request])
     found = engine.shortlist(
@@ -417,6 +448,17 @@ def preview(
     """How the waiting list would rank with `weights`: the best buddy per request
     (one scoring of the page's requests against the pool)."""
     scoring.require_coordinator(actor, actor.organisation_id)
+    return org_cache.remember(
+        actor.organisation_id,
+        "preview",
+        lambda: _preview(actor, weights, limit),
+        vary=f"{limit}:{hashlib.sha256(repr(weights).encode()).hexdigest()}",
+    )
+
+
+def _preview(
+    actor: Membership, weights: engine.Weights, limit: int
+) -> list[PreviewRow]:
     requests = loading.with_postcode(scoring.waiting(actor.organisation_id))[:limit]
     if not requests:
         return []
