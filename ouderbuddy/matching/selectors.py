@@ -505,7 +505,19 @@ def running_match_of(help_request: HelpRequest) -> Match | None:
 
 def match_list(actor: Membership, *, status: str = "") -> QuerySet[Match]:
     """The organisation's matches with one status, or all that hold a place ("")."""
-    matches = visible_matches(actor).select_related("request", "buddy")
+    # Only the shown columns: the other encrypted texts are not decrypted per row.
+    matches = (
+        visible_matches(actor)
+        .select_related("request", "buddy")
+        .only(
+            "status",
+            "respond_by",
+            "status_changed_at",
+            "organisation_id",
+            "request__reference",
+            "buddy__full_name",
+        )
+    )
     if status:
         matches = matches.filter(status=status)
     else:
