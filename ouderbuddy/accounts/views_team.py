@@ -3,6 +3,7 @@ invite someone (organisations' views switch a member's access off and on)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from uuid import UUID
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from ouderbuddy.lib.choices import Role
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import SignedInRequest, acting_membership
 from ouderbuddy.organisations import selectors as organisation_selectors
+from ouderbuddy.organisations.models import Membership
 
 COORDINATOR = [Role.COORDINATOR]
 
@@ -45,12 +47,22 @@ def team(request: SignedInRequest) -> HttpResponse:
         request,
         "organisations/team.html",
         {
-            "team_members": organisation_selectors.visible_memberships(actor),
+            "team_members": _with_role_labels(
+                organisation_selectors.visible_memberships(actor)
+            ),
             "invitations": account_selectors.visible_invitations(actor)[:50],
             "form": form,
         },
         status=400 if form.errors else 200,
     )
+
+
+def _with_role_labels(
+    memberships: Iterable[Membership],
+) -> list[tuple[Membership, str]]:
+    """Each member with the name of their role, translated once per role."""
+    labels = {value: str(label) for value, label in Role.choices}
+    return [(m, labels.get(m.role, m.role)) for m in memberships]
 
 
 @role_required(COORDINATOR, methods=["POST"])
