@@ -432,7 +432,12 @@ def _shortlist(request: HelpRequest, k: int, with_excluded: bool) -> ShortlistPa
 def option_for(*, actor: Membership, request: HelpRequest, buddy: Buddy) -> Option:
     """One pair's score and rules (for the comparison and for a proposal)."""
     scoring.require_coordinator(actor, request.organisation_id)
-    return scoring.pair(request, buddy)
+    return org_cache.remember(
+        request.organisation_id,
+        "pair",
+        lambda: scoring.pair(request, buddy),
+        vary=f"{request.pk}:{buddy.pk}",
+    )
 
 
 @dataclass(frozen=True)
