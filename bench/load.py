@@ -80,7 +80,9 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 VAR = Path(os.environ.get("BENCH_VAR") or ROOT / "var" / "bench")
-PGDATA = VAR / "pg"
+# BENCH_PGDATA: another cluster directory (e.g. a copy, so that page_cpu.py runs on
+# the shared one do not count in this run's PostgreSQL CPU).
+PGDATA = Path(os.environ.get("BENCH_PGDATA") or VAR / "pg")
 NATIONAL = "national"
 NATIONAL_2X = "national_2x"
 SECOND_SET = "Tweede steunpunt "
