@@ -111,3 +111,34 @@ def test_the_network_admin_is_not_listed_as_a_member_of_the_team(
     assert cora_client.post(url).status_code == 404
     nina.refresh_from_db()
     assert nina.is_active
+
+
+@pytest.mark.django_db
+def test_the_team_does_not_become_an_organisation_switch(cora_client, ben, mia):
+    # The page's member list once took the place of the person's own memberships:
+    # the footer offered "U werkt nu voor" with the organisation once per member, at
+    # one organisation query per member.
+    body = cora_client.get(TEAM).content.decode()
+    assert "U werkt nu voor" not in body
+    assert ben.user.full_name in body and "Ouderbuddy" in body
+
+
+@pytest.mark.django_db
+def test_the_team_page_takes_the_same_queries_for_more_members(cora, cora_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conftest import invite_and_accept
+    from ouderbuddy.organisations.models import Role
+
+    cora_client.get(TEAM)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert cora_client.get(TEAM).status_code == 200
+        return len(queries)
+
+    few = count()
+    for n in range(4):
+        invite_and_accept(cora, f"lid{n}@noord.test", f"Lid {n}", Role.BUDDY)
+    assert count() == few
