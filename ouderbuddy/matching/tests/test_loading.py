@@ -312,3 +312,60 @@ def test_a_handful_of_queries_whatever_the_number_of_buddies(cora, request_):
             cora.organisation, f"Buddy{i} Extra", conflict_schools=["De Linde"]
         )
     assert count() == one <= 10
+
+
+CHECKED_TABLES = (
+    "buddies_agreementsignature",
+    "buddies_interview",
+    "training_qualification",
+)
+
+
+@pytest.mark.django_db
+def test_the_pool_checks_read_only_the_organisations_own_rows(cora):
+    # Issue 12: the EXISTS checks of the buddy query were planned as hashed sub-plans
+    # over the whole national tables, so a small organisation paid for all the others'
+    # rows. Each check must name the organisation.
+    import re
+
+    sql = str(loading.buddy_rows(cora.organisation_id).query)
+    checks = re.findall(
+        r'EXISTS\(SELECT 1 AS "a" FROM "(\w+)" (\w+) WHERE (.*?) LIMIT 1', sql
+    )
+    assert {table for table, _, _ in checks} == set(CHECKED_TABLES)
+    for table, alias, condition in checks:
+        assert f'{alias}."organisation_id" =' in condition, table
+
+
+@pytest.mark.django_db
+def test_the_pool_plan_filters_each_checked_table_on_the_organisation(cora, zuid):
+    """On PostgreSQL: every scan of a checked table in the plan has the organisation
+    in its condition (index or filter), whatever plan the optimiser picks."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    import json
+
+    matchable_buddy(cora.organisation, "Bea Buurt")
+    for n in range(3):
+        matchable_buddy(zuid, f"Zuid{n} Buddy", email=f"zuid{n}@b.test")
+    sql, params = loading.buddy_rows(cora.organisation_id).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    scans: list[dict[str, Any]] = []
+
+    def walk(node: dict[str, Any]) -> None:
+        if node.get("Relation Name") in CHECKED_TABLES:
+            scans.append(node)
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk(plan[0]["Plan"])
+    assert {s["Relation Name"] for s in scans} == set(CHECKED_TABLES)
+    for scan in scans:
+        conditions = " ".join(
+            str(scan.get(key, ""))
+            for key in ("Index Cond", "Filter", "Recheck Cond", "Hash Cond")
+        )
+        assert "organisation_id" in conditions, (scan["Relation Name"], conditions)
