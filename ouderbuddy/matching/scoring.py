@@ -40,10 +40,12 @@ class Option:
     total: int
     snapshot: dict[str, Any]
     excluded: int
+    # Worded beforehand when the option is kept in the cache (in the active language).
+    worded: explain.Explanation | None = None
 
     @property
     def explanation(self) -> explain.Explanation:
-        return explain.explain(self.snapshot)
+        return self.worded or explain.explain(self.snapshot)
 
     @property
     def rules(self) -> list[str]:

@@ -4,6 +4,7 @@ weights."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import uuid
 from collections import defaultdict
@@ -399,6 +400,10 @@ def _shortlist(request: HelpRequest, k: int, with_excluded: bool) -> ShortlistPa
             excluded=0,
         )
         for c in found.candidates
+    ]
+    # Worded now, once, so the cached page needs no wording per view.
+    candidates = [
+        dataclasses.replace(o, worded=explain.explain(o.snapshot)) for o in candidates
     ]
     out = np.flatnonzero(found.flags).tolist()
     excluded = []
