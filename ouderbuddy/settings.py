@@ -135,6 +135,9 @@ CACHES = {
         # Shared by every app process; nothing is kept in one process only.
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "ouderbuddy_cache",
+        # Per-organisation results (lib/org_cache.py) for every organisation, and the
+        # rate limits; Django's default of 300 would evict them all the time.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 }
 

@@ -9,11 +9,14 @@ and m2m_changed of every model with an `organisation_id`, and of the organisatio
 itself); the few bulk writes that send no signal call `changed()` themselves. A
 result stored under an old version is never read again.
 
-The new version is written in the writer's own transaction, in the same database as
-the data (the cache is a table), so no other process sees the new data under the old
-version: under READ COMMITTED a reader that sees the new version also sees the data
-that came with it; one that read the old version stores its result under that old
-version, which nobody asks for again. The day is part of every
+The new version is written when the writer's transaction commits, outside it, so no
+lock on the version is held while the transaction runs (a lock there would order
+every writer of the organisation behind each other and could deadlock with the row
+locks the services take). Between the commit and the new version a reader may still
+get the old result for that instant. Until the commit, the writer's own connection
+(and so a test, which runs in one transaction) does not use the cache for that
+organisation at all.
+The day is part of every
 key, because panels such as "no contact for 21 days" move with the calendar. A result
 also expires after `TTL_SECONDS`, as a safety net.
 """
@@ -25,6 +28,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 
@@ -52,11 +56,34 @@ def _new_version(organisation_id: Any) -> None:
     cache.set(_version_key(organisation_id), uuid.uuid4().hex, None)
 
 
+def _dirty() -> set[Any]:
+    """Organisations this connection changed in its open transaction."""
+    connection = transaction.get_connection()
+    found: set[Any] | None = getattr(connection, "_ob_changed_organisations", None)
+    if found is None:
+        found = set()
+        connection._ob_changed_organisations = found
+    return found
+
+
 def changed(organisation_id: Any) -> None:
-    """The organisation's data changed: forget its cached results."""
+    """The organisation's data changed: forget its cached results (when the
+    transaction commits; at once outside a transaction)."""
     if organisation_id is None:
         return
-    _new_version(organisation_id)
+    if not transaction.get_connection().in_atomic_block:
+        _new_version(organisation_id)
+        return
+    dirty = _dirty()
+    if organisation_id in dirty:
+        return  # already renewed on commit
+    dirty.add(organisation_id)
+
+    def renew() -> None:
+        dirty.discard(organisation_id)
+        _new_version(organisation_id)
+
+    transaction.on_commit(renew)
 
 
 def remember(
@@ -64,6 +91,12 @@ def remember(
 ) -> T:
     """`compute()` for the organisation, from the cache while its data is unchanged
     (same day, same language, same `vary`)."""
+    dirty = _dirty()
+    if dirty:
+        if not transaction.get_connection().in_atomic_block:
+            dirty.clear()  # left by a transaction that rolled back
+        elif organisation_id in dirty:
+            return compute()  # this transaction changed it: not committed yet
     day = timezone.localdate().isoformat()
     key = f"ob:{name}:{organisation_id}:{day}:{translation.get_language() or ''}:{vary}"
     version_key = _version_key(organisation_id)
