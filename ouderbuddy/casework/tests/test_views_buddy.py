@@ -125,9 +125,16 @@ def plan(cora: Membership, match: Match, *, days: int = 3, **kw: Any) -> SchoolM
 
 
 def in_the_past(meeting: SchoolMeeting, hours: int = 3) -> SchoolMeeting:
-    """A planned meeting that has taken place (the service only plans ahead)."""
+    """A planned meeting that has taken place (the service only plans ahead), earlier
+    today: never before local midnight, when the match (started today) did not run yet
+    (the test failed between 0 and 3 o'clock Amsterdam time)."""
+    now = timezone.now()
+    since_midnight = now - timezone.localtime(now).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    ago = min(dt.timedelta(hours=hours), since_midnight - dt.timedelta(seconds=1))
     SchoolMeeting.objects.filter(pk=meeting.pk).update(
-        starts_at=timezone.now() - dt.timedelta(hours=hours)
+        starts_at=now - max(ago, dt.timedelta(seconds=1))
     )
     meeting.refresh_from_db()
     return meeting
