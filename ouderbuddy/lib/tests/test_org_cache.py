@@ -51,7 +51,7 @@ def test_until_its_commit_a_transaction_that_changed_the_data_reads_past_the_cac
     noord, django_capture_on_commit_callbacks
 ):
     org_cache._dirty().clear()
-    calls, compute = counting()
+    _calls, compute = counting()
     org_cache.remember(noord.pk, "t", compute)
     with django_capture_on_commit_callbacks(execute=False) as pending:
         noord.request_wait_target_days += 1
