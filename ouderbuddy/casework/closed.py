@@ -28,6 +28,14 @@ def closed_matches(actor: Membership, criteria: dict[str, Any]) -> QuerySet[Matc
         status=MatchStatus.CLOSED,
         closure__isnull=False,
     ).select_related("request", "buddy", "closure")
+    # The list and the download show none of the encrypted texts: not decrypted per row.
+    queryset = queryset.defer(
+        "request__question",
+        "request__intake_note",
+        "request__information_given",
+        "buddy__motivation",
+        "closure__note",
+    )
     text = " ".join((criteria.get("q") or "").split())
     if text:
         condition = (
