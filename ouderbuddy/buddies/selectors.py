@@ -45,7 +45,12 @@ PIPELINE_LIMIT = 500
 def pipeline_buddies(actor: Membership, query: str, status: str) -> list[Buddy]:
     """The buddies of the pipeline page: searched by name or e-mail address, of one
     status when `status` is given, longest in their status first."""
-    buddies = visible_buddies(actor).select_related("postcode__municipality")
+    # The list shows no encrypted text: the motivation is not decrypted per row.
+    buddies = (
+        visible_buddies(actor)
+        .select_related("postcode__municipality")
+        .defer("motivation")
+    )
     if query:
         buddies = buddies.filter(
             Q(full_name__icontains=query) | Q(email__icontains=query)

@@ -208,8 +208,11 @@ def search_requests(
 ) -> QuerySet[HelpRequest]:
     """Every request of the organisation, whatever its status, narrowed by `criteria`
     (the cleaned fields of the search form; a missing key is no filter)."""
-    queryset = visible_requests(actor).select_related(
-        "postcode__municipality", "referral_target"
+    # The list and the download show none of the encrypted texts: not decrypted.
+    queryset = (
+        visible_requests(actor)
+        .select_related("postcode__municipality", "referral_target")
+        .defer("question", "intake_note", "information_given")
     )
     queryset = _search(queryset, criteria.get("q") or "")
     if criteria.get("status"):
