@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ouderbuddy.accounts import services as account_services
 from ouderbuddy.accounts.models import User
 from ouderbuddy.organisations.models import Membership, Organisation, Role
+from ouderbuddy.taxonomy import selectors as taxonomy_selectors
 
 PASSWORD = "een-lang-testwachtwoord"
 
@@ -119,6 +120,13 @@ def _mail_through_tasks(settings: Any) -> None:
     """Django's test setup swaps EMAIL_BACKEND for locmem; put the real path back so
     every test sends mail the way production does: task after commit, then delivery."""
     settings.EMAIL_BACKEND = TASK_EMAIL_BACKEND
+
+
+@pytest.fixture(autouse=True)
+def _fresh_code_list() -> None:
+    """Each test's transaction is rolled back, so the code list a process keeps
+    (`taxonomy.selectors.all_codes`) must not carry one test's codes into the next."""
+    taxonomy_selectors.forget()
 
 
 @pytest.fixture

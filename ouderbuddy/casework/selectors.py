@@ -49,7 +49,7 @@ from ouderbuddy.lib.selectors import get_or_404
 from ouderbuddy.matching.models import Match, MatchStatus
 from ouderbuddy.matching.sections import last_closed_match
 from ouderbuddy.organisations.models import Membership, Role
-from ouderbuddy.taxonomy.models import ExperienceCode
+from ouderbuddy.taxonomy import selectors as taxonomy
 
 PANEL_ROWS = 10
 LATEST_CONTACTS = 20
@@ -395,11 +395,7 @@ def match_context(match: Match) -> dict[str, Any]:
         n=Count("pk"), minutes=Coalesce(Sum("minutes"), 0)
     )
     codes = {code for contact in contacts for code in contact.topics}
-    labels = (
-        {c.code: c.label for c in ExperienceCode.objects.filter(code__in=codes)}
-        if codes
-        else {}
-    )
+    labels = taxonomy.labels(codes)
     for contact in contacts:
         contact.topic_labels = [  # type: ignore[attr-defined]
             labels.get(code, code) for code in contact.topics
@@ -481,7 +477,7 @@ def parent_support(
     # coordinator), not a text written for the parent.
     contacts = list(match.contacts.defer("note").order_by("-on", "-created_at"))
     codes = {code for contact in contacts for code in contact.topics}
-    labels = {c.code: c.label for c in ExperienceCode.objects.filter(code__in=codes)}
+    labels = taxonomy.labels(codes)
     fit_answer = match.fit_answers.filter(side=Side.PARENT).first()
     closure = Closure.objects.filter(match=match).first()
     return {

@@ -35,7 +35,7 @@ from ouderbuddy.matching.selectors import get_own_match, own_matches
 from ouderbuddy.organisations.models import Membership
 from ouderbuddy.privacy.models import ConsentPurpose
 from ouderbuddy.taxonomy.models import CodeGroup, ExperienceCode
-from ouderbuddy.taxonomy.selectors import active_codes
+from ouderbuddy.taxonomy.selectors import codes_in_use
 from ouderbuddy.training.models import Enrolment, EnrolmentStatus
 
 RECENT_CONTACTS = 5
@@ -197,7 +197,7 @@ def topic_codes(match: Match) -> list[ExperienceCode]:
             ).order_by("group", "order")
         )
     seen = {code.code for code in codes}
-    codes.extend(c for c in active_codes(CodeGroup.ISSUE) if c.code not in seen)
+    codes.extend(c for c in codes_in_use(CodeGroup.ISSUE) if c.code not in seen)
     return codes
 
 

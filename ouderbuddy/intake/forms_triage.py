@@ -15,8 +15,9 @@ from ouderbuddy.intake.models import (
 from ouderbuddy.intake.selectors import organisation_referral_targets
 from ouderbuddy.intake.services import QUESTION_MAX
 from ouderbuddy.lib.forms import Form
+from ouderbuddy.taxonomy import selectors as taxonomy
 from ouderbuddy.taxonomy.forms import ExperienceCodeField
-from ouderbuddy.taxonomy.models import CodeGroup, ExperienceCode
+from ouderbuddy.taxonomy.models import CodeGroup
 
 NOTE_MAX = 4000
 REFERRAL_REASON_MAX = 500
@@ -244,9 +245,8 @@ class RequestSearchForm(Form):
             ("", _("Alle soorten")),
             *[
                 (code.code, code.label)
-                for code in ExperienceCode.objects.filter(
-                    group=CodeGroup.ROUTE
-                ).order_by("order")
+                for code in taxonomy.all_codes()
+                if code.group == CodeGroup.ROUTE
             ],
         ]
         municipality = self.fields["municipality"]

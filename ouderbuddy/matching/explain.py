@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from ouderbuddy.lib.choices import SpokenLanguage
 from ouderbuddy.matching import engine
-from ouderbuddy.taxonomy.models import ExperienceCode
+from ouderbuddy.taxonomy import selectors as taxonomy
 
 CRITERION_LABELS = {
     "issue": gettext_lazy("Ervaring met procedures op school"),
@@ -59,19 +58,10 @@ def rules(flags: int) -> list[str]:
     return [str(label) for flag, label in EXCLUSION_LABELS.items() if flags & flag]
 
 
-# Code labels per language, read once per LABELS_SECONDS: a page explains many pairs.
-LABELS_SECONDS = 300
-_labels: dict[str, tuple[float, dict[str, str]]] = {}
-
-
 def code_labels(codes: list[str]) -> list[str]:
-    language = get_language() or "nl"
-    loaded_at, labels = _labels.get(language, (0.0, {}))
-    if time.monotonic() - loaded_at > LABELS_SECONDS or any(
-        code not in labels for code in codes
-    ):
-        labels = {c.code: c.label for c in ExperienceCode.objects.all()}
-        _labels[language] = (time.monotonic(), labels)
+    """The labels of `codes` (the code itself for an unknown one), from the code list
+    each process keeps (a page explains many pairs)."""
+    labels = taxonomy.labels(codes)
     return [labels.get(code, code) for code in codes]
 
 

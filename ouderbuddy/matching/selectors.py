@@ -35,7 +35,7 @@ from ouderbuddy.matching.models import (
 )
 from ouderbuddy.matching.scoring import Option
 from ouderbuddy.organisations.models import Membership, Role
-from ouderbuddy.taxonomy.models import ExperienceCode
+from ouderbuddy.taxonomy import selectors as taxonomy
 
 
 def _coordinator(actor: Membership) -> bool:
@@ -165,9 +165,7 @@ def compute_gaps(organisation_id: uuid.UUID) -> list[Gap]:
         if not covered:
             for group, c in wanted:
                 groups[pool.columns.codes[group][c]].append(request)
-    labels = {
-        c.code: c.label for c in ExperienceCode.objects.filter(code__in=list(groups))
-    }
+    labels = taxonomy.labels(groups)
     labels[NO_ONE] = _("Geen enkele buddy past (afstand, plek of voorkeur)")
     result = [
         Gap(label=labels.get(code, code), requests=rows)

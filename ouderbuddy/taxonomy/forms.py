@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.taxonomy.models import CodeGroup
-from ouderbuddy.taxonomy.selectors import active_codes, validate_codes
+from ouderbuddy.taxonomy.selectors import codes_in_use, validate_codes
 
 Choice = tuple[str, str]
 ChoiceGroup = tuple[str, list[Choice]]
@@ -27,7 +27,7 @@ def code_choices(groups: tuple[str, ...]) -> list[Choice | ChoiceGroup]:
     grouped = len(groups) > 1
     choices: list[Choice | ChoiceGroup] = []
     for group in groups:
-        codes = list(active_codes(group))
+        codes = codes_in_use(group)
         if group == CodeGroup.NEED:
             by_subgroup: dict[str, list[Choice]] = {}
             for code in codes:
@@ -47,8 +47,9 @@ def code_choices(groups: tuple[str, ...]) -> list[Choice | ChoiceGroup]:
 class ExperienceCodeField(forms.MultipleChoiceField):
     """Checkboxes for the active codes of `groups` (default: all groups).
 
-    The choices are read from the database each time the field is rendered, so a
-    code switched off in the admin disappears without a restart. The cleaned value
+    The choices are read each time the field is rendered, from the code list each
+    process keeps for a minute (`taxonomy.selectors.all_codes`), so a code switched
+    off in the admin disappears within that minute, without a restart. The cleaned value
     is the list of chosen codes, checked by `validate_codes`.
     """
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
+from typing import Any
 
+from django.db import transaction
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils.translation import gettext
 
@@ -39,10 +42,72 @@ def active_codes(group: str | None = None) -> QuerySet[ExperienceCode]:
     return codes.order_by(_group_position(), "order", "code")
 
 
+# The code list is read on most pages (checkboxes, labels of stored codes) and changes
+# only when a platform admin edits it: each process keeps it for MEMO_SECONDS.
+MEMO_SECONDS = 60
+_memo: dict[str, tuple[float, tuple[ExperienceCode, ...]]] = {}
+_CHANGED = "_ob_taxonomy_changed"
+
+
+def _read() -> tuple[ExperienceCode, ...]:
+    return tuple(ExperienceCode.objects.order_by(_group_position(), "order", "code"))
+
+
+def all_codes() -> tuple[ExperienceCode, ...]:
+    """Every code, in use or not, in CodeGroup order then `order`, then code.
+
+    Kept in this process for up to MEMO_SECONDS: a change made here is seen at once
+    (`codes_changed`, called by the model's signals), another process sees it within
+    that minute. A transaction that changed codes reads them from the database until
+    it ends, so it never fills the memo with rows that may be rolled back.
+    """
+    connection = transaction.get_connection()
+    if getattr(connection, _CHANGED, False):
+        if connection.in_atomic_block:
+            return _read()
+        forget()  # left by a transaction that rolled back
+    now = time.monotonic()
+    found = _memo.get("codes")
+    if found is None or now - found[0] > MEMO_SECONDS:
+        found = (now, _read())
+        _memo["codes"] = found
+    return found[1]
+
+
+def forget() -> None:
+    """Empty the memo of `all_codes` (after a commit, a rollback or a test)."""
+    _memo.clear()
+    setattr(transaction.get_connection(), _CHANGED, False)
+
+
+def codes_changed(**kwargs: Any) -> None:
+    """The codes changed (a signal receiver; also after a flush)."""
+    _memo.clear()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        setattr(connection, _CHANGED, True)
+        transaction.on_commit(forget)
+
+
+def codes_in_use(group: str | None = None) -> list[ExperienceCode]:
+    """`active_codes(group)` from the memo of `all_codes`, as a list."""
+    if group is not None:
+        _check_groups({group})
+    return [
+        c for c in all_codes() if c.is_active and (group is None or c.group == group)
+    ]
+
+
+def labels(codes: Iterable[str]) -> dict[str, str]:
+    """The label (active language) of each known code among `codes`."""
+    wanted = set(codes)
+    return {c.code: c.label for c in all_codes() if c.code in wanted}
+
+
 def codes_by_group() -> dict[str, list[ExperienceCode]]:
     """Every group (in CodeGroup order, also when empty) with its active codes."""
     grouped: dict[str, list[ExperienceCode]] = {group: [] for group in CodeGroup.values}
-    for code in active_codes():
+    for code in codes_in_use():
         grouped[code.group].append(code)
     return grouped
 
