@@ -12,12 +12,11 @@ from django.utils.translation import gettext as _
 from ouderbuddy.casework.closed import ClosedSearchForm, closed_matches
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.csv_export import csv_response
-from ouderbuddy.lib.views import SignedInRequest, acting_membership
+from ouderbuddy.lib.views import PER_PAGE, SignedInRequest, acting_membership
 from ouderbuddy.organisations.models import Role
 from ouderbuddy.privacy.services import record_event
 
 COORDINATOR = [Role.COORDINATOR]
-PER_PAGE = 50
 
 
 @role_required(COORDINATOR)

@@ -20,14 +20,18 @@ from ouderbuddy.casework.models import SignalKind
 from ouderbuddy.casework.views_match import check_in_auto_id, match_page
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
+from ouderbuddy.lib.views import (
+    PER_PAGE,
+    SignedInRequest,
+    acting_membership,
+    add_domain_error,
+)
 from ouderbuddy.matching.models import Match, MatchStatus
 from ouderbuddy.matching.selectors import get_match_for
 from ouderbuddy.organisations.models import Role
 from ouderbuddy.privacy.services import record_read
 
 COORDINATOR = [Role.COORDINATOR]
-PER_PAGE = 50
 
 
 def _match_url(match: Match, anchor: str = "") -> str:

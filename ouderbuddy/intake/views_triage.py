@@ -27,14 +27,18 @@ from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.lib.csv_export import csv_response
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.forms import Form
-from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
+from ouderbuddy.lib.views import (
+    PER_PAGE,
+    SignedInRequest,
+    acting_membership,
+    add_domain_error,
+)
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.models import Consent, ConsentPurpose
 from ouderbuddy.privacy.services import record_event, record_read
 from ouderbuddy.taxonomy.models import CodeGroup, ExperienceCode
 
 COORDINATOR = [Role.COORDINATOR]
-PER_PAGE = 50
 URGENT_DAYS = 14
 REQUEST_PURPOSES = (
     ConsentPurpose.REQUEST_PROCESSING,

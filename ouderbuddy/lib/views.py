@@ -8,6 +8,10 @@ from django.http import HttpRequest
 
 from ouderbuddy.lib.errors import DomainError
 
+# Rows per page of every paginated list: a page's cost grows with its rows (each one is
+# rendered and its encrypted fields decrypted), and 25 fit a phone screen or two.
+PER_PAGE = 25
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 

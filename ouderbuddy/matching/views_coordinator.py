@@ -21,7 +21,12 @@ from ouderbuddy.intake.selectors import get_request_for
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import ContactMode
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
+from ouderbuddy.lib.views import (
+    PER_PAGE,
+    SignedInRequest,
+    acting_membership,
+    add_domain_error,
+)
 from ouderbuddy.matching import engine, explain, forms, scoring, selectors, services
 from ouderbuddy.matching.models import (
     HOLDS_PLACE,
@@ -33,7 +38,6 @@ from ouderbuddy.privacy.services import record_read
 from ouderbuddy.taxonomy.models import CodeGroup
 
 COORDINATOR = [Role.COORDINATOR]
-PER_PAGE = 50
 
 
 def _request_codes(help_request: Any) -> list[tuple[str, list[str]]]:

@@ -8,13 +8,13 @@ from django.shortcuts import render
 
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import Role
-from ouderbuddy.lib.views import SignedInRequest, acting_membership
+from ouderbuddy.lib.views import PER_PAGE, SignedInRequest, acting_membership
 from ouderbuddy.privacy.selectors import visible_audit_events
 
 
 @role_required([Role.COORDINATOR])
 def audit_log(request: SignedInRequest) -> HttpResponse:
     """Who did or read what in this organisation, newest first, 50 a page."""
-    paginator = Paginator(visible_audit_events(acting_membership(request)), 50)
+    paginator = Paginator(visible_audit_events(acting_membership(request)), PER_PAGE)
     page = paginator.get_page(request.GET.get("pagina"))
     return render(request, "privacy/audit_log.html", {"page": page})

@@ -21,6 +21,7 @@ from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.intake.selectors import normalise_reference
 from ouderbuddy.intake.tests.factories import submit
 from ouderbuddy.lib.csv_export import safe_cell
+from ouderbuddy.lib.views import PER_PAGE
 from ouderbuddy.privacy.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -235,7 +236,7 @@ class TestSearch:
         assert referred.reference in body  # the other filters (none) still apply
 
     def test_pages_keep_the_filters(self, cora, cora_client):
-        for i in range(52):
+        for i in range(PER_PAGE + 2):
             submit(cora.organisation, email=f"p{i}@example.nl", key=None)
         body = _list(cora_client, status="new")
         assert "Pagina 1 van 2" in body
