@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from ouderbuddy.buddies.models import Buddy, Interview
@@ -38,11 +39,12 @@ def get_own_buddy(actor: Membership) -> Buddy:
     return buddy
 
 
-# The pipeline shows at most this many buddies (the counts are always complete).
-PIPELINE_LIMIT = 500
+# The pipeline's board shows this many buddies per status, longest in their step
+# first; "show all" opens that status on its own, page by page.
+COLUMN_LIMIT = 10
 
 
-def pipeline_buddies(actor: Membership, query: str, status: str) -> list[Buddy]:
+def pipeline_buddies(actor: Membership, query: str, status: str) -> QuerySet[Buddy]:
     """The buddies of the pipeline page: searched by name or e-mail address, of one
     status when `status` is given, longest in their status first."""
     # The list shows no encrypted text: the motivation is not decrypted per row.
@@ -57,7 +59,21 @@ def pipeline_buddies(actor: Membership, query: str, status: str) -> list[Buddy]:
         )
     if status:
         buddies = buddies.filter(status=status)
-    return list(buddies.order_by("status_changed_at")[:PIPELINE_LIMIT])
+    return buddies.order_by("status_changed_at", "pk")
+
+
+def pipeline_columns(actor: Membership, query: str) -> list[Buddy]:
+    """The first COLUMN_LIMIT buddies of every status (of `pipeline_buddies`), in one
+    query; each carries `found`, how many of its status match."""
+    ranked = pipeline_buddies(actor, query, "").annotate(
+        place=Window(
+            RowNumber(),
+            partition_by=[F("status")],
+            order_by=[F("status_changed_at").asc(), F("pk").asc()],
+        ),
+        found=Window(Count("pk"), partition_by=[F("status")]),
+    )
+    return list(ranked.filter(place__lte=COLUMN_LIMIT))
 
 
 def status_counts(actor: Membership) -> dict[str, int]:

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import (
+    PER_PAGE,
     SignedInRequest,
     acting_membership,
     add_domain_error,
@@ -109,39 +111,53 @@ def apply_done(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
 
 @role_required(COORDINATOR)
 def pipeline(request: SignedInRequest) -> HttpResponse:
-    """All buddies by status, with a search box and a status filter."""
+    """All buddies by status, with a search box and a status filter. The board shows
+    the first few of each status; one status is shown whole, page by page."""
     actor = acting_membership(request)
     query = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("status", "")
-    found = selectors.pipeline_buddies(
-        actor, query, status if status in BuddyStatus.values else ""
-    )
+    if status not in BuddyStatus.values:
+        status = ""
     counts = selectors.status_counts(actor)
     columns = []
-    by_status: dict[str, list[Buddy]] = {s: [] for s in PIPELINE}
-    for buddy in found:
-        by_status[buddy.status].append(buddy)
-    for value in PIPELINE:
-        if status and value != status:
-            continue
-        columns.append(
-            {
-                "status": value,
-                "label": BuddyStatus(value).label,
-                "count": counts.get(value, 0),
-                "buddies": by_status[value],
-            }
-        )
+    page = None
+    if status:
+        page = Paginator(
+            selectors.pipeline_buddies(actor, query, status), PER_PAGE
+        ).get_page(request.GET.get("pagina"))
+        columns.append(_column(status, counts, list(page.object_list), None))
+    else:
+        by_status: dict[str, list[Buddy]] = {s: [] for s in PIPELINE}
+        for buddy in selectors.pipeline_columns(actor, query):
+            by_status[buddy.status].append(buddy)
+        for value in PIPELINE:
+            shown = by_status[value]
+            found = shown[0].found if shown else 0  # type: ignore[attr-defined]
+            columns.append(_column(value, counts, shown, found))
     return render(
         request,
         "buddies/pipeline.html",
         {
             "columns": columns,
+            "page": page,
             "query": query,
             "status": status,
             "statuses": [(s, BuddyStatus(s).label, counts.get(s, 0)) for s in PIPELINE],
         },
     )
+
+
+def _column(
+    status: str, counts: dict[str, int], buddies: list[Buddy], found: int | None
+) -> dict[str, Any]:
+    """One column of the board; `more` when it shows fewer buddies than match."""
+    return {
+        "status": status,
+        "label": BuddyStatus(status).label,
+        "count": counts.get(status, 0),
+        "buddies": buddies,
+        "more": found if found is not None and found > len(buddies) else 0,
+    }
 
 
 def _labels(codes: list[str] | None, choices: Any) -> list[str]:

@@ -119,6 +119,49 @@ def test_pipeline_shows_columns_and_filters(cora_client, fatima):
     )
 
 
+def test_the_board_shows_the_first_of_each_status_and_one_status_page_by_page(
+    cora, cora_client
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ouderbuddy.buddies.selectors import COLUMN_LIMIT
+    from ouderbuddy.lib.views import PER_PAGE
+
+    n = PER_PAGE + 3
+    now = timezone.now()
+    for i in range(n):
+        buddy = apply(
+            cora.organisation, full_name=f"Wachter {i:02d}", email=f"w{i}@b.test"
+        )
+        # The longest waiting first: Wachter 00 applied earliest.
+        Buddy.objects.filter(pk=buddy.pk).update(
+            status_changed_at=now - dt.timedelta(days=n - i)
+        )
+    url = reverse("buddies:pipeline")
+    with CaptureQueriesContext(connection) as board:
+        body = cora_client.get(url).content.decode()
+    shown = [i for i in range(n) if f"Wachter {i:02d}" in body]
+    assert shown == list(range(COLUMN_LIMIT))
+    assert f"Alle {n} met status Aangemeld tonen" in body
+    assert "?status=applied" in body
+    body = cora_client.get(url + "?status=applied").content.decode()
+    assert [i for i in range(n) if f"Wachter {i:02d}" in body] == list(range(PER_PAGE))
+    assert "Pagina 1 van 2" in body
+    body = cora_client.get(url + "?status=applied&pagina=2").content.decode()
+    assert [i for i in range(n) if f"Wachter {i:02d}" in body] == list(
+        range(PER_PAGE, n)
+    )
+    # A search counts only what it found.
+    body = cora_client.get(url + "?q=Wachter+0").content.decode()
+    assert "Alle 10 met status Aangemeld tonen" not in body  # exactly ten: no link
+    for i in range(5):
+        apply(cora.organisation, full_name=f"Extra {i}", email=f"x{i}@b.test")
+    with CaptureQueriesContext(connection) as bigger:
+        cora_client.get(url)
+    assert len(bigger) == len(board)
+
+
 def test_detail_records_a_read_and_shows_checklist(cora_client, fatima):
     body = cora_client.get(reverse("buddies:detail", args=[fatima.pk])).content.decode()
     assert "Kennismakingsgesprek" in body
