@@ -9,6 +9,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
+from ouderbuddy.lib import field_html
 from ouderbuddy.lib.control_characters import has_control_characters
 from ouderbuddy.lib.widget_html import render_widget
 
@@ -33,8 +34,12 @@ class FormRenderer(TemplatesSetting):
     def render(
         self, template_name: str, context: dict[str, Any], request: Any = None
     ) -> str:
-        # Django's widget templates are drawn in Python (same HTML, a fraction of
-        # the CPU); the form and field layout stay templates.
+        # Django's widget templates and the field layout are drawn in Python (same
+        # HTML, a fraction of the CPU); the form layout stays a template.
+        if template_name == field_html.TEMPLATE and len(context) == 1:
+            field = context.get("field")
+            if isinstance(field, forms.BoundField):
+                return field_html.field_html(field)
         html = render_widget(template_name, context)
         if html is not None:
             return html
