@@ -1,6 +1,6 @@
 """CPU per page in one process: a quick loop for working on a page's cost.
 
-    .venv/bin/python bench/page_cpu.py [--pages REGEX] [-n 30] [--profile NAME]
+    .venv/bin/python bench/page_cpu.py [--pages REGEX] [-n 30] [--profile NAME] [--sql]
 
 Not the measurement (that is bench/load.py with gunicorn and wrk): this one runs the
 pages of bench/load.py through Django's test client, in one process, against a fresh
@@ -44,6 +44,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument(
         "--templates", action="store_true", help="count the templates each page renders"
+    )
+    parser.add_argument(
+        "--sql", action="store_true", help="print the statements of each page"
     )
     parser.add_argument(
         "--keep-running", action="store_true", help="leave the cluster running"
@@ -102,6 +105,8 @@ def inner(args: argparse.Namespace) -> None:
             client.get(page.url)
         if args.templates:
             print_templates(client, page.url)
+        if args.sql:
+            print_sql(client, page.url)
         profiler = cProfile.Profile() if page.name == args.profile else None
         app0, db0 = time.process_time(), backend_cpu_ms(backend)
         if profiler:
@@ -123,6 +128,17 @@ def inner(args: argparse.Namespace) -> None:
                 args.top
             )
             print(out.getvalue())
+
+
+def print_sql(client: Any, url: str) -> None:
+    """The statements one request runs, each cut to one line."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    for query in queries:
+        print(f"    {query['sql'][:300]}")
 
 
 def print_templates(client: Any, url: str) -> None:

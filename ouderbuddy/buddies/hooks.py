@@ -32,7 +32,7 @@ has_basic_training = Answer.like(_has_basic_training, "buddies.has_basic_trainin
 
 def _training_record(buddy: Buddy) -> dict[str, Any]:
     """What the coordinator's buddy page shows of the buddy's training: template
-    context (`enrolments`, `qualifications`); training answers."""
+    context (`enrolments`, `qualifications`, `has_basic_training`); training answers."""
     raise NotImplementedError
 
 

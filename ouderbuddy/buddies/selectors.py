@@ -24,7 +24,11 @@ def visible_buddies(actor: Membership) -> QuerySet[Buddy]:
 def get_buddy_for(actor: Membership, buddy_id: Any) -> Buddy:
     """One buddy of the actor's organisation; 404 when missing or not theirs."""
     try:
-        return visible_buddies(actor).get(pk=buddy_id)
+        return (
+            visible_buddies(actor)
+            .select_related("organisation", "user", "postcode__municipality")
+            .get(pk=buddy_id)
+        )
     except (Buddy.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.utils import timezone
@@ -49,10 +49,26 @@ EXPERIENCE_GROUPS = {"route", "transition", "issue", "need", "context"}
 # --- Facts for the checklist ---------------------------------------------------------
 
 
-def facts_for(buddy: Buddy, today: dt.date | None = None) -> checklist.Facts:
-    """Gather what the checklist needs to know about `buddy`."""
-    interview = Interview.objects.filter(buddy=buddy).only("outcome").first()
-    kinds = set(buddy.agreements.values_list("kind", flat=True))
+def facts_for(
+    buddy: Buddy,
+    today: dt.date | None = None,
+    *,
+    interview: Interview | Literal[False] | None = False,
+    agreement_kinds: set[str] | None = None,
+    basic_training: bool | None = None,
+) -> checklist.Facts:
+    """Gather what the checklist needs to know about `buddy`. A page that loads the
+    interview (None: there is none), the agreements or the training anyway passes
+    them, so they are not read twice."""
+    if interview is False:
+        interview = Interview.objects.filter(buddy=buddy).only("outcome").first()
+    kinds = (
+        agreement_kinds
+        if agreement_kinds is not None
+        else set(buddy.agreements.values_list("kind", flat=True))
+    )
+    if basic_training is None:
+        basic_training = hooks.has_basic_training(buddy)
     return checklist.Facts(
         status=buddy.status,
         introduction_held=buddy.introduction_held_on is not None,
@@ -61,7 +77,7 @@ def facts_for(buddy: Buddy, today: dt.date | None = None) -> checklist.Facts:
         vog_valid_until=buddy.vog_valid_until,
         volunteer_agreement=AgreementKind.VOLUNTEER in kinds,
         confidentiality_agreement=AgreementKind.CONFIDENTIALITY in kinds,
-        basic_training=hooks.has_basic_training(buddy),
+        basic_training=basic_training,
         has_account=buddy.user_id is not None,
         today=today or timezone.localdate(),
     )

@@ -167,8 +167,16 @@ def _labels(codes: list[str] | None, choices: Any) -> list[str]:
 
 
 def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str, Any]:
-    facts = services.facts_for(buddy)
     interview = selectors.interview_of(buddy)
+    agreements = list(buddy.agreements.select_related("recorded_by"))
+    # Training (a higher app) gives its section through the hook.
+    training = hooks.training_record(buddy)
+    facts = services.facts_for(
+        buddy,
+        interview=interview,
+        agreement_kinds={a.kind for a in agreements},
+        basic_training=training.get("has_basic_training"),
+    )
     forward = (
         checklist.FORWARD.get(BuddyStatus(buddy.status))
         if buddy.status in checklist.FORWARD
@@ -184,12 +192,11 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
         if forward
         else None,
         "interview": interview,
-        "agreements": buddy.agreements.select_related("recorded_by"),
+        "agreements": agreements,
         "history": buddy.history.select_related("actor")[:50],
         "experience": buddy.lived_experience.order_by("group", "order"),
         "consents": selectors.consents_of(buddy),
-        # Training (a higher app) gives its section through the hook.
-        **hooks.training_record(buddy),
+        **training,
         # What the matching uses, in words.
         "languages": _labels(buddy.languages, SpokenLanguage),
         "contact_modes": _labels(buddy.contact_modes, ContactMode),

@@ -228,10 +228,15 @@ def qualifications_of(buddy: Buddy) -> QuerySet[Qualification]:
 
 
 def training_record(buddy: Buddy) -> dict[str, Any]:
-    """The buddy page's training section: enrolments and finished trainings."""
+    """The buddy page's training section: enrolments and finished trainings, and
+    whether one of them is the basic training (for the checklist)."""
+    qualifications = list(qualifications_of(buddy))
     return {
         "enrolments": enrolments_of(buddy),
-        "qualifications": qualifications_of(buddy),
+        "qualifications": qualifications,
+        "has_basic_training": any(
+            q.kind == QualificationKind.BASIC for q in qualifications
+        ),
     }
 
 
