@@ -17,13 +17,16 @@ def memberships_of(user: Any) -> list[Membership]:
     """Active memberships of an active user in active organisations, oldest first."""
     if not user.is_authenticated or not user.is_active:
         return []
-    return list(
+    memberships = list(
         Membership.objects.filter(
             user=user, is_active=True, organisation__is_active=True
         )
         .select_related("organisation")
         .order_by("created_at")
     )
+    for membership in memberships:
+        membership.user = user  # the same person: `membership.user` costs no query
+    return memberships
 
 
 def needs_second_factor(user: Any, memberships: list[Membership] | None = None) -> bool:

@@ -70,17 +70,21 @@ def record_event(
     The target is stored by type, id and `audit_label` (never its str(), which may be
     a person's name).
     """
-    user = actor if actor is None or not hasattr(actor, "user") else actor.user
-    if user is not None and not getattr(user, "is_authenticated", False):
-        user = None
+    if actor is not None and hasattr(actor, "user"):
+        user_id = actor.user_id  # a membership: its user's key, without loading it
+    elif getattr(actor, "is_authenticated", False):
+        user_id = getattr(actor, "pk", None)
+    else:
+        user_id = None
     target_type = target_id = target_label = ""
     if target is not None:
         target_type = target._meta.label_lower
         target_id = str(target.pk)
         target_label = audit_label(target)
     return AuditEvent.objects.create(
-        actor=user,
-        organisation=organisation,
+        actor_id=user_id,
+        # An organisation or its key.
+        organisation_id=getattr(organisation, "pk", organisation),
         verb=verb,
         target_type=target_type,
         target_id=target_id,
@@ -94,7 +98,7 @@ def record_read(
 ) -> AuditEvent:
     """Record that `actor` opened a sensitive record (AVG: who read which case)."""
     if organisation is None:
-        organisation = getattr(target, "organisation", None)
+        organisation = getattr(target, "organisation_id", None)
     return record_event(
         actor=actor, organisation=organisation, verb="read", target=target
     )
