@@ -2,7 +2,8 @@
 
 Pure Python with NumPy, SciPy (a KD-tree for the national candidate search, and
 `linear_sum_assignment` for small batches) and OR-Tools (min-cost flow for large
-ones); no Django import, so it is tested and benchmarked on plain arrays. The matching app turns buddies and help requests into `Requests` and `Buddies`.
+ones); no Django import, so it is tested and benchmarked on plain arrays. The
+matching app turns buddies and help requests into `Requests` and `Buddies`.
 
 Scores are integers in milli-points (`SCALE` per point). Every criterion's
 contribution is rounded to a milli-point on its own and the total is their integer
