@@ -25,6 +25,7 @@ from ouderbuddy.intake.models import (
     ProfessionalReferral,
     RequestStatus,
 )
+from ouderbuddy.lib import org_cache
 from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.privacy.models import Consent
 from ouderbuddy.taxonomy.models import CodeGroup, ExperienceCode
@@ -254,13 +255,20 @@ def search_requests(
 
 
 def request_municipalities(actor: Membership) -> list[tuple[str, str]]:
-    """The municipalities the organisation's requests come from (code, name)."""
-    return list(
-        visible_requests(actor)
-        .order_by("postcode__municipality__name")
-        .values_list("postcode__municipality_id", "postcode__municipality__name")
-        .distinct()
-    )
+    """The municipalities the organisation's requests come from (code, name): read
+    through all its requests, so kept in the organisation's cache."""
+    if actor.role != Role.COORDINATOR:
+        return []
+
+    def read() -> list[tuple[str, str]]:
+        return list(
+            visible_requests(actor)
+            .order_by("postcode__municipality__name")
+            .values_list("postcode__municipality_id", "postcode__municipality__name")
+            .distinct()
+        )
+
+    return org_cache.remember(actor.organisation_id, "request-municipalities", read)
 
 
 # --- What the coordinator's inbox and request page read ---------------------------------

@@ -256,6 +256,36 @@ class TestSearch:
         assert len(many) == len(few)
 
 
+    def test_the_municipality_filter_is_cached_and_follows_new_requests(
+        self, cora, olga
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from ouderbuddy.intake import selectors
+        from ouderbuddy.lib import org_cache
+
+        submit(cora.organisation, email="een@example.nl", postcode="1012 AB")
+        submit(olga.organisation, email="zuid@example.nl", postcode="9711 AA")
+        org_cache._dirty().clear()  # as if committed
+        first = selectors.request_municipalities(cora)
+        assert [name for _, name in first] == ["Amsterdam"]
+        with CaptureQueriesContext(connection) as again:
+            assert selectors.request_municipalities(cora) == first
+        # From the cache: no query over the requests.
+        assert not [q for q in again if "intake_helprequest" in q["sql"]]
+        submit(cora.organisation, email="twee@example.nl", postcode="9711 AA")
+        org_cache._dirty().clear()
+        assert [name for _, name in selectors.request_municipalities(cora)] == [
+            "Amsterdam",
+            "Groningen",
+        ]
+        assert selectors.request_municipalities(olga) != []
+        assert selectors.request_municipalities(
+            type(cora)(organisation=cora.organisation, role="buddy")
+        ) == []
+
+
 class TestExport:
     def test_columns_without_personal_free_text_and_an_audit_event(
         self, cora, cora_client, referred
