@@ -12,6 +12,7 @@ escaping and localisation as the template engine (`render_value_in_context`,
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -34,11 +35,21 @@ _CONTEXT: Any = _Context()
 
 def _out(value: Any) -> str:
     """`{{ value }}`."""
+    # The common cases first, as the engine treats them: plain text is escaped, safe
+    # text is kept; anything else (numbers, dates, lazy text) goes the engine's way.
+    kind = type(value)
+    if kind is str:
+        return html.escape(value)
+    if kind is SafeString:
+        return str(value)
     return render_value_in_context(value, _CONTEXT)
 
 
 def _fmt(value: Any) -> str:
     """`{{ value|stringformat:'s' }}` (the filter keeps a safe string safe)."""
+    kind = type(value)
+    if kind is str or kind is int:
+        return html.escape(str(value))
     formatted = stringformat(value, "s")
     if isinstance(value, SafeData):
         formatted = mark_safe(formatted)  # noqa: S308 - it was safe before
