@@ -44,8 +44,9 @@ def get_own_buddy(actor: Membership) -> Buddy:
 
 
 # The pipeline's board shows this many buddies per status, longest in their step
-# first; "show all" opens that status on its own, page by page.
-COLUMN_LIMIT = 10
+# first (a short board, also on a phone); "show all" opens that status on its own,
+# page by page.
+COLUMN_LIMIT = 5
 
 
 def pipeline_buddies(actor: Membership, query: str, status: str) -> QuerySet[Buddy]:
