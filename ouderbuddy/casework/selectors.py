@@ -475,7 +475,13 @@ def parent_support(
     # The contact log shows when, how, how long and about what. The buddy's note is
     # left out on purpose: it is the buddy's own working note (written for the
     # coordinator), not a text written for the parent.
-    contacts = list(match.contacts.defer("note").order_by("-on", "-created_at"))
+    # The latest ones, as on the coordinator's page, with how many there are in all.
+    contacts = list(
+        match.contacts.defer("note").order_by("-on", "-created_at")[:LATEST_CONTACTS]
+    )
+    contact_count = (
+        match.contacts.count() if len(contacts) == LATEST_CONTACTS else len(contacts)
+    )
     codes = {code for contact in contacts for code in contact.topics}
     labels = taxonomy.labels(codes)
     fit_answer = match.fit_answers.filter(side=Side.PARENT).first()
@@ -501,6 +507,7 @@ def parent_support(
             }
             for contact in contacts
         ],
+        "contact_count": contact_count,
         "meetings": list(
             match.meetings.filter(
                 cancelled=False, starts_at__gte=timezone.now()

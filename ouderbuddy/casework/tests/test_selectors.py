@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.http import Http404
 from django.test import TestCase
+from django.urls import reverse
 from django.utils import timezone
 
 from ouderbuddy.casework import selectors, services
@@ -224,3 +225,21 @@ def test_match_context_of_a_closed_match_has_the_closure(cora, match):
     # The open check-ins went away with the match; a closed match is never quiet.
     assert all(c.done_on for c in context["check_ins"])
     assert context["quiet"] is False
+
+
+def test_the_parent_sees_the_latest_20_contacts_and_how_many_in_all(
+    cora, match, bea, client
+):
+    from ouderbuddy.intake import services as intake_services
+
+    _started_days_ago(match, 60)
+    for day in range(selectors.LATEST_CONTACTS + 2):
+        _contact(bea, match, days_ago=day, minutes=10)
+    support = selectors.parent_support(match.request, match)
+    assert support is not None
+    assert len(support["contacts"]) == selectors.LATEST_CONTACTS
+    assert support["contacts"][0]["on"] == timezone.localdate()
+    assert support["contact_count"] == selectors.LATEST_CONTACTS + 2
+    token = intake_services.status_token(match.request)
+    body = client.get(reverse("intake:status", args=[token])).content.decode()
+    assert "De laatste 20 van 22 contacten." in body
