@@ -255,7 +255,6 @@ class TestSearch:
             _export(cora_client)
         assert len(many) == len(few)
 
-
     def test_the_municipality_filter_is_cached_and_follows_new_requests(
         self, cora, olga
     ):
@@ -281,9 +280,12 @@ class TestSearch:
             "Groningen",
         ]
         assert selectors.request_municipalities(olga) != []
-        assert selectors.request_municipalities(
-            type(cora)(organisation=cora.organisation, role="buddy")
-        ) == []
+        assert (
+            selectors.request_municipalities(
+                type(cora)(organisation=cora.organisation, role="buddy")
+            )
+            == []
+        )
 
 
 class TestExport:
