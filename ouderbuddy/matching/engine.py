@@ -971,7 +971,9 @@ def batch(
     the most matches and, among those, the largest total. A cell of profit 0 in
     the solution is no match.
 
-    Larger problems are a min-cost flow over one arc per eligible pair. The side
+    Larger problems are a min-cost flow over one arc per eligible pair (with many
+    arcs, first over the promising ones only, with a proof that the result is
+    optimal over all: `_certified`; without the proof, over all of them). The side
     with fewer units supplies the flow: each request one unit, or, when free places
     are scarcer than requests, each buddy one unit per free place; the other side's
     arcs to the sink carry at most its own number (nationally about a tenth faster
@@ -1112,10 +1114,54 @@ def _min_cost_flow(
     places: IntArray,
     objective: Objective,
 ) -> Assignment:
-    """`batch` as a min-cost flow (see there) over the arcs (r, b) of score w."""
+    """`batch` as a min-cost flow (see there) over the arcs (r, b) of score w:
+    certified on the promising arcs first when there are many (`_certified`)."""
     best_fit = objective is Objective.BEST_FIT
     buddy_of = np.full(n_r, -1, dtype=np.int64)
-    method = f"min_cost_flow:{objective.value}"
+    used = None
+    if r.size >= CERTIFY_MIN_ARCS:
+        gain = _gains(w, requests_in.size, int(places.sum()), n_r + n_b, objective)
+        if gain is not None:
+            caps = np.zeros(n_b, dtype=np.int64)
+            caps[buddies_in] = places
+            used = _certified(r, b, w, gain, n_r, n_b, caps, best_fit)
+    method = f"certified_flow:{objective.value}"
+    if used is None:
+        method = f"min_cost_flow:{objective.value}"
+        used = _flow(r, b, w, n_r, n_b, requests_in, buddies_in, places, best_fit)
+    buddy_of[r[used]] = b[used]
+    return Assignment(buddy_of=buddy_of, total=int(w[used].sum()), method=method)
+
+
+def _gains(
+    w: IntArray, n_requests: int, n_places: int, n_nodes: int, objective: Objective
+) -> IntArray | None:
+    """What the certified flow maximises: the scores for BEST_FIT (all above 0
+    here), for MOST_MATCHED each score plus a bonus larger than the spread of any
+    proposal's total, so a match more always comes first (as in `_dense`). None
+    when the numbers that makes could overflow 64-bit integers."""
+    if objective is Objective.BEST_FIT:
+        return w
+    pairs = min(n_requests, n_places)
+    big = pairs * (max(int(w.max()), 0) - min(int(w.min()), 0)) + 1
+    if (2 * big) * (n_nodes + 1) * max(pairs, 1) >= 2**62:
+        return None
+    gain: IntArray = w + big
+    return gain
+
+
+def _flow(
+    r: IntArray,
+    b: IntArray,
+    w: IntArray,
+    n_r: int,
+    n_b: int,
+    requests_in: IntArray,
+    buddies_in: IntArray,
+    places: IntArray,
+    best_fit: bool,
+) -> BoolArray:
+    """The min-cost flow of `batch` (see there): which arcs (r, b) it uses."""
     # Nodes: buddies and requests (each side numbered from its offset), then the
     # sink; requests and buddies without an arc are isolated and take no part.
     sink = n_r + n_b
@@ -1164,9 +1210,129 @@ def _min_cost_flow(
     # Reading flows after a failed solve crashes OR-Tools 9.15, so check first.
     if status != min_cost_flow.SimpleMinCostFlow.OPTIMAL:
         raise RuntimeError(f"min-cost flow did not solve: {status}")
-    used = np.asarray(flow.flows(np.arange(m, dtype=np.int32))) > 0
-    buddy_of[r[used]] = b[used]
-    return Assignment(buddy_of=buddy_of, total=int(w[used].sum()), method=method)
+    used: BoolArray = np.asarray(flow.flows(np.arange(m, dtype=np.int32))) > 0
+    return used
+
+
+# From this many arcs on, `batch` first solves the flow on the promising arcs only
+# and proves the result optimal for all of them (`_certified`): nationally (about a
+# million arcs) 1.7 times as fast, and faster from about 100,000 arcs on. The
+# settings below were chosen on five generated instances from 2,000 x 1,000 to
+# 20,000 x 10,000, both objectives (the sum of the times, not the benchmark's alone).
+CERTIFY_MIN_ARCS = 100_000
+# Promising arcs: within this share of the way from the average of a request's (or a
+# buddy's) gains to its best one.
+PROMISING = 0.45
+# After a round whose proof fails, arcs this close to paying (as a share of the
+# median request's spread between its best and its average gain) join the next one.
+SLACK = 0.2
+CERTIFY_ROUNDS = 3
+# When the chosen arcs are more than this share of all, the flow over all of them
+# is about as fast: it decides instead.
+CERTIFY_MAX_SHARE = 0.5
+# The prices settle within this many passes over the arcs, or the proof is given up
+# (then the flow over all arcs decides).
+DUAL_PASSES = 200
+
+
+def _certified(
+    r: IntArray,
+    b: IntArray,
+    w: IntArray,
+    gain: IntArray,
+    n_r: int,
+    n_b: int,
+    caps: IntArray,
+    best_fit: bool,
+) -> BoolArray | None:
+    """The arcs of a proposal with the largest total gain (all gains above 0) over
+    all arcs (r, b), from flows over some of them, with a proof; None when no round
+    finds one.
+
+    Each round solves the flow on the arcs chosen so far (for MOST_MATCHED OR-Tools'
+    maximum flow of minimum cost on the scores `w`: on those arcs the same as the
+    largest total gain, and faster than a flow on the gains' larger costs), then
+    derives prices from its solution (`_duals`): u per request (what its match
+    earns beyond its buddy's price, 0 unmatched) and v per buddy (0 with a place
+    left). Whenever u >= 0, v >= 0, u[i] + v[j] >= gain(i, j) on every arc, chosen
+    or not, and sum(u) + sum(places * v) equals the solution's total gain, no
+    proposal does better: each match (i, j) of any proposal gains at most
+    u[i] + v[j], each request is matched once and each buddy at most its places, so
+    its total is at most that sum (LP duality). The proof is checked on every arc,
+    in integers; when it fails, the arcs that broke it or came close join the
+    chosen ones and the next round solves again.
+    """
+    m = r.size
+    best_r = np.full(n_r, np.iinfo(np.int64).min)
+    np.maximum.at(best_r, r, gain)
+    best_b = np.full(n_b, np.iinfo(np.int64).min)
+    np.maximum.at(best_b, b, gain)
+    count_r = np.maximum(np.bincount(r, minlength=n_r), 1)
+    count_b = np.maximum(np.bincount(b, minlength=n_b), 1)
+    spread_r = best_r - np.bincount(r, weights=gain, minlength=n_r) / count_r
+    spread_b = best_b - np.bincount(b, weights=gain, minlength=n_b) / count_b
+    chosen = (gain >= best_r[r] - PROMISING * spread_r[r]) | (
+        gain >= best_b[b] - PROMISING * spread_b[b]
+    )
+    has_arcs = np.flatnonzero(np.bincount(r, minlength=n_r))
+    slack = max(1.0, SLACK * float(np.median(spread_r[has_arcs])))
+    for _ in range(CERTIFY_ROUNDS):
+        at = np.flatnonzero(chosen)
+        if at.size > CERTIFY_MAX_SHARE * m:
+            return None  # no saving left: the flow over all arcs instead
+        rs, bs, gs = r[at], b[at], gain[at]
+        requests_in = np.flatnonzero(np.bincount(rs, minlength=n_r))
+        buddies_in = np.flatnonzero(np.bincount(bs, minlength=n_b))
+        used = _flow(
+            rs, bs, w[at], n_r, n_b, requests_in, buddies_in, caps[buddies_in], best_fit
+        )
+        prices = _duals(rs, bs, gs, used, n_r, n_b)
+        if prices is None:
+            return None
+        u, v = prices
+        short = gain - u[r]
+        short -= v[b]
+        if (
+            int(short.max()) <= 0
+            and int(u.min()) >= 0
+            and int(u.sum()) + int((caps * v).sum()) == int(gs[used].sum())
+        ):
+            result = np.zeros(m, dtype=np.bool_)
+            result[at[used]] = True
+            return result
+        chosen |= short > -slack
+    return None
+
+
+def _duals(
+    r: IntArray, b: IntArray, gain: IntArray, used: BoolArray, n_r: int, n_b: int
+) -> tuple[IntArray, IntArray] | None:
+    """Prices (u per request, v per buddy) for the solution `used` on these arcs,
+    or None if they do not settle in `DUAL_PASSES` passes.
+
+    The smallest buddy prices with u[i] = gain(i, m(i)) - v[m(i)] for a matched
+    request (0 unmatched) and v[j] >= gain(i, j) - u[i] on every arc: from v = 0,
+    each pass raises every v[j] to the largest gain(i, j) - u[i] over its arcs
+    (Bellman-Ford for longest paths, integers only). At an optimal solution there
+    is no cycle to gain on, so they settle; `_certified` checks the rest."""
+    base = np.zeros(n_r, dtype=np.int64)
+    match = np.full(n_r, n_b, dtype=np.int64)  # n_b: no buddy, price 0
+    base[r[used]] = gain[used]
+    match[r[used]] = b[used]
+    order = np.argsort(b, kind="stable")
+    rb, bb, gb = r[order], b[order], gain[order]
+    starts = np.flatnonzero(np.r_[True, bb[1:] != bb[:-1]])
+    buddies = bb[starts]
+    v = np.zeros(n_b + 1, dtype=np.int64)
+    now = v[buddies]
+    for _ in range(DUAL_PASSES):
+        u = base - v[match]
+        raised = np.maximum(now, np.maximum.reduceat(gb - u[rb], starts))
+        if np.array_equal(raised, now):
+            return u, v[:n_b]
+        now = raised
+        v[buddies] = raised
+    return None
 
 
 def greedy(scores: AnyScores, capacities: Any) -> Assignment:

@@ -246,3 +246,108 @@ def test_scores_too_large_for_float64_go_to_the_flow() -> None:
     assert batch(scores, caps, "most_matched").method.startswith("min_cost_flow")
     with solver("dense"):
         assert batch(scores, caps, "most_matched").method.startswith("min_cost")
+
+
+@contextmanager
+def certified(**settings: float) -> Iterator[None]:
+    """The min-cost flow with the proof on every problem (and these settings)."""
+    names = {"CERTIFY_MIN_ARCS": 0, "DENSE_MAX_CELLS": -1, **settings}
+    saved = {name: getattr(engine, name) for name in names}
+    for name, value in names.items():
+        setattr(engine, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(engine, name, value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(problems(), st.sampled_from([0.0, 0.45, 0.9]), st.sampled_from([0.0, 0.2, 2]))
+def test_the_certified_flow_is_exactly_optimal(
+    problem: tuple[np.ndarray, np.ndarray, np.ndarray, int],
+    promising: float,
+    slack: float,
+) -> None:
+    total, eligible, caps, seed = problem
+    scores = make_scores(total, eligible)
+    free = np.maximum(caps, 0)
+    with certified(PROMISING=promising, SLACK=slack, CERTIFY_MAX_SHARE=1.0):
+        for objective in Objective:
+            expected = exhaustive(total, eligible, free, objective)
+            for kind in kinds(scores, np.random.default_rng(seed)):
+                proposal = batch(kind, caps, objective)
+                check(proposal, total, eligible, caps)
+                assert proposal.total == expected[0]
+                if objective is Objective.MOST_MATCHED:
+                    assert proposal.matched == expected[1]
+
+
+def test_the_certified_flow_proves_most_problems_in_few_rounds() -> None:
+    """On larger random problems the proof is found (not the fallback), and the
+    result is the Hungarian method's."""
+    proved = 0
+    for seed in range(12):
+        rng = np.random.default_rng(100 + seed)
+        shape = (120, 50)
+        total = rng.integers(-2, 40, size=shape) * 50
+        eligible = rng.random(shape) < 0.4
+        caps = rng.integers(0, 4, size=shape[1])
+        scores = make_scores(total, eligible)
+        with certified():
+            for objective in Objective:
+                proposal = batch(scores, caps, objective)
+                check(proposal, total, eligible, caps)
+                expected = hungarian(total, eligible, caps, objective)
+                assert proposal.total == expected[0]
+                if objective is Objective.MOST_MATCHED:
+                    assert proposal.matched == expected[1]
+                proved += proposal.method.startswith("certified_flow")
+    assert proved >= 20
+
+
+def test_without_a_proof_the_flow_over_all_arcs_decides() -> None:
+    rng = np.random.default_rng(5)
+    total = rng.integers(1, 30, size=(80, 30)) * 10
+    eligible = rng.random(total.shape) < 0.5
+    caps = rng.integers(0, 3, size=30)
+    scores = make_scores(total, eligible)
+    for setting in (
+        {"DUAL_PASSES": 0},
+        {"CERTIFY_ROUNDS": 0},
+        {"CERTIFY_MAX_SHARE": 0},
+    ):
+        with certified(**setting):
+            for objective in Objective:
+                proposal = batch(scores, caps, objective)
+                assert proposal.method.startswith("min_cost_flow"), setting
+                expected = hungarian(total, eligible, caps, objective)
+                assert proposal.total == expected[0]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_proof_rejects_a_solution_that_is_not_optimal(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flow that leaves out the best of its matches is never proved optimal."""
+    rng = np.random.default_rng(seed)
+    n_r, n_b = 40, 15
+    total = rng.integers(1, 20, size=(n_r, n_b)) * 100
+    eligible = rng.random(total.shape) < 0.5
+    caps = rng.integers(1, 3, size=n_b)
+    r, b = np.nonzero(eligible)
+    w = total[r, b].astype(np.int64)
+    real = engine._flow
+
+    def worse(*args: Any) -> np.ndarray:
+        used = real(*args).copy()
+        if used.any():
+            gains = np.where(used, args[2], np.iinfo(np.int64).min)
+            used[int(np.argmax(gains))] = False
+        return used
+
+    monkeypatch.setattr(engine, "_flow", worse)
+    monkeypatch.setattr(engine, "CERTIFY_MAX_SHARE", 1.0)
+    for best_fit in (True, False):
+        gain = w if best_fit else w + (min(n_r, int(caps.sum())) * int(w.max()) + 1)
+        assert engine._certified(r, b, w, gain, n_r, n_b, caps, best_fit) is None
