@@ -1336,10 +1336,48 @@ def _duals(
 
 
 def greedy(scores: AnyScores, capacities: Any) -> Assignment:
-    """The baseline: requests in row order, each takes its best buddy still free."""
+    """The baseline: requests in row order, each takes its best buddy still free
+    (on equal scores the lower buddy row)."""
     n_r, n_b = scores.n_requests, scores.n_buddies
     free = _capacities(capacities, n_b).copy()
     r, b, w = _arcs(scores, free, positive_only=False)
+    buddy_of = np.full(n_r, -1, dtype=np.int64)
+    if r.size == 0:
+        return Assignment(buddy_of=buddy_of, total=0, method="greedy")
+    if not bool(np.all(r[1:] >= r[:-1])):
+        order = np.argsort(r, kind="stable")
+        r, b, w = r[order], b[order], w[order]
+    if int(np.abs(w).max()) * n_b >= 2**62:
+        return _greedy_sorted(r, b, w, n_r, free)
+    # One number per arc that orders a request's buddies: score, then lower row.
+    rank = w * n_b + (n_b - 1 - b)
+    starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
+    ends = np.append(starts[1:], r.size).tolist()
+    firsts = np.maximum.reduceat(rank, starts).tolist()
+    total = 0
+    free_list = free.tolist()
+    for i, lo, hi, best in zip(
+        r[starts].tolist(), starts.tolist(), ends, firsts, strict=True
+    ):
+        j = n_b - 1 - best % n_b
+        if free_list[j] <= 0:
+            # The favourite is taken: the best of those still free, if any.
+            open_ = free[b[lo:hi]] > 0
+            if not open_.any():
+                continue
+            best = int(rank[lo:hi][open_].max())
+            j = n_b - 1 - best % n_b
+        buddy_of[i] = j
+        free_list[j] -= 1
+        free[j] -= 1
+        total += (best - (n_b - 1 - j)) // n_b
+    return Assignment(buddy_of=buddy_of, total=total, method="greedy")
+
+
+def _greedy_sorted(
+    r: IntArray, b: IntArray, w: IntArray, n_r: int, free: IntArray
+) -> Assignment:
+    """`greedy` for scores too large to fold with the buddy row into one integer."""
     order = np.lexsort((b, -w, r))
     r, b, w = r[order], b[order], w[order]
     starts = np.searchsorted(r, np.arange(n_r + 1, dtype=np.int64))
