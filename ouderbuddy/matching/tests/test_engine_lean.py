@@ -214,3 +214,52 @@ def test_chord_distances_agree_with_the_haversine_formula() -> None:
         expected = haversine_km(lat[i], lon[i], lat2[i], lon2[i])
         assert abs(km[i] - expected) <= 1e-9 * max(1.0, expected), i
     assert km[0] == 0.0
+
+
+def candidates_both_ways(
+    requests: Requests, buddies: Buddies
+) -> tuple[np.ndarray, np.ndarray]:
+    """candidate_pairs by (request radius, buddy radius) groups and by request
+    radius alone (with the buddy's limit checked after): the same pairs."""
+    saved = engine.RADIUS_GROUPS
+    try:
+        engine.RADIUS_GROUPS = 10**6
+        grouped = candidate_pairs(requests, buddies)
+        engine.RADIUS_GROUPS = 0
+        alone = candidate_pairs(requests, buddies)
+    finally:
+        engine.RADIUS_GROUPS = saved
+    assert grouped[0].tolist() == alone[0].tolist()
+    assert grouped[1].tolist() == alone[1].tolist()
+    return grouped
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances())
+def test_candidate_pairs_are_the_same_either_way_and_hold_every_eligible_pair(
+    instance: tuple[Requests, Buddies, Exclusions, Weights],
+) -> None:
+    requests, buddies, exclusions, weights = instance
+    r, b = candidates_both_ways(requests, buddies)
+    dense = score(requests, buddies, weights, exclusions)
+    eligible = set(zip(*np.nonzero(dense.excluded == 0), strict=True))
+    assert eligible <= set(zip(r.tolist(), b.tolist(), strict=True))
+    keys = r * len(buddies) + b
+    assert (np.diff(keys) > 0).all()  # sorted, no pair twice
+
+
+def test_candidate_pairs_either_way_on_a_larger_instance() -> None:
+    requests, buddies, exclusions = random_instance(np.random.default_rng(11), 500, 300)
+    r, b = candidates_both_ways(requests, buddies)
+    full = score(requests, buddies, Weights(), exclusions)
+    within = (full.excluded & int(TOO_FAR | engine.Exclusion.NO_FREE_PLACE)) == 0
+    within &= buddies._flags[None, :] == 0
+    assert set(zip(*np.nonzero(within), strict=True)) <= set(
+        zip(r.tolist(), b.tolist(), strict=True)
+    )
+    # A hair wider than the limits, no more: every candidate is within them + 1e-6 km.
+    km = score_pairs(requests, buddies, r, b).distance_km
+    assert (km <= np.minimum(requests.max_km[r], buddies.travel_km[b]) + 1e-6).all()
+
+
+TOO_FAR = engine.Exclusion.TOO_FAR_FOR_PARENT | engine.Exclusion.TOO_FAR_FOR_BUDDY
