@@ -1295,9 +1295,8 @@ def _certified(
     count_b = np.maximum(np.bincount(b, minlength=n_b), 1)
     spread_r = best_r - np.bincount(r, weights=gain, minlength=n_r) / count_r
     spread_b = best_b - np.bincount(b, weights=gain, minlength=n_b) / count_b
-    chosen = (gain >= best_r[r] - PROMISING * spread_r[r]) | (
-        gain >= best_b[b] - PROMISING * spread_b[b]
-    )
+    chosen = gain >= (best_r - PROMISING * spread_r)[r]
+    chosen |= gain >= (best_b - PROMISING * spread_b)[b]
     has_arcs = np.flatnonzero(np.bincount(r, minlength=n_r))
     slack = max(1.0, SLACK * float(np.median(spread_r[has_arcs])))
     for _ in range(CERTIFY_ROUNDS):
