@@ -638,29 +638,12 @@ def pair_totals(
     allowed = np.ones(ri.shape[0], dtype=np.bool_)
     for at, _flag in _excluded_at(exclusions, ri, bi, n_r, n_b):
         allowed[at] = False
-    code_units = [
-        (requests._bits[g], buddies._bits[g], _units(getattr(weights, g)))
-        for g in CODE_GROUPS
-    ]
-    constants = (
-        _units(weights.same_swv),
-        _units(weights.language),
-        _units(weights.gender),
-        weights.distance_per_km * SCALE,
-        _load_units(buddies, weights),
-        _waiting_units(requests, weights),
-    )
+    tables = _Tables.of(requests, buddies, weights)
     kept, totals = [], []
     for start in range(0, ri.shape[0], CHUNK):
         stop = start + CHUNK
         at, total = _chunk_totals(
-            requests,
-            buddies,
-            ri[start:stop],
-            bi[start:stop],
-            allowed[start:stop],
-            code_units,
-            constants,
+            tables, ri[start:stop], bi[start:stop], allowed[start:stop]
         )
         kept.append(at + start)
         totals.append(total)
@@ -674,45 +657,104 @@ def pair_totals(
     )
 
 
+@dataclass(frozen=True)
+class _Tables:
+    """What `pair_totals` looks up per request and per buddy, prepared once so that
+    each pair needs as few steps as possible; each rule and part as in `_evaluate`."""
+
+    matchable: BoolArray  # per buddy: no exclusion of the buddy's own
+    r_modes: IntArray
+    b_modes: IntArray
+    none: int  # below every buddy's gender: stands for "no wish" below
+    r_strict: IntArray  # the gender a parent asked for strictly, else `none`
+    b_gender: IntArray
+    r_max_km: FloatArray
+    b_travel_km: FloatArray
+    codes: list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], int]]
+    r_swv: IntArray  # -1 for every unknown one ...
+    b_swv: IntArray  # ... and -2 here, so that only known SWVs are equal
+    r_wanted: IntArray  # the gender a parent prefers, else `none`
+    r_language: IntArray
+    b_languages: IntArray
+    units: tuple[int, int, int, float]  # same SWV, language, gender, per km
+    b_load: IntArray
+    r_waiting: IntArray
+
+    @classmethod
+    def of(cls, requests: Requests, buddies: Buddies, weights: Weights) -> _Tables:
+        strict = requests.gender_strict
+        assert strict is not None  # set in __post_init__
+        wanted = requests.buddy_gender
+        none = min(int(buddies.gender.min(initial=0)), 0) - 1
+        preferred = np.where(wanted != ANY_GENDER, wanted, none)
+        codes = []
+        for group in CODE_GROUPS:
+            r_bits, b_bits = requests._bits[group], buddies._bits[group]
+            if r_bits.shape[1] == 1:  # one word per row: plain arrays, faster
+                r_bits = np.ascontiguousarray(r_bits[:, 0])
+                b_bits = np.ascontiguousarray(b_bits[:, 0])
+            codes.append((r_bits, b_bits, _units(getattr(weights, group))))
+        return cls(
+            matchable=buddies._flags == 0,
+            r_modes=requests.contact_modes,
+            b_modes=buddies.contact_modes,
+            none=none,
+            r_strict=np.where(strict, preferred, none),
+            b_gender=buddies.gender,
+            r_max_km=requests.max_km,
+            b_travel_km=buddies.travel_km,
+            codes=codes,
+            r_swv=np.where(requests.swv >= 0, requests.swv, -1),
+            b_swv=np.where(buddies.swv >= 0, buddies.swv, -2),
+            r_wanted=preferred,
+            r_language=requests.language,
+            b_languages=buddies.languages,
+            units=(
+                _units(weights.same_swv),
+                _units(weights.language),
+                _units(weights.gender),
+                weights.distance_per_km * SCALE,
+            ),
+            b_load=_load_units(buddies, weights),
+            r_waiting=_waiting_units(requests, weights),
+            requests=requests,
+            buddies=buddies,
+        )
+
+    requests: Requests = field(repr=False)
+    buddies: Buddies = field(repr=False)
+
+
 def _chunk_totals(
-    requests: Requests,
-    buddies: Buddies,
-    ri: IntArray,
-    bi: IntArray,
-    ok: BoolArray,
-    code_units: list[tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], int]],
-    constants: tuple[int, int, int, float, IntArray, IntArray],
+    t: _Tables, ri: IntArray, bi: IntArray, ok: BoolArray
 ) -> tuple[IntArray, IntArray]:
-    """`pair_totals` on one chunk: where the eligible pairs are, and their totals.
-    Each filter and each part is the one `_evaluate` applies."""
-    same_swv, language, gender, per_km, load, waiting = constants
-    ok &= buddies._flags[bi] == 0
-    r_modes = requests.contact_modes[ri]
-    b_modes = buddies.contact_modes[bi]
+    """`pair_totals` on one chunk: where the eligible pairs are, and their totals."""
+    ok &= t.matchable[bi]
+    r_modes = t.r_modes[ri]
+    b_modes = t.b_modes[bi]
     ok &= (r_modes == 0) | (b_modes == 0) | ((r_modes & b_modes) != 0)
-    wanted = requests.buddy_gender[ri]
-    strict = requests.gender_strict
-    assert strict is not None  # set in __post_init__
-    ok &= ~(strict[ri] & (wanted != ANY_GENDER) & (wanted != buddies.gender[bi]))
+    strict = t.r_strict[ri]
+    ok &= (strict == t.none) | (strict == t.b_gender[bi])
     at = np.flatnonzero(ok)
     r, b = ri[at], bi[at]
-    distance = _distance_km(requests, buddies, r, b)
-    near = np.flatnonzero(
-        (distance <= requests.max_km[r]) & (distance <= buddies.travel_km[b])
-    )
+    distance = _distance_km(t.requests, t.buddies, r, b)
+    near = np.flatnonzero((distance <= t.r_max_km[r]) & (distance <= t.b_travel_km[b]))
     at, r, b, distance = at[near], r[near], b[near], distance[near]
 
-    total = np.zeros(r.shape[0], dtype=np.int64)
-    for r_bits, b_bits, units in code_units:
-        total += _shared(r_bits, b_bits, r, b) * units
-    r_swv = requests.swv[r]
-    total += ((r_swv >= 0) & (r_swv == buddies.swv[b])) * same_swv
-    total += ((requests.language[r] & buddies.languages[b]) != 0) * language
-    wanted = requests.buddy_gender[r]
-    total += ((wanted != ANY_GENDER) & (wanted == buddies.gender[b])) * gender
-    total -= np.rint(distance * per_km).astype(np.int64)
-    total += load[b]
-    total += waiting[r]
+    same_swv, language, gender, per_km = t.units
+    total = np.rint(distance * -per_km).astype(np.int64)
+    for r_bits, b_bits, units in t.codes:
+        if r_bits.ndim == 1:
+            shared = np.bitwise_count(r_bits[r] & b_bits[b])
+        else:
+            shared = np.bitwise_count(r_bits[r] & b_bits[b]).sum(axis=-1)
+        total += np.multiply(shared, units, dtype=np.int64)
+    np.add(total, same_swv, out=total, where=t.r_swv[r] == t.b_swv[b])
+    both = (t.r_language[r] & t.b_languages[b]) != 0
+    np.add(total, language, out=total, where=both)
+    np.add(total, gender, out=total, where=t.r_wanted[r] == t.b_gender[b])
+    total += t.b_load[b]
+    total += t.r_waiting[r]
     return at, total
 
 

@@ -263,3 +263,37 @@ def test_candidate_pairs_either_way_on_a_larger_instance() -> None:
 
 
 TOO_FAR = engine.Exclusion.TOO_FAR_FOR_PARENT | engine.Exclusion.TOO_FAR_FOR_BUDDY
+
+
+def test_pair_totals_with_odd_codes_for_swv_and_gender() -> None:
+    """SWV numbers below -1 and genders outside the enum are compared as
+    `score_pairs` compares them (only known SWVs count; a wish is a gender)."""
+    rng = np.random.default_rng(21)
+    n_r, n_b = 200, 120
+    requests, buddies, exclusions = random_instance(rng, n_r, n_b)
+    requests = make_requests(
+        n_r,
+        **{
+            **{f: getattr(requests, f) for f in ("issue", "need", "route")},
+            "lat": requests.lat,
+            "lon": requests.lon,
+            "max_km": requests.max_km,
+            "swv": rng.integers(-3, 3, n_r),
+            "buddy_gender": rng.integers(-2, 5, n_r),
+            "gender_strict": rng.random(n_r) < 0.5,
+        },
+    )
+    buddies = make_buddies(
+        n_b,
+        **{
+            **{f: getattr(buddies, f) for f in ("issue", "need", "route")},
+            "lat": buddies.lat,
+            "lon": buddies.lon,
+            "swv": rng.integers(-3, 3, n_b),
+            "gender": rng.integers(-2, 5, n_b),
+        },
+    )
+    weights = Weights(same_swv=2.0, gender=3.0)
+    r, b = np.divmod(np.arange(n_r * n_b), n_b)
+    lean = assert_lean_equals_full(requests, buddies, r, b, weights, exclusions)
+    assert 0 < lean.request.size < r.size
