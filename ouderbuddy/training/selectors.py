@@ -247,15 +247,17 @@ def has_basic_training(buddy: Buddy) -> bool:
     ).exists()
 
 
-def refresher_due_on(buddy: Buddy) -> dt.date | None:
+def refresher_due_on(
+    buddy: Buddy, qualifications: list[Qualification] | None = None
+) -> dt.date | None:
     """When the buddy's next refresher is due: the newest refresher's expiry, or one year
-    after the basic training when there is none; None without any training."""
-    newest = {
-        kind: Qualification.objects.filter(buddy=buddy, kind=kind)
-        .order_by("-obtained_on", "-created_at")
-        .first()
-        for kind in QualificationKind.values
-    }
+    after the basic training when there is none; None without any training. A page that
+    has the buddy's `qualifications` (all of them) passes them: no query then."""
+    if qualifications is None:
+        qualifications = list(Qualification.objects.filter(buddy=buddy))
+    newest: dict[str, Qualification | None] = dict.fromkeys(QualificationKind.values)
+    for q in sorted(qualifications, key=lambda q: (q.obtained_on, q.created_at)):
+        newest[q.kind] = q  # the newest last
     refresher, basic = (
         newest[QualificationKind.REFRESHER],
         newest[QualificationKind.BASIC],

@@ -26,7 +26,7 @@ from ouderbuddy.training.forms import (
     SessionForm,
     TrainingElsewhereForm,
 )
-from ouderbuddy.training.models import EnrolmentStatus, Session
+from ouderbuddy.training.models import EnrolmentStatus, QualificationKind, Session
 
 COORDINATOR = [Role.COORDINATOR]
 BUDDY = [Role.BUDDY]
@@ -337,6 +337,7 @@ def my_trainings(request: SignedInRequest) -> HttpResponse:
         if e.status != EnrolmentStatus.CANCELLED and e.session.ends_at > now
     ]
     taken = {e.session_id for e in mine}
+    qualifications = list(selectors.qualifications_of(buddy))
     return render(
         request,
         "training/my_trainings.html",
@@ -346,9 +347,11 @@ def my_trainings(request: SignedInRequest) -> HttpResponse:
             "sessions": [
                 s for s in selectors.upcoming_sessions(actor) if s.pk not in taken
             ],
-            "qualifications": selectors.qualifications_of(buddy),
-            "has_basic_training": selectors.has_basic_training(buddy),
-            "refresher_due_on": selectors.refresher_due_on(buddy),
+            "qualifications": qualifications,
+            "has_basic_training": any(
+                q.kind == QualificationKind.BASIC for q in qualifications
+            ),
+            "refresher_due_on": selectors.refresher_due_on(buddy, qualifications),
             "today": timezone.localdate(),
         },
     )

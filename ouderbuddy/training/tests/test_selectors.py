@@ -146,6 +146,15 @@ def test_refresher_due_on(bea):
     qualify(bea, QualificationKind.REFRESHER, dt.date(2026, 6, 1), dt.date(2027, 6, 1))
     qualify(bea, QualificationKind.REFRESHER, dt.date(2027, 1, 5), dt.date(2028, 1, 5))
     assert selectors.refresher_due_on(bea) == dt.date(2028, 1, 5)
+    # From the qualifications a page already has: the same answer, no query.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    qualifications = list(selectors.qualifications_of(bea))
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.refresher_due_on(bea, qualifications) == dt.date(2028, 1, 5)
+        assert selectors.refresher_due_on(bea, qualifications[:0]) is None
+    assert len(queries) == 0
 
 
 def test_refreshers_due_within(cora, ben, olga, noord, zuid):
