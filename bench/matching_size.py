@@ -156,6 +156,7 @@ def measure(n_requests: int, n_buddies: int, repeat: int, seed: int) -> dict[str
             return engine.score(rq, bd, weights, ex)
 
         result["candidates_ms"] = None
+        result["pair_totals_ms"] = None
         result["candidate_pairs"] = n_requests * n_buddies
         scores = scoring()
         per_request = (scores.excluded == 0).sum(axis=1)
@@ -167,6 +168,10 @@ def measure(n_requests: int, n_buddies: int, repeat: int, seed: int) -> dict[str
 
         result["candidates_ms"] = _timed(lambda: engine.candidate_pairs(rq, bd), repeat)
         ri, bi = engine.candidate_pairs(rq, bd)
+        # The lean path of a national proposal: eligible pairs and totals only.
+        result["pair_totals_ms"] = _timed(
+            lambda: engine.pair_totals(rq, bd, ri, bi, weights, ex), repeat
+        )
         pair_scores = engine.score_pairs(rq, bd, ri, bi, weights, ex)
         result["candidate_pairs"] = int(ri.size)
         per_request = np.bincount(
@@ -200,6 +205,15 @@ def measure(n_requests: int, n_buddies: int, repeat: int, seed: int) -> dict[str
     _assignments(result, scores, caps, repeat)
     del scores  # the end-to-end runs below make their own
     result["total_ms"] = _timed(lambda: engine.batch(scoring(), caps), repeat)
+    if dense:
+        result["proposal_ms"] = result["total_ms"]
+    else:
+
+        def proposal() -> engine.Assignment:
+            ri, bi = engine.candidate_pairs(rq, bd)
+            return engine.batch(engine.pair_totals(rq, bd, ri, bi, weights, ex), caps)
+
+        result["proposal_ms"] = _timed(proposal, repeat)
     peak = instances.peak_memory(lambda: engine.batch(scoring(), caps))
     result["total_peak_mb"] = round(peak.traced_mib, 1)
     result["total_peak_rss_mb"] = _rounded(peak.rss_grown_mib)
@@ -267,6 +281,8 @@ def table(r: dict[str, Any]) -> str:
                 f"{r['candidates_ms']:.2f} ms, {r['candidate_pairs']:,} pairs",
             )
         )
+    if r["pair_totals_ms"] is not None:
+        rows.append(("pair totals (lean)", f"{r['pair_totals_ms']:.2f} ms"))
     rows += [
         (
             "scoring" if r["candidates_ms"] is None else "candidates + scoring",
@@ -291,6 +307,12 @@ def table(r: dict[str, Any]) -> str:
         ),
         ("batch peak memory", mib(r["batch_peak_mb"], r["batch_peak_rss_mb"])),
         ("scoring + batch", f"{r['total_ms']:.2f} ms"),
+        (
+            "proposal (scoring + batch)"
+            if r["candidates_ms"] is None
+            else "proposal (candidates + pair totals + batch)",
+            f"{r['proposal_ms']:.2f} ms",
+        ),
         (
             "scoring + batch peak memory",
             mib(r["total_peak_mb"], r["total_peak_rss_mb"]),
