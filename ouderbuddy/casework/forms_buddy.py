@@ -18,6 +18,7 @@ from ouderbuddy.casework.models import (
     MINUTES_MAX,
     NOTE_MAX,
     PREPARATION,
+    Contact,
     ContactMode,
     MeetingKind,
     SchoolMeeting,
@@ -134,7 +135,10 @@ def contact_form(
     data: Any = None,
     *,
     meeting: SchoolMeeting | None = None,
+    recent: list[Contact] | None = None,
 ) -> ContactForm:
+    """The contact form, filled in like the last contact; a page that shows the
+    `recent` contacts (newest first) passes them, so the last one is not read again."""
     initial: dict[str, Any] = {"on": timezone.localdate()}
     if meeting is not None:
         initial.update(
@@ -144,7 +148,10 @@ def contact_form(
         )
     else:
         # The same as last time, so a routine contact is one tap on "save".
-        last = selectors_buddy.last_contact(match)
+        if recent is not None:
+            last = recent[0] if recent else None
+        else:
+            last = selectors_buddy.last_contact(match)
         if last is not None:
             minutes = str(last.minutes)
             initial.update(

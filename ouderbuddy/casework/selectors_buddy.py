@@ -213,24 +213,25 @@ def closure_of(match: Match) -> Closure | None:
     return Closure.objects.filter(match=match).first()
 
 
-def upcoming_meetings(match: Match) -> list[SchoolMeeting]:
+def meetings_around(match: Match) -> tuple[list[SchoolMeeting], list[SchoolMeeting]]:
+    """The school meetings ahead, and the past ones of the last `LOG_MEETING_DAYS` days
+    without a contact (to log), in one query; cancelled ones are neither."""
     now = timezone.now()
-    return list(
-        match.meetings.filter(cancelled=False, starts_at__gte=now).order_by("starts_at")
-    )
-
-
-def meetings_to_log(match: Match) -> list[SchoolMeeting]:
-    """Past school meetings of the last `LOG_MEETING_DAYS` days without a contact."""
-    now = timezone.now()
-    return list(
+    meetings = (
         match.meetings.filter(
-            cancelled=False,
-            starts_at__lt=now,
-            starts_at__gte=now - dt.timedelta(days=LOG_MEETING_DAYS),
-            contact__isnull=True,
-        ).order_by("starts_at")
+            cancelled=False, starts_at__gte=now - dt.timedelta(days=LOG_MEETING_DAYS)
+        )
+        .annotate(logged=Exists(Contact.objects.filter(meeting=OuterRef("pk"))))
+        .order_by("starts_at")
     )
+    upcoming: list[SchoolMeeting] = []
+    to_log: list[SchoolMeeting] = []
+    for meeting in meetings:
+        if meeting.starts_at >= now:
+            upcoming.append(meeting)
+        elif not meeting.logged:
+            to_log.append(meeting)
+    return upcoming, to_log
 
 
 def fit_due(match: Match) -> bool:

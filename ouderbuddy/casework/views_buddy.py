@@ -109,8 +109,8 @@ def _render_match(
             },
             status=status,
         )
-    meetings = selectors_buddy.upcoming_meetings(match)
-    to_log = selectors_buddy.meetings_to_log(match)
+    meetings, to_log = selectors_buddy.meetings_around(match)
+    contacts = selectors_buddy.recent_contacts(match)
     agreement = services.current_agreement(match)
     help_request: HelpRequest = match.request
     record_read(actor=actor, target=help_request)
@@ -121,8 +121,9 @@ def _render_match(
             "match": match,
             "parent_first_name": selectors_buddy.first_name(help_request.full_name),
             "parent": help_request,
-            "contact_form": contact_form or forms_buddy.contact_form(match),
-            "contacts": selectors_buddy.recent_contacts(match),
+            "contact_form": contact_form
+            or forms_buddy.contact_form(match, recent=contacts),
+            "contacts": contacts,
             "meetings": [(m, forms_buddy.preparation_form(m)) for m in meetings],
             "meetings_to_log": to_log,
             "agreement": agreement,

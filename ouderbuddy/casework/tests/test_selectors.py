@@ -243,3 +243,45 @@ def test_the_parent_sees_the_latest_20_contacts_and_how_many_in_all(
     token = intake_services.status_token(match.request)
     body = client.get(reverse("intake:status", args=[token])).content.decode()
     assert "De laatste 20 van 22 contacten." in body
+
+
+def test_meetings_around_splits_ahead_and_to_log_in_one_query(
+    cora, match, bea, django_assert_num_queries
+):
+    from ouderbuddy.casework import selectors_buddy
+    from ouderbuddy.casework.models import SchoolMeeting
+
+    _started_days_ago(match, 60)
+    now = timezone.now()
+
+    def meeting(days: int, **fields) -> SchoolMeeting:
+        made = services.plan_meeting(
+            actor=bea,
+            match=match,
+            starts_at=now + dt.timedelta(days=30 + days),
+            place="School",
+            kind="tlv",
+        )
+        SchoolMeeting.objects.filter(pk=made.pk).update(
+            starts_at=now + dt.timedelta(days=days), **fields
+        )
+        return made
+
+    ahead = meeting(3)
+    to_log = meeting(-2)
+    logged = meeting(-3)
+    services.log_contact(
+        actor=bea,
+        match=match,
+        on=timezone.localdate() - dt.timedelta(days=3),
+        mode="school_meeting",
+        minutes=45,
+        meeting=logged,
+    )
+    meeting(-(selectors_buddy.LOG_MEETING_DAYS + 2))  # too long ago to ask
+    meeting(-1, cancelled=True)
+    meeting(5, cancelled=True)
+    with django_assert_num_queries(1):
+        upcoming, unlogged = selectors_buddy.meetings_around(match)
+    assert [m.pk for m in upcoming] == [ahead.pk]
+    assert [m.pk for m in unlogged] == [to_log.pk]
