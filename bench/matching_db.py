@@ -24,7 +24,9 @@ For each it times, with the number of SQL queries (CaptureQueriesContext):
 - `selectors.shortlist` end to end (loading, engine, options), and the same plus the
   explanation of each candidate and the rules of each excluded buddy (what the page
   shows), and the shortlist page itself through the test client when it is there;
-- `services.create_batch` (best fit) for the whole waiting list.
+- `services.create_batch` (best fit) for the whole waiting list, and for the large
+  organisation each of its steps on its own (loading, scoring, batch, greedy, the
+  lines' explanations; the rest is writing the draft) and the engine's lean path.
 
 Results go to stdout as Markdown; copy them into docs/PERFORMANCE.md with the machine
 and the date.
@@ -336,6 +338,92 @@ def bench_organisation(
     return facts
 
 
+def batch_steps(
+    label: str, organisation: Any, n: int, rows: list[Row]
+) -> dict[str, float]:
+    """Where `services.create_batch`'s time goes: its steps one by one (as it does
+    them, without writing the draft), medians of `n` runs; and the engine's lean
+    path (pair totals for the batch and greedy, explanations of the proposed pairs
+    only) instead of `scoring.sparse_scores`."""
+    import numpy as np
+
+    from ouderbuddy.matching import engine, loading, scoring
+
+    org = organisation.pk
+    weights = scoring.weights_of(org).as_engine()
+    requests = loading.with_postcode(scoring.waiting(org))
+    pool = loading.load_pool(org, requests)
+    caps = pool.buddies.free_places.clip(min=0)
+    scores = scoring.sparse_scores(pool, weights)
+    best = engine.batch(scores, caps)
+    n_b = len(pool.buddy_list)
+    keys = scores.request * n_b + scores.buddy
+
+    def lines() -> None:
+        for r, b in best.pairs():
+            k = int(np.searchsorted(keys, r * n_b + b))
+            scoring.snapshot(
+                pool,
+                r,
+                b,
+                scores.contributions[:, k].tolist(),
+                float(scores.distance_km[k]),
+            )
+
+    def lean() -> None:
+        ri, bi = engine.candidate_pairs(pool.requests, pool.buddies)
+        totals = engine.pair_totals(
+            pool.requests, pool.buddies, ri, bi, weights, pool.exclusions
+        )
+        proposal = engine.batch(totals, caps)
+        engine.greedy(totals, caps)
+        chosen = np.flatnonzero(proposal.buddy_of >= 0)
+        engine.score_pairs(
+            pool.requests,
+            pool.buddies,
+            chosen,
+            proposal.buddy_of[chosen],
+            weights,
+            pool.exclusions,
+        )
+
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("weights", lambda: scoring.weights_of(org).as_engine()),
+        (
+            "waiting requests (with_postcode)",
+            lambda: loading.with_postcode(scoring.waiting(org)),
+        ),
+        (
+            "loading.load_pool (all waiting x all buddies)",
+            lambda: loading.load_pool(org, requests),
+        ),
+        (
+            "engine: candidate_pairs",
+            lambda: engine.candidate_pairs(pool.requests, pool.buddies),
+        ),
+        (
+            "scoring.sparse_scores (candidates + score_pairs)",
+            lambda: scoring.sparse_scores(pool, weights),
+        ),
+        ("engine.batch best_fit", lambda: engine.batch(scores, caps)),
+        ("engine.greedy", lambda: engine.greedy(scores, caps)),
+        ("explanations of the proposed lines (scoring.snapshot)", lines),
+        (
+            "lean instead: candidates + pair_totals + batch + greedy + score_pairs "
+            "of the proposed pairs",
+            lean,
+        ),
+    ]
+    what = f"{label}: create_batch step by step"
+    times = {}
+    for name, fn in steps:
+        p50, p95 = timed(fn, n, warmup=1)
+        times[name] = p50
+        rows.append((what, name, f"{p50:.1f}", f"{p95:.1f}", "–"))
+        print(f"  step {name}: p50 {p50:.1f} ms", file=sys.stderr, flush=True)
+    return times
+
+
 def profile(organisation: Any) -> None:
     from ouderbuddy.intake.models import HelpRequest, RequestStatus
     from ouderbuddy.matching import selectors, services
@@ -382,9 +470,9 @@ def main() -> None:
     parser.add_argument("--large-waiting", type=int, default=1000)
     args = parser.parse_args()
     repeats = (
-        {"load": 10, "shortlist": 10, "page": 5, "batch": 3}
+        {"load": 10, "shortlist": 10, "page": 5, "batch": 3, "steps": 5}
         if args.quick
-        else {"load": 50, "shortlist": 30, "page": 20, "batch": 7}
+        else {"load": 50, "shortlist": 30, "page": 20, "batch": 7, "steps": 15}
     )
 
     print("Matching with the database", file=sys.stderr, flush=True)
@@ -426,6 +514,7 @@ def run(args: argparse.Namespace, repeats: dict[str, int], setup_s: float) -> No
             "large organisation", large, repeats, rows
         ),
     }
+    batch_steps("large organisation", large, repeats["steps"], rows)
     if args.profile:
         profile(large)
 
