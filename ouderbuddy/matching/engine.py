@@ -679,6 +679,8 @@ class _Tables:
     units: tuple[int, int, int, float]  # same SWV, language, gender, per km
     b_load: IntArray
     r_waiting: IntArray
+    requests: Requests = field(repr=False)  # for the unit vectors (`_distance_km`)
+    buddies: Buddies = field(repr=False)
 
     @classmethod
     def of(cls, requests: Requests, buddies: Buddies, weights: Weights) -> _Tables:
@@ -720,9 +722,6 @@ class _Tables:
             requests=requests,
             buddies=buddies,
         )
-
-    requests: Requests = field(repr=False)
-    buddies: Buddies = field(repr=False)
 
 
 def _chunk_totals(
@@ -792,7 +791,7 @@ def _excluded_at(
 
 
 # Up to this many (request radius, buddy radius) combinations, `candidate_pairs`
-# searches each at exactly the smaller radius (nationally 90 -> 65 ms); with more,
+# searches each at exactly the smaller radius (nationally 95 -> 52 ms); with more,
 # one search per request radius, the buddy's limit checked on what it finds.
 RADIUS_GROUPS = 40
 
@@ -816,11 +815,10 @@ def candidate_pairs(requests: Requests, buddies: Buddies) -> tuple[IntArray, Int
     radius_km = np.minimum(requests.max_km, float(travel.max()))
     points = _unit_vectors(requests)
     n_b = len(buddies)
-    by_radius = [
-        (km, rows, cKDTree(points[rows]))
-        for km in np.unique(radius_km).tolist()
-        for rows in [np.flatnonzero(radius_km == km)]
-    ]
+    by_radius = []  # (radius, the requests with it, their KD-tree)
+    for km in np.unique(radius_km).tolist():
+        rows = np.flatnonzero(radius_km == km)
+        by_radius.append((km, rows, cKDTree(points[rows])))
     travels = np.unique(travel).tolist()
     keys = []
     if len(by_radius) * len(travels) <= RADIUS_GROUPS:
