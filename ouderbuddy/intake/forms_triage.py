@@ -14,7 +14,7 @@ from ouderbuddy.intake.models import (
 )
 from ouderbuddy.intake.selectors import organisation_referral_targets
 from ouderbuddy.intake.services import QUESTION_MAX
-from ouderbuddy.lib.forms import Form
+from ouderbuddy.lib.forms import Form, ReadOnceChoices
 from ouderbuddy.taxonomy import selectors as taxonomy
 from ouderbuddy.taxonomy.forms import ExperienceCodeField
 from ouderbuddy.taxonomy.models import CodeGroup
@@ -100,6 +100,8 @@ class InformationForm(Form):
 
 
 class TargetChoiceField(forms.ModelChoiceField[Any]):
+    iterator = ReadOnceChoices
+
     def to_python(self, value: Any) -> Any:
         # A value that is not a UUID at all is "not in the list" too (Django's own
         # message would speak of UUIDs).

@@ -3,9 +3,11 @@ templates/components, and every field refuses control characters."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +46,22 @@ class FormRenderer(TemplatesSetting):
         if html is not None:
             return html
         return super().render(template_name, context, request)
+
+
+class ReadOnceChoices(ModelChoiceIterator):
+    """The choices of a model choice field, read once per form: Django's iterator
+    counts the rows (a COUNT) and then reads them through a server-side cursor
+    (DECLARE, FETCH, CLOSE on PostgreSQL) every time the widget is drawn. For the short
+    lists of this project the rows are read once and kept on the field's queryset."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:  # evaluated once, then from its cache
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.queryset) + (1 if self.field.empty_label is not None else 0)
 
 
 class RadioSelect(forms.RadioSelect):

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ouderbuddy.lib.forms import Form
+from ouderbuddy.lib.forms import Form, ReadOnceChoices
 from ouderbuddy.organisations.models import (
     MAX_FIRST_CHECK_IN_DAY,
     first_check_ins_problem,
@@ -115,6 +115,8 @@ class SettingsForm(Form):
 class DistrictChoiceField(forms.ModelMultipleChoiceField[Any]):
     """An SWV by its code, name and the municipalities it covers (the code alone
     says nothing to a reader)."""
+
+    iterator = ReadOnceChoices
 
     def label_from_instance(self, obj: CooperationDistrict) -> str:
         names = sorted(m.name for m in obj.municipalities.all())

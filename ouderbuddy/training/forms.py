@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.buddies.models import Buddy
-from ouderbuddy.lib.forms import Form
+from ouderbuddy.lib.forms import Form, ReadOnceChoices
 from ouderbuddy.training.models import Course, CourseKind, Enrolment
 
 REQUIRED = {"required": _("Vul dit in.")}
@@ -22,6 +22,8 @@ REQUIRED = {"required": _("Vul dit in.")}
 class OwnChoiceField(forms.ModelChoiceField[Any]):
     """A choice from the given rows; anything else (also a value that is no id at all)
     gets the field's own "choose from the list" message."""
+
+    iterator = ReadOnceChoices
 
     def to_python(self, value: Any) -> Any:
         try:
