@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from ouderbuddy.accounts.forms import InviteForm
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import Role
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.lib.views import SignedInRequest, acting_membership
+from ouderbuddy.lib.views import PER_PAGE, SignedInRequest, acting_membership
 from ouderbuddy.organisations import selectors as organisation_selectors
 from ouderbuddy.organisations.models import Membership
 
@@ -43,14 +44,17 @@ def team(request: SignedInRequest) -> HttpResponse:
                 % {"email": invitation.email},
             )
             return redirect("organisations:team")
+    page = Paginator(
+        organisation_selectors.visible_memberships(actor), PER_PAGE
+    ).get_page(request.GET.get("pagina"))
     return render(
         request,
         "organisations/team.html",
         {
-            "team_members": _with_role_labels(
-                organisation_selectors.visible_memberships(actor)
-            ),
-            "invitations": account_selectors.visible_invitations(actor)[:50],
+            "page": page,
+            "team_members": _with_role_labels(page.object_list),
+            # The latest; older ones have expired or were answered long ago.
+            "invitations": account_selectors.visible_invitations(actor)[:PER_PAGE],
             "form": form,
         },
         status=400 if form.errors else 200,

@@ -142,3 +142,31 @@ def test_the_team_page_takes_the_same_queries_for_more_members(cora, cora_client
     for n in range(4):
         invite_and_accept(cora, f"lid{n}@noord.test", f"Lid {n}", Role.BUDDY)
     assert count() == few
+
+
+def test_the_team_is_shown_page_by_page(cora, cora_client):
+    from ouderbuddy.accounts.models import User
+    from ouderbuddy.lib.views import PER_PAGE
+    from ouderbuddy.organisations.models import Role
+
+    for n in range(PER_PAGE + 3):
+        user = User.objects.create(
+            email=f"lid{n:02d}@noord.test", full_name=f"Lid {n:02d}"
+        )
+        Membership.objects.create(
+            organisation=cora.organisation, user=user, role=Role.BUDDY
+        )
+    first = cora_client.get(TEAM).content.decode()
+    second = cora_client.get(TEAM + "?pagina=2").content.decode()
+    everyone = Membership.objects.filter(organisation=cora.organisation).count()
+    shown = [f"lid{n:02d}@noord.test" for n in range(PER_PAGE + 3)]
+    on_first = [email for email in shown if email in first]
+    on_second = [email for email in shown if email in second]
+    assert "Pagina 1 van 2" in first and "Pagina 2 van 2" in second
+    assert not set(on_first) & set(on_second)
+    assert len(on_first) + len(on_second) == len(shown)
+    assert first.count("utrecht-table__row") - 1 == PER_PAGE  # rows besides the head
+    assert everyone > PER_PAGE
+    # Nonsense page numbers show a page, never an error.
+    assert cora_client.get(TEAM + "?pagina=abc").status_code == 200
+    assert cora_client.get(TEAM + "?pagina=999").status_code == 200
