@@ -9,14 +9,17 @@ measures one instance of any size) on the real PC4 centroids and SWV regions in
 - region: 500 requests x 200 buddies within 20 km of Utrecht (dense scoring), and
   250 x 200 with every place free, where there is room to spare;
 - nation: 10,000 requests x 5,000 buddies all over the country (sparse: KD-tree
-  candidates, then scoring of those pairs only);
+  candidates, then the eligible pairs' totals for the proposal, `pair_totals`, and
+  for comparison every part of every candidate pair, `score_pairs`);
 - shortlist: one request against 15,000 buddies.
 
 It reports medians of scoring, shortlist, batch (both objectives) and greedy, the peak
 memory of the national run, totals and matched counts of batch vs greedy, and the
-`mentor-match` package (Munkres) round by round and with each buddy cloned per free
-place, every total checked against SciPy's `linear_sum_assignment`. Results go to stdout as
-Markdown; copy them into docs/PERFORMANCE.md with the machine and the date.
+`mentor-match` package (Munkres) as it installs, round by round and with each buddy
+cloned per free place, every total (and batch's) checked against SciPy's
+`linear_sum_assignment` on cloned places; batch is timed per call in blocks of calls
+(`per_call_ms`) and also one call at a time after a garbage collection. Results go to
+stdout as Markdown; copy them into docs/PERFORMANCE.md with the machine and the date.
 """
 
 from __future__ import annotations
