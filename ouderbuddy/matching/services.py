@@ -42,7 +42,6 @@ from ouderbuddy.matching.models import (
 )
 from ouderbuddy.matching.scoring import (
     next_candidate_name,
-    sparse_scores,
     waiting,
     weights_of,
 )
@@ -655,32 +654,39 @@ def create_batch(*, actor: Membership, objective: str) -> BatchDraft:
     if not requests:
         return draft
     pool = loading.load_pool(actor.organisation_id, requests)
-    scores = sparse_scores(pool, weights)
+    # The lean path: totals of the eligible pairs for the batch and the greedy
+    # baseline, and the full scores (contributions, distance) of the proposed pairs
+    # only, for their explanations.
+    ri, bi = engine.candidate_pairs(pool.requests, pool.buddies)
+    totals = engine.pair_totals(
+        pool.requests, pool.buddies, ri, bi, weights, pool.exclusions
+    )
     capacities = pool.buddies.free_places.clip(min=0)
-    best = engine.batch(scores, capacities, engine.Objective(objective))
-    baseline = engine.greedy(scores, capacities)
-    # Where each (request, buddy) pair sits in the sparse arrays (sorted by key).
-    n_b = len(pool.buddy_list)
-    keys = scores.request * n_b + scores.buddy
-    lines = []
-    for r, b in best.pairs():
-        k = int(np.searchsorted(keys, r * n_b + b))
-        lines.append(
-            BatchLine(
-                organisation_id=actor.organisation_id,
-                draft=draft,
-                request=pool.request_list[r],
-                buddy=pool.buddy_list[b],
-                score=int(scores.total[k]),
-                explanation=scoring.snapshot(
-                    pool,
-                    r,
-                    b,
-                    scores.contributions[:, k].tolist(),
-                    float(scores.distance_km[k]),
-                ),
-            )
+    best = engine.batch(totals, capacities, engine.Objective(objective))
+    baseline = engine.greedy(totals, capacities)
+    chosen = np.flatnonzero(best.buddy_of >= 0)
+    chosen_buddies = best.buddy_of[chosen]
+    explained = engine.score_pairs(
+        pool.requests, pool.buddies, chosen, chosen_buddies, weights, pool.exclusions
+    )
+    contributions = explained.contributions.T.tolist()
+    distances = explained.distance_km.tolist()
+    scores = explained.total.tolist()
+    lines = [
+        BatchLine(
+            organisation_id=actor.organisation_id,
+            draft=draft,
+            request=pool.request_list[r],
+            buddy=pool.buddy_list[b],
+            score=int(scores[k]),
+            explanation=scoring.snapshot(
+                pool, r, b, contributions[k], float(distances[k])
+            ),
         )
+        for k, (r, b) in enumerate(
+            zip(chosen.tolist(), chosen_buddies.tolist(), strict=True)
+        )
+    ]
     BatchLine.objects.bulk_create(lines)
     draft.total_score = best.total
     draft.matched = best.matched
