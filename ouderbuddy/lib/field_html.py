@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from ouderbuddy.lib.widget_html import _out
 
 TEMPLATE = "components/field.html"
+FORM_TEMPLATE = "components/form.html"
 
 
 def _help_errors(field: BoundField) -> str:
@@ -156,4 +157,47 @@ def field_html(field: BoundField) -> SafeString:
             "</div>\n",
         ]
     out.append("\n</div>\n")
+    return mark_safe("".join(out).strip())  # noqa: S308 - every value is escaped
+
+
+def _error_summary(form: Any) -> str:
+    """templates/components/error_summary.html (its newline at the end included)."""
+    if not form.errors:
+        return "\n"
+    out = [
+        '\n<div class="utrecht-alert utrecht-alert--error ob-error-summary" '
+        'role="alert" tabindex="-1" id="error-summary" '
+        'aria-labelledby="error-summary-title">\n  <div class="utrecht-alert__content">'
+        '\n    <h2 class="utrecht-heading-3" id="error-summary-title">',
+        _out(gettext("Er is iets niet goed ingevuld")),
+        '</h2>\n    <ul class="utrecht-unordered-list">\n      ',
+    ]
+    for error in form.non_field_errors():
+        out.append('<li class="utrecht-unordered-list__item">' + _out(error) + "</li>")
+    out.append("\n      ")
+    for field in form.visible_fields():
+        for error in field.errors:
+            out += [
+                '\n      <li class="utrecht-unordered-list__item">'
+                '<a class="utrecht-link" href="#',
+                _out(field.auto_id),
+                "_0" if field.use_fieldset else "",
+                '">',
+                _out(field.label),
+                ": ",
+                _out(error),
+                "</a></li>\n      ",
+            ]
+    out.append("\n    </ul>\n  </div>\n</div>\n\n")
+    return "".join(out)
+
+
+def form_html(form: Any) -> SafeString:
+    """What components/form.html gives for `form` (stripped, as the renderer does):
+    the error summary, the hidden fields, then each visible field's layout."""
+    out = [_error_summary(form), "\n"]
+    out += [_out(field) for field in form.hidden_fields()]
+    out.append("\n")
+    out += [_out(field.as_field_group()) for field in form.visible_fields()]
+    out.append("\n")
     return mark_safe("".join(out).strip())  # noqa: S308 - every value is escaped

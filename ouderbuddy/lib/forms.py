@@ -36,12 +36,16 @@ class FormRenderer(TemplatesSetting):
     def render(
         self, template_name: str, context: dict[str, Any], request: Any = None
     ) -> str:
-        # Django's widget templates and the field layout are drawn in Python (same
-        # HTML, a fraction of the CPU); the form layout stays a template.
+        # Django's widget templates and the project's form and field layout are
+        # drawn in Python (same HTML, a fraction of the CPU).
         if template_name == field_html.TEMPLATE and len(context) == 1:
             field = context.get("field")
             if isinstance(field, forms.BoundField):
                 return field_html.field_html(field)
+        if template_name == field_html.FORM_TEMPLATE and isinstance(
+            context.get("form"), forms.BaseForm
+        ):
+            return field_html.form_html(context["form"])
         html = render_widget(template_name, context)
         if html is not None:
             return html

@@ -1,4 +1,5 @@
-"""The Python field layout draws exactly what templates/components/field.html draws."""
+"""The Python form and field layout draw exactly what templates/components/form.html
+and field.html (with the templates they include) draw."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ class TemplateLayout(ob_forms.FormRenderer):
     def render(
         self, template_name: str, context: dict[str, Any], request: Any = None
     ) -> str:
-        if template_name == field_html.TEMPLATE:
+        if template_name in (field_html.TEMPLATE, field_html.FORM_TEMPLATE):
             return TemplatesSetting.render(self, template_name, context, request)
         return super().render(template_name, context, request)
 
@@ -66,6 +67,38 @@ class Sample(forms.Form):
     )
 
 
+def _forms_both(form: forms.BaseForm) -> tuple[str, str]:
+    form.renderer = PYTHON
+    python = form.render()
+    form.renderer = TEMPLATE
+    template = form.render()
+    return python, template
+
+
+class WithHidden(Sample):
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+    step = forms.CharField(widget=forms.HiddenInput, initial="2")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.data.get("name") == "x":
+            raise forms.ValidationError("Dit kan niet <samen>.")
+        return cleaned
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(
+    "data", [None, {}, {"name": "x", "few": "a", "agree": "on", "described": "d"}]
+)
+def test_whole_forms_match_the_template(language, data):
+    with translation.override(language):
+        form = WithHidden(data) if data is not None else WithHidden()
+        if data is not None:
+            form.is_valid()
+        python, template = _forms_both(form)
+        assert python == template
+
+
 @pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize(
     "data",
@@ -91,6 +124,11 @@ def test_the_layout_really_is_drawn_in_python(monkeypatch):
     html = field.render(renderer=PYTHON)
     assert html.startswith('<div class="utrecht-form-field')
     assert 'name="name"' in html
+    form = WithHidden({})
+    form.renderer = PYTHON
+    assert form.is_valid() is False
+    html = form.render()
+    assert 'id="error-summary"' in html and 'name="step"' in html
 
 
 @pytest.mark.django_db
@@ -108,4 +146,6 @@ def test_every_project_form_renders_the_same_empty_and_with_errors():
                 python, template = _both(field)
                 assert python == template, (form_class, field.name, data)
                 rendered += 1
+            python, template = _forms_both(form)
+            assert python == template, (form_class, data)
     assert rendered > 100
