@@ -57,7 +57,9 @@ LARGE_NAME = "Steunpunt Provincie Utrecht (benchmark)"
 LARGE_DISTRICT_PREFIX = "PO26"  # the PO SWVs of the province of Utrecht
 
 
-def setup_django(tmp: str) -> float:
+def setup_django(tmp: str, reuse: bool = False) -> float:
+    """Django on `tmp`/bench.sqlite3; migrated and seeded unless `reuse` (a database
+    that an earlier `--db` run seeded)."""
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ouderbuddy.settings")
     os.environ["DEBUG"] = "0"
@@ -70,6 +72,8 @@ def setup_django(tmp: str) -> float:
 
     settings.SECURE_SSL_REDIRECT = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if reuse:
+        return 0.0
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -468,6 +472,12 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile on stderr")
     parser.add_argument("--large-buddies", type=int, default=1000)
     parser.add_argument("--large-waiting", type=int, default=1000)
+    parser.add_argument(
+        "--db",
+        metavar="DIR",
+        help="keep the SQLite database in DIR; a later run with the same DIR skips "
+        "the seed (the large organisation's sizes are those of the first run)",
+    )
     args = parser.parse_args()
     repeats = (
         {"load": 10, "shortlist": 10, "page": 5, "batch": 3, "steps": 5}
@@ -476,6 +486,16 @@ def main() -> None:
     )
 
     print("Matching with the database", file=sys.stderr, flush=True)
+    if args.db:
+        Path(args.db).mkdir(parents=True, exist_ok=True)
+        reuse = (Path(args.db) / "bench.sqlite3").exists()
+        try:
+            run(args, repeats, setup_django(args.db, reuse), reuse)
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+        return
     with tempfile.TemporaryDirectory(prefix="ouderbuddy-bench-") as tmp:
         try:
             run(args, repeats, setup_django(tmp))
@@ -485,13 +505,21 @@ def main() -> None:
             connections.close_all()
 
 
-def run(args: argparse.Namespace, repeats: dict[str, int], setup_s: float) -> None:
+def run(
+    args: argparse.Namespace,
+    repeats: dict[str, int],
+    setup_s: float,
+    reuse: bool = False,
+) -> None:
     from django.db import connection
+
+    from ouderbuddy.organisations.models import Organisation
 
     national = national_organisation()
     linked = link_accounts(national.pk)
     t0 = time.perf_counter()
-    large = large_organisation(args.large_buddies, args.large_waiting)
+    found = Organisation.objects.filter(name=LARGE_NAME).first() if reuse else None
+    large = found or large_organisation(args.large_buddies, args.large_waiting)
     linked_large = link_accounts(large.pk)
     large_s = time.perf_counter() - t0
     print(

@@ -339,6 +339,36 @@ def with_postcode(requests: QuerySet[HelpRequest]) -> list[HelpRequest]:
     )
 
 
+# The request's columns that `load_requests`, `load_exclusions` and the batch's
+# explanations read (`scoring.snapshot`: the languages).
+REQUEST_FIELDS = (
+    "id",
+    "organisation_id",
+    "received_at",
+    "email",
+    "school_name",
+    "languages",
+    "contact_modes",
+    "buddy_gender",
+    "max_distance_km",
+    "postcode__latitude",
+    "postcode__longitude",
+    "postcode__po_district_id",
+)
+
+
+def for_engine(requests: QuerySet[HelpRequest]) -> list[HelpRequest]:
+    """`requests` with only the columns the engine and the batch's lines need (and
+    their postcodes' coordinates and district), in the waiting list's order. For a
+    caller that shows nothing else of them (`services.create_batch`); a page that
+    shows names or references takes `with_postcode`."""
+    return list(
+        requests.select_related("postcode")
+        .only(*REQUEST_FIELDS)
+        .order_by("received_at", "pk")
+    )
+
+
 def load_pool(
     organisation_id: uuid.UUID,
     requests: Sequence[HelpRequest],

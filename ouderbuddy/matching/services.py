@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -25,6 +25,7 @@ from ouderbuddy.buddies.models import Buddy, BuddyStatus
 from ouderbuddy.intake.models import HelpRequest, RequestStatus
 from ouderbuddy.intake.services import status_url
 from ouderbuddy.intake.states import move_request
+from ouderbuddy.lib import org_cache
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.matching import engine, hooks, loading, scoring
 from ouderbuddy.matching.models import (
@@ -637,6 +638,64 @@ def cancel_for_buddy(
 # --- Batch proposal ------------------------------------------------------------------------
 
 
+# The columns of a draft's line that vary per line; the rest are the draft's.
+_LINE_VARYING = ("id", "created_at", "updated_at", "request", "buddy", "explanation")
+
+
+def _write_lines(
+    draft: BatchDraft, lines: list[tuple[uuid.UUID, uuid.UUID, int, dict[str, Any]]]
+) -> None:
+    """Insert the draft's lines (request, buddy, score, explanation) in one
+    `executemany`. `bulk_create` spent most of create_batch's writing time preparing
+    each value of each object through the generic compiler; here each column is
+    prepared by its own field once per line (the draft's columns once), so the rows
+    hold exactly what `bulk_create` would write. Like `bulk_create` it sends no
+    signal: the organisation's cached results are renewed explicitly."""
+    if not lines:
+        return
+    connection = connections[router.db_for_write(BatchLine)]
+    fields = list(BatchLine._meta.concrete_fields)
+    fixed = BatchLine(
+        organisation_id=draft.organisation_id,
+        draft_id=draft.pk,
+        state=BatchLineState.DRAFT,
+    )
+    constant = {
+        f.attname: f.get_db_prep_save(getattr(fixed, f.attname), connection)
+        for f in fields
+        if f.name not in _LINE_VARYING and f.name != "score"
+    }
+    prep = {f.name: f for f in fields}
+    rows = []
+    for request_id, buddy_id, score, explanation in lines:
+        now = timezone.now()
+        at = prep["created_at"].get_db_prep_save(now, connection)
+        values = {
+            "id": prep["id"].get_db_prep_save(uuid.uuid4(), connection),
+            "created_at": at,
+            "updated_at": at,
+            "request_id": prep["request"].get_db_prep_save(request_id, connection),
+            "buddy_id": prep["buddy"].get_db_prep_save(buddy_id, connection),
+            "score": int(score),
+            "explanation": prep["explanation"].get_db_prep_save(
+                explanation, connection
+            ),
+            **constant,
+        }
+        rows.append([values[f.attname] for f in fields])
+    quote = connection.ops.quote_name
+    # Only the model's own table and column names go into the text; every value is
+    # a parameter.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(BatchLine._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    org_cache.changed(draft.organisation_id)
+
+
 @transaction.atomic
 def create_batch(*, actor: Membership, objective: str) -> BatchDraft:
     """An optimal proposal for the whole waiting list, kept as a draft."""
@@ -644,7 +703,7 @@ def create_batch(*, actor: Membership, objective: str) -> BatchDraft:
     if objective not in BatchObjective.values:
         raise DomainError(_("Kies wat het voorstel moet bereiken."), field="objective")
     weights = weights_of(actor.organisation_id).as_engine()
-    requests = loading.with_postcode(waiting(actor.organisation_id))
+    requests = loading.for_engine(waiting(actor.organisation_id))
     draft = BatchDraft.objects.create(
         organisation_id=actor.organisation_id,
         objective=objective,
@@ -672,22 +731,20 @@ def create_batch(*, actor: Membership, objective: str) -> BatchDraft:
     contributions = explained.contributions.T.tolist()
     distances = explained.distance_km.tolist()
     scores = explained.total.tolist()
-    lines = [
-        BatchLine(
-            organisation_id=actor.organisation_id,
-            draft=draft,
-            request=pool.request_list[r],
-            buddy=pool.buddy_list[b],
-            score=int(scores[k]),
-            explanation=scoring.snapshot(
-                pool, r, b, contributions[k], float(distances[k])
-            ),
-        )
-        for k, (r, b) in enumerate(
-            zip(chosen.tolist(), chosen_buddies.tolist(), strict=True)
-        )
-    ]
-    BatchLine.objects.bulk_create(lines)
+    _write_lines(
+        draft,
+        [
+            (
+                pool.request_list[r].pk,
+                pool.buddy_list[b].pk,
+                int(scores[k]),
+                scoring.snapshot(pool, r, b, contributions[k], float(distances[k])),
+            )
+            for k, (r, b) in enumerate(
+                zip(chosen.tolist(), chosen_buddies.tolist(), strict=True)
+            )
+        ],
+    )
     draft.total_score = best.total
     draft.matched = best.matched
     draft.greedy_total_score = baseline.total

@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from ouderbuddy.lib import org_cache
 from ouderbuddy.matching import engine, loading, scoring, services
@@ -140,3 +142,20 @@ def test_create_batch_writes_its_audit_event_and_renews_the_cache(cora):
     assert {line.organisation_id for line in draft.lines.all()} == {
         cora.organisation_id
     }
+
+
+def test_create_batch_reads_no_request_column_it_does_not_need(cora):
+    generated_organisation(cora, 5)
+    with CaptureQueriesContext(connection) as first:
+        services.create_batch(actor=cora, objective="best_fit")
+    for i in range(4):
+        waiting_request(cora, email=f"later{i}@example.nl")
+    matchable_buddy(cora.organisation, "Later Buddy", max_matches=2)
+    with CaptureQueriesContext(connection) as second:
+        draft = services.create_batch(actor=cora, objective="best_fit")
+    # No deferred column is fetched row by row, whatever the size of the list.
+    assert len(second.captured_queries) == len(first.captured_queries)
+    assert draft.lines.count() == draft.matched > 0
+    texts = " ".join(q["sql"] for q in second.captured_queries)
+    for encrypted in ("question", "intake_note", "information_given"):
+        assert f'"{encrypted}"' not in texts
