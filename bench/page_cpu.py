@@ -49,6 +49,11 @@ def parse_args() -> argparse.Namespace:
         "--sql", action="store_true", help="print the statements of each page"
     )
     parser.add_argument(
+        "--template-times",
+        action="store_true",
+        help="CPU ms per request in each template (inclusive of what it includes)",
+    )
+    parser.add_argument(
         "--keep-running", action="store_true", help="leave the cluster running"
     )
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
@@ -107,6 +112,8 @@ def inner(args: argparse.Namespace) -> None:
             print_templates(client, page.url)
         if args.sql:
             print_sql(client, page.url)
+        if args.template_times:
+            print_template_times(client, page.url, args.n)
         profiler = cProfile.Profile() if page.name == args.profile else None
         app0, db0 = time.process_time(), backend_cpu_ms(backend)
         if profiler:
@@ -128,6 +135,34 @@ def inner(args: argparse.Namespace) -> None:
                 args.top
             )
             print(out.getvalue())
+
+
+def print_template_times(client: Any, url: str, n: int) -> None:
+    """CPU ms per request spent in each template's render, with what it includes."""
+    from collections import Counter
+
+    from django.template.base import Template
+
+    spent: Counter[str] = Counter()
+    original = Template._render
+
+    def timed(self: Any, context: Any) -> Any:
+        start = time.process_time()
+        try:
+            return original(self, context)
+        finally:
+            spent[self.name or "(string)"] += time.process_time() - start
+
+    Template._render = timed  # type: ignore[method-assign]
+    try:
+        for _ in range(n):
+            client.get(url)
+    finally:
+        Template._render = original  # type: ignore[method-assign]
+    print(
+        "    "
+        + ", ".join(f"{name} {ms * 1000 / n:.1f}" for name, ms in spent.most_common(12))
+    )
 
 
 def print_sql(client: Any, url: str) -> None:

@@ -7,10 +7,34 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import models
 from django.utils import translation
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from ouderbuddy.lib.history import History
+
+
+# The labels of a field's choices per language, as text: `get_FOO_display` reads them
+# here instead of translating every label of the field on every call (Django builds a
+# dict of all the choices each time, and hashing a lazy label translates it).
+_DISPLAY_LABELS: dict[tuple[int, str], dict[Any, str]] = {}
+_MISSING = object()
+
+
+def quick_display(self: models.Model, field: models.Field[Any, Any]) -> Any:
+    """Django's `Model._get_FIELD_display` (behind every `get_FOO_display`), with the
+    field's labels in the active language made once per process."""
+    key = (id(field), translation.get_language() or "")
+    labels = _DISPLAY_LABELS.get(key)
+    if labels is None:
+        labels = {make_hashable(v): str(label) for v, label in field.flatchoices}
+        _DISPLAY_LABELS[key] = labels
+    value = getattr(self, field.attname)
+    found = labels.get(make_hashable(value), _MISSING)
+    if found is _MISSING:
+        return force_str(value, strings_only=True)
+    return found
 
 
 class UUIDModel(models.Model):
@@ -22,6 +46,8 @@ class UUIDModel(models.Model):
 
     class Meta:
         abstract = True
+
+    _get_FIELD_display = quick_display
 
 
 class TenantModel(UUIDModel):
@@ -54,6 +80,8 @@ class CodedHistoryRow(models.Model):
 
     class Meta:
         abstract = True
+
+    _get_FIELD_display = quick_display
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         texts = self.history()

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ouderbuddy.lib.models import quick_display
+
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
@@ -83,6 +85,8 @@ class ConsentPurpose(models.TextChoices):
 
 class Consent(models.Model):
     """A consent given for one purpose, with the exact text that was shown (AVG art. 7)."""
+
+    _get_FIELD_display = quick_display
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(
