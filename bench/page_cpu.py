@@ -41,6 +41,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("-n", type=int, default=30, help="requests per page")
     parser.add_argument("--profile", default="", help="cProfile this page (name)")
     parser.add_argument("--sort", default="tottime", help="cProfile sort key")
+    parser.add_argument(
+        "--callers", default="", help="with --profile: who calls functions matching this"
+    )
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument(
         "--templates", action="store_true", help="count the templates each page renders"
@@ -131,9 +134,11 @@ def inner(args: argparse.Namespace) -> None:
         )
         if profiler:
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(
-                args.top
-            )
+            stats = pstats.Stats(profiler, stream=out).sort_stats(args.sort)
+            if args.callers:
+                stats.print_callers(args.callers)
+            else:
+                stats.print_stats(args.top)
             print(out.getvalue())
 
 
