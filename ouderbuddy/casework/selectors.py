@@ -485,7 +485,11 @@ def parent_support(
     codes = {code for contact in contacts for code in contact.topics}
     labels = taxonomy.labels(codes)
     fit_answer = match.fit_answers.filter(side=Side.PARENT).first()
-    closure = Closure.objects.filter(match=match).first()
+    closure = (
+        Closure.objects.filter(match=match).first()
+        if match.status == MatchStatus.CLOSED
+        else None
+    )
     return {
         "match": match,
         "active": active,

@@ -335,7 +335,8 @@ def request_for_token(token: str) -> HelpRequest:
             expired=False,
         ) from exc
     request = (
-        HelpRequest.objects.select_related("organisation")
+        # The status page shows the place (postcode and municipality) too.
+        HelpRequest.objects.select_related("organisation", "postcode__municipality")
         .filter(pk=data.get("r"))
         .first()
     )
