@@ -123,8 +123,15 @@ class Pool:
         )
 
 
+# The rows' keys for an `__in` filter: a list of them, or a query of them (one
+# sub-query instead of a parameter per row: for the whole waiting list, preparing
+# a thousand UUID parameters cost more than the query). A query may also hold rows
+# that are not loaded; those are skipped.
+Keys = list[uuid.UUID] | QuerySet[Any, Any]
+
+
 def _codes_by_owner(
-    through: Any, owner_field: str, ids: list[uuid.UUID]
+    through: Any, owner_field: str, ids: Keys
 ) -> dict[uuid.UUID, list[str]]:
     codes: dict[uuid.UUID, list[str]] = defaultdict(list)
     for owner, code in through.filter(**{f"{owner_field}__in": ids}).values_list(
@@ -213,9 +220,13 @@ def is_ready(buddy: Buddy) -> bool:
 
 
 def load_buddies(
-    rows: Sequence[Buddy], columns: Columns, swv: Districts, today: dt.date
+    rows: Sequence[Buddy],
+    columns: Columns,
+    swv: Districts,
+    today: dt.date,
+    scope: Keys | None = None,
 ) -> engine.Buddies:
-    ids = [b.pk for b in rows]
+    ids = [b.pk for b in rows] if scope is None else scope
     codes = _codes_by_owner(Buddy.lived_experience.through.objects, "buddy_id", ids)
     matrices = columns.matrices([codes.get(b.pk, ()) for b in rows])
     return engine.Buddies(
@@ -252,9 +263,13 @@ class Districts:
 
 
 def load_requests(
-    requests: Sequence[HelpRequest], columns: Columns, swv: Districts, now: dt.datetime
+    requests: Sequence[HelpRequest],
+    columns: Columns,
+    swv: Districts,
+    now: dt.datetime,
+    scope: Keys | None = None,
 ) -> engine.Requests:
-    ids = [r.pk for r in requests]
+    ids = [r.pk for r in requests] if scope is None else scope
     codes = _codes_by_owner(HelpRequest.codes.through.objects, "helprequest_id", ids)
     matrices = columns.matrices([codes.get(r.pk, ()) for r in requests])
     return engine.Requests(
@@ -284,16 +299,24 @@ def _normal_school(name: str) -> str:
 
 
 def load_exclusions(
-    requests: Sequence[HelpRequest], buddies: Sequence[Buddy]
+    requests: Sequence[HelpRequest],
+    buddies: Sequence[Buddy],
+    request_scope: Keys | None = None,
+    buddy_scope: Keys | None = None,
 ) -> engine.Exclusions:
-    """Conflicts of interest, earlier matches with the same parent, declined before."""
+    """Conflicts of interest, earlier matches with the same parent, declined before.
+    `request_scope` and `buddy_scope`: the keys of `requests` and `buddies` as a
+    query (see `Keys`)."""
     r_row = {r.pk: i for i, r in enumerate(requests)}
     b_row = {b.pk: j for j, b in enumerate(buddies)}
+    r_keys = list(r_row) if request_scope is None else request_scope
+    b_keys = list(b_row) if buddy_scope is None else buddy_scope
     conflicts: set[tuple[int, int]] = set()
     for request_id, buddy_id in Conflict.objects.filter(
-        request_id__in=list(r_row), buddy_id__in=list(b_row)
+        request_id__in=r_keys, buddy_id__in=b_keys
     ).values_list("request_id", "buddy_id"):
-        conflicts.add((r_row[request_id], b_row[buddy_id]))
+        if request_id in r_row and buddy_id in b_row:
+            conflicts.add((r_row[request_id], b_row[buddy_id]))
     schools: dict[str, list[int]] = defaultdict(list)
     for j, b in enumerate(buddies):
         for school in b.conflict_schools or ():
@@ -309,19 +332,21 @@ def load_exclusions(
         by_email[r.email.lower()].append(i)
     previous: set[tuple[int, int]] = set()
     for email, buddy_id in (
-        Match.objects.filter(started_on__isnull=False, buddy_id__in=list(b_row))
+        Match.objects.filter(started_on__isnull=False, buddy_id__in=b_keys)
         .annotate(email=Lower(F("request__email")))
         .filter(email__in=list(by_email))
         .values_list("email", "buddy_id")
     ):
-        for i in by_email[email]:
-            previous.add((i, b_row[buddy_id]))
+        if buddy_id in b_row:
+            for i in by_email[email]:
+                previous.add((i, b_row[buddy_id]))
 
     declined = {
         (r_row[request_id], b_row[buddy_id])
         for request_id, buddy_id in Match.objects.filter(
-            request_id__in=list(r_row), buddy_id__in=list(b_row), status__in=DECLINED
+            request_id__in=r_keys, buddy_id__in=b_keys, status__in=DECLINED
         ).values_list("request_id", "buddy_id")
+        if request_id in r_row and buddy_id in b_row
     }
     return engine.Exclusions(
         conflict_of_interest=_pairs(conflicts),
@@ -374,21 +399,35 @@ def load_pool(
     requests: Sequence[HelpRequest],
     now: dt.datetime | None = None,
     buddy_ids: Sequence[uuid.UUID] | None = None,
+    request_scope: QuerySet[HelpRequest] | None = None,
 ) -> Pool:
     """The engine's view of `requests` (with their postcodes loaded) and all of the
     organisation's buddies that are, or are about to be, matchable (or only those
-    in `buddy_ids`)."""
+    in `buddy_ids`).
+
+    `request_scope`: the query that `requests` came from (say the waiting list);
+    the requests' codes and exclusions are then read with it as a sub-query rather
+    than with a parameter per request. The buddies' are read that way when all of
+    the organisation's are loaded."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     columns = Columns.load()
     swv = Districts()
     buddy_list = list(buddy_rows(organisation_id, buddy_ids))
+    r_scope = None if request_scope is None else request_scope.values("pk")
+    b_scope = (
+        None
+        if buddy_ids is not None
+        else Buddy.objects.filter(
+            organisation_id=organisation_id, status__in=LOADED_STATUSES
+        ).values("pk")
+    )
     return Pool(
-        requests=load_requests(requests, columns, swv, now),
+        requests=load_requests(requests, columns, swv, now, r_scope),
         request_list=list(requests),
-        buddies=load_buddies(buddy_list, columns, swv, today),
+        buddies=load_buddies(buddy_list, columns, swv, today, b_scope),
         buddy_list=buddy_list,
-        exclusions=load_exclusions(requests, buddy_list),
+        exclusions=load_exclusions(requests, buddy_list, r_scope, b_scope),
         columns=columns,
         today=today,
     )

@@ -712,7 +712,11 @@ def create_batch(*, actor: Membership, objective: str) -> BatchDraft:
     )
     if not requests:
         return draft
-    pool = loading.load_pool(actor.organisation_id, requests)
+    pool = loading.load_pool(
+        actor.organisation_id,
+        requests,
+        request_scope=waiting(actor.organisation_id),
+    )
     # The lean path: totals of the eligible pairs for the batch and the greedy
     # baseline, and the full scores (contributions, distance) of the proposed pairs
     # only, for their explanations.
