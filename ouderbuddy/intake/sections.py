@@ -127,12 +127,13 @@ def request_status(help_request: HelpRequest) -> dict[str, Any]:
     """Intake's part of the status page: the day the coordinator calls at the latest,
     the request's history for the parent, what is kept, and the consents with those
     that still count."""
-    active = services.active_consents(help_request)
-    consents = Consent.objects.filter(
-        organisation=help_request.organisation,
-        subject_type=HelpRequest._meta.label_lower,
-        subject_id=str(help_request.pk),
-    ).order_by("given_at")
+    consents = list(
+        Consent.objects.filter(
+            organisation=help_request.organisation,
+            subject_type=HelpRequest._meta.label_lower,
+            subject_id=str(help_request.pk),
+        ).order_by("given_at")
+    )
     received = timezone.localtime(help_request.received_at).date()
     return {
         "help_request": help_request,
@@ -140,7 +141,8 @@ def request_status(help_request: HelpRequest) -> dict[str, Any]:
         "purposes": ConsentPurpose,
         "contact_by": _add_working_days(received, services.CONTACT_WITHIN_WORKING_DAYS),
         "consents": consents,
-        "active_purposes": set(active),
+        # Those that still count (`services.active_consents`), from the same rows.
+        "active_purposes": {c.purpose for c in consents if c.withdrawn_at is None},
         "sections": held_data(help_request),
         "events": help_request.events.filter(
             Q(to_status__gt="") | Q(by_parent=True)
