@@ -20,6 +20,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -386,14 +387,21 @@ def match_context(match: Match) -> dict[str, Any]:
             ContactMode(mode).label if mode in ContactMode.values else mode
             for mode in agreement.contact_modes
         ]
+    # The latest contacts, each carrying the match's totals (window functions over
+    # all its contacts, computed before the slice): one query for both.
     contacts = list(
         Contact.objects.filter(match=match)
         .select_related("logged_by")
+        .annotate(
+            all_count=Window(Count("pk")),
+            all_minutes=Window(Sum("minutes")),
+        )
         .order_by("-on", "-created_at")[:LATEST_CONTACTS]
     )
-    totals = Contact.objects.filter(match=match).aggregate(
-        n=Count("pk"), minutes=Coalesce(Sum("minutes"), 0)
-    )
+    totals = {
+        "n": contacts[0].all_count if contacts else 0,
+        "minutes": (contacts[0].all_minutes or 0) if contacts else 0,
+    }
     codes = {code for contact in contacts for code in contact.topics}
     labels = taxonomy.labels(codes)
     for contact in contacts:
