@@ -27,7 +27,6 @@ from ouderbuddy.intake.models import (
 )
 from ouderbuddy.lib import org_cache
 from ouderbuddy.organisations.models import Membership, Organisation, Role
-from ouderbuddy.privacy.models import Consent
 from ouderbuddy.taxonomy.models import CodeGroup, ExperienceCode
 
 
@@ -301,16 +300,6 @@ def status_counts(actor: Membership) -> dict[str, int]:
 def urgent_count(actor: Membership, soon: dt.date) -> int:
     """New requests with a deadline by `soon` or a child at home (the inbox's rule)."""
     return inbox(actor).filter(Q(deadline_on__lte=soon) | Q(out_of_school=True)).count()
-
-
-def withdrawn_consents(help_request: HelpRequest) -> QuerySet[Consent]:
-    """The consents the parent withdrew, last withdrawn first."""
-    return Consent.objects.filter(
-        organisation_id=help_request.organisation_id,
-        subject_type="intake.helprequest",
-        subject_id=str(help_request.pk),
-        withdrawn_at__isnull=False,
-    ).order_by("-withdrawn_at")
 
 
 def referral_of(help_request: HelpRequest) -> ProfessionalReferral | None:

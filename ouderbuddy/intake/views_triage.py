@@ -138,9 +138,20 @@ def _grouped_codes(help_request: HelpRequest) -> list[tuple[str, list[str]]]:
 
 def _consents(help_request: HelpRequest) -> list[dict[str, Any]]:
     """Per purpose: the consent in force, and the ones the parent withdrew."""
-    active = services.active_consents(help_request)
+    # All of the request's consents in one query (newest given first), split here as
+    # `services.active_consents` and `selectors.withdrawn_consents` would.
+    rows = list(
+        Consent.objects.filter(
+            organisation_id=help_request.organisation_id,
+            subject_type="intake.helprequest",
+            subject_id=str(help_request.pk),
+        )
+    )
+    active = {c.purpose: c for c in rows if c.withdrawn_at is None}
     withdrawn: dict[str, list[Consent]] = {}
-    for consent in selectors.withdrawn_consents(help_request):
+    gone = [c for c in rows if c.withdrawn_at is not None]
+    gone.sort(key=lambda c: c.withdrawn_at.timestamp() if c.withdrawn_at else 0.0)
+    for consent in reversed(gone):  # last withdrawn first
         withdrawn.setdefault(consent.purpose, []).append(consent)
     return [
         {
