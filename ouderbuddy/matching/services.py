@@ -639,7 +639,15 @@ def cancel_for_buddy(
 
 
 # The columns of a draft's line that vary per line; the rest are the draft's.
-_LINE_VARYING = ("id", "created_at", "updated_at", "request", "buddy", "explanation")
+_LINE_VARYING = (
+    "id",
+    "created_at",
+    "updated_at",
+    "request",
+    "buddy",
+    "score",
+    "explanation",
+)
 
 
 def _write_lines(
@@ -663,7 +671,7 @@ def _write_lines(
     constant = {
         f.attname: f.get_db_prep_save(getattr(fixed, f.attname), connection)
         for f in fields
-        if f.name not in _LINE_VARYING and f.name != "score"
+        if f.name not in _LINE_VARYING
     }
     prep = {f.name: f for f in fields}
     rows = []

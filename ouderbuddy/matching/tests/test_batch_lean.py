@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from ouderbuddy.lib import org_cache
 from ouderbuddy.matching import engine, loading, scoring, services
-from ouderbuddy.matching.models import BatchDraft, Conflict
+from ouderbuddy.matching.models import BatchDraft, BatchLineState, Conflict
 from ouderbuddy.matching.tests.factories import matchable_buddy, waiting_request
 from ouderbuddy.organisations.models import Membership
 from ouderbuddy.privacy.models import AuditEvent
@@ -142,6 +142,14 @@ def test_create_batch_writes_its_audit_event_and_renews_the_cache(cora):
     assert {line.organisation_id for line in draft.lines.all()} == {
         cora.organisation_id
     }
+    # The lines hold what the model itself would have written.
+    for line in draft.lines.all():
+        assert line.state == BatchLineState.DRAFT
+        assert line.problem == ""
+        assert line.created_at == line.updated_at
+        assert draft.created_at <= line.created_at
+        assert sum(line.explanation["contributions"].values()) == line.score
+        line.full_clean()
 
 
 def test_create_batch_reads_no_request_column_it_does_not_need(cora):
