@@ -129,7 +129,7 @@ def request_status(help_request: HelpRequest) -> dict[str, Any]:
     that still count."""
     consents = list(
         Consent.objects.filter(
-            organisation=help_request.organisation,
+            organisation_id=help_request.organisation_id,
             subject_type=HelpRequest._meta.label_lower,
             subject_id=str(help_request.pk),
         ).order_by("given_at")

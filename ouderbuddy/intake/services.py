@@ -444,7 +444,7 @@ def active_consents(request: HelpRequest) -> dict[str, Consent]:
     return {
         c.purpose: c
         for c in Consent.objects.filter(
-            organisation=request.organisation,
+            organisation_id=request.organisation_id,
             subject_type="intake.helprequest",
             subject_id=str(request.pk),
             withdrawn_at__isnull=True,
