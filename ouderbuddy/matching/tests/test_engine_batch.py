@@ -111,7 +111,8 @@ def check(
     assert eligible[matched, chosen].all()
     load = np.bincount(chosen, minlength=total.shape[1])
     assert (load <= np.maximum(caps, 0)).all()
-    assert proposal.total == int(total[matched, chosen].sum())
+    # Summed as Python ints: at the largest scales an int64 sum overflows.
+    assert proposal.total == sum(int(v) for v in total[matched, chosen])
     assert proposal.matched == matched.size
 
 
