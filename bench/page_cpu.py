@@ -42,7 +42,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--profile", default="", help="cProfile this page (name)")
     parser.add_argument("--sort", default="tottime", help="cProfile sort key")
     parser.add_argument(
-        "--callers", default="", help="with --profile: who calls functions matching this"
+        "--callers",
+        default="",
+        help="with --profile: who calls functions matching this",
     )
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument(
