@@ -202,16 +202,7 @@ def _module_world(django_db_setup, django_db_blocker) -> Any:
         transaction.atomic(),
     ):
         mail.outbox = []
-        noord = make_organisation("Steunpunt Noord")
-        cora = make_first_coordinator(noord, "cora@noord.test", "Cora Coördinator")
-        ben = invite_and_accept(cora, "ben@noord.test", "Ben Buddy", Role.BUDDY)
-        invite_and_accept(cora, "mia@noord.test", "Mia Manager", Role.MANAGER)
-        nina = User.objects.create_user(
-            "nina@netwerk.test", PASSWORD, full_name="Nina Netwerk"
-        )
-        Membership.objects.create(
-            organisation=noord, user=nina, role=Role.NETWORK_ADMIN
-        )
+        cora, ben = build_noord_cast()
         world = build_noord_world(cora, ben)
         olga = make_first_coordinator(
             make_organisation("Steunpunt Zuid"), "olga@zuid.test", "Olga Anders"
@@ -228,6 +219,20 @@ def _module_world(django_db_setup, django_db_blocker) -> Any:
 @pytest.fixture
 def noord_world(_module_world, db) -> dict[str, Any]:
     return _module_world
+
+
+def build_noord_cast() -> tuple[Membership, Membership]:
+    """Noord with Cora (coordinator), Ben (buddy), Mia (manager) and Nina (network
+    admin), as the isolation walk and the query-count walk need them."""
+    noord = make_organisation("Steunpunt Noord")
+    cora = make_first_coordinator(noord, "cora@noord.test", "Cora Coördinator")
+    ben = invite_and_accept(cora, "ben@noord.test", "Ben Buddy", Role.BUDDY)
+    invite_and_accept(cora, "mia@noord.test", "Mia Manager", Role.MANAGER)
+    nina = User.objects.create_user(
+        "nina@netwerk.test", PASSWORD, full_name="Nina Netwerk"
+    )
+    Membership.objects.create(organisation=noord, user=nina, role=Role.NETWORK_ADMIN)
+    return cora, ben
 
 
 def build_noord_world(cora, ben) -> dict[str, Any]:

@@ -26,14 +26,12 @@ from django.utils import timezone
 
 from bench import load
 from conftest import (
-    PASSWORD,
     TASK_EMAIL_BACKEND,
     invite_and_accept,
     make_first_coordinator,
     make_organisation,
     signed_in_client,
 )
-from ouderbuddy.accounts.models import User
 from ouderbuddy.casework import services as casework
 from ouderbuddy.casework.tests.factories import active_match
 from ouderbuddy.lib import org_cache
@@ -46,7 +44,7 @@ from ouderbuddy.matching.tests.factories import (
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.services import record_event
 from ouderbuddy.training.models import Enrolment, EnrolmentStatus, Session
-from tests.test_isolation import build_noord_world
+from tests.test_isolation import build_noord_cast, build_noord_world
 
 # What a GET may answer besides the page: the benchmark leaves these out too.
 NOT_A_PAGE = {302: "redirects", 405: "POST only"}
@@ -147,14 +145,8 @@ def counted(django_db_setup, django_db_blocker) -> Any:
         transaction.atomic(),
     ):
         mail.outbox = []
-        noord = make_organisation("Steunpunt Noord")
-        cora = make_first_coordinator(noord, "cora@noord.test", "Cora Coördinator")
-        ben = invite_and_accept(cora, "ben@noord.test", "Ben Buddy", Role.BUDDY)
-        invite_and_accept(cora, "mia@noord.test", "Mia Manager", Role.MANAGER)
-        nina = User.objects.create_user("nina@netwerk.test", PASSWORD, full_name="Nina")
-        Membership.objects.create(
-            organisation=noord, user=nina, role=Role.NETWORK_ADMIN
-        )
+        cora, ben = build_noord_cast()
+        noord = cora.organisation
         build_noord_world(cora, ben)
         ids = load.objects_of(noord, cora)
         pages, skipped = load.candidate_pages(ids)
