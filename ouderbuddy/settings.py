@@ -73,7 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's OTPMiddleware; the session's device is read without an ORM compile.
+    "ouderbuddy.accounts.principal.PrincipalOTPMiddleware",
     "ouderbuddy.accounts.middleware.MembershipMiddleware",
     "ouderbuddy.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -145,7 +146,8 @@ CACHES = {
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend; the user of a session is read without an ORM compile.
+    "ouderbuddy.accounts.principal.Backend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -9,24 +9,14 @@ from django.http import Http404
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ouderbuddy.accounts import principal
 from ouderbuddy.accounts.models import Invitation, User
 from ouderbuddy.organisations.models import STAFF_ROLES, Membership, Organisation, Role
 
 
 def memberships_of(user: Any) -> list[Membership]:
     """Active memberships of an active user in active organisations, oldest first."""
-    if not user.is_authenticated or not user.is_active:
-        return []
-    memberships = list(
-        Membership.objects.filter(
-            user=user, is_active=True, organisation__is_active=True
-        )
-        .select_related("organisation")
-        .order_by("created_at")
-    )
-    for membership in memberships:
-        membership.user = user  # the same person: `membership.user` costs no query
-    return memberships
+    return principal.memberships_of(user)
 
 
 def needs_second_factor(user: Any, memberships: list[Membership] | None = None) -> bool:
@@ -38,6 +28,10 @@ def needs_second_factor(user: Any, memberships: list[Membership] | None = None) 
     if any(m.role in STAFF_ROLES for m in memberships):
         return True
     # Buddies may opt in; once they have an authenticator it is asked every time.
+    # The user of a session says it already (read with the user, `principal.HAS_DEVICE`).
+    known = getattr(user, principal.HAS_DEVICE, None)
+    if known is not None:
+        return bool(known)
     return bool(user.totpdevice_set.filter(confirmed=True).exists())
 
 

@@ -322,7 +322,7 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
             auth_login(
                 request,
                 accepted.user,
-                backend="django.contrib.auth.backends.ModelBackend",
+                backend="ouderbuddy.accounts.principal.Backend",
             )
             request.session[SESSION_ORGANISATION_KEY] = str(invitation.organisation_id)
             messages.success(

@@ -13,23 +13,50 @@ always (SessionMiddleware does that). This module is also the SESSION_ENGINE.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.backends import db
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from ouderbuddy.lib import fixed_reads
+
+
+@functools.cache
+def _session_sql(model: type[Model]) -> str:
+    c = fixed_reads.column
+    return (
+        f"SELECT {fixed_reads.columns(model, 's').sql}"  # noqa: S608 - names from model metadata
+        f" FROM {fixed_reads.table(model, 's')}"
+        f" WHERE {c(model, 's', 'session_key')} = %s"
+        f" AND {c(model, 's', 'expire_date')} > %s"
+    )
+
 
 class SessionStore(db.SessionStore):
-    """The database session store; `loaded_expiry` is the expiry of the row it read."""
+    """The database session store; `loaded_expiry` is the expiry of the row it read.
+
+    The row is read with a statement built once per process (`lib/fixed_reads.py`), not
+    through a queryset compiled on every request; the same row, the same instance.
+    """
 
     loaded_expiry: dt.datetime | None = None
 
     def _get_session_from_db(self) -> Any:
-        found = super()._get_session_from_db()  # type: ignore[misc]
-        self.loaded_expiry = found.expire_date if found is not None else None
+        model = self.model
+        columns = fixed_reads.columns(model, "s")
+        now = fixed_reads.param(model, "expire_date", timezone.now())
+        rows = fixed_reads.fetch(_session_sql(model), [self.session_key, now])
+        if not rows:
+            self._session_key = None
+            self.loaded_expiry = None
+            return None
+        found = columns.build(rows[0], 0, "default")
+        self.loaded_expiry = found.expire_date
         return found
 
 
