@@ -42,7 +42,9 @@ What it does (issue 12, item 1; PRODUCT.md §4 asks p95 < 100 ms at 16 clients):
 - `--growth`: the same pages of the same organisation again, in a copy with a second
   national set of organisations (150 more, each with the national data: twice the
   other organisations' data; seeded once into the template `national_2x`), and the
-  cost ratio per page.
+  cost ratio per page. The two databases take turns, one repeat each (national, 2x,
+  national, 2x, ...), each turn with a fresh copy and server, so that drift of the
+  machine during the run weighs on both alike.
 
 Output: a Markdown table on stdout and JSON in `var/bench/load-<time>.json` (and
 `var/bench/load-latest.json`), for docs/PERFORMANCE.md.
@@ -909,6 +911,35 @@ def measure_step(args: argparse.Namespace) -> None:
     )
 
 
+def without_options(
+    argv: list[str], *, flags: tuple[str, ...], valued: tuple[str, ...]
+) -> list[str]:
+    """`argv` without the `flags` and without the `valued` options and their values."""
+    kept: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in flags:
+            continue
+        elif arg in valued:
+            skip = True
+        elif not arg.startswith(tuple(f"{v}=" for v in valued)):
+            kept.append(arg)
+    return kept
+
+
+def merge_rounds(into: dict[str, Any], part: dict[str, Any]) -> None:
+    """Add a later round's runs to each page of `into`, and summarise again."""
+    later = {p["name"]: p for p in part["pages"]}
+    merged = []
+    for page in into["pages"]:
+        runs = page["runs"] + later.get(page["name"], {}).get("runs", [])
+        again = Page(page["name"], page["url"], page["role"], page["queries"], runs)
+        merged.append(summarise(again))
+    into["pages"] = merged
+
+
 def summarise(page: Page) -> dict[str, Any]:
     runs = page.runs
     requests = sum(r["requests"] for r in runs)
@@ -1011,31 +1042,46 @@ def main() -> None:
         if args.growth:
             databases.append(("2x", NATIONAL_2X))
         script = committed_tree(tree) if args.committed else Path(__file__)
-        for label, template in databases:
-            cluster.copy(template, "run")
-            out = VAR / f"load-{label}.part.json"
-            passed = [
-                a
-                for a in sys.argv[1:]
-                if a not in ("--growth", "--reseed", "--committed")
-            ]
-            env = {
-                **os.environ,
-                "BENCH_POSTMASTER_PID": str(cluster.postmaster_pid()),
-                "BENCH_VAR": str(VAR),
-                "DOTENV_PATH": str(ROOT / ".env"),
-            }
-            result = subprocess.call(
-                [PYTHON, str(script), *passed, "--measure-into", str(out),
-                 "--label", label],
-                cwd=script.parent.parent,
-                env={**env, "DATABASE_URL": cluster.url("run")},
-            )  # fmt: skip
-            if result != 0:
-                sys.exit(f"the {label} run failed ({result})")
-            results.append(json.loads(out.read_text()))
-            out.unlink()
-        cluster.drop("run")
+        # With --growth the two databases take turns, one repeat each (national, 2x,
+        # national, 2x, ...), so that a machine that drifts during the run (another
+        # tenant of the host, a warmer CPU) weighs on both sides alike.
+        rounds = args.repeats if args.growth else 1
+        per_round = 1 if args.growth else args.repeats
+        by_label: dict[str, dict[str, Any]] = {}
+        for round_number in range(rounds):
+            for label, template in databases:
+                cluster.copy(template, "run")
+                out = VAR / f"load-{label}.part.json"
+                passed = without_options(
+                    sys.argv[1:], flags=("--growth", "--reseed", "--committed"),
+                    valued=("--repeats",),
+                )  # fmt: skip
+                env = {
+                    **os.environ,
+                    "BENCH_POSTMASTER_PID": str(cluster.postmaster_pid()),
+                    "BENCH_VAR": str(VAR),
+                    "DOTENV_PATH": str(ROOT / ".env"),
+                }
+                if rounds > 1:
+                    print(
+                        f"Round {round_number + 1}/{rounds}: {label}", file=sys.stderr
+                    )
+                result = subprocess.call(
+                    [PYTHON, str(script), *passed, "--repeats", str(per_round),
+                     "--measure-into", str(out), "--label", label],
+                    cwd=script.parent.parent,
+                    env={**env, "DATABASE_URL": cluster.url("run")},
+                )  # fmt: skip
+                if result != 0:
+                    sys.exit(f"the {label} run failed ({result})")
+                part = json.loads(out.read_text())
+                out.unlink()
+                if label in by_label:
+                    merge_rounds(by_label[label], part)
+                else:
+                    by_label[label] = part
+                cluster.drop("run")
+        results.extend(by_label[label] for label, _ in databases)
     finally:
         cluster.stop()
         shutil.rmtree(tree, ignore_errors=True)
