@@ -41,11 +41,7 @@ def _user_sql() -> str:
 
 @functools.cache
 def _device_sql() -> str:
-    return (
-        f"SELECT {fixed_reads.columns(TOTPDevice, 'd').sql}"  # noqa: S608 - names from model metadata
-        f" FROM {fixed_reads.table(TOTPDevice, 'd')}"
-        f" WHERE {fixed_reads.column(TOTPDevice, 'd', 'id')} = %s"
-    )
+    return fixed_reads.select(TOTPDevice, "d", ("id", "="))
 
 
 @functools.cache

@@ -102,6 +102,23 @@ def param(model: type[Model], name: str, value: Any, using: str = "default") -> 
     return field.get_db_prep_value(value, connections[using], prepared=False)
 
 
+def select(
+    model: type[Model], alias: str, *where: tuple[str, str], using: str = "default"
+) -> str:
+    """`SELECT <every column> FROM <table> <alias> WHERE <field> <op> %s AND ...`.
+
+    `where` holds (field name, comparison) pairs; the values are the statement's
+    parameters, in the same order. Only names from the model's metadata go into the
+    text."""
+    conditions = " AND ".join(
+        f"{column(model, alias, name, using)} {op} %s" for name, op in where
+    )
+    return (
+        f"SELECT {columns(model, alias, using).sql}"  # noqa: S608 - names from model metadata
+        f" FROM {table(model, alias, using)} WHERE {conditions}"
+    )
+
+
 def _field(model: type[Model], name: str) -> Field[Any, Any]:
     field = model._meta.get_field(name)
     assert isinstance(field, Field), name

@@ -28,13 +28,7 @@ from ouderbuddy.lib import fixed_reads
 
 @functools.cache
 def _session_sql(model: type[Model]) -> str:
-    c = fixed_reads.column
-    return (
-        f"SELECT {fixed_reads.columns(model, 's').sql}"  # noqa: S608 - names from model metadata
-        f" FROM {fixed_reads.table(model, 's')}"
-        f" WHERE {c(model, 's', 'session_key')} = %s"
-        f" AND {c(model, 's', 'expire_date')} > %s"
-    )
+    return fixed_reads.select(model, "s", ("session_key", "="), ("expire_date", ">"))
 
 
 class SessionStore(db.SessionStore):

@@ -44,12 +44,10 @@ def test_organisation_rows_equal_the_orm():
 def test_a_parameter_as_the_database_stores_it():
     organisation = make_organisation("Steunpunt Noord")
     columns = fixed_reads.columns(Organisation, "o")
-    sql = (
-        f"SELECT {columns.sql} FROM {fixed_reads.table(Organisation, 'o')}"  # noqa: S608 - names from model metadata
-        f" WHERE {fixed_reads.column(Organisation, 'o', 'id')} = %s"
-    )
+    sql = fixed_reads.select(Organisation, "o", ("id", "="), ("is_active", "="))
     key = fixed_reads.param(Organisation, "id", organisation.pk)
-    rows = fixed_reads.fetch(sql, [key])
+    assert fixed_reads.fetch(sql, [key, False]) == []
+    rows = fixed_reads.fetch(sql, [key, True])
     assert columns.build(rows[0], 0, "default") == organisation
 
 
