@@ -270,6 +270,11 @@ class HelpRequest(TenantModel):
             models.Index(
                 fields=["organisation", "deadline_on"], name="request_org_deadline"
             ),
+            # The list of all requests, newest first, a page at a time.
+            models.Index(
+                fields=["organisation", "-received_at", "id"],
+                name="request_org_received",
+            ),
             models.Index(fields=["email"], name="request_email"),
         ]
 

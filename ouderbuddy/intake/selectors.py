@@ -27,6 +27,7 @@ from ouderbuddy.intake.models import (
 )
 from ouderbuddy.lib import org_cache
 from ouderbuddy.organisations.models import Membership, Organisation, Role
+from ouderbuddy.taxonomy import selectors as taxonomy
 from ouderbuddy.taxonomy.models import CodeGroup, ExperienceCode
 
 
@@ -286,6 +287,28 @@ def with_school_codes(queryset: QuerySet[HelpRequest]) -> QuerySet[HelpRequest]:
     )
 
 
+def school_codes_of(request_ids: list[Any]) -> dict[Any, list[ExperienceCode]]:
+    """The school-type codes of each of these requests, in code order (one query of
+    keys; the codes themselves come from the taxonomy's memo)."""
+    if not request_ids:
+        return {}
+    through = HelpRequest.codes.through
+    pairs = list(
+        through.objects.filter(
+            helprequest_id__in=request_ids, experiencecode__group=CodeGroup.ROUTE
+        ).values_list("helprequest_id", "experiencecode_id")
+    )
+    known = {code.pk: code for code in taxonomy.all_codes()}
+    missing = {code for _, code in pairs if code not in known}
+    if missing:  # added in another process within the memo's minute
+        known.update({c.pk: c for c in ExperienceCode.objects.filter(pk__in=missing)})
+    place = {pk: (code.order, pk) for pk, code in known.items()}
+    found: dict[Any, list[ExperienceCode]] = {}
+    for request_id, code in sorted(pairs, key=lambda pair: place[pair[1]]):
+        found.setdefault(request_id, []).append(known[code])
+    return found
+
+
 def status_counts(actor: Membership) -> dict[str, int]:
     """How many visible requests are new and how many wait for a buddy."""
     return dict(
@@ -295,6 +318,35 @@ def status_counts(actor: Membership) -> dict[str, int]:
         .annotate(n=Count("id"))
         .values_list("status", "n")
     )
+
+
+def request_counts(actor: Membership) -> dict[str, int]:
+    """`status_counts` and the number of all visible requests, in one statement."""
+    return visible_requests(actor).aggregate(
+        all=Count("id"),
+        **{
+            status: Count("id", filter=Q(status=status))
+            for status in (RequestStatus.NEW, RequestStatus.WAITING)
+        },
+    )
+
+
+# The columns a card of the list of all requests shows.
+CARD_FIELDS = (
+    "id",
+    "reference",
+    "status",
+    "status_changed_at",
+    "full_name",
+    "child_name",
+    "child_birth_year",
+    "received_at",
+    "postcode_id",
+    "postcode__municipality__name",
+    "deadline_on",
+    "deadline_kind",
+    "out_of_school",
+)
 
 
 def urgent_count(actor: Membership, soon: dt.date) -> int:

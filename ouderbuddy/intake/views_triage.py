@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from html import escape
 from typing import Any
 from uuid import UUID
 
@@ -13,11 +14,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ouderbuddy.intake import forms_triage as forms
-from ouderbuddy.intake import selectors, services, services_targets
+from ouderbuddy.intake import rows, selectors, services, services_targets
 from ouderbuddy.intake.models import (
     HelpRequest,
     RequestStatus,
@@ -368,6 +370,58 @@ def _search_form(request: HttpRequest, actor: Membership) -> forms.RequestSearch
     )
 
 
+def _cards(found: Any, page_number: Any, today: dt.date, total: int | None) -> Any:
+    """The page of the list of all requests, each card's texts made here (rows.py)."""
+    paginator = Paginator(found.values(*selectors.CARD_FIELDS), PER_PAGE)
+    if total is not None:
+        paginator.count = total  # counted with the status counts
+    page = paginator.get_page(page_number)
+    requests = list(page.object_list)
+    codes = selectors.school_codes_of([r["id"] for r in requests])
+    status_field = HelpRequest._meta.get_field("status")
+    statuses = {value: str(label) for value, label in status_field.flatchoices}
+    url = rows.url_maker("intake:detail", "request_id")
+    dates = rows.LongDates()
+    flags = rows.Flags(today, today + dt.timedelta(days=URGENT_DAYS))
+    child = escape(gettext("kind"))
+    cards = []
+    for r in requests:
+        year = r["child_birth_year"]
+        received = rows.blocktranslate(
+            "Ontvangen op %(date)s", date=dates(r["received_at"])
+        )
+        cards.append(
+            {
+                "url": url(r["id"]),
+                "reference": r["reference"],
+                "status": statuses.get(r["status"], r["status"]),
+                "since": rows.blocktranslate(
+                    "sinds %(date)s", date=dates(r["status_changed_at"])
+                ),
+                # The card's two lines of text, escaped here.
+                "who": mark_safe(  # noqa: S308 - escaped
+                    f"{escape(r['full_name'])} · {child}: {escape(r['child_name'])}"
+                    + (f" ({year})" if year else "")
+                ),
+                "meta": mark_safe(  # noqa: S308 - escaped
+                    f"{received} · {escape(r['postcode_id'])} "
+                    f"{escape(r['postcode__municipality__name'])}"
+                    + "".join(
+                        f" · {escape(code.label)}" for code in codes.get(r["id"], ())
+                    )
+                ),
+                "flags": (r["deadline_on"] or r["out_of_school"])
+                and flags(
+                    deadline_on=r["deadline_on"],
+                    deadline_kind=r["deadline_kind"],
+                    out_of_school=r["out_of_school"],
+                ),
+            }
+        )
+    page.object_list = cards
+    return page
+
+
 @role_required(COORDINATOR)
 def all_requests(request: SignedInRequest) -> HttpResponse:
     """Every request of the organisation, whatever its status: search by reference,
@@ -375,24 +429,32 @@ def all_requests(request: SignedInRequest) -> HttpResponse:
     actor = acting_membership(request)
     form = _search_form(request, actor)
     criteria = form.criteria()
-    found = selectors.with_school_codes(selectors.search_requests(actor, criteria))
-    page = Paginator(found, PER_PAGE).get_page(request.GET.get("pagina"))
+    searched = bool(criteria.keys() - {"sort"})
+    counts = selectors.request_counts(actor)
     today = timezone.localdate()
-    counts = selectors.status_counts(actor)
+    page = _cards(
+        selectors.search_requests(actor, criteria),
+        request.GET.get("pagina"),
+        today,
+        # Without a filter the list is every visible request: counted above.
+        None if searched else counts["all"],
+    )
     return render(
         request,
         "intake/triage/all.html",
         {
             "form": form,
-            "searched": bool(criteria.keys() - {"sort"}),
+            # Each field as intake/triage/_filter_field.html draws it.
+            "fields": {
+                name: rows.filter_field_html(form[name]) for name in form.fields
+            },
+            "searched": searched,
             # On a phone the filters stay folded unless one is in use.
             "filtered": bool(criteria.keys() - {"q"}),
             "page": page,
-            "rows": _rows(page.object_list, today),
-            "new_count": counts.get(RequestStatus.NEW, 0),
-            "waiting_count": counts.get(RequestStatus.WAITING, 0),
-            "soon": today + dt.timedelta(days=URGENT_DAYS),
-            "today": today,
+            "rows": page.object_list,
+            "new_count": counts[RequestStatus.NEW],
+            "waiting_count": counts[RequestStatus.WAITING],
         },
     )
 
