@@ -3,7 +3,7 @@ only their own record."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -12,6 +12,8 @@ from django.http import Http404
 from ouderbuddy.buddies.models import Buddy, Interview
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.models import Consent
+from ouderbuddy.taxonomy.models import ExperienceCode
+from ouderbuddy.taxonomy.selectors import all_codes
 
 
 def visible_buddies(actor: Membership) -> QuerySet[Buddy]:
@@ -27,6 +29,19 @@ def get_buddy_for(actor: Membership, buddy_id: Any) -> Buddy:
         return (
             visible_buddies(actor)
             .select_related("organisation", "user", "postcode__municipality")
+            .get(pk=buddy_id)
+        )
+    except (Buddy.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def get_buddy_page_for(actor: Membership, buddy_id: Any) -> Buddy:
+    """One buddy of the actor's organisation for the buddy page: with the postcode's
+    municipality and the interview in the same read; 404 when missing or not theirs."""
+    try:
+        return (
+            visible_buddies(actor)
+            .select_related("postcode__municipality", "interview")
             .get(pk=buddy_id)
         )
     except (Buddy.DoesNotExist, ValueError) as exc:
@@ -92,7 +107,25 @@ def status_counts(actor: Membership) -> dict[str, int]:
 
 
 def interview_of(buddy: Buddy) -> Interview | None:
+    """The buddy's interview, None without one; no query when the buddy was read with
+    it (`get_buddy_page_for`)."""
+    if Buddy.interview.is_cached(buddy):
+        return cast("Interview | None", Buddy.interview.related.get_cached_value(buddy))
     return Interview.objects.filter(buddy=buddy).first()
+
+
+def experience_of(buddy: Buddy) -> list[ExperienceCode]:
+    """The buddy's lived experience codes by group and order: only their keys are
+    read, the codes come from the process's code list (`all_codes`)."""
+    keys = set(
+        Buddy.lived_experience.through.objects.filter(buddy_id=buddy.pk).values_list(
+            "experiencecode_id", flat=True
+        )
+    )
+    return sorted(
+        (code for code in all_codes() if code.pk in keys),
+        key=lambda code: (code.group, code.order, code.pk),
+    )
 
 
 def consents_of(buddy: Buddy) -> QuerySet[Consent]:

@@ -168,7 +168,7 @@ def _labels(codes: list[str] | None, choices: Any) -> list[str]:
 
 def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str, Any]:
     interview = selectors.interview_of(buddy)
-    agreements = list(buddy.agreements.select_related("recorded_by"))
+    agreements = list(buddy.agreements.all())
     # Training (a higher app) gives its section through the hook.
     training = hooks.training_record(buddy)
     facts = services.facts_for(
@@ -194,7 +194,8 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
         "interview": interview,
         "agreements": agreements,
         "history": buddy.history.select_related("actor")[:50],
-        "experience": buddy.lived_experience.order_by("group", "order"),
+        # Not shown when the buddy would rather not say.
+        "experience": [] if buddy.experience_unsaid else selectors.experience_of(buddy),
         "consents": selectors.consents_of(buddy),
         **training,
         # What the matching uses, in words.
@@ -231,7 +232,7 @@ def detail(request: SignedInRequest, buddy_id: UUID) -> HttpResponse:
         if selectors.get_own_buddy(actor).pk == buddy_id:
             return redirect("buddies:portal_profile")
         raise Http404
-    buddy = selectors.get_buddy_for(actor, buddy_id)
+    buddy = selectors.get_buddy_page_for(actor, buddy_id)
     record_read(actor=actor, target=buddy)
     return render(request, "buddies/detail.html", _detail_context(actor, buddy))
 

@@ -230,9 +230,19 @@ def qualifications_of(buddy: Buddy) -> QuerySet[Qualification]:
 def training_record(buddy: Buddy) -> dict[str, Any]:
     """The buddy page's training section: enrolments and finished trainings, and
     whether one of them is the basic training (for the checklist)."""
-    qualifications = list(qualifications_of(buddy))
+    # Only what the section shows: no session of a qualification, no waiting-list
+    # position of an enrolment.
+    qualifications = list(
+        Qualification.objects.filter(buddy=buddy).select_related(
+            "course", "recorded_by"
+        )
+    )
     return {
-        "enrolments": enrolments_of(buddy),
+        "enrolments": list(
+            Enrolment.objects.filter(buddy=buddy)
+            .select_related("session__course")
+            .order_by("session__starts_at", "id")
+        ),
         "qualifications": qualifications,
         "has_basic_training": any(
             q.kind == QualificationKind.BASIC for q in qualifications

@@ -1,0 +1,47 @@
+"""The reads of the buddy page: scoped like every selector, and no more statements."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+
+from ouderbuddy.buddies import selectors
+from ouderbuddy.buddies.tests.factories import apply, screened
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_buddy_page_read_is_scoped(cora, olga):
+    fatima = apply(cora.organisation)
+    assert selectors.get_buddy_page_for(cora, fatima.pk) == fatima
+    with pytest.raises(Http404):
+        selectors.get_buddy_page_for(olga, fatima.pk)
+
+
+def test_the_interview_comes_with_the_buddy_page_read(cora):
+    fatima = screened(cora, apply(cora.organisation))
+    buddy = selectors.get_buddy_page_for(cora, fatima.pk)
+    with CaptureQueriesContext(connection) as queries:
+        interview = selectors.interview_of(buddy)
+    assert interview is not None and interview.outcome == "suitable"
+    assert len(queries) == 0
+    # Read any other way, the buddy's interview is read on its own.
+    assert selectors.interview_of(fatima) == interview
+
+
+def test_no_interview_is_none_with_or_without_the_page_read(cora):
+    fatima = apply(cora.organisation)
+    assert selectors.interview_of(selectors.get_buddy_page_for(cora, fatima.pk)) is None
+    assert selectors.interview_of(fatima) is None
+
+
+def test_experience_is_in_group_then_list_order(cora):
+    fatima = apply(
+        cora.organisation,
+        experience_codes=["need.autism", "issue.out_of_school", "route.so_c4"],
+    )
+    expected = list(fatima.lived_experience.order_by("group", "order"))
+    assert len(expected) == 3
+    assert selectors.experience_of(fatima) == expected
