@@ -11,18 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from html import escape
 from typing import cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from ouderbuddy.casework import selectors, services
 from ouderbuddy.casework.models import Fit, Side
+from ouderbuddy.intake import rows
 from ouderbuddy.intake import sections as intake_sections
 from ouderbuddy.intake import services as intake_services
 from ouderbuddy.intake.forms_public import ConsentWithdrawForm, NewLinkForm
@@ -84,6 +87,24 @@ def render_status(
     buddy_match = proposal["buddy_match"]
     support = selectors.parent_support(help_request, buddy_match)
     named = buddy_match or (support["match"] if support else None)
+    if support:
+        # Each contact's line as the template worded it, made here: 20 rows.
+        dates = rows.LongDates()
+        line = gettext("%(day)s: %(mode)s, %(minutes)s minuten")
+        context["contact_lines"] = [
+            rows.fill(
+                line,
+                day=dates(contact["on"]),
+                mode=str(contact["mode"]),
+                minutes=str(contact["minutes"]),
+            )
+            + (
+                " (" + ", ".join(escape(str(t)) for t in contact["topics"]) + ")"
+                if contact["topics"]
+                else ""
+            )
+            for contact in support["contacts"]
+        ]
     context.update(proposal)
     context.update(
         {

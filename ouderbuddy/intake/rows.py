@@ -3,7 +3,7 @@
 A list page shows 25 rows; through the template engine each date filter,
 `blocktranslate`, `{% url %}` and include of a row costs more than the row's query.
 Here each row's texts are made with the same functions the template tags use
-(`dateformat.format`, `gettext`/`ngettext` with escaped values, one `reverse` per page),
+(the date format's month names, `gettext` with escaped values, one `reverse` per page),
 so the HTML is the same. `tests/test_rows.py` compares them with the templates.
 """
 
@@ -19,9 +19,8 @@ from django.forms import BoundField
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext
 
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.lib.field_html import _help_errors
@@ -58,21 +57,12 @@ def long_date(value: dt.date | dt.datetime) -> str:
     return LongDates()(value)
 
 
-def blocktranslate(msgid: str, **values: str) -> SafeString:
-    """`{% blocktranslate with k=v %}` with text values: the translation with the
-    values escaped."""
+def fill(text: str, **values: str) -> SafeString:
+    """`{% blocktranslate with k=v %}` with text values: `text` (the translation, from
+    `gettext` with the literal msgid, so that makemessages finds it) with the values
+    escaped."""
     return mark_safe(  # noqa: S308 - the values are escaped, the msgstr is ours
-        gettext(msgid) % {k: escape(v) for k, v in values.items()}
-    )
-
-
-def blocktranslate_count(
-    singular: str, plural: str, count: int, **values: Any
-) -> SafeString:
-    """`{% blocktranslate count n=… %}` (the counter among `values`)."""
-    return mark_safe(  # noqa: S308 - the values are escaped, the msgstr is ours
-        ngettext(singular, plural, count)
-        % {k: conditional_escape(v) for k, v in values.items()}
+        text % {k: escape(v) for k, v in values.items()}
     )
 
 
@@ -108,6 +98,8 @@ class Flags:
         self.soon = soon
         self.dates = LongDates()
         self.important = gettext("Belangrijke datum")
+        self.past = gettext("%(kind)s: %(date)s (voorbij)")
+        self.ahead = gettext("%(kind)s: %(date)s")
         self.within = (
             f" <strong>{escape(gettext('(binnen 14 dagen)'))}</strong></span>\n"
         )
@@ -129,11 +121,9 @@ class Flags:
             ) or self.important
             date = self.dates(deadline_on)
             if deadline_on < self.today:
-                text = blocktranslate(
-                    "%(kind)s: %(date)s (voorbij)", date=date, kind=kind
-                )
+                text = fill(self.past, date=date, kind=kind)
             else:
-                text = blocktranslate("%(kind)s: %(date)s", date=date, kind=kind)
+                text = fill(self.ahead, date=date, kind=kind)
             parts.append(f'<span class="ob-badge">{text}')
             parts.append(self.within if deadline_on <= self.soon else "</span>\n")
         else:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ouderbuddy.intake import services
 from ouderbuddy.intake.models import Asker, HelpRequest, RequestStatus
+from ouderbuddy.intake.selectors import codes_of
 from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.privacy.models import Consent, ConsentPurpose
 from ouderbuddy.taxonomy.models import CodeGroup
@@ -44,7 +45,7 @@ def held_data(help_request: HelpRequest) -> list[tuple[str, list[Row]]]:
     hr = help_request
     empty = _("Niet ingevuld")
     codes: dict[str, list[str]] = {}
-    for code in hr.codes.all().order_by("group", "order"):
+    for code in codes_of([hr.pk]).get(hr.pk, []):
         group = "route" if code.group == CodeGroup.TRANSITION else code.group
         codes.setdefault(group, []).append(code.label)
     area = hr.postcode

@@ -287,26 +287,31 @@ def with_school_codes(queryset: QuerySet[HelpRequest]) -> QuerySet[HelpRequest]:
     )
 
 
-def school_codes_of(request_ids: list[Any]) -> dict[Any, list[ExperienceCode]]:
-    """The school-type codes of each of these requests, in code order (one query of
-    keys; the codes themselves come from the taxonomy's memo)."""
+def codes_of(
+    request_ids: list[Any], group: str | None = None
+) -> dict[Any, list[ExperienceCode]]:
+    """The codes (of `group`, or all) of each of these requests, in code order: one
+    query of keys; the codes themselves come from the taxonomy's memo."""
     if not request_ids:
         return {}
-    through = HelpRequest.codes.through
-    pairs = list(
-        through.objects.filter(
-            helprequest_id__in=request_ids, experiencecode__group=CodeGroup.ROUTE
-        ).values_list("helprequest_id", "experiencecode_id")
-    )
+    pairs = HelpRequest.codes.through.objects.filter(helprequest_id__in=request_ids)
+    if group is not None:
+        pairs = pairs.filter(experiencecode__group=group)
+    keys = list(pairs.values_list("helprequest_id", "experiencecode_id"))
     known = {code.pk: code for code in taxonomy.all_codes()}
-    missing = {code for _, code in pairs if code not in known}
+    missing = {code for _, code in keys if code not in known}
     if missing:  # added in another process within the memo's minute
         known.update({c.pk: c for c in ExperienceCode.objects.filter(pk__in=missing)})
     place = {pk: (code.order, pk) for pk, code in known.items()}
     found: dict[Any, list[ExperienceCode]] = {}
-    for request_id, code in sorted(pairs, key=lambda pair: place[pair[1]]):
+    for request_id, code in sorted(keys, key=lambda key: place[key[1]]):
         found.setdefault(request_id, []).append(known[code])
     return found
+
+
+def school_codes_of(request_ids: list[Any]) -> dict[Any, list[ExperienceCode]]:
+    """The school-type codes of each of these requests, in code order."""
+    return codes_of(request_ids, CodeGroup.ROUTE)
 
 
 def status_counts(actor: Membership) -> dict[str, int]:

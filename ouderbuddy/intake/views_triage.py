@@ -384,20 +384,18 @@ def _cards(found: Any, page_number: Any, today: dt.date, total: int | None) -> A
     dates = rows.LongDates()
     flags = rows.Flags(today, today + dt.timedelta(days=URGENT_DAYS))
     child = escape(gettext("kind"))
+    received_on = gettext("Ontvangen op %(date)s")
+    since = gettext("sinds %(date)s")
     cards = []
     for r in requests:
         year = r["child_birth_year"]
-        received = rows.blocktranslate(
-            "Ontvangen op %(date)s", date=dates(r["received_at"])
-        )
+        received = rows.fill(received_on, date=dates(r["received_at"]))
         cards.append(
             {
                 "url": url(r["id"]),
                 "reference": r["reference"],
                 "status": statuses.get(r["status"], r["status"]),
-                "since": rows.blocktranslate(
-                    "sinds %(date)s", date=dates(r["status_changed_at"])
-                ),
+                "since": rows.fill(since, date=dates(r["status_changed_at"])),
                 # The card's two lines of text, escaped here.
                 "who": mark_safe(  # noqa: S308 - escaped
                     f"{escape(r['full_name'])} · {child}: {escape(r['child_name'])}"

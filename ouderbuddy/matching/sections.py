@@ -86,6 +86,24 @@ FELL_THROUGH = (
 )
 
 
+# What the status page shows of the parent's match and its buddy (and what the
+# support part reads of it): only these columns are read.
+PARENT_MATCH_FIELDS = (
+    "organisation",
+    "request",
+    "buddy",
+    "status",
+    "status_changed_at",
+    "introduction_at",
+    "introduction_mode",
+    "introduction_place",
+    "coordinator_present",
+    "started_on",
+    "buddy__full_name",
+    "buddy__introduction",
+)
+
+
 def parent_proposal(help_request: HelpRequest) -> dict[str, Any]:
     """The proposal or match running now for the parent's request, the step it is at
     in the parent's words, and (back on the waiting list) the proposal that fell
@@ -94,12 +112,14 @@ def parent_proposal(help_request: HelpRequest) -> dict[str, Any]:
     buddy_match = (
         Match.objects.filter(request=help_request, status__in=HOLDS_PLACE)
         .select_related("buddy")
+        .only(*PARENT_MATCH_FIELDS)
         .first()
     )
     fell_through = None
     if help_request.status == RequestStatus.WAITING:
         fell_through = (
             Match.objects.filter(request=help_request, status__in=FELL_THROUGH)
+            .only("status", "status_changed_at")
             .order_by("-status_changed_at")
             .first()
         )
@@ -119,6 +139,7 @@ def last_closed_match(help_request: HelpRequest) -> Match | None:
     return (
         Match.objects.filter(request=help_request, status=MatchStatus.CLOSED)
         .select_related("buddy")
+        .only(*PARENT_MATCH_FIELDS)
         .order_by("-status_changed_at")
         .first()
     )

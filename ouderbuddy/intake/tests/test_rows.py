@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext
 
 from ouderbuddy.intake import rows, selectors
 from ouderbuddy.intake.forms_triage import RequestSearchForm
@@ -108,7 +109,7 @@ def test_long_dates_as_the_date_filter_gives_them(language):
             assert rows.long_date(value) == expected, value
 
 
-def test_blocktranslate_escapes_the_values_only():
+def test_fill_escapes_the_values_only():
     template = Template(
         "{% load i18n %}{% blocktranslate with date=value %}sinds {{ date }}"
         "{% endblocktranslate %}"
@@ -116,7 +117,7 @@ def test_blocktranslate_escapes_the_values_only():
     with translation.override("en"):
         value = "<b>&'\""
         expected = template.render(Context({"value": value}))
-        assert rows.blocktranslate("sinds %(date)s", date=value) == expected
+        assert rows.fill(gettext("sinds %(date)s"), date=value) == expected
         assert "&lt;b&gt;" in expected
 
 
