@@ -64,26 +64,38 @@ def get_own_buddy(actor: Membership) -> Buddy:
 COLUMN_LIMIT = 5
 
 
-def pipeline_buddies(actor: Membership, query: str, status: str) -> QuerySet[Buddy]:
-    """The buddies of the pipeline page: searched by name or e-mail address, of one
-    status when `status` is given, longest in their status first."""
-    # The list shows no encrypted text: the motivation is not decrypted per row.
-    buddies = (
-        visible_buddies(actor)
-        .select_related("postcode__municipality")
-        .defer("motivation")
-    )
+# What a card of the board shows (and its key).
+CARD_FIELDS = (
+    "id",
+    "full_name",
+    "status",
+    "status_changed_at",
+    "repeat_application_at",
+    "paused_until",
+)
+
+
+def pipeline_buddies(
+    actor: Membership, query: str, status: str
+) -> QuerySet[Buddy, dict[str, Any]]:
+    """The cards of the pipeline page (CARD_FIELDS and the `municipality`): buddies
+    searched by name or e-mail address, of one status when `status` is given,
+    longest in their status first."""
+    buddies = visible_buddies(actor)
     if query:
         buddies = buddies.filter(
             Q(full_name__icontains=query) | Q(email__icontains=query)
         )
     if status:
         buddies = buddies.filter(status=status)
-    return buddies.order_by("status_changed_at", "pk")
+    cards: QuerySet[Buddy, dict[str, Any]] = buddies.order_by(
+        "status_changed_at", "pk"
+    ).values(*CARD_FIELDS, municipality=F("postcode__municipality__name"))
+    return cards
 
 
-def pipeline_columns(actor: Membership, query: str) -> list[Buddy]:
-    """The first COLUMN_LIMIT buddies of every status (of `pipeline_buddies`), in one
+def pipeline_columns(actor: Membership, query: str) -> list[dict[str, Any]]:
+    """The first COLUMN_LIMIT cards of every status (of `pipeline_buddies`), in one
     query; each carries `found`, how many of its status match."""
     ranked = pipeline_buddies(actor, query, "").annotate(
         place=Window(

@@ -3,7 +3,7 @@ buddy page, and the buddy's own profile."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +11,10 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -118,22 +122,28 @@ def pipeline(request: SignedInRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in BuddyStatus.values:
         status = ""
-    counts = selectors.status_counts(actor)
     columns = []
     page = None
     if status:
+        counts = selectors.status_counts(actor)
         page = Paginator(
             selectors.pipeline_buddies(actor, query, status), PER_PAGE
         ).get_page(request.GET.get("pagina"))
-        columns.append(_column(status, counts, list(page.object_list), None))
+        columns.append(_column(status, counts, _cards(page.object_list), None))
     else:
-        by_status: dict[str, list[Buddy]] = {s: [] for s in PIPELINE}
-        for buddy in selectors.pipeline_columns(actor, query):
-            by_status[buddy.status].append(buddy)
+        by_status: dict[str, list[dict[str, Any]]] = {s: [] for s in PIPELINE}
+        for card in selectors.pipeline_columns(actor, query):
+            by_status[card["status"]].append(card)
+        # Unsearched, the board's counts are how many of each status it found.
+        counts = (
+            selectors.status_counts(actor)
+            if query
+            else {s: shown[0]["found"] for s, shown in by_status.items() if shown}
+        )
         for value in PIPELINE:
             shown = by_status[value]
-            found = shown[0].found if shown else 0  # type: ignore[attr-defined]
-            columns.append(_column(value, counts, shown, found))
+            found = shown[0]["found"] if shown else 0
+            columns.append(_column(value, counts, _cards(shown), found))
     return render(
         request,
         "buddies/pipeline.html",
@@ -147,8 +157,32 @@ def pipeline(request: SignedInRequest) -> HttpResponse:
     )
 
 
+def _cards(cards: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The board's cards with the link to each buddy's page and how long they are in
+    their step: one `reverse` and one translation a page, not one a card."""
+    head, tail = reverse("buddies:detail", args=[_ZERO]).split(str(_ZERO))
+    in_step = _("%(since)s in deze stap")
+    return [
+        {
+            **card,
+            "url": f"{head}{card['id']}{tail}",
+            # `{% blocktranslate with since=…|timesince %}`: the value escaped.
+            "in_step": mark_safe(  # noqa: S308 - the value is escaped, the text ours
+                in_step % {"since": escape(timesince(card["status_changed_at"]))}
+            ),
+        }
+        for card in cards
+    ]
+
+
+_ZERO = UUID(int=0)
+
+
 def _column(
-    status: str, counts: dict[str, int], buddies: list[Buddy], found: int | None
+    status: str,
+    counts: dict[str, int],
+    buddies: list[dict[str, Any]],
+    found: int | None,
 ) -> dict[str, Any]:
     """One column of the board; `more` when it shows fewer buddies than match."""
     return {

@@ -119,6 +119,20 @@ def test_pipeline_shows_columns_and_filters(cora_client, fatima):
     )
 
 
+def test_the_board_counts_every_status_searched_or_not(cora, cora_client, fatima):
+    """Unsearched, the counts come from the board's own query; searched, from all."""
+    apply(cora.organisation, full_name="Anna <b>Smit</b>", email="anna@b.test")
+    url = reverse("buddies:pipeline")
+    for query in ("", "?q=Fatima"):
+        body = cora_client.get(url + query).content.decode()
+        assert "Aangemeld (2)</option>" in body
+        assert "Actief (0)</option>" in body
+    body = cora_client.get(url).content.decode()
+    assert "Anna &lt;b&gt;Smit&lt;/b&gt;" in body
+    assert 'href="' + reverse("buddies:detail", args=[fatima.pk]) + '"' in body
+    assert "in deze stap" in body
+
+
 def test_the_board_shows_the_first_of_each_status_and_one_status_page_by_page(
     cora, cora_client
 ):
