@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -60,13 +61,18 @@ class CodesForm(Form):
     @staticmethod
     def initial_for(help_request: HelpRequest) -> dict[str, list[str]]:
         """The request's current codes, spread over the fields."""
+        return CodesForm.initial_from(help_request.codes.values_list("code", "group"))
+
+    @staticmethod
+    def initial_from(codes: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+        """These (code, group) pairs spread over the fields."""
         initial: dict[str, list[str]] = {
             "route_codes": [],
             "issue_codes": [],
             "need_codes": [],
             "context_codes": [],
         }
-        for code, group in help_request.codes.values_list("code", "group"):
+        for code, group in codes:
             key = (
                 "route_codes" if group in ("route", "transition") else f"{group}_codes"
             )

@@ -23,6 +23,7 @@ from ouderbuddy.intake import rows, selectors, services, services_targets
 from ouderbuddy.intake.models import (
     HelpRequest,
     RequestStatus,
+    Source,
 )
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
@@ -131,9 +132,9 @@ def waiting_list(request: SignedInRequest) -> HttpResponse:
     )
 
 
-def _grouped_codes(help_request: HelpRequest) -> list[tuple[str, list[str]]]:
+def _grouped_codes(codes: list[ExperienceCode]) -> list[tuple[str, list[str]]]:
     grouped: dict[str, list[str]] = {}
-    for code in sorted(help_request.codes.all(), key=_code_order):
+    for code in sorted(codes, key=_code_order):
         grouped.setdefault(code.group, []).append(code.label)
     return [(str(CodeGroup(group).label), labels) for group, labels in grouped.items()]
 
@@ -192,22 +193,32 @@ def _detail_context(
                 form_class, help_request, prefix=key
             )
     today = timezone.localdate()
+    codes = selectors.codes_of([help_request.pk]).get(help_request.pk, [])
     return {
         "help_request": help_request,
         "age_days": (today - _received_on(help_request)).days,
-        "soon": today + dt.timedelta(days=URGENT_DAYS),
-        "today": today,
-        "codes": _grouped_codes(help_request),
+        "flags": rows.flags_html(
+            deadline_on=help_request.deadline_on,
+            deadline_kind=help_request.deadline_kind,
+            out_of_school=help_request.out_of_school,
+            today=today,
+            soon=today + dt.timedelta(days=URGENT_DAYS),
+        ),
+        "codes": _grouped_codes(codes),
         "consents": _consents(help_request),
         "contact_modes": _labels(help_request.contact_modes, ContactMode),
         "languages": ", ".join(_labels(help_request.languages, SpokenLanguage)),
-        "referral": selectors.referral_of(help_request),
+        # Only a professional's referral links a referral (create_help_request).
+        "referral": selectors.referral_of(help_request)
+        if help_request.source == Source.PROFESSIONAL
+        else None,
         "history": help_request.events.select_related("actor")[:100],
         "note_form": bound.get("note")
         or forms.NoteForm(prefix="note", initial={"note": help_request.intake_note}),
         "codes_form": bound.get("codes")
         or forms.CodesForm(
-            prefix="codes", initial=forms.CodesForm.initial_for(help_request)
+            prefix="codes",
+            initial=forms.CodesForm.initial_from((c.code, c.group) for c in codes),
         ),
         "decisions": decisions,
     }

@@ -374,3 +374,40 @@ class TestPurge:
         assert remaining == {confirmed.pk, recent.pk}
         assert old.pk not in remaining
         assert HelpRequest.objects.filter(referral=confirmed).exists()
+
+
+class TestOnTheRequestPage:
+    """The coordinator's request page shows the professional who referred; for a
+    request the parent sent themselves it does not look for one."""
+
+    def test_the_referrer_is_shown(self, cora: Any, cora_client: Client) -> None:
+        referral = refer(cora.organisation)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            request = services.create_help_request(
+                organisation=cora.organisation,
+                data=request_data(),
+                submission_key=uuid.uuid4(),
+                referral=referral,
+            )
+        assert request.source == "professional"
+        body = cora_client.get(reverse("intake:detail", args=[request.pk])).content
+        page = body.decode()
+        assert "Verwezen door een professional" in page
+        assert "Els de Vries" in page
+
+    def test_no_referral_read_for_a_parents_own_request(
+        self, cora: Any, cora_client: Client
+    ) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            request = services.create_help_request(
+                organisation=cora.organisation,
+                data=request_data(),
+                submission_key=uuid.uuid4(),
+            )
+        with CaptureQueriesContext(connection) as queries:
+            page = cora_client.get(reverse("intake:detail", args=[request.pk]))
+        assert "Verwezen door een professional" not in page.content.decode()
+        assert not [q for q in queries if "intake_professionalreferral" in q["sql"]]
