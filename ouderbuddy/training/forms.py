@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.buddies.models import Buddy
@@ -221,6 +222,9 @@ class SessionAttendanceForm(Form):
     def __init__(self, *args: Any, enrolments: list[Enrolment], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.enrolments = enrolments
+        # Translated once for the form, not once for every buddy.
+        required = gettext("Kies aanwezig of afwezig voor %(name)s.")
+        invalid_choice = gettext("Kies aanwezig of afwezig.")
         for enrolment in enrolments:
             name = enrolment.buddy.full_name
             initial = None
@@ -232,9 +236,8 @@ class SessionAttendanceForm(Form):
                 widget=forms.RadioSelect,
                 initial=initial,
                 error_messages={
-                    "required": _("Kies aanwezig of afwezig voor %(name)s.")
-                    % {"name": name},
-                    "invalid_choice": _("Kies aanwezig of afwezig."),
+                    "required": required % {"name": name},
+                    "invalid_choice": invalid_choice,
                 },
             )
 

@@ -103,6 +103,19 @@ def get_session_for(actor: Membership, session_id: Any) -> Session:
         raise Http404 from exc
 
 
+def get_session_page_for(actor: Membership, session_id: Any) -> Session:
+    """One session of the actor's organisation with its course, without the place
+    counts (its page counts the enrolments it lists); 404 when missing or not theirs."""
+    try:
+        return (
+            Session.objects.filter(organisation_id=actor.organisation_id)
+            .select_related("course")
+            .get(pk=session_id)
+        )
+    except (Session.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
 def upcoming_sessions(actor: Membership) -> QuerySet[Session]:
     """Sessions of the actor's organisation that have not started and go ahead."""
     return visible_sessions(actor).filter(
@@ -169,11 +182,27 @@ def waitlist(session: Session) -> QuerySet[Enrolment]:
     ).order_by("joined_at", "id")
 
 
-def enrolments_in(session: Session) -> QuerySet[Enrolment]:
-    """Everyone enrolled in, waiting for or cancelled from a session (coordinators)."""
-    return _with_waitlist_position(
-        Enrolment.objects.filter(session=session).select_related("buddy")
-    ).order_by("joined_at", "id")
+def enrolments_in(session: Session) -> list[Enrolment]:
+    """Everyone enrolled in, waiting for or cancelled from a session (coordinators),
+    in the order they joined, with their waiting-list position (as
+    `_with_waitlist_position`: 1 for the first waiting, None when not waiting).
+
+    Of the buddy only the name is read (the session page shows nothing else), and the
+    positions are counted here in the same order, not by a subquery per row."""
+    enrolments = list(
+        Enrolment.objects.filter(session=session)
+        .select_related("buddy")
+        .only("status", "joined_at", "attended", "buddy__full_name")
+        .order_by("joined_at", "id")
+    )
+    waiting = 0
+    for enrolment in enrolments:
+        position = None
+        if enrolment.status == EnrolmentStatus.WAITLISTED:
+            waiting += 1
+            position = waiting
+        enrolment.waitlist_position = position  # type: ignore[attr-defined]
+    return enrolments
 
 
 def enrolments_of(buddy: Buddy) -> QuerySet[Enrolment]:

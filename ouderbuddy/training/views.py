@@ -7,6 +7,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -27,6 +28,9 @@ from ouderbuddy.training.forms import (
     TrainingElsewhereForm,
 )
 from ouderbuddy.training.models import EnrolmentStatus, QualificationKind, Session
+
+# A key to reverse a URL once a page, then put each row's key in its place.
+_ZERO = UUID(int=0)
 
 COORDINATOR = [Role.COORDINATOR]
 BUDDY = [Role.BUDDY]
@@ -150,15 +154,29 @@ def _session_page(
     form: EnrolBuddyForm,
     attendance_form: SessionAttendanceForm | None = None,
 ) -> HttpResponse:
-    enrolments = list(selectors.enrolments_in(session))
+    enrolments = selectors.enrolments_in(session)
     enrolled = [e for e in enrolments if e.status == EnrolmentStatus.ENROLLED]
     if attendance_form is None:
         attendance_form = SessionAttendanceForm(enrolments=enrolled)
+    # The counts of `with_place_counts`, from the list.
+    free_places = max(session.capacity - len(enrolled), 0)
+    is_open = not session.has_started and not session.is_cancelled
+    if is_open:
+        # One `reverse` a page for the rows' "cancel" buttons.
+        head, tail = reverse("training:cancel_enrolment", args=[_ZERO]).split(
+            str(_ZERO)
+        )
+        for enrolment in enrolments:
+            enrolment.cancel_url = f"{head}{enrolment.pk}{tail}"  # type: ignore[attr-defined]
     return render(
         request,
         "training/session_detail.html",
         {
             "session": session,
+            "enrolled_count": len(enrolled),
+            "free_places": free_places,
+            "open": is_open,
+            "ended": session.has_ended and not session.is_cancelled,
             "enrolled": enrolled,
             "waiting": [
                 e for e in enrolments if e.status == EnrolmentStatus.WAITLISTED
@@ -177,7 +195,7 @@ def _session_page(
 def session_detail(request: SignedInRequest, session_id: UUID) -> HttpResponse:
     """Who is enrolled and waiting; enrol a buddy, record attendance, cancel."""
     actor = acting_membership(request)
-    session = selectors.get_session_for(actor, session_id)
+    session = selectors.get_session_page_for(actor, session_id)
     form = EnrolBuddyForm(
         _posted(request), buddies=selectors.bookable_buddies(actor, session)
     )

@@ -271,6 +271,10 @@ def test_session_page_shows_enrolled_and_waiting_in_order(
     assert body.index("Eva Evers") < body.index("Fien Fokker")
     assert "Bea Bakker afmelden" in body
     assert "Wie u nu inschrijft, komt op de wachtlijst" in body
+    # Every row's button cancels that row's enrolment.
+    for enrolment in Enrolment.objects.filter(session=session):
+        action = reverse("training:cancel_enrolment", args=[enrolment.pk])
+        assert f'action="{action}"' in body
 
 
 def test_session_page_enrols_a_buddy(
