@@ -66,9 +66,10 @@ def fill(text: str, **values: str) -> SafeString:
     )
 
 
-def url_maker(name: str, kwarg: str) -> Callable[[Any], str]:
-    """`{% url name pk %}` for many keys: one `reverse` per page, then the key put in."""
-    head, _, tail = reverse(name, kwargs={kwarg: _ZERO}).partition(str(_ZERO))
+def url_maker(name: str, kwarg: str, **fixed: Any) -> Callable[[Any], str]:
+    """`{% url name … pk %}` for many keys: one `reverse` per page, then the key put in
+    (`fixed` holds the route's other arguments)."""
+    head, _, tail = reverse(name, kwargs={**fixed, kwarg: _ZERO}).partition(str(_ZERO))
     return lambda pk: f"{head}{pk}{tail}"
 
 

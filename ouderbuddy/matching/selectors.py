@@ -502,13 +502,24 @@ def running_counts(actor: Membership) -> dict[str, int]:
     )
 
 
-def running_match_of(help_request: HelpRequest) -> Match | None:
-    """The request's match that holds a place (a proposal or a running match), if any."""
-    return (
-        help_request.matches.filter(status__in=HOLDS_PLACE)
-        .select_related("buddy")
-        .first()
+def matches_of_request(help_request: HelpRequest) -> tuple[Match | None, list[Match]]:
+    """The request's match that holds a place (a proposal or a running match), if any,
+    and its earlier ones, newest first: one query, with the buddy's name."""
+    found = list(
+        help_request.matches.select_related("buddy")
+        .only(
+            "status",
+            "decline_reason",
+            "created_at",
+            "organisation",
+            "request",
+            "buddy__full_name",
+        )
+        .order_by("-created_at", "pk")
     )
+    # The database allows one that holds a place at most.
+    running = next((m for m in found if m.status in HOLDS_PLACE), None)
+    return running, [m for m in found if m.status not in HOLDS_PLACE]
 
 
 def match_list(actor: Membership, *, status: str = "") -> QuerySet[Match]:

@@ -4,6 +4,7 @@ sections too, so casework assembles it (casework.views_match, from matching.sect
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 from uuid import UUID
 
@@ -12,10 +13,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from ouderbuddy.buddies.selectors import get_buddy_for, visible_buddies
+from ouderbuddy.intake import rows
+from ouderbuddy.intake import selectors as intake_selectors
 from ouderbuddy.intake.models import BuddyGenderPreference, RequestStatus
 from ouderbuddy.intake.selectors import get_request_for
 from ouderbuddy.lib.access import role_required
@@ -42,10 +46,49 @@ COORDINATOR = [Role.COORDINATOR]
 
 def _request_codes(help_request: Any) -> list[tuple[str, list[str]]]:
     grouped: dict[str, list[str]] = {}
-    for code in help_request.codes.all().order_by("group", "order"):
+    codes = intake_selectors.codes_of([help_request.pk]).get(help_request.pk, [])
+    for code in sorted(codes, key=lambda c: (c.group, c.order)):
         group = CodeGroup.ROUTE if code.group == CodeGroup.TRANSITION else code.group
         grouped.setdefault(str(CodeGroup(group).label), []).append(code.label)
     return list(grouped.items())
+
+
+def _candidate_rows(
+    candidates: list[Any], help_request: Any, can_propose: bool
+) -> list[dict[str, Any]]:
+    """Each shortlisted buddy's row, its texts made here (10 rows, each with its score
+    built up per criterion): what the template's tags and filters gave."""
+    buddy_url = rows.url_maker("buddies:detail", "buddy_id")
+    propose_url = rows.url_maker(
+        "matching:propose", "buddy_id", request_id=help_request.pk
+    )
+    compare = gettext("%(name)s vergelijken")
+    propose = gettext("%(name)s voorstellen")
+    total = escape(gettext("Totaal"))
+    found = []
+    for option in candidates:
+        e = option.explanation
+        name = option.buddy.full_name
+        found.append(
+            {
+                "pk": option.buddy.pk,
+                "name": name,
+                "url": buddy_url(option.buddy.pk),
+                "compare": rows.fill(compare, name=name),
+                "points": option.points,
+                "summary": " · ".join(e.summary),
+                "breakdown": mark_safe(  # noqa: S308 - every value is escaped
+                    "".join(
+                        f"<li>{escape(label)}: {escape(what)} ({escape(pts)})</li>"
+                        for label, what, pts in e.rows
+                    )
+                    + f"<li><strong>{total}: {escape(e.total)}</strong></li>"
+                ),
+                "propose": propose_url(option.buddy.pk) if can_propose else "",
+                "propose_label": rows.fill(propose, name=name),
+            }
+        )
+    return found
 
 
 @role_required(COORDINATOR)
@@ -123,7 +166,8 @@ def shortlist(request: SignedInRequest, request_id: UUID) -> HttpResponse:
     page = selectors.shortlist(
         actor=actor, request=help_request, with_excluded=show_excluded
     )
-    running = selectors.running_match_of(help_request)
+    running, earlier = selectors.matches_of_request(help_request)
+    can_propose = help_request.status == RequestStatus.WAITING
     return render(
         request,
         "matching/shortlist.html",
@@ -138,17 +182,18 @@ def shortlist(request: SignedInRequest, request_id: UUID) -> HttpResponse:
                 for m in help_request.contact_modes or ()
             ),
             "page": page,
+            "candidates": _candidate_rows(
+                page.candidates, help_request, can_propose and running is None
+            ),
             "strict_genders": BuddyGenderPreference.strict(),
             "show_excluded": show_excluded,
             "running": running,
-            "can_propose": help_request.status == RequestStatus.WAITING,
+            "can_propose": can_propose,
             # Only a buddy who could be proposed needs excluding by hand.
             "conflict_form": forms.ConflictForm(
                 buddies=[o.buddy for o in page.candidates]
             ),
-            "earlier": help_request.matches.exclude(status__in=HOLDS_PLACE)
-            .select_related("buddy")
-            .order_by("-created_at"),
+            "earlier": earlier,
         },
     )
 

@@ -68,3 +68,39 @@ def test_the_shortlist_scores_the_pool_once(cora, monkeypatch):
     )
     selectors.shortlist(actor=cora, request=request)
     assert len(calls) == 1
+
+
+def test_matches_of_request_gives_the_running_one_and_the_earlier_newest_first(
+    cora, django_assert_num_queries
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ouderbuddy.matching.models import Match, MatchStatus
+
+    request = waiting_request(cora)
+    assert selectors.matches_of_request(request) == (None, [])
+    made = {}
+    for days, name, status in (
+        (3, "Ans Eerst", MatchStatus.DECLINED),
+        (2, "Bo Later", MatchStatus.EXPIRED),
+        (1, "Cas Nu", MatchStatus.PROPOSED),
+    ):
+        made[status] = Match.objects.create(
+            organisation_id=request.organisation_id,
+            request=request,
+            buddy=matchable_buddy(cora.organisation, name),
+            status=status,
+            respond_by=timezone.now() + dt.timedelta(days=3),
+        )
+        Match.objects.filter(pk=made[status].pk).update(
+            created_at=timezone.now() - dt.timedelta(days=days)
+        )
+    with django_assert_num_queries(1):
+        running, earlier = selectors.matches_of_request(request)
+        names = [m.buddy.full_name for m in earlier]
+        assert running is not None
+        assert running.buddy.full_name == "Cas Nu"
+    assert running == made[MatchStatus.PROPOSED]
+    assert names == ["Bo Later", "Ans Eerst"]
