@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
@@ -19,9 +18,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Greatest
 from django.http import Http404
 from django.utils import timezone
 
@@ -148,33 +146,6 @@ def sessions_of(course: Course) -> QuerySet[Session]:
 # --- Enrolments -------------------------------------------------------------------
 
 
-def _with_waitlist_position(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
-    """Adds waitlist_position: 1 for the first on the waiting list, None when not on it."""
-    ahead = (
-        Enrolment.objects.filter(
-            session_id=OuterRef("session_id"), status=EnrolmentStatus.WAITLISTED
-        )
-        .filter(
-            Q(joined_at__lt=OuterRef("joined_at"))
-            | Q(joined_at=OuterRef("joined_at"), id__lt=OuterRef("id"))
-        )
-        .order_by()
-        .values("session_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return enrolments.annotate(
-        waitlist_position=Case(
-            When(
-                status=EnrolmentStatus.WAITLISTED,
-                then=Coalesce(Subquery(ahead), Value(0)) + Value(1),
-            ),
-            default=None,
-            output_field=IntegerField(),
-        )
-    )
-
-
 def waitlist(session: Session) -> QuerySet[Enrolment]:
     """The waiting list of a session, first in line first."""
     return Enrolment.objects.filter(
@@ -184,8 +155,8 @@ def waitlist(session: Session) -> QuerySet[Enrolment]:
 
 def enrolments_in(session: Session) -> list[Enrolment]:
     """Everyone enrolled in, waiting for or cancelled from a session (coordinators),
-    in the order they joined, with their waiting-list position (as
-    `_with_waitlist_position`: 1 for the first waiting, None when not waiting).
+    in the order they joined, with their waiting-list position (1 for the first
+    waiting, None when not waiting).
 
     Of the buddy only the name is read (the session page shows nothing else), and the
     positions are counted here in the same order, not by a subquery per row."""
@@ -205,11 +176,35 @@ def enrolments_in(session: Session) -> list[Enrolment]:
     return enrolments
 
 
-def enrolments_of(buddy: Buddy) -> QuerySet[Enrolment]:
-    """A buddy's enrolments, earliest session first, with their waiting-list position."""
-    return _with_waitlist_position(
-        Enrolment.objects.filter(buddy=buddy).select_related("session__course")
-    ).order_by("session__starts_at", "id")
+def enrolments_of(buddy: Buddy) -> list[Enrolment]:
+    """A buddy's enrolments, earliest session first, with their waiting-list position
+    (1 for the first waiting, None when not waiting). The positions cost a second
+    query only when the buddy waits somewhere."""
+    enrolments = list(
+        Enrolment.objects.filter(buddy=buddy)
+        .select_related("session__course")
+        .order_by("session__starts_at", "id")
+    )
+    for enrolment in enrolments:
+        enrolment.waitlist_position = None  # type: ignore[attr-defined]
+    waiting = {e.pk: e for e in enrolments if e.status == EnrolmentStatus.WAITLISTED}
+    if waiting:
+        # The waiting lists of those sessions in the order of joining, as on the
+        # session page (`enrolments_in`).
+        lists = (
+            Enrolment.objects.filter(
+                session_id__in={e.session_id for e in waiting.values()},
+                status=EnrolmentStatus.WAITLISTED,
+            )
+            .order_by("session_id", "joined_at", "id")
+            .values_list("session_id", "id")
+        )
+        place: dict[Any, int] = {}
+        for session_id, enrolment_id in lists:
+            place[session_id] = place.get(session_id, 0) + 1
+            if enrolment_id in waiting:
+                waiting[enrolment_id].waitlist_position = place[session_id]  # type: ignore[attr-defined]
+    return enrolments
 
 
 def visible_enrolments(actor: Membership) -> QuerySet[Enrolment]:
@@ -250,10 +245,10 @@ def bookable_buddies(actor: Membership, session: Session) -> QuerySet[Buddy]:
 
 
 def qualifications_of(buddy: Buddy) -> QuerySet[Qualification]:
-    """A buddy's finished trainings, newest first."""
-    return Qualification.objects.filter(buddy=buddy).select_related(
-        "session__course", "course", "recorded_by"
-    )
+    """A buddy's finished trainings, newest first, with their course. (Every one
+    from a session has its session's course since migration 0002: the session is
+    not read with them.)"""
+    return Qualification.objects.filter(buddy=buddy).select_related("course")
 
 
 def training_record(buddy: Buddy) -> dict[str, Any]:
