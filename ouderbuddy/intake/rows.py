@@ -51,6 +51,13 @@ class LongDates:
             value = value.astimezone(self.zone)
         return f"{value.day} {self.months[value.month - 1]} {value.year:04d}"
 
+    def day_and_time(self, value: dt.datetime) -> str:
+        """`value|date:"j F H:i"`."""
+        if timezone.is_aware(value):
+            value = value.astimezone(self.zone)
+        month = self.months[value.month - 1]
+        return f"{value.day} {month} {value.hour:02d}:{value.minute:02d}"
+
 
 def long_date(value: dt.date | dt.datetime) -> str:
     """`value|date:"j F Y"` for one value."""

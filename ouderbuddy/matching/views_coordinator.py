@@ -439,14 +439,43 @@ def batch_line(request: SignedInRequest, line_id: UUID) -> HttpResponse:
 # --- Matches ------------------------------------------------------------------------------
 
 
+def _match_rows(matches: Any) -> list[dict[str, Any]]:
+    """Each row of the list of matches (rows of `values`), its texts made here."""
+    url = rows.url_maker("matching:match", "match_id")
+    dates = rows.LongDates()
+    statuses = {value: str(label) for value, label in MatchStatus.choices}
+    answer = gettext("antwoord voor %(at)s")
+    return [
+        {
+            "url": url(m["id"]),
+            "reference": m["request__reference"],
+            "buddy": m["buddy__full_name"],
+            "status": statuses.get(m["status"], m["status"]),
+            "answer": rows.fill(answer, at=dates.day_and_time(m["respond_by"]))
+            if m["status"] == MatchStatus.PROPOSED
+            else "",
+            "since": dates(m["status_changed_at"]),
+        }
+        for m in matches
+    ]
+
+
 @role_required(COORDINATOR)
 def match_list(request: SignedInRequest) -> HttpResponse:
     actor = acting_membership(request)
     status = request.GET.get("status", "")
     if status not in MatchStatus.values:
         status = ""
-    matches = selectors.match_list(actor, status=status)
+    matches = selectors.match_list(actor, status=status).values(
+        "id",
+        "status",
+        "respond_by",
+        "status_changed_at",
+        "request__reference",
+        "buddy__full_name",
+    )
     page = Paginator(matches, PER_PAGE).get_page(request.GET.get("pagina"))
+    page.object_list = _match_rows(page.object_list)  # type: ignore[assignment]  # worded rows
     return render(
         request,
         "matching/match_list.html",

@@ -107,6 +107,11 @@ def test_long_dates_as_the_date_filter_gives_them(language):
             expected = template.render(Context({"value": value}))
             assert dates(value) == expected, value
             assert rows.long_date(value) == expected, value
+        with_time = Template('{{ value|date:"j F H:i" }}')
+        for value in values:
+            if isinstance(value, dt.datetime):
+                expected = with_time.render(Context({"value": value}))
+                assert dates.day_and_time(value) == expected, value
 
 
 def test_fill_escapes_the_values_only():
