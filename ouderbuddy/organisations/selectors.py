@@ -12,22 +12,32 @@ from ouderbuddy.regions.models import PostcodeArea, Sector
 from ouderbuddy.regions.selectors import get_postcode_area
 
 
-def visible_memberships(actor: Membership) -> QuerySet[Membership]:
-    """The members of the actor's organisation's team. A network admin works for the
-    network, not for one support point, so is not listed (a platform admin manages
-    that access)."""
+def _team(actor: Membership) -> QuerySet[Membership]:
+    """The memberships of the actor's organisation's team. A network admin works for
+    the network, not for one support point, so is not listed (a platform admin
+    manages that access)."""
     return (
         Membership.objects.filter(organisation_id=actor.organisation_id)
         .exclude(role=Role.NETWORK_ADMIN)
         .select_related("user")
+    )
+
+
+def visible_memberships(actor: Membership) -> QuerySet[Membership]:
+    """The members of the actor's organisation's team (see `_team`), as the team page
+    lists them: of each person only the name and e-mail address are read."""
+    return (
+        _team(actor)
+        .only("role", "is_active", "user__full_name", "user__email")
         .order_by("-is_active", "role", "user__full_name")
     )
 
 
 def get_membership_for(actor: Membership, membership_id: Any) -> Membership:
-    """One membership of the actor's organisation; 404 when missing or not theirs."""
+    """One membership of the actor's organisation's team; 404 when missing or not
+    theirs."""
     try:
-        return visible_memberships(actor).get(pk=membership_id)
+        return _team(actor).get(pk=membership_id)
     except (Membership.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
 

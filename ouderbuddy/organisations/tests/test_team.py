@@ -90,6 +90,23 @@ def test_deactivate_and_reactivate(cora_client, ben):
 
 
 @pytest.mark.django_db
+def test_each_member_has_the_button_of_their_access(cora_client, ben, mia, settings):
+    mia.user.full_name = "Mia <de> Manager"
+    mia.user.save()
+    cora_client.post(reverse("organisations:deactivate_membership", args=[ben.pk]))
+    body = cora_client.get(TEAM).content.decode()
+    stop = reverse("organisations:deactivate_membership", args=[mia.pk])
+    restore = reverse("organisations:reactivate_membership", args=[ben.pk])
+    assert f'action="{stop}"' in body
+    assert "Toegang van Mia &lt;de&gt; Manager stoppen</button>" in body
+    assert f'action="{restore}"' in body
+    assert f"{ben.user.full_name} weer toegang geven</button>" in body
+    cora_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = cora_client.get(TEAM).content.decode()
+    assert "Stop access for Mia &lt;de&gt; Manager</button>" in body
+
+
+@pytest.mark.django_db
 def test_coordinator_cannot_stop_herself(cora_client, cora):
     response = cora_client.post(
         reverse("organisations:deactivate_membership", args=[cora.pk]), follow=True
