@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ouderbuddy.buddies.models import Buddy
-from ouderbuddy.buddies.selectors import get_own_buddy
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.lib import org_cache
 from ouderbuddy.lib.selectors import get_or_404
@@ -61,13 +60,26 @@ def own_matches(actor: Membership, buddy: Buddy | None = None) -> QuerySet[Match
     start page). 404 without a buddy record here. `buddy`: the actor's own record
     when the caller already holds it (saves its query); anyone else's is a 404."""
     if buddy is None:
-        buddy = get_own_buddy(actor)
+        # `get_own_buddy`'s rule, reading only the record's key.
+        buddy_id = (
+            Buddy.objects.filter(
+                organisation_id=actor.organisation_id, user_id=actor.user_id
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if buddy_id is None:
+            raise Http404
     elif (buddy.organisation_id, buddy.user_id) != (
         actor.organisation_id,
         actor.user_id,
     ):
         raise Http404
-    return Match.objects.filter(organisation_id=actor.organisation_id, buddy=buddy)
+    else:
+        buddy_id = buddy.pk
+    return Match.objects.filter(
+        organisation_id=actor.organisation_id, buddy_id=buddy_id
+    )
 
 
 def get_own_match(
@@ -330,14 +342,24 @@ def buddy_matches(actor: Membership, buddy: Buddy) -> BuddyMatches:
 
 def own_proposals_and_running(actor: Membership) -> QuerySet[Match]:
     """The buddy's match list: proposals waiting for an answer and the matches that
-    run or are on their way, with the place and without the request's encrypted
-    texts, soonest answer first."""
+    run or are on their way, with the place and the parent's name (only the columns
+    the list shows: none of the request's encrypted texts), soonest answer first."""
     return (
         own_matches(actor)
         .filter(status__in=(MatchStatus.PROPOSED, *RUNNING))
         .select_related("request__postcode__municipality")
-        .defer(
-            "request__question", "request__intake_note", "request__information_given"
+        .only(
+            "organisation",
+            "request",
+            "buddy",
+            "status",
+            "respond_by",
+            "started_on",
+            "introduction_at",
+            "introduction_mode",
+            "introduction_place",
+            "request__full_name",
+            "request__postcode__municipality__name",
         )
         .order_by("respond_by")
     )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ouderbuddy.intake.models import HelpRequest
+from ouderbuddy.intake.selectors import codes_of
 from ouderbuddy.intake.services import active_consents
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
@@ -93,7 +94,8 @@ def _profile(match: Match) -> Profile:
     codes: dict[str, list[str]] = {}
     deadline = ""
     if shared:
-        for code in request.codes.all().order_by("group", "order"):
+        own = codes_of([request.pk]).get(request.pk, [])
+        for code in sorted(own, key=lambda c: (c.group, c.order)):
             group = "route" if code.group == CodeGroup.TRANSITION else code.group
             codes.setdefault(group, []).append(code.label)
         if request.deadline_on:
@@ -148,7 +150,15 @@ def proposal(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     match = selectors.get_own_match(
         actor,
         match_id,
-        selectors.own_matches(actor).select_related("request__postcode__municipality"),
+        selectors.own_matches(actor)
+        .select_related("request__postcode__municipality", "buddy")
+        # Texts the buddy never reads: not decrypted.
+        .defer(
+            "request__question",
+            "request__intake_note",
+            "request__information_given",
+            "buddy__motivation",
+        ),
     )
     if request.method != "POST":
         return _render_proposal(request, match)
