@@ -13,7 +13,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -131,11 +130,19 @@ def upcoming_sessions_with_places(
     )
 
 
-def courses_with_upcoming_sessions(actor: Membership) -> QuerySet[Course]:
-    """The organisation's courses, each with `upcoming` (its upcoming sessions)."""
-    return visible_courses(actor).prefetch_related(
-        Prefetch("sessions", queryset=upcoming_sessions(actor), to_attr="upcoming")
-    )
+def courses_with_upcoming_sessions(actor: Membership) -> list[Course]:
+    """The organisation's courses, each with `upcoming` (its upcoming sessions). The
+    organisation's upcoming sessions are read at once and put with their course."""
+    courses = list(visible_courses(actor))
+    upcoming: dict[Any, list[Session]] = {course.pk: [] for course in courses}
+    for session in upcoming_sessions(actor).select_related(None):
+        if session.course_id in upcoming:
+            upcoming[session.course_id].append(session)
+    for course in courses:
+        course.upcoming = upcoming[course.pk]  # type: ignore[attr-defined]
+        for session in course.upcoming:  # type: ignore[attr-defined]
+            session.course = course
+    return courses
 
 
 def sessions_of(course: Course) -> QuerySet[Session]:

@@ -238,3 +238,21 @@ def test_qualifications_and_enrolments_of_a_buddy(cora, session, bea, dirk):
 )
 def test_valid_until_adds_calendar_months(day, months, expected):
     assert engine.valid_until(day, months) == expected
+
+
+def test_each_course_gets_its_own_upcoming_sessions(
+    cora, olga, course, refresher_course, session, bea
+):
+    later = make_session(course, at(2027, 2, 3, 19))
+    make_session(course, at(2027, 1, 5, 19))  # past
+    cancelled = make_session(refresher_course, at(2027, 1, 25, 19))
+    services.cancel_session(actor=cora, session=cancelled)
+    make_session(make_course(olga.organisation, title="Zuid"), SESSION_START)
+    services.enrol_buddy(actor=cora, session=session, buddy=bea)
+    found = {
+        c.title: c.upcoming for c in selectors.courses_with_upcoming_sessions(cora)
+    }
+    assert found == {"Basistraining": [session, later], "Opfrisavond": []}
+    first = found["Basistraining"][0]
+    assert (first.enrolled_count, first.free_places) == (1, 1)
+    assert first.course.title == "Basistraining"
