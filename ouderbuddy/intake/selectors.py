@@ -72,6 +72,20 @@ def inbox(actor: Membership) -> QuerySet[HelpRequest]:
     return _urgency_order(visible_requests(actor).filter(status=RequestStatus.NEW))
 
 
+# The columns a row of the inbox or the waiting list shows.
+ROW_FIELDS = (
+    "id",
+    "reference",
+    "received_at",
+    "child_name",
+    "child_grade",
+    "source",
+    "deadline_on",
+    "deadline_kind",
+    "out_of_school",
+)
+
+
 def waiting_list(actor: Membership) -> QuerySet[HelpRequest]:
     """Requests waiting for a buddy, most urgent and longest waiting first."""
     return _urgency_order(
@@ -302,7 +316,11 @@ def codes_of(
     missing = {code for _, code in keys if code not in known}
     if missing:  # added in another process within the memo's minute
         known.update({c.pk: c for c in ExperienceCode.objects.filter(pk__in=missing)})
-    place = {pk: (code.order, pk) for pk, code in known.items()}
+    # The memo's order: CodeGroup order, then `order`, then the code.
+    groups = CodeGroup.values
+    place = {
+        pk: (groups.index(code.group), code.order, pk) for pk, code in known.items()
+    }
     found: dict[Any, list[ExperienceCode]] = {}
     for request_id, code in sorted(keys, key=lambda key: place[key[1]]):
         found.setdefault(request_id, []).append(known[code])
@@ -325,14 +343,25 @@ def status_counts(actor: Membership) -> dict[str, int]:
     )
 
 
-def request_counts(actor: Membership) -> dict[str, int]:
-    """`status_counts` and the number of all visible requests, in one statement."""
+def request_counts(
+    actor: Membership, urgent_by: dt.date | None = None
+) -> dict[str, int]:
+    """`status_counts`, the number of all visible requests and (given `urgent_by`)
+    `urgent_count`, in one statement."""
+    extra = {}
+    if urgent_by is not None:
+        extra["urgent"] = Count(
+            "id",
+            filter=Q(status=RequestStatus.NEW)
+            & (Q(deadline_on__lte=urgent_by) | Q(out_of_school=True)),
+        )
     return visible_requests(actor).aggregate(
         all=Count("id"),
         **{
             status: Count("id", filter=Q(status=status))
             for status in (RequestStatus.NEW, RequestStatus.WAITING)
         },
+        **extra,
     )
 
 

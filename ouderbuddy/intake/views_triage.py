@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from ouderbuddy.intake import forms_triage as forms
@@ -30,6 +30,7 @@ from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.lib.csv_export import csv_response
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.forms import Form
+from ouderbuddy.lib.templatetags.ob_dates import days_ago_text
 from ouderbuddy.lib.views import (
     PER_PAGE,
     SignedInRequest,
@@ -62,21 +63,41 @@ def _received_on(help_request: HelpRequest) -> dt.date:
     return timezone.localtime(help_request.received_at).date()
 
 
-def _rows(requests: Any, today: dt.date) -> list[dict[str, Any]]:
-    """Each request with its age in calendar days and in working days."""
-    return [
-        {
-            "request": r,
-            "age_days": (today - _received_on(r)).days,
-            "working_days": selectors.working_days_between(_received_on(r), today),
-        }
-        for r in requests
-    ]
-
-
 def _code_order(code: ExperienceCode) -> tuple[int, int]:
     """Codes in CodeGroup order (route, transition, issue, need, context), then `order`."""
     return (CodeGroup.values.index(code.group), code.order)
+
+
+def _list_rows(page: Any, today: dt.date, group: str | None) -> list[dict[str, Any]]:
+    """The rows (of `values`) of the inbox or the waiting list with their texts made
+    here: link, dates and ages, flags, the request's codes (of `group`, or all)."""
+    requests = list(page.object_list)
+    codes = selectors.codes_of([r["id"] for r in requests], group)
+    url = rows.url_maker("intake:detail", "request_id")
+    dates = rows.LongDates()
+    flags = rows.Flags(today, today + dt.timedelta(days=URGENT_DAYS))
+    found = []
+    for r in requests:
+        received = timezone.localtime(r["received_at"], dates.zone).date()
+        found.append(
+            {
+                "url": url(r["id"]),
+                "reference": r["reference"],
+                "received": dates(r["received_at"]),
+                "age_days": (today - received).days,
+                "working_days": selectors.working_days_between(received, today),
+                "child_name": r["child_name"],
+                "child_grade": r["child_grade"],
+                "source": r["source"],
+                "codes": [code.label for code in codes.get(r["id"], ())],
+                "flags": flags(
+                    deadline_on=r["deadline_on"],
+                    deadline_kind=r["deadline_kind"],
+                    out_of_school=r["out_of_school"],
+                ),
+            }
+        )
+    return found
 
 
 @role_required(COORDINATOR)
@@ -85,21 +106,27 @@ def inbox(request: SignedInRequest) -> HttpResponse:
     actor = acting_membership(request)
     today = timezone.localdate()
     soon = today + dt.timedelta(days=URGENT_DAYS)
-    paginator = Paginator(selectors.with_school_codes(selectors.inbox(actor)), PER_PAGE)
+    # The same rule as the inbox's order: a deadline soon or a child at home.
+    counts = selectors.request_counts(actor, urgent_by=soon)
+    paginator = Paginator(
+        selectors.inbox(actor).values(*selectors.ROW_FIELDS), PER_PAGE
+    )
+    paginator.count = counts[RequestStatus.NEW]  # counted with the others
     page = paginator.get_page(request.GET.get("pagina"))
-    counts = selectors.status_counts(actor)
+    sources = dict(HelpRequest._meta.get_field("source").flatchoices)
+    found = _list_rows(page, today, CodeGroup.ROUTE)
+    for row in found:
+        row["age"] = days_ago_text(row["age_days"])
+        row["source"] = str(sources.get(row["source"], row["source"]))
     return render(
         request,
         "intake/triage/inbox.html",
         {
             "page": page,
-            "rows": _rows(page.object_list, today),
-            "new_count": counts.get(RequestStatus.NEW, 0),
-            "waiting_count": counts.get(RequestStatus.WAITING, 0),
-            # The same rule as the inbox's order: a deadline soon or a child at home.
-            "urgent_count": selectors.urgent_count(actor, soon),
-            "soon": soon,
-            "today": today,
+            "rows": found,
+            "new_count": counts[RequestStatus.NEW],
+            "waiting_count": counts[RequestStatus.WAITING],
+            "urgent_count": counts["urgent"],
         },
     )
 
@@ -109,25 +136,30 @@ def waiting_list(request: SignedInRequest) -> HttpResponse:
     """Requests waiting for a buddy, with how long they wait against the target."""
     actor = acting_membership(request)
     today = timezone.localdate()
-    paginator = Paginator(selectors.waiting_list(actor), PER_PAGE)
+    counts = selectors.request_counts(actor)
+    paginator = Paginator(
+        selectors.waiting_list(actor).values(*selectors.ROW_FIELDS), PER_PAGE
+    )
+    paginator.count = counts[RequestStatus.WAITING]  # counted with the others
     page = paginator.get_page(request.GET.get("pagina"))
     target = actor.organisation.request_wait_target_days
-    rows = _rows(page.object_list, today)
-    for row in rows:
+    found = _list_rows(page, today, None)
+    for row in found:
         row["too_long"] = row["working_days"] > target
-        row["codes"] = sorted(row["request"].codes.all(), key=_code_order)
-    counts = selectors.status_counts(actor)
+        days, working = row["age_days"], row["working_days"]
+        row["age"] = ngettext("%(days)s dag", "%(days)s dagen", days) % {"days": days}
+        row["working"] = ngettext("%(days)s werkdag", "%(days)s werkdagen", working) % {
+            "days": working
+        }
     return render(
         request,
         "intake/triage/waiting_list.html",
         {
             "page": page,
-            "rows": rows,
+            "rows": found,
             "target": target,
-            "new_count": counts.get(RequestStatus.NEW, 0),
-            "waiting_count": counts.get(RequestStatus.WAITING, 0),
-            "soon": today + dt.timedelta(days=URGENT_DAYS),
-            "today": today,
+            "new_count": counts[RequestStatus.NEW],
+            "waiting_count": counts[RequestStatus.WAITING],
         },
     )
 

@@ -11,6 +11,7 @@ import pytest
 from django.http import QueryDict
 from django.template import Context, Template
 from django.template.loader import render_to_string
+from django.test import TestCase
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -160,3 +161,127 @@ class TestSchoolCodes:
         before = tuple(c for c in taxonomy.all_codes() if c.pk != code.pk)
         monkeypatch.setattr(taxonomy, "all_codes", lambda: before)
         assert selectors.school_codes_of([request.pk])[request.pk] == [code]
+
+
+# The rows of the inbox and the waiting list as their templates drew them before the
+# texts were made in the view: the new pages must give the same HTML.
+OLD_INBOX_ROW = """{% load i18n ob_dates %}{% translate "Ontvangen" as col_1 %}{% translate "Kind en school" as col_2 %}{% translate "Haast" as col_3 %}{% translate "Bron" as col_4 %}{% for row in rows %}{% with r=row.request %}
+    <tr class="utrecht-table__row">
+      <th scope="row" class="utrecht-table__header-cell"><a class="utrecht-link" href="{% url 'intake:detail' r.pk %}">{{ r.reference }}</a></th>
+      <td data-label="{{ col_1 }}" class="utrecht-table__cell">{{ r.received_at|date:"j F Y" }}<br>{{ row.age_days|days_ago }}</td>
+      <td data-label="{{ col_2 }}" class="utrecht-table__cell">{{ r.child_name }}{% if r.child_grade %} ({{ r.child_grade }}){% endif %}<br>{% for code in r.school_codes %}{{ code.label }}{% if not forloop.last %}, {% endif %}{% empty %}<span class="ob-empty">{% translate "School niet ingevuld" %}</span>{% endfor %}</td>
+      <td data-label="{{ col_3 }}" class="utrecht-table__cell">{% include "intake/triage/_flags.html" %}</td>
+      <td data-label="{{ col_4 }}" class="utrecht-table__cell">{{ r.get_source_display }}</td>
+    </tr>
+  {% endwith %}{% endfor %}"""
+OLD_WAITING_ROW = """{% load i18n %}{% translate "Hulpvraag ontvangen" as col_1 %}{% translate "Haast" as col_2 %}{% translate "Gezochte ervaring" as col_3 %}{% for row in rows %}{% with r=row.request %}
+    <tr class="utrecht-table__row">
+      <th scope="row" class="utrecht-table__header-cell"><a class="utrecht-link" href="{% url 'intake:detail' r.pk %}">{{ r.reference }}</a><br>{{ r.child_name }}</th>
+      <td data-label="{{ col_1 }}" class="utrecht-table__cell">{{ r.received_at|date:"j F Y" }}<br>{% blocktranslate count days=row.age_days %}{{ days }} dag{% plural %}{{ days }} dagen{% endblocktranslate %}, {% blocktranslate count days=row.working_days %}{{ days }} werkdag{% plural %}{{ days }} werkdagen{% endblocktranslate %}{% if row.too_long %} <span class="ob-badge">{% translate "Langer dan de streeftijd" %}</span>{% endif %}</td>
+      <td data-label="{{ col_2 }}" class="utrecht-table__cell">{% include "intake/triage/_flags.html" %}</td>
+      <td data-label="{{ col_3 }}" class="utrecht-table__cell">{% for code in row.codes %}{{ code.label }}{% if not forloop.last %}, {% endif %}{% empty %}—{% endfor %}</td>
+    </tr>
+  {% endwith %}{% endfor %}"""
+
+
+def _squeeze(html: str) -> str:
+    return " ".join(html.split()).replace("> <", "><")
+
+
+def _tbody(html: str) -> str:
+    start = html.index('<tbody class="utrecht-table__body">') + 35
+    return _squeeze(html[start : html.index("</tbody>")])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_inbox_and_waiting_list_rows_as_the_templates_drew_them(
+    language, cora, cora_client
+):
+    from django.db.models import Prefetch
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from ouderbuddy.intake import services
+    from ouderbuddy.intake.models import HelpRequest, RequestStatus
+
+    today = timezone.localdate()
+    made = [
+        submit(cora.organisation, child_name="Noor <b>", child_grade=""),
+        submit(
+            cora.organisation,
+            out_of_school=False,
+            deadline_on=today + dt.timedelta(days=3),
+            deadline_kind="objection",
+            codes=["issue.out_of_school", "need.anxiety", "route.po_regular"],
+        ),
+        submit(
+            cora.organisation,
+            out_of_school=False,
+            codes=["need.anxiety"],
+            child_grade="klas 2 & 3",
+        ),
+    ]
+    HelpRequest.objects.filter(pk=made[0].pk).update(
+        received_at=timezone.now() - dt.timedelta(days=40)
+    )
+    target = cora.organisation.request_wait_target_days
+    cora_client.cookies["django_language"] = language
+    for status, name, old in (
+        (RequestStatus.NEW, "intake:inbox", OLD_INBOX_ROW),
+        (RequestStatus.WAITING, "intake:waiting_list", OLD_WAITING_ROW),
+    ):
+        if status == RequestStatus.WAITING:
+            for request in made:
+                with TestCase.captureOnCommitCallbacks(execute=True):
+                    services.decide_to_matching(actor=cora, request=request)
+        page = cora_client.get(reverse(name)).content.decode()
+        ordered = (
+            selectors.inbox(cora)
+            if status == RequestStatus.NEW
+            else selectors.waiting_list(cora)
+        ).prefetch_related(
+            Prefetch(
+                "codes",
+                queryset=ExperienceCode.objects.filter(group=CodeGroup.ROUTE).order_by(
+                    "order"
+                ),
+                to_attr="school_codes",
+            )
+        )
+        with translation.override(language):
+            old_rows = []
+            for r in ordered:
+                received = timezone.localtime(r.received_at).date()
+                working = selectors.working_days_between(received, today)
+                old_rows.append(
+                    {
+                        "request": r,
+                        "age_days": (today - received).days,
+                        "working_days": working,
+                        "too_long": working > target,
+                        "codes": sorted(
+                            r.codes.all(),
+                            key=lambda c: (CodeGroup.values.index(c.group), c.order),
+                        ),
+                    }
+                )
+            expected = Template(old).render(
+                Context(
+                    {
+                        "rows": old_rows,
+                        "today": today,
+                        "soon": today + dt.timedelta(days=14),
+                    }
+                )
+            )
+        assert len(old_rows) == 3
+        assert _tbody(page) == _squeeze(expected), name
+
+
+@pytest.mark.django_db
+def test_codes_of_in_the_memos_order(noord):
+    request = submit(noord)
+    request.codes.set(["need.anxiety", "issue.out_of_school", "route.po_regular"])
+    found = [c.pk for c in selectors.codes_of([request.pk])[request.pk]]
+    assert found == ["route.po_regular", "issue.out_of_school", "need.anxiety"]
