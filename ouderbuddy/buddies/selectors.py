@@ -35,6 +35,15 @@ def get_buddy_for(actor: Membership, buddy_id: Any) -> Buddy:
         raise Http404 from exc
 
 
+def get_buddy_name_for(actor: Membership, buddy_id: Any) -> Buddy:
+    """One buddy of the actor's organisation with only the name read, for a page
+    that only names the buddy; 404 when missing or not theirs."""
+    try:
+        return visible_buddies(actor).only("full_name").get(pk=buddy_id)
+    except (Buddy.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
 def get_buddy_page_for(actor: Membership, buddy_id: Any) -> Buddy:
     """One buddy of the actor's organisation for the buddy page: with the postcode's
     municipality and the interview in the same read; 404 when missing or not theirs."""
@@ -48,11 +57,13 @@ def get_buddy_page_for(actor: Membership, buddy_id: Any) -> Buddy:
         raise Http404 from exc
 
 
-def get_own_buddy(actor: Membership) -> Buddy:
-    """The buddy record of the signed-in buddy in the acting organisation; 404 if none."""
-    buddy = Buddy.objects.filter(
+def get_own_buddy(actor: Membership, *, only: tuple[str, ...] = ()) -> Buddy:
+    """The buddy record of the signed-in buddy in the acting organisation; 404 if none.
+    With `only`, just those columns are read (for a page that shows no more)."""
+    buddies = Buddy.objects.filter(
         organisation_id=actor.organisation_id, user_id=actor.user_id
-    ).first()
+    )
+    buddy = (buddies.only(*only) if only else buddies).first()
     if buddy is None:
         raise Http404
     return buddy

@@ -426,11 +426,30 @@ def resend_invitation(request: SignedInRequest, buddy_id: UUID) -> HttpResponse:
 # --- The buddy's own portal ------------------------------------------------------------
 
 
+# What the profile page shows of the buddy's record (saving it reads it whole).
+PROFILE_FIELDS = (
+    "phone",
+    "postcode",
+    "travel_km",
+    "languages",
+    "contact_modes",
+    "max_matches",
+    "availability",
+    "experience_unsaid",
+    "status",
+    "paused_until",
+)
+
+
 @role_required(BUDDY, methods=["GET", "POST"])
 def portal_profile(request: SignedInRequest) -> HttpResponse:
     """The buddy's own profile: experience, region, languages, capacity, pause."""
     actor = acting_membership(request)
-    buddy = selectors.get_own_buddy(actor)
+    buddy = (
+        selectors.get_own_buddy(actor)
+        if request.method == "POST"
+        else selectors.get_own_buddy(actor, only=PROFILE_FIELDS)
+    )
     initial = {
         "phone": buddy.phone,
         "postcode": buddy.postcode_id,
@@ -441,7 +460,7 @@ def portal_profile(request: SignedInRequest) -> HttpResponse:
         "availability": buddy.availability,
         "experience_unsaid": buddy.experience_unsaid,
     }
-    codes = list(buddy.lived_experience.values_list("code", "group"))
+    codes = [(code.pk, code.group) for code in selectors.experience_of(buddy)]
     initial["route_codes"] = [c for c, g in codes if g in ("route", "transition")]
     initial["issue_codes"] = [c for c, g in codes if g == "issue"]
     initial["need_codes"] = [c for c, g in codes if g == "need"]

@@ -12,7 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ouderbuddy.buddies.selectors import get_buddy_for, get_own_buddy
+from ouderbuddy.buddies.selectors import (
+    get_buddy_for,
+    get_buddy_name_for,
+    get_own_buddy,
+)
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.forms import Form
@@ -307,7 +311,9 @@ def cancel_enrolment(request: SignedInRequest, enrolment_id: UUID) -> HttpRespon
 def training_elsewhere(request: SignedInRequest, buddy_id: UUID) -> HttpResponse:
     """Record a training the buddy followed elsewhere or before, as one of our courses."""
     actor = acting_membership(request)
-    buddy = get_buddy_for(actor, buddy_id)
+    # The page only names the buddy; recording the training needs the whole record.
+    read = get_buddy_for if request.method == "POST" else get_buddy_name_for
+    buddy = read(actor, buddy_id)
     form = TrainingElsewhereForm(
         _posted(request), courses=selectors.qualifying_courses(actor)
     )
@@ -331,7 +337,9 @@ def training_elsewhere(request: SignedInRequest, buddy_id: UUID) -> HttpResponse
         {
             "buddy": buddy,
             "form": form,
-            "has_courses": selectors.qualifying_courses(actor).exists(),
+            # The form's course list, read here once (its field keeps the rows
+            # for drawing the list: `lib.forms.ReadOnceChoices`).
+            "has_courses": bool(form.fields["course"].queryset),  # type: ignore[attr-defined]
         },
         status=400 if form.errors else 200,
     )

@@ -45,3 +45,23 @@ def test_experience_is_in_group_then_list_order(cora):
     expected = list(fatima.lived_experience.order_by("group", "order"))
     assert len(expected) == 3
     assert selectors.experience_of(fatima) == expected
+
+
+def test_the_own_buddy_read_with_only_some_columns(ben, olga):
+    buddy = apply(ben.organisation, email=ben.user.email)
+    buddy.user = ben.user
+    buddy.save()
+    light = selectors.get_own_buddy(ben, only=("status", "phone"))
+    assert light == buddy
+    assert light.get_deferred_fields() >= {"motivation", "full_name"}
+    with pytest.raises(Http404):
+        selectors.get_own_buddy(olga, only=("status",))
+
+
+def test_the_name_read_is_scoped(cora, olga):
+    fatima = apply(cora.organisation)
+    named = selectors.get_buddy_name_for(cora, fatima.pk)
+    assert named.full_name == fatima.full_name
+    assert "motivation" in named.get_deferred_fields()
+    with pytest.raises(Http404):
+        selectors.get_buddy_name_for(olga, fatima.pk)
