@@ -514,6 +514,35 @@ def _preview(
     return rows
 
 
+@dataclass(frozen=True)
+class Overview:
+    """What `/koppelen/` shows: the waiting list's best buddies, how many wait, the
+    gap signal and the running proposals and matches by status."""
+
+    rows: list[PreviewRow]
+    waiting: int
+    gaps: list[Gap]
+    running: dict[str, int]
+
+
+def overview(*, actor: Membership, limit: int) -> Overview:
+    """The matching overview with the organisation's own weights, kept in the shared
+    cache as one value until the organisation's data (its weights too) changes."""
+    scoring.require_coordinator(actor, actor.organisation_id)
+    organisation_id = actor.organisation_id
+
+    def read() -> Overview:
+        weights = scoring.weights_of(organisation_id).as_engine()
+        return Overview(
+            rows=_preview(actor, weights, limit),
+            waiting=scoring.waiting(organisation_id).count(),
+            gaps=gaps(organisation_id),
+            running=running_counts(actor),
+        )
+
+    return org_cache.remember(organisation_id, "overview", read, vary=str(limit))
+
+
 def running_counts(actor: Membership) -> dict[str, int]:
     """How many of the organisation's matches hold a place, by status."""
     return dict(

@@ -96,19 +96,17 @@ def overview(request: SignedInRequest) -> HttpResponse:
     """The waiting list with the best buddy for each request, the gap signal and the
     running proposals."""
     actor = acting_membership(request)
-    weights = scoring.weights_of(actor.organisation_id).as_engine()
-    rows = selectors.preview(actor=actor, weights=weights, limit=PER_PAGE)
-    counts = selectors.running_counts(actor)
+    found = selectors.overview(actor=actor, limit=PER_PAGE)
     return render(
         request,
         "matching/overview.html",
         {
-            "rows": rows,
-            "waiting": scoring.waiting(actor.organisation_id).count(),
+            "rows": found.rows,
+            "waiting": found.waiting,
             "limit": PER_PAGE,
-            "gaps": selectors.gaps(actor.organisation_id),
+            "gaps": found.gaps,
             "running": [
-                (MatchStatus(status).label, counts.get(status, 0), status)
+                (MatchStatus(status).label, found.running.get(status, 0), status)
                 for status in HOLDS_PLACE
             ],
         },

@@ -104,3 +104,19 @@ def test_matches_of_request_gives_the_running_one_and_the_earlier_newest_first(
         assert running.buddy.full_name == "Cas Nu"
     assert running == made[MatchStatus.PROPOSED]
     assert names == ["Bo Later", "Ans Eerst"]
+
+
+def test_the_overview_is_the_preview_the_counts_and_the_gaps(cora):
+    from ouderbuddy.matching.models import HOLDS_PLACE
+
+    matchable_buddy(cora.organisation, "Bea Eigen")
+    waiting_request(cora)
+    waiting_request(cora)
+    found = selectors.overview(actor=cora, limit=25)
+    weights = scoring.weights_of(cora.organisation_id).as_engine()
+    assert found.rows == selectors.preview(actor=cora, weights=weights, limit=25)
+    assert len(found.rows) == 2
+    assert found.waiting == scoring.waiting(cora.organisation_id).count() == 2
+    assert found.gaps == selectors.gaps(cora.organisation_id)
+    assert found.running == selectors.running_counts(cora)
+    assert set(found.running) <= set(HOLDS_PLACE)
