@@ -38,14 +38,20 @@ def visible_requests(actor: Membership) -> QuerySet[HelpRequest]:
     return HelpRequest.objects.filter(organisation_id=actor.organisation_id)
 
 
-def get_request_for(actor: Membership, request_id: Any) -> HelpRequest:
-    """One request of the actor's organisation; 404 when missing or not theirs."""
+# The request's encrypted texts: a page that shows none of them need not decrypt them.
+TEXTS = ("question", "intake_note", "information_given")
+
+
+def get_request_for(
+    actor: Membership, request_id: Any, *, texts: bool = True
+) -> HelpRequest:
+    """One request of the actor's organisation (`texts=False`: its encrypted texts
+    left unread until used); 404 when missing or not theirs."""
+    found = visible_requests(actor).select_related("postcode__municipality")
+    if not texts:
+        found = found.defer(*TEXTS)
     try:
-        return (
-            visible_requests(actor)
-            .select_related("postcode__municipality")
-            .get(pk=request_id)
-        )
+        return found.get(pk=request_id)
     except (HelpRequest.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
 
@@ -227,7 +233,7 @@ def search_requests(
     queryset = (
         visible_requests(actor)
         .select_related("postcode__municipality", "referral_target")
-        .defer("question", "intake_note", "information_given")
+        .defer(*TEXTS)
     )
     queryset = _search(queryset, criteria.get("q") or "")
     if criteria.get("status"):

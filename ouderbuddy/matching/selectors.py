@@ -457,11 +457,16 @@ def _shortlist(request: HelpRequest, k: int, with_excluded: bool) -> ShortlistPa
 def option_for(*, actor: Membership, request: HelpRequest, buddy: Buddy) -> Option:
     """One pair's score and rules (for the comparison and for a proposal)."""
     scoring.require_coordinator(actor, request.organisation_id)
+
+    def read() -> Option:
+        option = scoring.pair(request, buddy)
+        if option.excluded or not option.snapshot:
+            return option
+        # Worded now, once, so the cached option needs no wording per view.
+        return dataclasses.replace(option, worded=explain.explain(option.snapshot))
+
     return org_cache.remember(
-        request.organisation_id,
-        "pair",
-        lambda: scoring.pair(request, buddy),
-        vary=f"{request.pk}:{buddy.pk}",
+        request.organisation_id, "pair", read, vary=f"{request.pk}:{buddy.pk}"
     )
 
 

@@ -17,7 +17,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 
-from ouderbuddy.buddies.selectors import get_buddy_for, visible_buddies
+from ouderbuddy.buddies.selectors import (
+    get_buddy_for,
+    get_buddy_name_for,
+    visible_buddies,
+)
 from ouderbuddy.intake import rows
 from ouderbuddy.intake import selectors as intake_selectors
 from ouderbuddy.intake.models import BuddyGenderPreference, RequestStatus
@@ -242,8 +246,10 @@ def compare(request: SignedInRequest, request_id: UUID) -> HttpResponse:
 def propose(request: SignedInRequest, request_id: UUID, buddy_id: UUID) -> HttpResponse:
     """Confirm a proposal: the score in words, and the reason for the file."""
     actor = acting_membership(request)
-    help_request = get_request_for(actor, request_id)
-    buddy = get_buddy_for(actor, buddy_id)
+    posted = request.method == "POST"
+    # Showing the proposal needs the buddy's name only and none of the texts.
+    help_request = get_request_for(actor, request_id, texts=posted)
+    buddy = (get_buddy_for if posted else get_buddy_name_for)(actor, buddy_id)
     option = selectors.option_for(actor=actor, request=help_request, buddy=buddy)
     status = 200
     if request.method == "POST":

@@ -120,3 +120,14 @@ def test_the_overview_is_the_preview_the_counts_and_the_gaps(cora):
     assert found.gaps == selectors.gaps(cora.organisation_id)
     assert found.running == selectors.running_counts(cora)
     assert set(found.running) <= set(HOLDS_PLACE)
+
+
+def test_a_pairs_option_comes_worded(cora):
+    from ouderbuddy.matching import explain
+
+    bea = matchable_buddy(cora.organisation, "Bea Eigen")
+    request = waiting_request(cora)
+    option = selectors.option_for(actor=cora, request=request, buddy=bea)
+    assert not option.excluded
+    assert option.worded is not None
+    assert option.worded == explain.explain(option.snapshot)
