@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,7 +22,7 @@ from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.forms import Form
 from ouderbuddy.lib.views import SignedInRequest, acting_membership
 from ouderbuddy.organisations.models import Membership, Role
-from ouderbuddy.training import selectors, services
+from ouderbuddy.training import rows, selectors, services
 from ouderbuddy.training.forms import (
     AttendanceForm,
     CourseForm,
@@ -31,10 +31,12 @@ from ouderbuddy.training.forms import (
     SessionForm,
     TrainingElsewhereForm,
 )
-from ouderbuddy.training.models import EnrolmentStatus, QualificationKind, Session
-
-# A key to reverse a URL once a page, then put each row's key in its place.
-_ZERO = UUID(int=0)
+from ouderbuddy.training.models import (
+    Course,
+    EnrolmentStatus,
+    QualificationKind,
+    Session,
+)
 
 COORDINATOR = [Role.COORDINATOR]
 BUDDY = [Role.BUDDY]
@@ -115,9 +117,31 @@ def course_detail(request: SignedInRequest, course_id: UUID) -> HttpResponse:
     return render(
         request,
         "training/course_detail.html",
-        {"course": course, "sessions": selectors.sessions_of(course), "form": form},
+        {"course": course, "sessions": _session_rows(course), "form": form},
         status=400 if form.errors else 200,
     )
+
+
+def _session_rows(course: Course) -> list[dict[str, Any]]:
+    """The rows of a course's sessions table, as its template drew each cell."""
+    url = rows.url_maker("training:session_detail")
+    seats = _("%(enrolled)s van %(capacity)s")
+    return [
+        {
+            "url": url(session.pk),
+            "when": f"{rows.date(session.starts_at, 'j F Y')}, "
+            f"{rows.time(session.starts_at, 'H:i')}–{rows.time(session.ends_at, 'H:i')}",
+            "is_cancelled": session.is_cancelled,
+            "location": session.location,
+            "seats": rows.fill(
+                seats,
+                enrolled=session.enrolled_count,  # type: ignore[attr-defined]
+                capacity=session.capacity,
+            ),
+            "waitlist_count": session.waitlist_count,  # type: ignore[attr-defined]
+        }
+        for session in selectors.sessions_of(course)
+    ]
 
 
 @role_required(COORDINATOR, methods=["GET", "POST"])
@@ -166,12 +190,9 @@ def _session_page(
     free_places = max(session.capacity - len(enrolled), 0)
     is_open = not session.has_started and not session.is_cancelled
     if is_open:
-        # One `reverse` a page for the rows' "cancel" buttons.
-        head, tail = reverse("training:cancel_enrolment", args=[_ZERO]).split(
-            str(_ZERO)
-        )
+        cancel_url = rows.url_maker("training:cancel_enrolment")
         for enrolment in enrolments:
-            enrolment.cancel_url = f"{head}{enrolment.pk}{tail}"  # type: ignore[attr-defined]
+            enrolment.cancel_url = cancel_url(enrolment.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "training/session_detail.html",

@@ -441,3 +441,24 @@ def test_stopped_buddy_is_refused_with_a_message(ben_client, ben_buddy, session)
     )
     assert "is gestopt als buddy" in response.content.decode()
     assert not Enrolment.objects.exists()
+
+
+def test_course_page_rows_show_each_session(cora_client, cora, course, session, bea):
+    services.enrol_buddy(actor=cora, session=session, buddy=bea)
+    online = make_session(
+        course, at(2027, 2, 3, 19), location="", online_url="https://meet.test/x"
+    )
+    services.cancel_session(actor=cora, session=online)
+    body = cora_client.get(
+        reverse("training:course_detail", args=[course.pk])
+    ).content.decode()
+    link = reverse("training:session_detail", args=[session.pk])
+    assert (
+        f'<a class="utrecht-link" href="{link}">20 januari 2027, 19:00–21:30</a>'
+        in (body)
+    )
+    assert ">1 van 2</td>" in body
+    other = reverse("training:session_detail", args=[online.pk])
+    assert f'href="{other}">3 februari 2027, 19:00–' in body
+    assert '--inactive">Geannuleerd</span>' in body
+    assert ">Online</td>" in body
