@@ -390,7 +390,21 @@ def batch_detail(request: SignedInRequest, draft_id: UUID) -> HttpResponse:
                     % {"n": result.conflicts},
                 )
         return redirect("matching:batch_detail", draft_id=draft.pk)
-    lines = list(draft.lines.select_related("request", "buddy"))
+    # Only what the table shows of each line's request and buddy.
+    lines = list(
+        draft.lines.select_related("request", "buddy").only(
+            "organisation",
+            "draft",
+            "request",
+            "buddy",
+            "score",
+            "explanation",
+            "state",
+            "problem",
+            "request__reference",
+            "buddy__full_name",
+        )
+    )
     alternatives = selectors.alternatives(
         actor, [line for line in lines if line.state == BatchLineState.DRAFT]
     )
