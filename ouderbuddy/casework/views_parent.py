@@ -18,6 +18,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -105,6 +107,24 @@ def render_status(
             )
             for contact in support["contacts"]
         ]
+    # What is kept, each section's items drawn here (24 rows).
+    context["held"] = [
+        (
+            title,
+            mark_safe(  # noqa: S308 - every value is escaped
+                "\n".join(
+                    '<div class="utrecht-data-list__item">'
+                    '<dt class="utrecht-data-list__item-key">'
+                    f"{conditional_escape(row.label)}</dt>"
+                    '<dd class="utrecht-data-list__item-value'
+                    f'{" ob-prewrap" if row.multiline else ""}">'
+                    f"{conditional_escape(row.value)}</dd></div>"
+                    for row in items
+                )
+            ),
+        )
+        for title, items in context["sections"]
+    ]
     context.update(proposal)
     context.update(
         {
