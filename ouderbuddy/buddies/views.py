@@ -202,7 +202,11 @@ def _labels(codes: list[str] | None, choices: Any) -> list[str]:
 
 def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str, Any]:
     interview = selectors.interview_of(buddy)
-    agreements = list(buddy.agreements.all())
+    # Each list reads only the columns the page shows.
+    # (With their `buddy`: a related manager's rows point back at it.)
+    agreements = list(
+        buddy.agreements.only("buddy", "kind", "text_version", "signed_on")
+    )
     # Training (a higher app) gives its section through the hook.
     training = hooks.training_record(buddy)
     facts = services.facts_for(
@@ -230,7 +234,9 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
         "history": buddy.history.select_related("actor")[:50],
         # Not shown when the buddy would rather not say.
         "experience": [] if buddy.experience_unsaid else selectors.experience_of(buddy),
-        "consents": selectors.consents_of(buddy),
+        "consents": selectors.consents_of(buddy).only(
+            "purpose", "given_at", "text_version", "withdrawn_at"
+        ),
         **training,
         # What the matching uses, in words.
         "languages": _labels(buddy.languages, SpokenLanguage),

@@ -261,17 +261,27 @@ def qualifications_of(buddy: Buddy) -> QuerySet[Qualification]:
 def training_record(buddy: Buddy) -> dict[str, Any]:
     """The buddy page's training section: enrolments and finished trainings, and
     whether one of them is the basic training (for the checklist)."""
-    # Only what the section shows: no session of a qualification, no waiting-list
-    # position of an enrolment.
+    # Only the columns the section shows: no session of a qualification, no
+    # waiting-list position of an enrolment.
     qualifications = list(
-        Qualification.objects.filter(buddy=buddy).select_related(
-            "course", "recorded_by"
+        Qualification.objects.filter(buddy=buddy)
+        .select_related("course", "recorded_by")
+        .only(
+            "kind",
+            "obtained_on",
+            "valid_until",
+            "provider",
+            "note",
+            "created_at",
+            "course__title",
+            "recorded_by__full_name",
         )
     )
     return {
         "enrolments": list(
             Enrolment.objects.filter(buddy=buddy)
             .select_related("session__course")
+            .only("status", "session__starts_at", "session__course__title")
             .order_by("session__starts_at", "id")
         ),
         "qualifications": qualifications,

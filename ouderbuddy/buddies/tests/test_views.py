@@ -297,3 +297,22 @@ class TestPortal:
     def test_buddy_without_record_gets_404_on_profile(self, ben):
         client = signed_in_client(ben.user, verified=False)
         assert client.get(reverse("buddies:portal_profile")).status_code == 404
+
+
+def test_the_buddy_page_takes_the_same_statements_for_more_rows(cora, cora_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ouderbuddy.buddies.tests.factories import paperwork_done, screened
+
+    fatima = apply(cora.organisation)
+    url = reverse("buddies:detail", args=[fatima.pk])
+    cora_client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        cora_client.get(url)
+    # More history, both agreements, an interview.
+    paperwork_done(cora, screened(cora, fatima))
+    with CaptureQueriesContext(connection) as more:
+        body = cora_client.get(url).content.decode()
+    assert "Vrijwilligersovereenkomst, getekend op" in body
+    assert len(more) == len(few)
