@@ -4,6 +4,7 @@ decisions, and the waiting list."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -11,10 +12,10 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from ouderbuddy.intake.models import (
     RequestStatus,
     Source,
 )
+from ouderbuddy.lib import org_cache
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.lib.csv_export import csv_response
@@ -40,6 +42,7 @@ from ouderbuddy.lib.views import (
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.models import Consent, ConsentPurpose
 from ouderbuddy.privacy.services import record_event, record_read
+from ouderbuddy.taxonomy import selectors as taxonomy
 from ouderbuddy.taxonomy.models import CodeGroup, ExperienceCode
 
 COORDINATOR = [Role.COORDINATOR]
@@ -463,13 +466,51 @@ def _cards(found: Any, page_number: Any, today: dt.date, total: int | None) -> A
     return page
 
 
+def _filter_fields(form: forms.RequestSearchForm) -> dict[str, SafeString]:
+    """Each field as intake/triage/_filter_field.html draws it."""
+    return {name: rows.filter_field_html(form[name]) for name in form.fields}
+
+
+def _empty_filters(actor: Membership) -> dict[str, SafeString]:
+    """The filter fields of the empty search: the same for every coordinator of the
+    organisation, so kept in its cache (with the code list's school types, which
+    are not the organisation's data, in the key)."""
+    school = hashlib.sha256(
+        repr(
+            [
+                (c.code, c.label_nl, c.label_en, c.order)
+                for c in taxonomy.all_codes()
+                if c.group == CodeGroup.ROUTE
+            ]
+        ).encode()
+    ).hexdigest()
+    return org_cache.remember(
+        actor.organisation_id,
+        "request-filters",
+        lambda: _filter_fields(
+            forms.RequestSearchForm(
+                QueryDict(), municipalities=selectors.request_municipalities(actor)
+            )
+        ),
+        vary=school,
+    )
+
+
 @role_required(COORDINATOR)
 def all_requests(request: SignedInRequest) -> HttpResponse:
     """Every request of the organisation, whatever its status: search by reference,
     name, e-mail address or postcode; filters, sorting, pages, a CSV download."""
     actor = acting_membership(request)
-    form = _search_form(request, actor)
-    criteria = form.criteria()
+    if request.GET.keys() <= {"pagina"}:
+        # No search: no criteria, no errors, and the fields drawn as they always are.
+        criteria: dict[str, Any] = {}
+        errors = False
+        fields = _empty_filters(actor)
+    else:
+        form = _search_form(request, actor)
+        criteria = form.criteria()
+        errors = bool(form.errors)
+        fields = _filter_fields(form)
     searched = bool(criteria.keys() - {"sort"})
     counts = selectors.request_counts(actor)
     today = timezone.localdate()
@@ -484,11 +525,8 @@ def all_requests(request: SignedInRequest) -> HttpResponse:
         request,
         "intake/triage/all.html",
         {
-            "form": form,
-            # Each field as intake/triage/_filter_field.html draws it.
-            "fields": {
-                name: rows.filter_field_html(form[name]) for name in form.fields
-            },
+            "errors": errors,
+            "fields": fields,
             "searched": searched,
             # On a phone the filters stay folded unless one is in use.
             "filtered": bool(criteria.keys() - {"q"}),

@@ -285,3 +285,32 @@ def test_codes_of_in_the_memos_order(noord):
     request.codes.set(["need.anxiety", "issue.out_of_school", "route.po_regular"])
     found = [c.pk for c in selectors.codes_of([request.pk])[request.pk]]
     assert found == ["route.po_regular", "issue.out_of_school", "need.anxiety"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_empty_searchs_filters_are_those_of_a_fresh_form(language, cora):
+    from ouderbuddy.intake import views_triage
+
+    with translation.override(language):
+        fresh = views_triage._filter_fields(
+            RequestSearchForm(
+                QueryDict(), municipalities=selectors.request_municipalities(cora)
+            )
+        )
+        assert views_triage._empty_filters(cora) == fresh
+        assert views_triage._empty_filters(cora) == fresh  # from the cache, if kept
+
+
+@pytest.mark.django_db
+def test_a_search_still_shows_its_values_and_errors(cora_client):
+    from django.urls import reverse
+
+    page = cora_client.get(
+        reverse("intake:all_requests"), {"status": "nope", "q": "Jansen"}
+    ).content.decode()
+    assert 'value="Jansen"' in page
+    assert "ob-error-summary" in page
+    assert "Kies een waarde uit de lijst." in page
+    empty = cora_client.get(reverse("intake:all_requests"), {"pagina": "1"})
+    assert "ob-error-summary" not in empty.content.decode()
