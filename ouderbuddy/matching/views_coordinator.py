@@ -162,7 +162,8 @@ def weights(request: SignedInRequest) -> HttpResponse:
 def shortlist(request: SignedInRequest, request_id: UUID) -> HttpResponse:
     """The best buddies for one request, why, and (on request) who is out and why."""
     actor = acting_membership(request)
-    help_request = get_request_for(actor, request_id)
+    # The page shows none of the request's texts: not decrypted.
+    help_request = get_request_for(actor, request_id, texts=False)
     record_read(actor=actor, organisation=actor.organisation, target=help_request)
     show_excluded = request.GET.get("uitgesloten") == "1"
     page = selectors.shortlist(
