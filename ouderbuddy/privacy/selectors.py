@@ -13,9 +13,11 @@ if TYPE_CHECKING:
 
 
 def visible_audit_events(actor: Membership) -> QuerySet[AuditEvent]:
-    """The audit events of the actor's organisation, newest first."""
+    """The audit events of the actor's organisation, newest first, with what the log
+    shows of each (not its details)."""
     return (
         AuditEvent.objects.filter(organisation_id=actor.organisation_id)
         .select_related("actor")
+        .only("at", "verb", "target_label", "actor__full_name", "actor__email")
         .order_by("-at")
     )

@@ -83,6 +83,24 @@ class TestAuditLogPage:
         assert "invitation.accept" not in body
         assert "Er staat nog niets in het auditlog" in body
 
+    def test_rows_show_when_who_what_in_local_time(self, cora_client, cora):
+        import datetime as dt
+
+        import time_machine
+
+        # 08:05 UTC is 10:05 in Amsterdam (summer time).
+        with time_machine.travel(dt.datetime(2054, 7, 1, 8, 5, tzinfo=dt.UTC)):
+            record_event(
+                actor=cora,
+                organisation=cora.organisation_id,
+                verb="test.verb",
+                target=cora,
+            )
+        body = cora_client.get(self.url).content.decode()
+        assert ">1 juli 2054 10:05</td>" in body
+        assert f">{cora.user.full_name}</td>" in body
+        assert "<code>test.verb</code>" in body
+
     def test_bad_page_number_does_not_crash(self, cora_client):
         assert cora_client.get(self.url + "?pagina=abc").status_code == 200
         assert cora_client.get(self.url + "?pagina=99999").status_code == 200
