@@ -183,7 +183,7 @@ def _consents(help_request: HelpRequest) -> list[dict[str, Any]]:
             organisation_id=help_request.organisation_id,
             subject_type="intake.helprequest",
             subject_id=str(help_request.pk),
-        )
+        ).defer("text")  # the page shows the version, not the text
     )
     active = {c.purpose: c for c in rows if c.withdrawn_at is None}
     withdrawn: dict[str, list[Consent]] = {}
@@ -247,7 +247,20 @@ def _detail_context(
         "referral": selectors.referral_of(help_request)
         if help_request.source == Source.PROFESSIONAL
         else None,
-        "history": help_request.events.select_related("actor")[:100],
+        # What a history line shows: when, the step, its words, and who.
+        "history": help_request.events.select_related("actor").only(
+            "organisation",
+            "request",
+            "at",
+            "code",
+            "params",
+            "description",
+            "from_status",
+            "to_status",
+            "by_parent",
+            "actor__full_name",
+            "actor__email",
+        )[:100],
         "note_form": bound.get("note")
         or forms.NoteForm(prefix="note", initial={"note": help_request.intake_note}),
         "codes_form": bound.get("codes")
