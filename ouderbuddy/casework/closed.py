@@ -7,13 +7,23 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Window,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.casework.models import CloseReason, Initiator
 from ouderbuddy.intake.selectors import normalise_reference
 from ouderbuddy.lib.forms import Form
+from ouderbuddy.lib.views import PER_PAGE
 from ouderbuddy.matching.models import Match, MatchStatus
 from ouderbuddy.organisations.models import Membership, Role
 
@@ -68,6 +78,53 @@ def closed_matches(actor: Membership, criteria: dict[str, Any]) -> QuerySet[Matc
             F("length").desc(nulls_last=True), "pk"
         )
     return queryset.order_by("-closure__closed_on", "pk")
+
+
+# What the list's cards show of a closed match.
+CARD_FIELDS = (
+    "id",
+    "started_on",
+    "request__reference",
+    "request__full_name",
+    "buddy__full_name",
+    "closure__reason",
+    "closure__initiator",
+    "closure__rematch",
+    "closure__closed_on",
+)
+
+
+def counted_page(queryset: QuerySet[Any], number: Any, per_page: int) -> Page:
+    """`Paginator(queryset, per_page).get_page(number)` for a `values` queryset, with
+    the count taken in the page's own query (a window over the same rows) instead of
+    a COUNT of its own. Only a page past the end or below 1 (shown as the last page,
+    as `get_page` does) is counted apart."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1  # what get_page makes of a page that is not a number
+    if wanted >= 1:
+        start = (wanted - 1) * per_page
+        found = list(
+            queryset.annotate(_total=Window(Count("pk")))[start : start + per_page]
+        )
+        if found:
+            paginator.count = found[0]["_total"]
+            for row in found:
+                del row["_total"]
+            return Page(found, wanted, paginator)
+        if wanted == 1:
+            paginator.count = 0
+            return Page([], 1, paginator)
+    return paginator.get_page(number)
+
+
+def closed_page(actor: Membership, criteria: dict[str, Any], number: Any) -> Page:
+    """The page `number` of the closed matches, as rows of `CARD_FIELDS`."""
+    return counted_page(
+        closed_matches(actor, criteria).values(*CARD_FIELDS), number, PER_PAGE
+    )
 
 
 class ClosedSearchForm(Form):

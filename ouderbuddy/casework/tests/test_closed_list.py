@@ -9,14 +9,20 @@ import io
 from typing import Any
 
 import pytest
+from django.core.paginator import Paginator
 from django.db import connection
+from django.template import Context, Template
 from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from ouderbuddy.casework import services
+from ouderbuddy.casework.closed import CARD_FIELDS, closed_matches, counted_page
 from ouderbuddy.casework.models import Closure
 from ouderbuddy.casework.tests.factories import active_match
+from ouderbuddy.casework.views_closed import _closed_rows
+from ouderbuddy.matching.models import Match
 from ouderbuddy.matching.tests.factories import matchable_buddy
 from ouderbuddy.privacy.models import AuditEvent
 
@@ -161,3 +167,60 @@ class TestExport:
             "filters": {"reason": "goal_reached"},
             "searched_text": False,
         }
+
+
+# The card as the template drew it before its texts were made in the view.
+_OLD_CARD = Template(
+    "{% load i18n %}"
+    '<a class="utrecht-link" href="{% url \'matching:match\' m.pk %}">'
+    "<strong>{{ m.request.reference }}</strong></a>\n"
+    "<span>{% blocktranslate with buddy=m.buddy.full_name parent=m.request.full_name %}"
+    "Buddy {{ buddy }} · ouder {{ parent }}{% endblocktranslate %}</span>\n"
+    '<span><span class="ob-badge">{{ m.closure.get_reason_display }}</span> '
+    "{% blocktranslate with who=m.closure.get_initiator_display %}besloten door: "
+    "{{ who }}{% endblocktranslate %}{% if m.closure.rematch %} · "
+    '{% translate "opnieuw een buddy gezocht" %}{% endif %}</span>\n'
+    '<span class="ob-card__meta">{% if m.started_on %}{% blocktranslate with '
+    'start=m.started_on|date:"j F Y" end=m.closure.closed_on|date:"j F Y" %}Van '
+    "{{ start }} tot {{ end }}{% endblocktranslate %}{% else %}{% blocktranslate with "
+    'end=m.closure.closed_on|date:"j F Y" %}Afgesloten op {{ end }}'
+    "{% endblocktranslate %}{% endif %}</span>"
+)
+_NEW_CARD = Template(
+    '<a class="utrecht-link" href="{{ m.url }}"><strong>{{ m.reference }}</strong></a>\n'
+    "<span>{{ m.names }}</span>\n"
+    '<span><span class="ob-badge">{{ m.reason }}</span> {{ m.who }}</span>\n'
+    '<span class="ob-card__meta">{{ m.when }}</span>'
+)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_cards_worded_as_the_template_did(cora, language):
+    first = active_match(cora, full_name="Petra <de> Vries & zn")
+    _close(cora, first)
+    second = active_match(
+        cora, buddy=matchable_buddy(cora.organisation, "Bram O'Visser")
+    )
+    _close(cora, second, reason="mismatch", initiator="parent", rematch=True)
+    Match.objects.filter(pk=second.pk).update(started_on=None)
+    found = closed_matches(cora, {})
+    with translation.override(language):
+        cards = _closed_rows(found.values(*CARD_FIELDS))
+        for match, card in zip(found, cards, strict=True):
+            expected = _OLD_CARD.render(Context({"m": match}))
+            assert _NEW_CARD.render(Context({"m": card})) == expected
+
+
+@pytest.mark.parametrize("total", [0, 1, 3, 4, 7])
+def test_counted_page_is_the_paginators_page(cora, total):
+    for i in range(total):
+        buddy = matchable_buddy(cora.organisation, f"Buddy{i} Test")
+        _close(cora, active_match(cora, buddy=buddy, email=f"p{i}@example.nl"))
+    rows = closed_matches(cora, {}).values(*CARD_FIELDS)
+    for number in (None, "", "1", "2", "3", "9", "0", "-3", "abc", "2.0", " 2"):
+        page = counted_page(rows, number, 3)
+        expected = Paginator(rows, 3).get_page(number)
+        assert page.number == expected.number, number
+        assert list(page.object_list) == list(expected.object_list), number
+        assert page.paginator.count == expected.paginator.count == total
+        assert page.has_next() == expected.has_next(), number
