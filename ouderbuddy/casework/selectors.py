@@ -374,50 +374,67 @@ def fit_alerts(actor: Membership) -> list[dict[str, Any]]:
 
 # --- The match page ---------------------------------------------------------------------
 
+# What the match page shows of a contact and of a check-in (rows of `values`).
+CONTACT_FIELDS = (
+    "on",
+    "mode",
+    "minutes",
+    "topics",
+    "note",
+    "logged_by",
+    "logged_by__full_name",
+)
+CHECK_IN_FIELDS = (
+    "id",
+    "due_on",
+    "done_on",
+    "with_buddy",
+    "with_parent",
+    "note",
+    "done_by",
+    "done_by__full_name",
+)
+
 
 def match_context(match: Match) -> dict[str, Any]:
     """What the coordinator's match page shows of the support, in a fixed number of
-    queries: agreements, contacts (the latest, with totals), school meetings,
-    check-ins, fit answers, signals and the closure."""
-    agreements = list(
-        match.agreements.select_related("created_by").order_by("-version")
-    )
+    queries: agreements, contacts (the latest, with totals) and check-ins (both as
+    rows of `CONTACT_FIELDS` and `CHECK_IN_FIELDS`), school meetings, fit answers,
+    signals and the closure."""
+    agreements = list(match.agreements.order_by("-version"))
     for agreement in agreements:
         agreement.mode_labels = [  # type: ignore[attr-defined]
             ContactMode(mode).label if mode in ContactMode.values else mode
             for mode in agreement.contact_modes
         ]
     # The latest contacts, each carrying the match's totals (window functions over
-    # all its contacts, computed before the slice): one query for both.
+    # all its contacts, computed before the slice): one query for both. Read as the
+    # columns the table shows.
     contacts = list(
         Contact.objects.filter(match=match)
-        .select_related("logged_by")
         .annotate(
             all_count=Window(Count("pk")),
             all_minutes=Window(Sum("minutes")),
         )
-        .order_by("-on", "-created_at")[:LATEST_CONTACTS]
+        .order_by("-on", "-created_at")
+        .values(*CONTACT_FIELDS, "all_count", "all_minutes")[:LATEST_CONTACTS]
     )
     totals = {
-        "n": contacts[0].all_count if contacts else 0,
-        "minutes": (contacts[0].all_minutes or 0) if contacts else 0,
+        "n": contacts[0]["all_count"] if contacts else 0,
+        "minutes": (contacts[0]["all_minutes"] or 0) if contacts else 0,
     }
-    codes = {code for contact in contacts for code in contact.topics}
+    codes = {code for contact in contacts for code in contact["topics"]}
     labels = taxonomy.labels(codes)
     for contact in contacts:
-        contact.topic_labels = [  # type: ignore[attr-defined]
-            labels.get(code, code) for code in contact.topics
-        ]
+        contact["topic_labels"] = [labels.get(code, code) for code in contact["topics"]]
     today = timezone.localdate()
     check_ins = list(
         CheckIn.objects.filter(match=match)
-        .select_related("done_by")
         .order_by("due_on", "created_at")
+        .values(*CHECK_IN_FIELDS)
     )
     for check_in in check_ins:
-        check_in.overdue = (  # type: ignore[attr-defined]
-            check_in.done_on is None and check_in.due_on < today
-        )
+        check_in["overdue"] = check_in["done_on"] is None and check_in["due_on"] < today
     closure = (
         Closure.objects.filter(match=match).select_related("closed_by").first()
         if match.status == MatchStatus.CLOSED
@@ -426,7 +443,7 @@ def match_context(match: Match) -> dict[str, Any]:
     meetings = list(SchoolMeeting.objects.filter(match=match).order_by("-starts_at"))
     for meeting in meetings:
         meeting.prepared = len(meeting.preparation)  # type: ignore[attr-defined]
-    last_contact = contacts[0].on if contacts else None
+    last_contact = contacts[0]["on"] if contacts else None
     reference = max(filter(None, [match.started_on, last_contact]), default=None)
     return {
         "agreement": agreements[0] if agreements else None,

@@ -7,6 +7,7 @@ error shows on the whole page. The routes keep their names in matching's namespa
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 from uuid import UUID
 
@@ -15,18 +16,21 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from ouderbuddy.casework import forms, selectors, services
-from ouderbuddy.casework.models import CheckIn
+from ouderbuddy.casework.models import CheckIn, ContactMode
+from ouderbuddy.intake import rows
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.lib.selectors import get_or_404
 from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
 from ouderbuddy.matching import forms as matching_forms
 from ouderbuddy.matching import sections as matching_sections
 from ouderbuddy.matching import services as matching_services
 from ouderbuddy.matching.models import Match, MatchStatus
-from ouderbuddy.matching.selectors import get_match_for
+from ouderbuddy.matching.selectors import get_match_for, visible_matches
 from ouderbuddy.organisations.models import Role
 
 COORDINATOR = [Role.COORDINATOR]
@@ -38,10 +42,64 @@ CASEWORK_STATUSES = (
     MatchStatus.CLOSED,
 )
 
+# Encrypted texts of the request and the buddy that the match page does not show:
+# not read (nor decrypted) for it.
+UNSHOWN_TEXTS = (
+    "request__question",
+    "request__intake_note",
+    "request__information_given",
+    "buddy__motivation",
+)
 
-def check_in_auto_id(check_in: CheckIn) -> str:
-    """Field ids unique per check-in: the match page has one form for each."""
-    return f"id_check_in_{check_in.pk.hex}_%s"
+
+def check_in_auto_id(check_in: CheckIn | UUID) -> str:
+    """Field ids unique per check-in (a check-in or its key): the match page has one
+    form for each."""
+    pk = check_in if isinstance(check_in, UUID) else check_in.pk
+    return f"id_check_in_{pk.hex}_%s"
+
+
+def _contact_rows(contacts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The table's contacts (rows of `selectors.CONTACT_FIELDS`), worded here as the
+    template's filters did."""
+    dates = rows.LongDates()
+    modes = {value: str(label) for value, label in ContactMode.choices}
+    return [
+        {
+            "on": dates(c["on"]),
+            "mode": modes.get(c["mode"], c["mode"]),
+            "minutes": c["minutes"],
+            "topics": ", ".join(c["topic_labels"]),
+            # The note with who logged it, escaped here.
+            "note": mark_safe(  # noqa: S308 - escaped
+                escape(c["note"])
+                + (f" ({escape(c['logged_by__full_name'])})" if c["logged_by"] else "")
+            ),
+        }
+        for c in contacts
+    ]
+
+
+def _check_in_state(
+    c: dict[str, Any], texts: dict[str, str], dates: rows.LongDates
+) -> SafeString:
+    """What the list says of a check-in after its planned day."""
+    if c["done_on"]:
+        parts = [rows.fill(texts["done"], date=dates(c["done_on"]))]
+        if c["with_buddy"] and c["with_parent"]:
+            parts.append(" " + texts["both"])
+        elif c["with_buddy"]:
+            parts.append(" " + texts["buddy"])
+        elif c["with_parent"]:
+            parts.append(" " + texts["parent"])
+        if c["done_by"]:
+            parts.append(f" ({escape(c['done_by__full_name'])})")
+        if c["note"]:
+            parts.append(f'<br><span class="ob-prewrap">{escape(c["note"])}</span>')
+        return mark_safe("".join(parts))  # noqa: S308 - escaped
+    if c["overdue"]:
+        return mark_safe(f'<span class="ob-badge">{texts["late"]}</span>')  # noqa: S308
+    return mark_safe(texts["open"])  # noqa: S308 - escaped
 
 
 def match_sections(match: Match, bound: dict[str, Any]) -> dict[str, Any]:
@@ -75,19 +133,43 @@ def match_sections(match: Match, bound: dict[str, Any]) -> dict[str, Any]:
     )
     bound_id, bound_form = bound.get("record_form") or (None, None)
     today = timezone.localdate()
-    rows = []
+    dates = rows.LongDates()
+    url = rows.url_maker("casework:check_in", "check_in_id")
+    planned = _("Gepland op %(date)s")
+    summary = _("Check-in van %(date)s vastleggen of weghalen")
+    texts = {
+        "done": _("gedaan op %(date)s"),
+        # {% translate %} escapes.
+        "both": escape(_("met buddy en ouder")),
+        "buddy": escape(_("met de buddy")),
+        "parent": escape(_("met de ouder")),
+        "late": escape(_("te laat")),
+        "open": escape(_("nog niet gedaan")),
+    }
+    check_in_rows = []
     for check_in in data["check_ins"]:
-        record = None
-        if running and check_in.done_on is None:
-            record = (
+        row = {
+            "planned": rows.fill(planned, date=dates(check_in["due_on"])),
+            "state": _check_in_state(check_in, texts, dates),
+            "form": None,
+        }
+        if running and check_in["done_on"] is None:
+            pk = check_in["id"]
+            row["form"] = (
                 bound_form
-                if check_in.pk == bound_id
+                if pk == bound_id
                 else forms.RecordCheckInForm(
-                    initial={"done_on": today}, auto_id=check_in_auto_id(check_in)
+                    initial={"done_on": today}, auto_id=check_in_auto_id(pk)
                 )
             )
-        rows.append({"check_in": check_in, "form": record})
-    data["check_in_rows"] = rows
+            row["url"] = url(pk)
+            due = check_in["due_on"]  # |date:"j F"
+            row["summary"] = rows.fill(
+                summary, date=f"{due.day} {dates.months[due.month - 1]}"
+            )
+        check_in_rows.append(row)
+    data["check_in_rows"] = check_in_rows
+    data["contacts"] = _contact_rows(data["contacts"])
     data["running"] = running
     return data
 
@@ -117,7 +199,11 @@ def match_page(
 @role_required(COORDINATOR)
 def match(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     actor = acting_membership(request)
-    found = get_match_for(actor, match_id)
+    # get_match_for's rule; the page shows none of the request's and buddy's texts.
+    found = get_or_404(
+        visible_matches(actor).select_related("request", "buddy").defer(*UNSHOWN_TEXTS),
+        match_id,
+    )
     return match_page(request, found)
 
 

@@ -201,7 +201,7 @@ def test_match_context_shows_the_latest_20_contacts_with_totals(
     with django_assert_max_num_queries(10):
         context = selectors.match_context(match)
     assert len(context["contacts"]) == 20
-    assert context["contacts"][0].on == timezone.localdate()
+    assert context["contacts"][0]["on"] == timezone.localdate()
     assert context["contact_count"] == 25
     assert context["contact_minutes"] == 250
     assert context["agreement"].version == 1
@@ -223,7 +223,7 @@ def test_match_context_of_a_closed_match_has_the_closure(cora, match):
     assert context["closure"].get_reason_display() == "Doel bereikt"
     assert {i.side for i in context["exit_invitations"]} == {"buddy", "parent"}
     # The open check-ins went away with the match; a closed match is never quiet.
-    assert all(c.done_on for c in context["check_ins"])
+    assert all(c["done_on"] for c in context["check_ins"])
     assert context["quiet"] is False
 
 
