@@ -5,19 +5,24 @@ their errors."""
 
 from __future__ import annotations
 
+from html import escape
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ouderbuddy.casework import forms, selectors, services
+from ouderbuddy.casework.closed import counted_page
 from ouderbuddy.casework.models import SignalKind
 from ouderbuddy.casework.views_match import check_in_auto_id, match_page
+from ouderbuddy.intake import rows
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import (
@@ -38,6 +43,67 @@ def _match_url(match: Match, anchor: str = "") -> str:
     return reverse("matching:match", args=[match.pk]) + anchor
 
 
+# What a row of the running matches shows (`selectors.active_matches`' annotations).
+OVERVIEW_FIELDS = (
+    "id",
+    "started_on",
+    "request__reference",
+    "buddy__full_name",
+    "last_contact",
+    "next_check_in",
+    "overdue_check_ins",
+    "open_signals",
+    "fit_not_good",
+    "quiet",
+)
+
+
+def _overview_rows(matches: Any) -> list[dict[str, Any]]:
+    """Each row of the running matches (rows of `OVERVIEW_FIELDS`), worded here as the
+    template's tags did (one reverse and one translation of each text per page)."""
+    url = rows.url_maker("matching:match", "match_id")
+    dates = rows.LongDates()
+    # {% translate %} escapes.
+    no_contact = escape(_("nog geen"))
+    no_check_in = escape(_("geen gepland"))
+    late = f'<span class="ob-badge">{escape(_("Check-in te laat"))}</span>'
+    quiet = f'<span class="ob-badge">{escape(_("Stil"))}</span>'
+    fit = f'<span class="ob-badge">{escape(_("Klikt niet goed"))}</span>'
+    found = []
+    for m in matches:
+        href = url(m["id"])
+        flags = []
+        if m["open_signals"]:
+            n = m["open_signals"]
+            text = ngettext("%(n)s zorgsignaal", "%(n)s zorgsignalen", n)
+            flags.append(
+                f'<a class="ob-badge" href="{href}#zorgsignalen">'
+                f"{rows.fill(text, n=str(n))}</a>"
+            )
+        if m["overdue_check_ins"]:
+            flags.append(late)
+        if m["quiet"]:
+            flags.append(quiet)
+        if m["fit_not_good"]:
+            flags.append(fit)
+        found.append(
+            {
+                "url": href,
+                "reference": m["request__reference"],
+                "buddy": m["buddy__full_name"],
+                "since": dates(m["started_on"]) if m["started_on"] else "",
+                "last_contact": mark_safe(  # noqa: S308 - escaped
+                    dates(m["last_contact"]) if m["last_contact"] else no_contact
+                ),
+                "next_check_in": mark_safe(  # noqa: S308 - escaped
+                    dates(m["next_check_in"]) if m["next_check_in"] else no_check_in
+                ),
+                "flags": mark_safe("\n".join(flags)),  # noqa: S308 - escaped
+            }
+        )
+    return found
+
+
 @role_required(COORDINATOR)
 def overview(request: SignedInRequest) -> HttpResponse:
     """The running matches with their last contact, next check-in and flags."""
@@ -48,7 +114,10 @@ def overview(request: SignedInRequest) -> HttpResponse:
     matches = selectors.with_flag(selectors.active_matches(actor), flag).order_by(
         "started_on", "pk"
     )
-    page = Paginator(matches, PER_PAGE).get_page(request.GET.get("pagina"))
+    page = counted_page(
+        matches.values(*OVERVIEW_FIELDS), request.GET.get("pagina"), PER_PAGE
+    )
+    page.object_list = _overview_rows(page.object_list)  # type: ignore[assignment]  # worded rows
     return render(
         request,
         "casework/coordinator/overview.html",

@@ -578,3 +578,51 @@ def test_closing_an_already_closed_match_is_refused(cora, match):
     # The form is not offered any more.
     response = client.get(url)
     assert response["Location"] == _match_page(match)
+
+
+# A row of the overview as the template drew it before its texts were made in the view.
+_OLD_OVERVIEW_ROW = (
+    "{% load i18n %}"
+    "<a href=\"{% url 'matching:match' m.pk %}\">{{ m.request.reference }}</a>"
+    '|{{ m.buddy.full_name }}|{{ m.started_on|date:"j F Y" }}'
+    '|{% if m.last_contact %}{{ m.last_contact|date:"j F Y" }}{% else %}'
+    '{% translate "nog geen" %}{% endif %}'
+    '|{% if m.next_check_in %}{{ m.next_check_in|date:"j F Y" }}{% else %}'
+    '{% translate "geen gepland" %}{% endif %}|'
+    '{% if m.open_signals %}<a class="ob-badge" href="{% url \'matching:match\' m.pk %}'
+    '#zorgsignalen">{% blocktranslate count n=m.open_signals %}{{ n }} zorgsignaal'
+    "{% plural %}{{ n }} zorgsignalen{% endblocktranslate %}</a>{% endif %}"
+    '{% if m.overdue_check_ins %}<span class="ob-badge">{% translate "Check-in te laat" %}'
+    "</span>{% endif %}"
+    '{% if m.quiet %}<span class="ob-badge">{% translate "Stil" %}</span>{% endif %}'
+    '{% if m.fit_not_good %}<span class="ob-badge">{% translate "Klikt niet goed" %}'
+    "</span>{% endif %}"
+)
+_NEW_OVERVIEW_ROW = (
+    '<a href="{{ m.url }}">{{ m.reference }}</a>|{{ m.buddy }}|{{ m.since }}'
+    "|{{ m.last_contact }}|{{ m.next_check_in }}|{{ m.flags }}"
+)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_overview_rows_worded_as_the_template_did(cora, match, bea, signal, language):
+    from django.template import Context, Template
+
+    from ouderbuddy.casework import selectors
+    from ouderbuddy.casework.views_coordinator import OVERVIEW_FIELDS, _overview_rows
+
+    other = active_match(
+        cora, matchable_buddy(cora.organisation, "Dirk O'Buddy"), email="b@example.nl"
+    )
+    Match.objects.filter(pk=other.pk).update(started_on=TODAY() - dt.timedelta(days=30))
+    services.log_contact(actor=bea, match=match, on=TODAY(), mode="phone", minutes=20)
+    CheckIn.objects.filter(match=other).update(due_on=TODAY() - dt.timedelta(days=2))
+    found = selectors.active_matches(cora).order_by("started_on", "pk")
+    old, new = Template(_OLD_OVERVIEW_ROW), Template(_NEW_OVERVIEW_ROW)
+    with translation.override(language):
+        drawn = _overview_rows(found.values(*OVERVIEW_FIELDS))
+        for m, row in zip(found, drawn, strict=True):
+            assert new.render(Context({"m": row})).replace("\n", "") == old.render(
+                Context({"m": m})
+            )
+    assert any(row["flags"] for row in drawn)
