@@ -69,6 +69,20 @@ def get_own_match_page(actor: Membership, match_id: UUID) -> Match:
     return get_own_match(actor, match_id, own_match_pages(actor))
 
 
+def get_own_match_with_fit(actor: Membership, match_id: UUID) -> Match:
+    """`get_own_match_page`, with whether the buddy answered the fit question
+    (`buddy_fit_answered`, what `fit_due` asks) read in the same query."""
+    return get_own_match(
+        actor,
+        match_id,
+        own_match_pages(actor).annotate(
+            buddy_fit_answered=Exists(
+                FitAnswer.objects.filter(match=OuterRef("pk"), side=Side.BUDDY)
+            )
+        ),
+    )
+
+
 def get_own_meeting(actor: Membership, meeting_id: UUID) -> SchoolMeeting:
     """A school meeting of one of the buddy's own matches; 404 otherwise."""
     meeting = (
@@ -77,6 +91,8 @@ def get_own_meeting(actor: Membership, meeting_id: UUID) -> SchoolMeeting:
         )
         .select_related("match__request", "match__buddy", "match__organisation")
         .defer(*(f"match__{name}" for name in _REQUEST_SECRETS))
+        # What `meeting_logged` asks, in the same query.
+        .annotate(contact_logged=Exists(Contact.objects.filter(meeting=OuterRef("pk"))))
         .first()
     )
     if meeting is None:
@@ -235,11 +251,19 @@ def meetings_around(match: Match) -> tuple[list[SchoolMeeting], list[SchoolMeeti
 
 
 def fit_due(match: Match) -> bool:
-    """The buddy has not answered "hoe klikt het?" yet."""
+    """The buddy has not answered "hoe klikt het?" yet (read with the match when it
+    came from `get_own_match_with_fit`)."""
+    answered = getattr(match, "buddy_fit_answered", None)
+    if answered is not None:
+        return not answered
     return not match.fit_answers.filter(side=Side.BUDDY).exists()
 
 
 def meeting_logged(meeting: SchoolMeeting) -> bool:
+    """A contact was logged for the meeting (read with it by `get_own_meeting`)."""
+    logged = getattr(meeting, "contact_logged", None)
+    if logged is not None:
+        return bool(logged)
     return Contact.objects.filter(meeting=meeting).exists()
 
 

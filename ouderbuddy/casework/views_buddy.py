@@ -144,7 +144,7 @@ def _render_match(
 def match(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     """One running match on a phone: log a contact first, then what else matters."""
     actor = acting_membership(request)
-    found = selectors_buddy.get_own_match_page(actor, match_id)
+    found = selectors_buddy.get_own_match_with_fit(actor, match_id)
     if found.status not in (MatchStatus.ACTIVE, MatchStatus.CLOSED):
         # Before the start (or a proposal that fell through) the proposal page tells.
         return redirect("matching:proposal", match_id=found.pk)

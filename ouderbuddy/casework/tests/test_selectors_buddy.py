@@ -54,3 +54,41 @@ def test_start_checklist_without_a_buddy_record(cora, ben):
     part = start_checklist(buddy_membership(bea))
     assert part is not None
     assert part.buddy == bea and part.matchable and not part.held
+
+
+def test_fit_and_logged_meeting_read_with_the_match_and_meeting(
+    cora, django_assert_num_queries
+):
+    import datetime as dt
+
+    match = active_match(cora)
+    buddy = buddy_membership(match.buddy)
+    meeting = services.plan_meeting(
+        actor=buddy,
+        match=match,
+        starts_at=timezone.now() + dt.timedelta(days=2),
+        place="School",
+        kind="other",
+    )
+    found = selectors_buddy.get_own_match_with_fit(buddy, match.pk)
+    with django_assert_num_queries(0):
+        assert selectors_buddy.fit_due(found) is True
+    read = selectors_buddy.get_own_meeting(buddy, meeting.pk)
+    with django_assert_num_queries(0):
+        assert selectors_buddy.meeting_logged(read) is False
+    services.answer_fit(match=match, side="buddy", answer="good", actor=buddy)
+    services.log_contact(
+        actor=buddy,
+        match=match,
+        on=timezone.localdate(),
+        mode="phone",
+        minutes=10,
+        meeting=meeting,
+    )
+    found = selectors_buddy.get_own_match_with_fit(buddy, match.pk)
+    assert selectors_buddy.fit_due(found) is False
+    assert selectors_buddy.fit_due(match) is False  # asked when not read with it
+    assert selectors_buddy.meeting_logged(
+        selectors_buddy.get_own_meeting(buddy, meeting.pk)
+    )
+    assert selectors_buddy.meeting_logged(meeting)
