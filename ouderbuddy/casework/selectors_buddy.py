@@ -217,12 +217,21 @@ def topic_codes(match: Match) -> list[ExperienceCode]:
     return codes
 
 
+# What the buddy's pages read of a contact: the list's day, kind and minutes, which
+# the contact form copies too (not the note: nothing shows it there).
+_CONTACT_SHOWN = ("match", "on", "mode", "minutes", "created_at")
+
+
 def last_contact(match: Match) -> Contact | None:
-    return match.contacts.order_by("-on", "-created_at").first()
+    return match.contacts.only(*_CONTACT_SHOWN).order_by("-on", "-created_at").first()
 
 
 def recent_contacts(match: Match) -> list[Contact]:
-    return list(match.contacts.order_by("-on", "-created_at")[:RECENT_CONTACTS])
+    return list(
+        match.contacts.only(*_CONTACT_SHOWN).order_by("-on", "-created_at")[
+            :RECENT_CONTACTS
+        ]
+    )
 
 
 def closure_of(match: Match) -> Closure | None:
