@@ -94,7 +94,7 @@ CARD_FIELDS = (
 )
 
 
-def counted_page(queryset: QuerySet[Any], number: Any, per_page: int) -> Page:
+def counted_page(queryset: QuerySet[Any], number: Any, per_page: int) -> Page[Any]:
     """`Paginator(queryset, per_page).get_page(number)` for a `values` queryset, with
     the count taken in the page's own query (a window over the same rows) instead of
     a COUNT of its own. Only a page past the end or below 1 (shown as the last page,
@@ -120,7 +120,7 @@ def counted_page(queryset: QuerySet[Any], number: Any, per_page: int) -> Page:
     return paginator.get_page(number)
 
 
-def closed_page(actor: Membership, criteria: dict[str, Any], number: Any) -> Page:
+def closed_page(actor: Membership, criteria: dict[str, Any], number: Any) -> Page[Any]:
     """The page `number` of the closed matches, as rows of `CARD_FIELDS`."""
     return counted_page(
         closed_matches(actor, criteria).values(*CARD_FIELDS), number, PER_PAGE

@@ -86,7 +86,7 @@ def closed(request: SignedInRequest) -> HttpResponse:
     form = ClosedSearchForm(request.GET)
     criteria = form.criteria()
     page = closed_page(actor, criteria, request.GET.get("pagina"))
-    page.object_list = _closed_rows(page.object_list)  # type: ignore[assignment]  # worded cards
+    page.object_list = _closed_rows(page.object_list)  # worded cards
     return render(
         request,
         "casework/coordinator/closed.html",

@@ -117,7 +117,7 @@ def overview(request: SignedInRequest) -> HttpResponse:
     page = counted_page(
         matches.values(*OVERVIEW_FIELDS), request.GET.get("pagina"), PER_PAGE
     )
-    page.object_list = _overview_rows(page.object_list)  # type: ignore[assignment]  # worded rows
+    page.object_list = _overview_rows(page.object_list)  # worded rows
     return render(
         request,
         "casework/coordinator/overview.html",

@@ -85,7 +85,7 @@ def _check_in_state(
 ) -> SafeString:
     """What the list says of a check-in after its planned day."""
     if c["done_on"]:
-        parts = [rows.fill(texts["done"], date=dates(c["done_on"]))]
+        parts: list[str] = [rows.fill(texts["done"], date=dates(c["done_on"]))]
         if c["with_buddy"] and c["with_parent"]:
             parts.append(" " + texts["both"])
         elif c["with_buddy"]:
@@ -148,7 +148,7 @@ def match_sections(match: Match, bound: dict[str, Any]) -> dict[str, Any]:
     }
     check_in_rows = []
     for check_in in data["check_ins"]:
-        row = {
+        row: dict[str, Any] = {
             "planned": rows.fill(planned, date=dates(check_in["due_on"])),
             "state": _check_in_state(check_in, texts, dates),
             "form": None,
