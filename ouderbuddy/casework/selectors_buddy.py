@@ -100,6 +100,33 @@ def get_own_meeting(actor: Membership, meeting_id: UUID) -> SchoolMeeting:
     return meeting
 
 
+def get_own_meeting_page(actor: Membership, meeting_id: UUID) -> SchoolMeeting:
+    """`get_own_meeting` (the same rule) for showing the meeting only: its own columns,
+    and of its match the status and the parent's name (nothing a service needs)."""
+    meeting = (
+        SchoolMeeting.objects.filter(
+            pk=meeting_id, match__in=own_match_pages(actor).values("pk")
+        )
+        .select_related("match__request")
+        .only(
+            "match",
+            "starts_at",
+            "place",
+            "kind",
+            "preparation",
+            "cancelled",
+            "match__status",
+            "match__request",
+            "match__request__full_name",
+        )
+        .annotate(contact_logged=Exists(Contact.objects.filter(meeting=OuterRef("pk"))))
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
 def meeting_of(match: Match, raw: Any) -> SchoolMeeting | None:
     """The meeting named in the request, of this match; 404 when it is not."""
     if not raw:

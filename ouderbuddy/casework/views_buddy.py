@@ -301,9 +301,11 @@ def _render_meeting(
 def meeting(request: SignedInRequest, meeting_id: UUID) -> HttpResponse:
     """One school meeting: its preparation checklist, and cancelling it."""
     actor = acting_membership(request)
-    found = selectors_buddy.get_own_meeting(actor, meeting_id)
     if request.method != "POST":
-        return _render_meeting(request, found)
+        return _render_meeting(
+            request, selectors_buddy.get_own_meeting_page(actor, meeting_id)
+        )
+    found = selectors_buddy.get_own_meeting(actor, meeting_id)
 
     action = request.POST.get("action")
     if action == "preparation":

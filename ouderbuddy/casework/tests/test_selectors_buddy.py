@@ -92,3 +92,38 @@ def test_fit_and_logged_meeting_read_with_the_match_and_meeting(
         selectors_buddy.get_own_meeting(buddy, meeting.pk)
     )
     assert selectors_buddy.meeting_logged(meeting)
+
+
+def test_the_meeting_page_reads_the_same_meetings_and_no_more(
+    cora, django_assert_num_queries
+):
+    import datetime as dt
+
+    import pytest
+    from django.http import Http404
+
+    mine = active_match(cora, matchable_buddy(cora.organisation, "Anna Een"))
+    other = active_match(cora, matchable_buddy(cora.organisation, "Bram Twee"))
+    anna, bram = buddy_membership(mine.buddy), buddy_membership(other.buddy)
+    meeting = services.plan_meeting(
+        actor=anna,
+        match=mine,
+        starts_at=timezone.now() + dt.timedelta(days=2),
+        place="School",
+        kind="other",
+    )
+    with pytest.raises(Http404):
+        selectors_buddy.get_own_meeting_page(bram, meeting.pk)
+    with pytest.raises(Http404):
+        selectors_buddy.get_own_meeting_page(cora, meeting.pk)
+    status, name = mine.status, mine.request.full_name
+    read = selectors_buddy.get_own_meeting_page(anna, meeting.pk)
+    with django_assert_num_queries(0):
+        assert read.match.status == status
+        assert read.match.request.full_name == name
+        assert (read.starts_at, read.place, read.kind) == (
+            meeting.starts_at,
+            "School",
+            "other",
+        )
+        assert selectors_buddy.meeting_logged(read) is False
