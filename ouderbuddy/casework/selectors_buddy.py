@@ -69,6 +69,18 @@ def get_own_match_page(actor: Membership, match_id: UUID) -> Match:
     return get_own_match(actor, match_id, own_match_pages(actor))
 
 
+def get_own_match_glance(actor: Membership, match_id: UUID) -> Match:
+    """`get_own_match_page` (the same rule) for a page that only shows the match's
+    status and the parent's name, and posts nowhere with it: only those are read."""
+    return get_own_match(
+        actor,
+        match_id,
+        own_matches(actor)
+        .select_related("request")
+        .only("status", "request", "request__full_name"),
+    )
+
+
 def get_own_match_with_fit(actor: Membership, match_id: UUID) -> Match:
     """`get_own_match_page`, with whether the buddy answered the fit question
     (`buddy_fit_answered`, what `fit_due` asks) read in the same query."""

@@ -228,7 +228,10 @@ def log_contact(request: SignedInRequest, match_id: UUID) -> HttpResponse:
 def plan_meeting(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     """Plan a meeting at school the buddy joins."""
     actor = acting_membership(request)
-    found = selectors_buddy.get_own_match_page(actor, match_id)
+    if request.method == "POST":
+        found = selectors_buddy.get_own_match_page(actor, match_id)
+    else:
+        found = selectors_buddy.get_own_match_glance(actor, match_id)
     form = forms_buddy.MeetingForm(request.POST if request.method == "POST" else None)
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -342,7 +345,10 @@ def meeting(request: SignedInRequest, meeting_id: UUID) -> HttpResponse:
 def signal(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     """'Zorg melden': reaches the coordinator at once."""
     actor = acting_membership(request)
-    found = selectors_buddy.get_own_match_page(actor, match_id)
+    if request.method == "POST":
+        found = selectors_buddy.get_own_match_page(actor, match_id)
+    else:
+        found = selectors_buddy.get_own_match_glance(actor, match_id)
     form = forms_buddy.SignalForm(request.POST if request.method == "POST" else None)
     error = ""
     if request.method == "POST" and form.is_valid():

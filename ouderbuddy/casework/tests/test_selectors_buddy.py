@@ -127,3 +127,18 @@ def test_the_meeting_page_reads_the_same_meetings_and_no_more(
             "other",
         )
         assert selectors_buddy.meeting_logged(read) is False
+
+
+def test_the_glance_at_a_match_is_the_buddys_own_only(cora):
+    import pytest
+    from django.http import Http404
+
+    mine = active_match(cora, matchable_buddy(cora.organisation, "Anna Een"))
+    other = active_match(cora, matchable_buddy(cora.organisation, "Bram Twee"))
+    anna = buddy_membership(mine.buddy)
+    found = selectors_buddy.get_own_match_glance(anna, mine.pk)
+    assert (found.pk, found.status) == (mine.pk, mine.status)
+    assert found.request.full_name == mine.request.full_name
+    for actor, match in ((anna, other), (cora, mine)):
+        with pytest.raises(Http404):
+            selectors_buddy.get_own_match_glance(actor, match.pk)
