@@ -496,22 +496,39 @@ def parent_support(
             return None
         match = closed
     active = match.status == MatchStatus.ACTIVE
-    agreement = match.agreements.order_by("-version").first()
+    # Only the columns the page shows (the agreement's other texts stay encrypted).
+    agreement = (
+        match.agreements.only(
+            "match_id",
+            "version",
+            "goals",
+            "frequency",
+            "contact_modes",
+            "expected_until",
+            "parent_acknowledged_at",
+        )
+        .order_by("-version")
+        .first()
+    )
     # The contact log shows when, how, how long and about what. The buddy's note is
     # left out on purpose: it is the buddy's own working note (written for the
     # coordinator), not a text written for the parent.
     # The latest ones, as on the coordinator's page, with how many there are in all.
+    # How many there are in all comes with the rows (a window over the match's
+    # contacts, counted before the limit).
     contacts = list(
-        match.contacts.defer("note").order_by("-on", "-created_at")[:LATEST_CONTACTS]
+        match.contacts.only("match_id", "on", "mode", "minutes", "topics")
+        .annotate(total=Window(Count("id")))
+        .order_by("-on", "-created_at")[:LATEST_CONTACTS]
     )
-    contact_count = (
-        match.contacts.count() if len(contacts) == LATEST_CONTACTS else len(contacts)
-    )
+    contact_count = contacts[0].total if contacts else 0
     codes = {code for contact in contacts for code in contact.topics}
     labels = taxonomy.labels(codes)
-    fit_answer = match.fit_answers.filter(side=Side.PARENT).first()
-    closure = (
-        Closure.objects.filter(match=match).first()
+    fit_answer = (
+        match.fit_answers.filter(side=Side.PARENT).only("match_id", "answer").first()
+    )
+    closed_on = (
+        Closure.objects.filter(match=match).values_list("closed_on", flat=True).first()
         if match.status == MatchStatus.CLOSED
         else None
     )
@@ -519,7 +536,7 @@ def parent_support(
         "match": match,
         "active": active,
         "closed": match.status == MatchStatus.CLOSED,
-        "closed_on": closure.closed_on if closure else None,
+        "closed_on": closed_on,
         "agreement": agreement,
         "agreement_modes": choice_labels(agreement.contact_modes, ContactMode)
         if agreement
@@ -538,9 +555,9 @@ def parent_support(
         ],
         "contact_count": contact_count,
         "meetings": list(
-            match.meetings.filter(
-                cancelled=False, starts_at__gte=timezone.now()
-            ).order_by("starts_at")
+            match.meetings.filter(cancelled=False, starts_at__gte=timezone.now())
+            .only("match_id", "starts_at", "kind", "place")
+            .order_by("starts_at")
         )
         if active
         else [],

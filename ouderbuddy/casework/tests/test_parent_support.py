@@ -98,3 +98,33 @@ def test_after_the_close_the_last_closed_match_without_open_questions(cora):
     assert not support["can_acknowledge"]
     assert support["meetings"] == []
     assert not support["fit_pending"]
+
+
+def test_the_latest_contacts_come_with_how_many_there_are_in_all(cora):
+    """The count is a window over the match's contacts, before the limit: no second
+    query, and the same number as counting them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ouderbuddy.casework.models import Contact
+
+    match = active_match(cora)
+    bea = buddy_membership(match.buddy)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        for days in range(selectors.LATEST_CONTACTS + 3):
+            services.log_contact(
+                actor=bea,
+                match=match,
+                on=timezone.localdate(),
+                mode="phone",
+                minutes=10 + days,
+                topics=[],
+                note="",
+            )
+    with CaptureQueriesContext(connection) as queries:
+        support = selectors.parent_support(match.request, match)
+    assert support is not None
+    assert support["contact_count"] == Contact.objects.filter(match=match).count()
+    assert support["contact_count"] == selectors.LATEST_CONTACTS + 3
+    assert len(support["contacts"]) == selectors.LATEST_CONTACTS
+    assert not any("COUNT(*)" in q["sql"] for q in queries.captured_queries)
