@@ -12,13 +12,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ouderbuddy.buddies import checklist, forms, hooks, selectors, services
+from ouderbuddy.buddies.history import BUDDY_HISTORY
 from ouderbuddy.buddies.models import PIPELINE, Buddy, BuddyStatus
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
@@ -200,6 +203,60 @@ def _labels(codes: list[str] | None, choices: Any) -> list[str]:
     return [str(known.get(code, code)) for code in codes or []]
 
 
+# The buddy page's forms that start empty (no value of the buddy in them), per language
+# and day (the agreement's date starts at today): the same for everyone, so drawn once
+# per process. A form sent back with errors is drawn as it is.
+_EMPTY_FORMS: dict[tuple[str, str, Any], SafeString] = {}
+
+
+def _empty_form(name: str, make: Callable[[], Any]) -> SafeString:
+    key = (name, get_language() or "", timezone.localdate())
+    html = _EMPTY_FORMS.get(key)
+    if html is None:
+        if len(_EMPTY_FORMS) > 64:  # yesterday's
+            _EMPTY_FORMS.clear()
+        html = _EMPTY_FORMS[key] = SafeString(str(make()))
+    return html
+
+
+def _history_rows(buddy: Buddy) -> list[dict[str, Any]]:
+    """The buddy's newest 50 status changes as the page shows them, worded here: only
+    the shown columns and the actor's name are read."""
+    labels = dict(BuddyStatus.choices)
+    rows = []
+    for change in buddy.history.values(
+        "at",
+        "from_status",
+        "to_status",
+        "code",
+        "params",
+        "reason",
+        "actor__full_name",
+        "actor__email",
+        "actor_id",
+    )[:50]:
+        moved = change["from_status"] and change["from_status"] != change["to_status"]
+        to_status = change["to_status"]
+        rows.append(
+            {
+                "at": formats.date_format(
+                    timezone.localtime(change["at"]), "j F Y H:i"
+                ),
+                "from": labels.get(change["from_status"], change["from_status"])
+                if moved
+                else "",
+                "to": labels.get(to_status, to_status),
+                "actor": (change["actor__full_name"] or change["actor__email"])
+                if change["actor_id"]
+                else "",
+                "text": BUDDY_HISTORY.word(
+                    change["code"], change["params"], change["reason"] or ""
+                ),
+            }
+        )
+    return rows
+
+
 def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str, Any]:
     interview = selectors.interview_of(buddy)
     # Each list reads only the columns the page shows.
@@ -231,7 +288,7 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
         else None,
         "interview": interview,
         "agreements": agreements,
-        "history": buddy.history.select_related("actor")[:50],
+        "history": _history_rows(buddy),
         # Not shown when the buddy would rather not say.
         "experience": [] if buddy.experience_unsaid else selectors.experience_of(buddy),
         "consents": selectors.consents_of(buddy).only(
@@ -255,11 +312,13 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
             },
         ),
         "agreement_form": forms_.get("agreement_form")
-        or forms.AgreementForm(prefix="agreement"),
+        or _empty_form("agreement", lambda: forms.AgreementForm(prefix="agreement")),
         "advance_form": forms_.get("advance_form")
-        or forms.AdvanceForm(prefix="advance"),
-        "pause_form": forms_.get("pause_form") or forms.PauseForm(prefix="pause"),
-        "stop_form": forms_.get("stop_form") or forms.StopForm(prefix="stop"),
+        or _empty_form("advance", lambda: forms.AdvanceForm(prefix="advance")),
+        "pause_form": forms_.get("pause_form")
+        or _empty_form("pause", lambda: forms.PauseForm(prefix="pause")),
+        "stop_form": forms_.get("stop_form")
+        or _empty_form("stop", lambda: forms.StopForm(prefix="stop")),
     }
 
 
