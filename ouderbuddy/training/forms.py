@@ -4,13 +4,15 @@ field-level messages."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.buddies.models import Buddy
@@ -251,6 +253,50 @@ class SessionAttendanceForm(Form):
             e.pk: self.cleaned_data[self.field_name(e)] == "yes"
             for e in self.enrolments
         }
+
+
+# The unbound attendance form (the session page before anyone filled it in or after a
+# save) is every buddy's field alike but for the id, the name and which radio starts
+# checked: drawn once per language and starting value with stamps, then the stamps
+# are filled in per buddy. The same HTML as `{{ form }}`, without building a field and
+# its widget for every buddy.
+_STAMP_ID = "stamp-id"
+_STAMP_NAME = "Stamp-Name"
+_ATTENDANCE_STAMPS: dict[str, dict[bool | None, str]] = {}
+
+
+def _attendance_stamps() -> dict[bool | None, str]:
+    language = get_language() or ""
+    stamps = _ATTENDANCE_STAMPS.get(language)
+    if stamps is None:
+        stamps = {}
+        for attended in (None, True, False):
+            probe = SessionAttendanceForm(enrolments=[])
+            name = f"attended_{_STAMP_ID}"
+            probe.fields[name] = forms.ChoiceField(
+                label=_STAMP_NAME,
+                choices=ATTENDANCE_CHOICES,
+                widget=forms.RadioSelect,
+                initial=None if attended is None else ("yes" if attended else "no"),
+            )
+            drawn = str(probe[name].as_field_group())
+            stamps[attended] = (
+                drawn.replace("%", "%%")
+                .replace(_STAMP_ID, "%(id)s")
+                .replace(_STAMP_NAME, "%(name)s")
+            )
+        _ATTENDANCE_STAMPS[language] = stamps
+    return stamps
+
+
+def unbound_attendance_html(enrolments: list[Enrolment]) -> SafeString:
+    """What `{{ SessionAttendanceForm(enrolments=enrolments) }}` draws."""
+    stamps = _attendance_stamps()
+    drawn = "".join(
+        stamps[e.attended] % {"id": e.pk, "name": html.escape(e.buddy.full_name)}
+        for e in enrolments
+    )
+    return mark_safe(drawn.strip())  # noqa: S308 - the names are escaped
 
 
 class TrainingElsewhereForm(Form):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ouderbuddy.buddies.models import Buddy
 from ouderbuddy.buddies.selectors import (
     get_buddy_for,
     get_buddy_name_for,
@@ -30,6 +31,7 @@ from ouderbuddy.training.forms import (
     SessionAttendanceForm,
     SessionForm,
     TrainingElsewhereForm,
+    unbound_attendance_html,
 )
 from ouderbuddy.training.models import (
     Course,
@@ -184,8 +186,11 @@ def _session_page(
 ) -> HttpResponse:
     enrolments = selectors.enrolments_in(session)
     enrolled = [e for e in enrolments if e.status == EnrolmentStatus.ENROLLED]
+    ended = session.has_ended and not session.is_cancelled
+    # Unbound, the form is drawn from stamps (and only when the page shows it).
+    attendance: Any = attendance_form
     if attendance_form is None:
-        attendance_form = SessionAttendanceForm(enrolments=enrolled)
+        attendance = unbound_attendance_html(enrolled) if ended and enrolled else ""
     # The counts of `with_place_counts`, from the list.
     free_places = max(session.capacity - len(enrolled), 0)
     is_open = not session.has_started and not session.is_cancelled
@@ -201,7 +206,7 @@ def _session_page(
             "enrolled_count": len(enrolled),
             "free_places": free_places,
             "open": is_open,
-            "ended": session.has_ended and not session.is_cancelled,
+            "ended": ended,
             "enrolled": enrolled,
             "waiting": [
                 e for e in enrolments if e.status == EnrolmentStatus.WAITLISTED
@@ -210,9 +215,11 @@ def _session_page(
                 e for e in enrolments if e.status == EnrolmentStatus.CANCELLED
             ],
             "form": form,
-            "attendance_form": attendance_form,
+            "attendance_form": attendance,
         },
-        status=400 if form.errors or attendance_form.errors else 200,
+        status=400
+        if form.errors or (attendance_form is not None and attendance_form.errors)
+        else 200,
     )
 
 
@@ -221,8 +228,13 @@ def session_detail(request: SignedInRequest, session_id: UUID) -> HttpResponse:
     """Who is enrolled and waiting; enrol a buddy, record attendance, cancel."""
     actor = acting_membership(request)
     session = selectors.get_session_page_for(actor, session_id)
+    # The enrol form is drawn only while the session is open; a post is checked anyway.
+    is_open = not session.has_started and not session.is_cancelled
     form = EnrolBuddyForm(
-        _posted(request), buddies=selectors.bookable_buddies(actor, session)
+        _posted(request),
+        buddies=selectors.bookable_buddies(actor, session)
+        if request.method == "POST" or is_open
+        else Buddy.objects.none(),
     )
     if request.method == "POST" and form.is_valid():
         buddy = form.cleaned_data["buddy"]

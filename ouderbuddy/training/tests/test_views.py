@@ -462,3 +462,38 @@ def test_course_page_rows_show_each_session(cora_client, cora, course, session, 
     assert f'href="{other}">3 februari 2027, 19:00–' in body
     assert '--inactive">Geannuleerd</span>' in body
     assert ">Online</td>" in body
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_unbound_attendance_form_is_drawn_as_the_form_draws_itself(
+    cora, course, language
+):
+    from django.utils import translation
+
+    from ouderbuddy.training import selectors
+    from ouderbuddy.training.forms import (
+        SessionAttendanceForm,
+        unbound_attendance_html,
+    )
+
+    past = make_session(course, at(2027, 1, 5, 19))
+    for name, attended in [
+        ('Bea <b>&amp; 100% "Buddy"', None),
+        ("Bas Buddy", True),
+        ("Stamp-Name stamp-id %(id)s", False),
+    ]:
+        Enrolment.objects.create(
+            organisation=cora.organisation,
+            session=past,
+            buddy=make_buddy(
+                cora.organisation, full_name=name, email=f"{attended}@b.test"
+            ),
+            status=EnrolmentStatus.ENROLLED,
+            attended=attended,
+        )
+    enrolled = selectors.enrolments_in(past)
+    with translation.override(language):
+        assert unbound_attendance_html(enrolled) == str(
+            SessionAttendanceForm(enrolments=enrolled)
+        )
+    assert unbound_attendance_html([]) == ""
