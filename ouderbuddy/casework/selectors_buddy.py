@@ -29,7 +29,7 @@ from ouderbuddy.casework.models import (
     SchoolMeeting,
     Side,
 )
-from ouderbuddy.intake.services import active_consents
+from ouderbuddy.intake.services import has_active_consent
 from ouderbuddy.matching.models import Match, MatchStatus
 from ouderbuddy.matching.selectors import get_own_match, own_matches
 from ouderbuddy.organisations.models import Membership
@@ -245,7 +245,7 @@ def topic_codes(match: Match) -> list[ExperienceCode]:
     """The request's own codes (only when the parent agreed to share them with a buddy),
     then the common issue codes."""
     codes: list[ExperienceCode] = []
-    if ConsentPurpose.SHARE_WITH_BUDDY in active_consents(match.request):
+    if has_active_consent(match.request, ConsentPurpose.SHARE_WITH_BUDDY):
         codes.extend(
             match.request.codes.filter(
                 is_active=True, group__in=services.TOPIC_GROUPS

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -440,16 +441,23 @@ def withdraw_consent(*, request: HelpRequest, purpose: str) -> HelpRequest:
     return request
 
 
+def _request_consents(request: HelpRequest) -> QuerySet[Consent]:
+    """The request's consents still in force."""
+    return Consent.objects.filter(
+        organisation_id=request.organisation_id,
+        subject_type="intake.helprequest",
+        subject_id=str(request.pk),
+        withdrawn_at__isnull=True,
+    )
+
+
 def active_consents(request: HelpRequest) -> dict[str, Consent]:
-    return {
-        c.purpose: c
-        for c in Consent.objects.filter(
-            organisation_id=request.organisation_id,
-            subject_type="intake.helprequest",
-            subject_id=str(request.pk),
-            withdrawn_at__isnull=True,
-        )
-    }
+    return {c.purpose: c for c in _request_consents(request)}
+
+
+def has_active_consent(request: HelpRequest, purpose: str) -> bool:
+    """`purpose in active_consents(request)`, asked as one EXISTS (no rows read)."""
+    return _request_consents(request).filter(purpose=purpose).exists()
 
 
 # --- Triage by the coordinator ---------------------------------------------------------

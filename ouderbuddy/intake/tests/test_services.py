@@ -254,3 +254,15 @@ def test_working_days():
     assert working_days_between(monday, monday + dt.timedelta(days=7)) == 5
     assert working_days_between(monday, monday + dt.timedelta(days=14)) == 10
     assert working_days_between(monday, monday) == 0
+
+
+def test_has_active_consent_answers_as_active_consents_does(cora):
+    request = submit(cora.organisation)
+    for purpose in ("share_with_buddy", "research", "request_processing"):
+        assert services.has_active_consent(request, purpose) == (
+            purpose in services.active_consents(request)
+        )
+    services.withdraw_consent(request=request, purpose="share_with_buddy")
+    assert not services.has_active_consent(request, "share_with_buddy")
+    assert "share_with_buddy" not in services.active_consents(request)
+    assert services.has_active_consent(request, "request_processing")
