@@ -183,15 +183,34 @@ def enrolments_in(session: Session) -> list[Enrolment]:
     return enrolments
 
 
-def enrolments_of(buddy: Buddy) -> list[Enrolment]:
+# What the buddy's own trainings page shows of a current enrolment and its session.
+CURRENT_ENROLMENT_FIELDS = (
+    "status",
+    "session__starts_at",
+    "session__ends_at",
+    "session__location",
+    "session__online_url",
+    "session__cancelled_at",
+    "session__course__title",
+)
+
+
+def enrolments_of(buddy: Buddy, *, current: bool = False) -> list[Enrolment]:
     """A buddy's enrolments, earliest session first, with their waiting-list position
     (1 for the first waiting, None when not waiting). The positions cost a second
-    query only when the buddy waits somewhere."""
-    enrolments = list(
+    query only when the buddy waits somewhere. With `current`, only those not
+    cancelled whose session has not ended, with the columns the buddy's page shows."""
+    enrolments_ = (
         Enrolment.objects.filter(buddy=buddy)
         .select_related("session__course")
         .order_by("session__starts_at", "id")
     )
+    if current:
+        enrolments_ = enrolments_.exclude(status=EnrolmentStatus.CANCELLED).filter(
+            session__ends_at__gt=timezone.now()
+        )
+        enrolments_ = enrolments_.only(*CURRENT_ENROLMENT_FIELDS)
+    enrolments = list(enrolments_)
     for enrolment in enrolments:
         enrolment.waitlist_position = None  # type: ignore[attr-defined]
     waiting = {e.pk: e for e in enrolments if e.status == EnrolmentStatus.WAITLISTED}

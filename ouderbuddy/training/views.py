@@ -390,13 +390,16 @@ def my_trainings(request: SignedInRequest) -> HttpResponse:
         buddy = get_own_buddy(actor, only=("id",))
     except Http404:
         return render(request, "training/my_trainings_no_record.html")
-    now = timezone.now()
-    mine = [
-        e
-        for e in selectors.enrolments_of(buddy)
-        if e.status != EnrolmentStatus.CANCELLED and e.session.ends_at > now
-    ]
+    mine = selectors.enrolments_of(buddy, current=True)
     taken = {e.session_id for e in mine}
+    # One reverse a page for the rows' forms.
+    cancel_url = rows.url_maker("training:cancel_own_enrolment")
+    for enrolment in mine:
+        enrolment.cancel_url = cancel_url(enrolment.pk)  # type: ignore[attr-defined]
+    enrol_url = rows.url_maker("training:enrol_self")
+    sessions = [s for s in selectors.upcoming_sessions(actor) if s.pk not in taken]
+    for session in sessions:
+        session.enrol_url = enrol_url(session.pk)  # type: ignore[attr-defined]
     qualifications = list(selectors.qualifications_of(buddy))
     return render(
         request,
@@ -404,9 +407,7 @@ def my_trainings(request: SignedInRequest) -> HttpResponse:
         {
             "buddy": buddy,
             "my_enrolments": mine,
-            "sessions": [
-                s for s in selectors.upcoming_sessions(actor) if s.pk not in taken
-            ],
+            "sessions": sessions,
             "qualifications": qualifications,
             "has_basic_training": any(
                 q.kind == QualificationKind.BASIC for q in qualifications

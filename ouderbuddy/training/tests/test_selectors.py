@@ -256,3 +256,29 @@ def test_each_course_gets_its_own_upcoming_sessions(
     first = found["Basistraining"][0]
     assert (first.enrolled_count, first.free_places) == (1, 1)
     assert first.course.title == "Basistraining"
+
+
+def test_current_enrolments_of_a_buddy_leave_out_cancelled_and_ended(
+    cora, course, session, bea, django_assert_num_queries
+):
+    kept = services.enrol_buddy(actor=cora, session=session, buddy=bea)
+    later = make_session(course, at(2027, 2, 10, 19))
+    dropped = services.enrol_buddy(actor=cora, session=later, buddy=bea)
+    services.cancel_enrolment(actor=cora, enrolment=dropped)
+    past = make_session(course, at(2027, 1, 5, 19))
+    Enrolment.objects.create(
+        organisation=cora.organisation,
+        session=past,
+        buddy=bea,
+        status=EnrolmentStatus.ENROLLED,
+    )
+    assert len(selectors.enrolments_of(bea)) == 3
+    with django_assert_num_queries(1):
+        [current] = selectors.enrolments_of(bea, current=True)
+        # What the buddy's page shows, read in that one query.
+        assert current.pk == kept.pk
+        assert current.session.course.title == course.title
+        assert current.session.is_cancelled is False
+        assert current.session.location == session.location
+        assert current.session.online_url == session.online_url
+        assert current.session.ends_at == session.ends_at
