@@ -81,13 +81,33 @@ def get_own_match_glance(actor: Membership, match_id: UUID) -> Match:
     )
 
 
+# What the buddy's match page reads of its match (the same rule, `own_matches`): the
+# status, and of the request what the page shows of the parent and the audit line.
+_MATCH_PAGE_SHOWN = (
+    "status",
+    "organisation",
+    "request",
+    "buddy",
+    "request__organisation",
+    "request__reference",
+    "request__full_name",
+    "request__email",
+    "request__phone",
+    "request__preferred_contact",
+)
+
+
 def get_own_match_with_fit(actor: Membership, match_id: UUID) -> Match:
-    """`get_own_match_page`, with whether the buddy answered the fit question
-    (`buddy_fit_answered`, what `fit_due` asks) read in the same query."""
+    """`get_own_match_page` (the same rule) for the match page, which shows the match
+    and posts nowhere with it: only what it shows is read, with whether the buddy
+    answered the fit question (`buddy_fit_answered`, what `fit_due` asks)."""
     return get_own_match(
         actor,
         match_id,
-        own_match_pages(actor).annotate(
+        own_matches(actor)
+        .select_related("request")
+        .only(*_MATCH_PAGE_SHOWN)
+        .annotate(
             buddy_fit_answered=Exists(
                 FitAnswer.objects.filter(match=OuterRef("pk"), side=Side.BUDDY)
             )

@@ -142,3 +142,36 @@ def test_the_glance_at_a_match_is_the_buddys_own_only(cora):
     for actor, match in ((anna, other), (cora, mine)):
         with pytest.raises(Http404):
             selectors_buddy.get_own_match_glance(actor, match.pk)
+
+
+def test_the_match_page_reads_its_match_once_and_only_the_buddys_own(
+    cora, django_assert_num_queries
+):
+    import pytest
+    from django.http import Http404
+
+    from ouderbuddy.privacy.services import audit_label
+
+    mine = active_match(cora, matchable_buddy(cora.organisation, "Anna Een"))
+    other = active_match(cora, matchable_buddy(cora.organisation, "Bram Twee"))
+    anna = buddy_membership(mine.buddy)
+    found = selectors_buddy.get_own_match_with_fit(anna, mine.pk)
+    request = mine.request
+    with django_assert_num_queries(0):  # what the page shows, read with the match
+        assert (found.pk, found.status) == (mine.pk, mine.status)
+        assert found.organisation_id == mine.organisation_id
+        shown = found.request
+        assert (shown.full_name, shown.email, shown.phone) == (
+            request.full_name,
+            request.email,
+            request.phone,
+        )
+        assert (
+            shown.get_preferred_contact_display()
+            == request.get_preferred_contact_display()
+        )
+        assert audit_label(shown) == audit_label(request)
+        assert shown.organisation_id == request.organisation_id
+    for actor, match in ((anna, other), (cora, mine)):
+        with pytest.raises(Http404):
+            selectors_buddy.get_own_match_with_fit(actor, match.pk)
