@@ -397,7 +397,18 @@ def my_trainings(request: SignedInRequest) -> HttpResponse:
     for enrolment in mine:
         enrolment.cancel_url = cancel_url(enrolment.pk)  # type: ignore[attr-defined]
     enrol_url = rows.url_maker("training:enrol_self")
-    sessions = [s for s in selectors.upcoming_sessions(actor) if s.pk not in taken]
+    # Of a session only what its panel shows.
+    upcoming = selectors.upcoming_sessions(actor).only(
+        "starts_at",
+        "ends_at",
+        "location",
+        "online_url",
+        "cancelled_at",
+        "capacity",
+        "course__title",
+        "course__kind",
+    )
+    sessions = [s for s in upcoming if s.pk not in taken]
     for session in sessions:
         session.enrol_url = enrol_url(session.pk)  # type: ignore[attr-defined]
     qualifications = list(selectors.qualifications_of(buddy))
