@@ -279,33 +279,57 @@ def qualifications_of(buddy: Buddy) -> QuerySet[Qualification]:
 
 def training_record(buddy: Buddy) -> dict[str, Any]:
     """The buddy page's training section: enrolments and finished trainings, and
-    whether one of them is the basic training (for the checklist)."""
-    # Only the columns the section shows: no session of a qualification, no
-    # waiting-list position of an enrolment.
-    qualifications = list(
-        Qualification.objects.filter(buddy=buddy)
-        .select_related("course", "recorded_by")
-        .only(
+    whether one of them is the basic training (for the checklist).
+
+    Rows (dicts) in the shape the page reads them (`q.course.title`,
+    `e.get_status_display`), read as values: only the columns the section shows,
+    no model instances."""
+    kinds = dict(QualificationKind.choices)
+    qualifications = [
+        {
+            "kind": q["kind"],
+            "get_kind_display": kinds.get(q["kind"], q["kind"]),
+            "course": {"title": q["course__title"]} if q["course_id"] else None,
+            "obtained_on": q["obtained_on"],
+            "valid_until": q["valid_until"],
+            "provider": q["provider"],
+            "note": q["note"],
+            "created_at": q["created_at"],
+            "recorded_by": {"full_name": q["recorded_by__full_name"]}
+            if q["recorded_by_id"]
+            else None,
+        }
+        for q in Qualification.objects.filter(buddy=buddy).values(
             "kind",
             "obtained_on",
             "valid_until",
             "provider",
             "note",
             "created_at",
+            "course_id",
             "course__title",
+            "recorded_by_id",
             "recorded_by__full_name",
         )
-    )
+    ]
+    statuses = dict(EnrolmentStatus.choices)
+    enrolments = [
+        {
+            "get_status_display": statuses.get(e["status"], e["status"]),
+            "session": {
+                "starts_at": e["session__starts_at"],
+                "course": {"title": e["session__course__title"]},
+            },
+        }
+        for e in Enrolment.objects.filter(buddy=buddy)
+        .order_by("session__starts_at", "id")
+        .values("status", "session__starts_at", "session__course__title")
+    ]
     return {
-        "enrolments": list(
-            Enrolment.objects.filter(buddy=buddy)
-            .select_related("session__course")
-            .only("status", "session__starts_at", "session__course__title")
-            .order_by("session__starts_at", "id")
-        ),
+        "enrolments": enrolments,
         "qualifications": qualifications,
         "has_basic_training": any(
-            q.kind == QualificationKind.BASIC for q in qualifications
+            q["kind"] == QualificationKind.BASIC for q in qualifications
         ),
     }
 

@@ -168,6 +168,9 @@ def test_coordinator_records_a_training_on_the_page(cora_client, cora, course, b
     assert "De training van Bea Bakker is vastgelegd." in body
     assert "Gevolgd bij Balans." in body
     assert "Vastgelegd door" in body
+    # The buddy page's training section, worded from its rows.
+    assert f"({course.title}): 3 november 2026" in body
+    assert f"Vastgelegd door {cora.user.full_name} op " in body
     assert Qualification.objects.get(buddy=bea).recorded_by == cora.user
 
 
