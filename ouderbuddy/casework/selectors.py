@@ -496,6 +496,9 @@ def parent_support(
             return None
         match = closed
     active = match.status == MatchStatus.ACTIVE
+    # The parent's answer to the fit question (one per side): read with the agreement
+    # when there is one, else on its own.
+    parent_fit = FitAnswer.objects.filter(match=match, side=Side.PARENT)
     # Only the columns the page shows (the agreement's other texts stay encrypted).
     agreement = (
         match.agreements.only(
@@ -507,8 +510,14 @@ def parent_support(
             "expected_until",
             "parent_acknowledged_at",
         )
+        .annotate(parent_fit=Subquery(parent_fit.values("answer")[:1]))
         .order_by("-version")
         .first()
+    )
+    fit_answer: str | None = (
+        agreement.parent_fit
+        if agreement is not None
+        else parent_fit.values_list("answer", flat=True).first()
     )
     # The contact log shows when, how, how long and about what. The buddy's note is
     # left out on purpose: it is the buddy's own working note (written for the
@@ -524,9 +533,6 @@ def parent_support(
     contact_count = contacts[0].total if contacts else 0
     codes = {code for contact in contacts for code in contact.topics}
     labels = taxonomy.labels(codes)
-    fit_answer = (
-        match.fit_answers.filter(side=Side.PARENT).only("match_id", "answer").first()
-    )
     closed_on = (
         Closure.objects.filter(match=match).values_list("closed_on", flat=True).first()
         if match.status == MatchStatus.CLOSED
@@ -562,6 +568,9 @@ def parent_support(
         if active
         else [],
         "fit_pending": active and fit_answer is None,
-        "fit_answer": fit_answer,
+        "fit_answer": fit_answer,  # the stored answer, or None
+        "fit_answer_label": dict(Fit.choices).get(fit_answer, fit_answer)
+        if fit_answer
+        else "",
         "fit_choices": Fit.choices,
     }

@@ -74,7 +74,8 @@ def test_a_running_match_shows_agreements_contacts_meetings_and_the_fit_question
         services.answer_fit(match=match, side="parent", answer=Fit.GOOD)
     support = selectors.parent_support(match.request, match)
     assert not support["fit_pending"]
-    assert support["fit_answer"].answer == Fit.GOOD
+    assert support["fit_answer"] == Fit.GOOD
+    assert support["fit_answer_label"] == Fit.GOOD.label
 
 
 def test_after_the_close_the_last_closed_match_without_open_questions(cora):
@@ -128,3 +129,16 @@ def test_the_latest_contacts_come_with_how_many_there_are_in_all(cora):
     assert support["contact_count"] == selectors.LATEST_CONTACTS + 3
     assert len(support["contacts"]) == selectors.LATEST_CONTACTS
     assert not any("COUNT(*)" in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_fit_answer_without_agreements_is_read_on_its_own(cora):
+    match = active_match(cora)
+    support = selectors.parent_support(match.request, match)
+    assert support is not None and support["agreement"] is None
+    assert support["fit_pending"] and support["fit_answer"] is None
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.answer_fit(match=match, side="parent", answer=Fit.NOT_SURE)
+    support = selectors.parent_support(match.request, match)
+    assert not support["fit_pending"]
+    assert support["fit_answer"] == Fit.NOT_SURE
+    assert support["fit_answer_label"] == Fit.NOT_SURE.label
