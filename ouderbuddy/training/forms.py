@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -289,7 +290,7 @@ def _attendance_stamps() -> dict[bool | None, str]:
     return stamps
 
 
-def unbound_attendance_html(enrolments: list[Enrolment]) -> SafeString:
+def unbound_attendance_html(enrolments: Sequence[Any]) -> SafeString:
     """What `{{ SessionAttendanceForm(enrolments=enrolments) }}` draws."""
     stamps = _attendance_stamps()
     drawn = "".join(

@@ -4,6 +4,7 @@ a buddy sees only their own enrolments and qualifications."""
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -181,6 +182,33 @@ def enrolments_in(session: Session) -> list[Enrolment]:
             position = waiting
         enrolment.waitlist_position = position  # type: ignore[attr-defined]
     return enrolments
+
+
+def enrolment_rows_in(session: Session) -> list[SimpleNamespace]:
+    """`enrolments_in` for the session page: the same rows in the same order, with
+    `pk`, `status`, `attended`, `buddy.full_name` and `waitlist_position`, read as
+    values (no model instances)."""
+    rows = []
+    waiting = 0
+    for pk, status, attended, name in (
+        Enrolment.objects.filter(session=session)
+        .order_by("joined_at", "id")
+        .values_list("id", "status", "attended", "buddy__full_name")
+    ):
+        position = None
+        if status == EnrolmentStatus.WAITLISTED:
+            waiting += 1
+            position = waiting
+        rows.append(
+            SimpleNamespace(
+                pk=pk,
+                status=status,
+                attended=attended,
+                buddy=SimpleNamespace(full_name=name),
+                waitlist_position=position,
+            )
+        )
+    return rows
 
 
 # What the buddy's own trainings page shows of a current enrolment and its session.

@@ -184,7 +184,7 @@ def _session_page(
     form: EnrolBuddyForm,
     attendance_form: SessionAttendanceForm | None = None,
 ) -> HttpResponse:
-    enrolments = selectors.enrolments_in(session)
+    enrolments = selectors.enrolment_rows_in(session)
     enrolled = [e for e in enrolments if e.status == EnrolmentStatus.ENROLLED]
     ended = session.has_ended and not session.is_cancelled
     # Unbound, the form is drawn from stamps (and only when the page shows it).
@@ -197,7 +197,7 @@ def _session_page(
     if is_open:
         cancel_url = rows.url_maker("training:cancel_enrolment")
         for enrolment in enrolments:
-            enrolment.cancel_url = cancel_url(enrolment.pk)  # type: ignore[attr-defined]
+            enrolment.cancel_url = cancel_url(enrolment.pk)
     return render(
         request,
         "training/session_detail.html",

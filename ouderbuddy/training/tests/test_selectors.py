@@ -282,3 +282,21 @@ def test_current_enrolments_of_a_buddy_leave_out_cancelled_and_ended(
         assert current.session.location == session.location
         assert current.session.online_url == session.online_url
         assert current.session.ends_at == session.ends_at
+
+
+def test_enrolment_rows_of_the_session_page_are_its_enrolments(
+    cora, session, bea, dirk, eva, noord
+):
+    fien = make_buddy(noord, full_name="Fien Fokker")
+    for buddy in (bea, dirk, eva, fien):
+        services.enrol_buddy(actor=cora, session=session, buddy=buddy)
+    services.cancel_enrolment(
+        actor=cora, enrolment=Enrolment.objects.get(session=session, buddy=dirk)
+    )
+
+    def shown(e):
+        return (e.pk, e.status, e.attended, e.buddy.full_name, e.waitlist_position)
+
+    assert [shown(e) for e in selectors.enrolment_rows_in(session)] == [
+        shown(e) for e in selectors.enrolments_in(session)
+    ]
