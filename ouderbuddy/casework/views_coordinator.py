@@ -69,6 +69,14 @@ def _overview_rows(matches: Any) -> list[dict[str, Any]]:
     late = f'<span class="ob-badge">{escape(_("Check-in te laat"))}</span>'
     quiet = f'<span class="ob-badge">{escape(_("Stil"))}</span>'
     fit = f'<span class="ob-badge">{escape(_("Klikt niet goed"))}</span>'
+    # The cells' labels (`data-label`, for the stacked table on a phone).
+    labels = [
+        escape(_("Buddy")),
+        escape(_("Sinds")),
+        escape(_("Laatste contact")),
+        escape(_("Volgende check-in")),
+        escape(_("Let op")),
+    ]
     found = []
     for m in matches:
         href = url(m["id"])
@@ -86,20 +94,26 @@ def _overview_rows(matches: Any) -> list[dict[str, Any]]:
             flags.append(quiet)
         if m["fit_not_good"]:
             flags.append(fit)
+        cells = (
+            escape(m["buddy__full_name"]),
+            escape(dates(m["started_on"])) if m["started_on"] else "",
+            dates(m["last_contact"]) if m["last_contact"] else no_contact,
+            dates(m["next_check_in"]) if m["next_check_in"] else no_check_in,
+            "\n        " + "\n".join(flags) + "\n      ",
+        )
         found.append(
-            {
-                "url": href,
-                "reference": m["request__reference"],
-                "buddy": m["buddy__full_name"],
-                "since": dates(m["started_on"]) if m["started_on"] else "",
-                "last_contact": mark_safe(  # noqa: S308 - escaped
-                    dates(m["last_contact"]) if m["last_contact"] else no_contact
-                ),
-                "next_check_in": mark_safe(  # noqa: S308 - escaped
-                    dates(m["next_check_in"]) if m["next_check_in"] else no_check_in
-                ),
-                "flags": mark_safe("\n".join(flags)),  # noqa: S308 - escaped
-            }
+            mark_safe(  # noqa: S308 - every value is escaped
+                '\n    <tr class="utrecht-table__row">\n      '
+                '<th scope="row" class="utrecht-table__header-cell">'
+                f'<a class="utrecht-link" href="{escape(href)}">'
+                f"{escape(m['request__reference'])}</a></th>"
+                + "".join(
+                    f'\n      <td data-label="{label}" class="utrecht-table__cell">'
+                    f"{cell}</td>"
+                    for label, cell in zip(labels, cells, strict=True)
+                )
+                + "\n    </tr>\n  "
+            )
         )
     return found
 
