@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from ouderbuddy.buddies import checklist, forms, hooks, selectors, services
 from ouderbuddy.buddies.history import BUDDY_HISTORY
-from ouderbuddy.buddies.models import PIPELINE, Buddy, BuddyStatus
+from ouderbuddy.buddies.models import PIPELINE, AgreementKind, Buddy, BuddyStatus
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.lib.errors import DomainError
@@ -35,6 +35,7 @@ from ouderbuddy.lib.views import (
 )
 from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.organisations.selectors import organisations_serving
+from ouderbuddy.privacy.models import ConsentPurpose
 from ouderbuddy.privacy.services import record_read
 
 COORDINATOR = [Role.COORDINATOR]
@@ -261,15 +262,18 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
     interview = selectors.interview_of(buddy)
     # Each list reads only the columns the page shows.
     # (With their `buddy`: a related manager's rows point back at it.)
-    agreements = list(
-        buddy.agreements.only("buddy", "kind", "text_version", "signed_on")
-    )
+    # (Read as values, in the shape the page reads them.)
+    agreement_kinds = dict(AgreementKind.choices)
+    agreements = [
+        {**a, "get_kind_display": agreement_kinds.get(a["kind"], a["kind"])}
+        for a in buddy.agreements.values("kind", "text_version", "signed_on")
+    ]
     # Training (a higher app) gives its section through the hook.
     training = hooks.training_record(buddy)
     facts = services.facts_for(
         buddy,
         interview=interview,
-        agreement_kinds={a.kind for a in agreements},
+        agreement_kinds={a["kind"] for a in agreements},
         basic_training=training.get("has_basic_training"),
     )
     forward = (
@@ -277,6 +281,7 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
         if buddy.status in checklist.FORWARD
         else None
     )
+    purposes = dict(ConsentPurpose.choices)
     return {
         "buddy": buddy,
         "items": checklist.items(facts),
@@ -291,9 +296,12 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
         "history": _history_rows(buddy),
         # Not shown when the buddy would rather not say.
         "experience": [] if buddy.experience_unsaid else selectors.experience_of(buddy),
-        "consents": selectors.consents_of(buddy).only(
-            "purpose", "given_at", "text_version", "withdrawn_at"
-        ),
+        "consents": [
+            {**c, "get_purpose_display": purposes.get(c["purpose"], c["purpose"])}
+            for c in selectors.consents_of(buddy).values(
+                "purpose", "given_at", "text_version", "withdrawn_at"
+            )
+        ],
         **training,
         # What the matching uses, in words.
         "languages": _labels(buddy.languages, SpokenLanguage),

@@ -186,6 +186,40 @@ def test_detail_records_a_read_and_shows_checklist(cora_client, fatima):
     assert AuditEvent.objects.filter(verb="read", target_id=str(fatima.pk)).exists()
 
 
+def test_detail_shows_consents_agreements_and_history_in_words(cora_client, fatima):
+    from ouderbuddy.buddies.models import AgreementSignature
+    from ouderbuddy.privacy.models import Consent, ConsentPurpose
+
+    Consent.objects.all().delete()
+    for purpose, withdrawn in [
+        (ConsentPurpose.BUDDY_APPLICATION, None),
+        (ConsentPurpose.RESEARCH, dt.datetime(2026, 5, 1, 12, tzinfo=dt.UTC)),
+    ]:
+        Consent.objects.create(
+            organisation_id=fatima.organisation_id,
+            purpose=purpose,
+            subject_type="buddies.buddy",
+            subject_id=str(fatima.pk),
+            given_by="Fatima",
+            text_version="v7",
+            text="…",
+            given_at=dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC),
+            withdrawn_at=withdrawn,
+        )
+    AgreementSignature.objects.create(
+        organisation_id=fatima.organisation_id,
+        buddy=fatima,
+        kind="volunteer",
+        text_version="2026-1",
+        signed_on=dt.date(2026, 4, 3),
+    )
+    body = cora_client.get(reverse("buddies:detail", args=[fatima.pk])).content.decode()
+    assert "Verwerken van een aanmelding als buddy: 2 maart 2026 (v7)" in body
+    assert "Vragenlijsten en onderzoek: 2 maart 2026 (v7), ingetrokken" in body
+    assert "getekend op 3 april 2026 (tekst 2026-1)" in body
+    assert "Aanmelding via het formulier." in body
+
+
 def test_checklist_posts_through_the_page(cora_client, fatima):
     url = reverse("buddies:introduction", args=[fatima.pk])
     response = cora_client.post(url, {"held_on": "2999-01-01"})
