@@ -260,11 +260,10 @@ def _history_rows(buddy: Buddy) -> list[dict[str, Any]]:
 
 def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str, Any]:
     interview = selectors.interview_of(buddy)
-    # Each list reads only the columns the page shows.
-    # (With their `buddy`: a related manager's rows point back at it.)
-    # (Read as values, in the shape the page reads them.)
+    # Each list reads only the columns the page shows, as values in the shape the
+    # page reads them.
     agreement_kinds = dict(AgreementKind.choices)
-    agreements = [
+    agreements: list[dict[str, Any]] = [
         {**a, "get_kind_display": agreement_kinds.get(a["kind"], a["kind"])}
         for a in buddy.agreements.values("kind", "text_version", "signed_on")
     ]
