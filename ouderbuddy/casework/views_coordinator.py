@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -58,9 +58,9 @@ OVERVIEW_FIELDS = (
 )
 
 
-def _overview_rows(matches: Any) -> list[dict[str, Any]]:
-    """Each row of the running matches (rows of `OVERVIEW_FIELDS`), worded here as the
-    template's tags did (one reverse and one translation of each text per page)."""
+def _overview_rows(matches: Any) -> list[SafeString]:
+    """Each table row of the running matches (rows of `OVERVIEW_FIELDS`), drawn here as
+    the template's tags did (one reverse and one translation of each text per page)."""
     url = rows.url_maker("matching:match", "match_id")
     dates = rows.LongDates()
     # {% translate %} escapes.
