@@ -78,6 +78,7 @@ READ_ONLY: dict[str, str] = {
     "intake.services.status_url": "builds a link, stores nothing",
     "intake.services.request_for_token": "looks a status token up",
     "intake.services.active_consents": "reads consents",
+    "intake.services.has_active_consent": "reads consents",
     "intake.services.referral_for_token": "looks a referral token up",
     "intake.services.send_new_status_links": (
         "stores nothing: e-mails the links of existing requests again"
