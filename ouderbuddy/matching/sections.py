@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -33,9 +32,34 @@ def match_facts(match: Match) -> dict[str, Any]:
     }
 
 
-def match_history(match: Match) -> dict[str, QuerySet[MatchEvent]]:
-    """The match's history rows with who wrote them."""
-    return {"events": match.events.select_related("actor")}
+def match_history(match: Match) -> dict[str, list[dict[str, Any]]]:
+    """The match's history rows with who wrote them, read as the columns the list
+    shows and worded here as `MatchEvent.text` words them (rows with `at`, `text`,
+    `actor` (its `full_name`, or None) and `by_parent`)."""
+    history = MatchEvent.history()
+    return {
+        "events": [
+            {
+                "at": event["at"],
+                "text": history.word(
+                    event["code"], event["params"], event["description"] or ""
+                ),
+                "actor": {"full_name": event["actor__full_name"]}
+                if event["actor"] is not None
+                else None,
+                "by_parent": event["by_parent"],
+            }
+            for event in match.events.values(
+                "at",
+                "code",
+                "params",
+                "description",
+                "by_parent",
+                "actor",
+                "actor__full_name",
+            )
+        ]
+    }
 
 
 def match_actions(match: Match) -> dict[str, Any]:

@@ -101,9 +101,14 @@ def test_facts_and_history_of_a_proposal(cora):
     Match.objects.filter(pk=match.pk).update(explanation={})
     match.refresh_from_db()
     assert sections.match_facts(match)["explanation"] is None
-    history = list(sections.match_history(match)["events"])
+    history = sections.match_history(match)["events"]
+    events = list(match.events.select_related("actor"))
     assert history
-    assert all(e.match_id == match.pk for e in history)
+    assert [e["text"] for e in history] == [e.text for e in events]
+    assert [e["at"] for e in history] == [e.at for e in events]
+    assert [e["actor"] and e["actor"]["full_name"] for e in history] == [
+        e.actor and e.actor.full_name for e in events
+    ]
 
 
 # --- The parent's status page ----------------------------------------------------------
