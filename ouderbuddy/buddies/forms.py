@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.forms.widgets import ChoiceWidget
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.buddies.models import (
@@ -373,3 +378,75 @@ class OrganisationFinderForm(Form):
             "Bijvoorbeeld 1012 AB. Dan zoeken we het steunpunt bij u in de buurt."
         )
     )
+
+
+# The buddy page draws its introduction, interview and VOG forms unbound, with the
+# buddy's values as their start values. Each field's HTML depends only on its own
+# value, so it is drawn once per process, language and day: a choice field once per
+# value (which radio is checked), any other field once empty and once with a stamp
+# where the value goes, the value (escaped as the widget escapes it) put in per page.
+# Nothing of a buddy is kept: only the pieces around the stamp, or a choice's code.
+_STAMP = "obStampValue7c1e"
+
+
+class StampedForm:
+    """What `str(make(initial))` draws, for an unbound form without hidden fields,
+    from per-field pieces (`make` takes the start values)."""
+
+    def __init__(self, make: Callable[[dict[str, Any]], forms.BaseForm]) -> None:
+        self.make = make
+        self._pieces: dict[tuple[Any, ...], Any] = {}
+
+    def _field(self, name: str, value: Any) -> str:
+        return str(self.make({name: value})[name].as_field_group())
+
+    def html(self, initial: dict[str, Any]) -> SafeString:
+        day = (get_language() or "", timezone.localdate())
+        layout = self._pieces.get(day)
+        if layout is None:
+            if len(self._pieces) > 256:  # yesterday's
+                self._pieces.clear()
+            probe = self.make({})
+            assert not probe.hidden_fields()
+            layout = self._pieces[day] = [
+                (name, field.widget, isinstance(field.widget, ChoiceWidget))
+                for name, field in probe.fields.items()
+            ]
+        out = []
+        for name, widget, is_choice in layout:
+            value = initial.get(name)
+            shown = widget.format_value(value)
+            if is_choice:
+                key = (*day, name, tuple(shown))
+                piece = self._pieces.get(key)
+                if piece is None:
+                    piece = self._pieces[key] = self._field(name, value)
+                out.append(piece)
+            elif shown is None:
+                key = (*day, name, None)
+                piece = self._pieces.get(key)
+                if piece is None:
+                    piece = self._pieces[key] = self._field(name, None)
+                out.append(piece)
+            elif type(shown) is str:
+                key = (*day, name, _STAMP)
+                halves = self._pieces.get(key)
+                if halves is None:
+                    drawn = self._field(name, _STAMP)
+                    halves = self._pieces[key] = (
+                        drawn.split(_STAMP) if drawn.count(_STAMP) == 1 else None
+                    )
+                if halves is None:
+                    out.append(self._field(name, value))
+                else:
+                    out.append(halves[0] + html.escape(shown) + halves[1])
+            else:
+                out.append(self._field(name, value))
+        return mark_safe("".join(out))  # noqa: S308 - the values are escaped
+
+
+INTRODUCTION_FORM = StampedForm(lambda initial: DateForm(initial=initial))
+INTERVIEW_FORM = StampedForm(
+    lambda initial: InterviewForm(initial=initial, prefix="interview")
+)
+VOG_FORM = StampedForm(lambda initial: VogForm(initial=initial, prefix="vog"))

@@ -209,6 +209,8 @@ def _labels(codes: list[str] | None, choices: Any) -> list[str]:
 # per process. A form sent back with errors is drawn as it is.
 _EMPTY_FORMS: dict[tuple[str, str, Any], SafeString] = {}
 
+INTERVIEW_FIELDS = forms.InterviewForm._meta.fields or ()
+
 
 def _empty_form(name: str, make: Callable[[], Any]) -> SafeString:
     key = (name, get_language() or "", timezone.localdate())
@@ -305,18 +307,22 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
         # What the matching uses, in words.
         "languages": _labels(buddy.languages, SpokenLanguage),
         "contact_modes": _labels(buddy.contact_modes, ContactMode),
+        # Unbound, these are drawn from stamps (forms.StampedForm): the same HTML.
         "introduction_form": forms_.get("introduction_form")
-        or forms.DateForm(initial={"held_on": buddy.introduction_held_on}),
+        or forms.INTRODUCTION_FORM.html({"held_on": buddy.introduction_held_on}),
         "interview_form": forms_.get("interview_form")
-        or forms.InterviewForm(instance=interview, prefix="interview"),
+        or forms.INTERVIEW_FORM.html(
+            {name: getattr(interview, name) for name in INTERVIEW_FIELDS}
+            if interview
+            else {}
+        ),
         "vog_form": forms_.get("vog_form")
-        or forms.VogForm(
-            prefix="vog",
-            initial={
+        or forms.VOG_FORM.html(
+            {
                 "requested_on": buddy.vog_requested_on,
                 "issued_on": buddy.vog_issued_on,
                 "screening_profile": buddy.vog_screening_profile,
-            },
+            }
         ),
         "agreement_form": forms_.get("agreement_form")
         or _empty_form("agreement", lambda: forms.AgreementForm(prefix="agreement")),
