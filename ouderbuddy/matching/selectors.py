@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ouderbuddy.buddies.models import Buddy
+from ouderbuddy.intake import selectors as intake_selectors
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.lib import org_cache
 from ouderbuddy.lib.selectors import get_or_404
@@ -29,6 +30,7 @@ from ouderbuddy.matching.models import (
     HOLDS_PLACE,
     BatchDraft,
     BatchLine,
+    DeclineReason,
     Match,
     MatchStatus,
 )
@@ -371,6 +373,23 @@ SHORTLIST_SIZE = 10
 
 
 @dataclass(frozen=True)
+class RequestMatch:
+    """One of the request's matches as the shortlist shows it (a proposal, a running
+    match or an earlier one), with the buddy's name."""
+
+    pk: uuid.UUID
+    status: str
+    decline_reason: str
+    buddy_name: str
+
+    def get_status_display(self) -> str:
+        return str(MatchStatus(self.status).label)
+
+    def get_decline_reason_display(self) -> str:
+        return str(dict(DeclineReason.choices).get(self.decline_reason, ""))
+
+
+@dataclass(frozen=True)
 class ShortlistPage:
     request: HelpRequest
     candidates: list[Option]
@@ -378,6 +397,49 @@ class ShortlistPage:
     eligible: int
     counts: list[tuple[str, int]]  # rule, buddies it excludes
     n_excluded: int
+    # The request's codes (their keys, in code order) and its matches (newest first):
+    # organisation data like the pool, kept with the page under the same version.
+    code_ids: tuple[Any, ...] = ()
+    matches: tuple[RequestMatch, ...] = ()
+
+    @property
+    def running(self) -> RequestMatch | None:
+        """The match that holds a place (a proposal or a running match), if any."""
+        return next((m for m in self.matches if m.status in HOLDS_PLACE), None)
+
+    @property
+    def earlier(self) -> list[RequestMatch]:
+        """The request's earlier matches, newest first."""
+        return [m for m in self.matches if m.status not in HOLDS_PLACE]
+
+
+# The request's columns the shortlist page shows, with its key, status and organisation.
+SHORTLIST_REQUEST_FIELDS = (
+    "reference",
+    "status",
+    "organisation",
+    "postcode",
+    "postcode__municipality__name",
+    "max_distance_km",
+    "buddy_gender",
+    "languages",
+    "contact_modes",
+)
+
+
+def shortlist_request_for(actor: Membership, request_id: Any) -> HelpRequest:
+    """The request of the actor's organisation the shortlist is for, with only the
+    columns its page shows (`shortlist` reads it whole when it scores the pool); 404
+    when missing or not theirs."""
+    found = (
+        intake_selectors.visible_requests(actor)
+        .select_related("postcode__municipality")
+        .only(*SHORTLIST_REQUEST_FIELDS)
+    )
+    try:
+        return found.get(pk=request_id)
+    except (HelpRequest.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
 
 
 def shortlist(
@@ -396,11 +458,27 @@ def shortlist(
         request.organisation_id,
         "shortlist",
         lambda: _shortlist(request, k, with_excluded),
-        vary=f"{request.pk}:{k}:{with_excluded}",
+        # "2": the page holds the request's codes and matches too.
+        vary=f"{request.pk}:{k}:{with_excluded}:2",
+    )
+
+
+def _request_matches(request: HelpRequest) -> tuple[RequestMatch, ...]:
+    return tuple(
+        RequestMatch(*row)
+        for row in Match.objects.filter(
+            request_id=request.pk, organisation_id=request.organisation_id
+        )
+        .order_by("-created_at", "pk")
+        .values_list("pk", "status", "decline_reason", "buddy__full_name")
     )
 
 
 def _shortlist(request: HelpRequest, k: int, with_excluded: bool) -> ShortlistPage:
+    if request.get_deferred_fields():  # read for its page only: the pool needs it all
+        request = HelpRequest.objects.select_related("postcode__municipality").get(
+            pk=request.pk, organisation_id=request.organisation_id
+        )
     weights = scoring.weights_of(request.organisation_id).as_engine()
     pool = loading.load_pool(request.organisation_id, [request])
     found = engine.shortlist(
@@ -451,6 +529,11 @@ def _shortlist(request: HelpRequest, k: int, with_excluded: bool) -> ShortlistPa
         eligible=found.eligible,
         counts=counts,
         n_excluded=len(out),
+        code_ids=tuple(
+            code.pk
+            for code in intake_selectors.codes_of([request.pk]).get(request.pk, [])
+        ),
+        matches=_request_matches(request),
     )
 
 
@@ -556,26 +639,6 @@ def running_counts(actor: Membership) -> dict[str, int]:
         .values_list("status")
         .annotate(n=Count("pk"))
     )
-
-
-def matches_of_request(help_request: HelpRequest) -> tuple[Match | None, list[Match]]:
-    """The request's match that holds a place (a proposal or a running match), if any,
-    and its earlier ones, newest first: one query, with the buddy's name."""
-    found = list(
-        help_request.matches.select_related("buddy")
-        .only(
-            "status",
-            "decline_reason",
-            "created_at",
-            "organisation",
-            "request",
-            "buddy__full_name",
-        )
-        .order_by("-created_at", "pk")
-    )
-    # The database allows one that holds a place at most.
-    running = next((m for m in found if m.status in HOLDS_PLACE), None)
-    return running, [m for m in found if m.status not in HOLDS_PLACE]
 
 
 def match_list(actor: Membership, *, status: str = "") -> QuerySet[Match]:

@@ -23,7 +23,6 @@ from ouderbuddy.buddies.selectors import (
     visible_buddies,
 )
 from ouderbuddy.intake import rows
-from ouderbuddy.intake import selectors as intake_selectors
 from ouderbuddy.intake.models import BuddyGenderPreference, RequestStatus
 from ouderbuddy.intake.selectors import get_request_for
 from ouderbuddy.lib.access import role_required
@@ -43,14 +42,21 @@ from ouderbuddy.matching.models import (
 )
 from ouderbuddy.organisations.models import Role
 from ouderbuddy.privacy.services import record_read
-from ouderbuddy.taxonomy.models import CodeGroup
+from ouderbuddy.taxonomy import selectors as taxonomy
+from ouderbuddy.taxonomy.models import CodeGroup, ExperienceCode
 
 COORDINATOR = [Role.COORDINATOR]
 
 
-def _request_codes(help_request: Any) -> list[tuple[str, list[str]]]:
+def _request_codes(code_ids: Any) -> list[tuple[str, list[str]]]:
+    """The request's codes (their keys, in code order) by group, with their labels."""
     grouped: dict[str, list[str]] = {}
-    codes = intake_selectors.codes_of([help_request.pk]).get(help_request.pk, [])
+    known = {code.pk: code for code in taxonomy.all_codes()}
+    if any(pk not in known for pk in code_ids):  # added within the memo's minute
+        known.update(
+            {c.pk: c for c in ExperienceCode.objects.filter(pk__in=list(code_ids))}
+        )
+    codes = [known[pk] for pk in code_ids if pk in known]
     for code in sorted(codes, key=lambda c: (c.group, c.order)):
         group = CodeGroup.ROUTE if code.group == CodeGroup.TRANSITION else code.group
         grouped.setdefault(str(CodeGroup(group).label), []).append(code.label)
@@ -162,21 +168,21 @@ def weights(request: SignedInRequest) -> HttpResponse:
 def shortlist(request: SignedInRequest, request_id: UUID) -> HttpResponse:
     """The best buddies for one request, why, and (on request) who is out and why."""
     actor = acting_membership(request)
-    # The page shows none of the request's texts: not decrypted.
-    help_request = get_request_for(actor, request_id, texts=False)
+    # Only the columns the page shows (none of the request's texts).
+    help_request = selectors.shortlist_request_for(actor, request_id)
     record_read(actor=actor, organisation=actor.organisation, target=help_request)
     show_excluded = request.GET.get("uitgesloten") == "1"
     page = selectors.shortlist(
         actor=actor, request=help_request, with_excluded=show_excluded
     )
-    running, earlier = selectors.matches_of_request(help_request)
+    running, earlier = page.running, page.earlier
     can_propose = help_request.status == RequestStatus.WAITING
     return render(
         request,
         "matching/shortlist.html",
         {
             "help_request": help_request,
-            "codes": _request_codes(help_request),
+            "codes": _request_codes(page.code_ids),
             "languages": ", ".join(
                 explain.language_names(help_request.languages or ["nl"])
             ),

@@ -70,17 +70,16 @@ def test_the_shortlist_scores_the_pool_once(cora, monkeypatch):
     assert len(calls) == 1
 
 
-def test_matches_of_request_gives_the_running_one_and_the_earlier_newest_first(
-    cora, django_assert_num_queries
-):
+def test_the_shortlist_gives_the_running_match_and_the_earlier_newest_first(cora):
     import datetime as dt
 
     from django.utils import timezone
 
-    from ouderbuddy.matching.models import Match, MatchStatus
+    from ouderbuddy.matching.models import DeclineReason, Match, MatchStatus
 
     request = waiting_request(cora)
-    assert selectors.matches_of_request(request) == (None, [])
+    page = selectors.shortlist(actor=cora, request=request)
+    assert (page.running, page.earlier) == (None, [])
     made = {}
     for days, name, status in (
         (3, "Ans Eerst", MatchStatus.DECLINED),
@@ -93,17 +92,36 @@ def test_matches_of_request_gives_the_running_one_and_the_earlier_newest_first(
             buddy=matchable_buddy(cora.organisation, name),
             status=status,
             respond_by=timezone.now() + dt.timedelta(days=3),
+            decline_reason=DeclineReason.TOO_FAR
+            if status == MatchStatus.DECLINED
+            else "",
         )
         Match.objects.filter(pk=made[status].pk).update(
             created_at=timezone.now() - dt.timedelta(days=days)
         )
-    with django_assert_num_queries(1):
-        running, earlier = selectors.matches_of_request(request)
-        names = [m.buddy.full_name for m in earlier]
-        assert running is not None
-        assert running.buddy.full_name == "Cas Nu"
-    assert running == made[MatchStatus.PROPOSED]
-    assert names == ["Bo Later", "Ans Eerst"]
+    page = selectors.shortlist(actor=cora, request=request)
+    running, earlier = page.running, page.earlier
+    assert running is not None
+    assert (running.pk, running.buddy_name) == (made[MatchStatus.PROPOSED].pk, "Cas Nu")
+    assert running.get_status_display() == str(MatchStatus.PROPOSED.label)
+    assert [m.buddy_name for m in earlier] == ["Bo Later", "Ans Eerst"]
+    assert earlier[1].get_decline_reason_display() == str(DeclineReason.TOO_FAR.label)
+    assert earlier[0].get_decline_reason_display() == ""
+
+
+def test_the_shortlist_request_has_the_shown_columns_and_is_scoped(cora, olga):
+    request = waiting_request(cora)
+    found = selectors.shortlist_request_for(cora, request.pk)
+    assert found == request
+    assert {"question", "full_name", "email"} <= found.get_deferred_fields()
+    with pytest.raises(Http404):
+        selectors.shortlist_request_for(olga, request.pk)
+    # Scored from it, the page is the one of the request read whole.
+    assert [
+        o.buddy.pk for o in selectors.shortlist(actor=cora, request=found).candidates
+    ] == [
+        o.buddy.pk for o in selectors.shortlist(actor=cora, request=request).candidates
+    ]
 
 
 def test_the_overview_is_the_preview_the_counts_and_the_gaps(cora):

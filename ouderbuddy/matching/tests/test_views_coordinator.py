@@ -80,6 +80,47 @@ def test_shortlist_explains_the_score_in_words_and_hides_nothing_it_should_show(
 
 
 @pytest.mark.django_db
+def test_shortlist_shows_the_running_proposal_and_the_earlier_ones(cora, world):
+    from ouderbuddy.lib import org_cache
+    from ouderbuddy.matching.models import DeclineReason
+
+    client = signed_in_client(cora.user)
+    url = reverse("matching:shortlist", args=[world["request"].pk])
+    org_cache._dirty().clear()  # as if the world's transaction had committed
+    body = client.get(url).content.decode()  # now kept in the organisation's cache
+    assert "Eerdere voorstellen" not in body and "Er loopt al een voorstel" not in body
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        declined = Match.objects.create(
+            organisation_id=cora.organisation_id,
+            request=world["request"],
+            buddy=world["dirk"],
+            status=MatchStatus.DECLINED,
+            decline_reason=DeclineReason.TOO_FAR,
+            respond_by=timezone.now(),
+        )
+        Match.objects.filter(pk=declined.pk).update(
+            created_at=timezone.now() - dt.timedelta(days=2)
+        )
+        running = Match.objects.create(
+            organisation_id=cora.organisation_id,
+            request=world["request"],
+            buddy=world["bea"],
+            status=MatchStatus.PROPOSED,
+            respond_by=timezone.now() + dt.timedelta(days=3),
+        )
+    body = client.get(url).content.decode()
+    assert "Er loopt al een voorstel: Bea Buddy (Voorgesteld aan buddy)." in body
+    assert reverse("matching:match", args=[running.pk]) in body
+    assert "Eerdere voorstellen" in body
+    assert (
+        f'<a class="utrecht-link" href="{reverse("matching:match", args=[declined.pk])}">'
+        "Dirk Ver</a>: Buddy zegt nee (Te ver weg)"
+    ) in body
+    # With a proposal running, nobody else is offered.
+    assert "Bea Buddy voorstellen" not in body
+
+
+@pytest.mark.django_db
 def test_shortlist_without_any_eligible_buddy_names_the_rules(cora, world):
     services.record_conflict(
         actor=cora, request=world["request"], buddy=world["bea"], note="Buurvrouw"
