@@ -9,7 +9,8 @@ from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
-from ouderbuddy.buddies.models import Buddy, Interview
+from ouderbuddy.buddies.models import AgreementSignature, Buddy, Interview, StatusChange
+from ouderbuddy.buddies.prepared import Prepared
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.models import Consent
 from ouderbuddy.taxonomy.models import ExperienceCode
@@ -137,14 +138,17 @@ def interview_of(buddy: Buddy) -> Interview | None:
     return Interview.objects.filter(buddy=buddy).first()
 
 
+_EXPERIENCE_KEYS = Prepared(
+    lambda buddy_id: Buddy.lived_experience.through.objects.filter(
+        buddy_id=buddy_id
+    ).values("experiencecode_id")
+)
+
+
 def experience_of(buddy: Buddy) -> list[ExperienceCode]:
     """The buddy's lived experience codes by group and order: only their keys are
     read, the codes come from the process's code list (`all_codes`)."""
-    keys = set(
-        Buddy.lived_experience.through.objects.filter(buddy_id=buddy.pk).values_list(
-            "experiencecode_id", flat=True
-        )
-    )
+    keys = {row["experiencecode_id"] for row in _EXPERIENCE_KEYS.rows(buddy.pk)}
     return sorted(
         (code for code in all_codes() if code.pk in keys),
         key=lambda code: (code.group, code.order, code.pk),
@@ -158,3 +162,47 @@ def consents_of(buddy: Buddy) -> QuerySet[Consent]:
         subject_type="buddies.buddy",
         subject_id=str(buddy.pk),
     )
+
+
+# The buddy page's small reads, compiled once per process (`prepared.py`): the same
+# querysets as `buddy.agreements`, `consents_of(buddy)` and `buddy.history`.
+_AGREEMENT_ROWS = Prepared(
+    lambda buddy_id: AgreementSignature.objects.filter(buddy_id=buddy_id).values(
+        "kind", "text_version", "signed_on"
+    )
+)
+_CONSENT_ROWS = Prepared(
+    lambda organisation_id, subject_id: Consent.objects.filter(
+        organisation_id=organisation_id,
+        subject_type="buddies.buddy",
+        subject_id=subject_id,
+    ).values("purpose", "given_at", "text_version", "withdrawn_at")
+)
+_HISTORY_ROWS = Prepared(
+    lambda buddy_id: StatusChange.objects.filter(buddy_id=buddy_id).values(
+        "at",
+        "from_status",
+        "to_status",
+        "code",
+        "params",
+        "reason",
+        "actor__full_name",
+        "actor__email",
+        "actor_id",
+    )[:50]
+)
+
+
+def agreement_rows(buddy: Buddy) -> list[dict[str, Any]]:
+    """The buddy's signed agreements (kind, text version, date), newest first."""
+    return _AGREEMENT_ROWS.rows(buddy.pk)
+
+
+def consent_rows(buddy: Buddy) -> list[dict[str, Any]]:
+    """`consents_of(buddy)`: purpose, given_at, text_version, withdrawn_at."""
+    return _CONSENT_ROWS.rows(buddy.organisation_id, str(buddy.pk))
+
+
+def history_rows(buddy: Buddy) -> list[dict[str, Any]]:
+    """The buddy's newest 50 status changes: the shown columns and the actor's name."""
+    return _HISTORY_ROWS.rows(buddy.pk)

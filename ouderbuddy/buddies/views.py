@@ -227,17 +227,7 @@ def _history_rows(buddy: Buddy) -> list[dict[str, Any]]:
     the shown columns and the actor's name are read."""
     labels = dict(BuddyStatus.choices)
     rows = []
-    for change in buddy.history.values(
-        "at",
-        "from_status",
-        "to_status",
-        "code",
-        "params",
-        "reason",
-        "actor__full_name",
-        "actor__email",
-        "actor_id",
-    )[:50]:
+    for change in selectors.history_rows(buddy):
         moved = change["from_status"] and change["from_status"] != change["to_status"]
         to_status = change["to_status"]
         rows.append(
@@ -267,7 +257,7 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
     agreement_kinds = dict(AgreementKind.choices)
     agreements: list[dict[str, Any]] = [
         {**a, "get_kind_display": agreement_kinds.get(a["kind"], a["kind"])}
-        for a in buddy.agreements.values("kind", "text_version", "signed_on")
+        for a in selectors.agreement_rows(buddy)
     ]
     # Training (a higher app) gives its section through the hook.
     training = hooks.training_record(buddy)
@@ -299,9 +289,7 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
         "experience": [] if buddy.experience_unsaid else selectors.experience_of(buddy),
         "consents": [
             {**c, "get_purpose_display": purposes.get(c["purpose"], c["purpose"])}
-            for c in selectors.consents_of(buddy).values(
-                "purpose", "given_at", "text_version", "withdrawn_at"
-            )
+            for c in selectors.consent_rows(buddy)
         ],
         **training,
         # What the matching uses, in words.

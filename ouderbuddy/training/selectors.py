@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from ouderbuddy.buddies.models import Buddy, BuddyStatus
+from ouderbuddy.buddies.prepared import Prepared
 from ouderbuddy.buddies.selectors import visible_buddies
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.training import engine
@@ -305,6 +306,30 @@ def qualifications_of(buddy: Buddy) -> QuerySet[Qualification]:
     return Qualification.objects.filter(buddy=buddy).select_related("course")
 
 
+# The buddy page's two reads, compiled once per process (`buddies/prepared.py`).
+_RECORD_QUALIFICATIONS = Prepared(
+    lambda buddy_id: Qualification.objects.filter(buddy_id=buddy_id).values(
+        "kind",
+        "obtained_on",
+        "valid_until",
+        "provider",
+        "note",
+        "created_at",
+        "course_id",
+        "course__title",
+        "recorded_by_id",
+        "recorded_by__full_name",
+    )
+)
+_RECORD_ENROLMENTS = Prepared(
+    lambda buddy_id: (
+        Enrolment.objects.filter(buddy_id=buddy_id)
+        .order_by("session__starts_at", "id")
+        .values("status", "session__starts_at", "session__course__title")
+    )
+)
+
+
 def training_record(buddy: Buddy) -> dict[str, Any]:
     """The buddy page's training section: enrolments and finished trainings, and
     whether one of them is the basic training (for the checklist).
@@ -327,18 +352,7 @@ def training_record(buddy: Buddy) -> dict[str, Any]:
             if q["recorded_by_id"]
             else None,
         }
-        for q in Qualification.objects.filter(buddy=buddy).values(
-            "kind",
-            "obtained_on",
-            "valid_until",
-            "provider",
-            "note",
-            "created_at",
-            "course_id",
-            "course__title",
-            "recorded_by_id",
-            "recorded_by__full_name",
-        )
+        for q in _RECORD_QUALIFICATIONS.rows(buddy.pk)
     ]
     statuses = dict(EnrolmentStatus.choices)
     enrolments = [
@@ -349,9 +363,7 @@ def training_record(buddy: Buddy) -> dict[str, Any]:
                 "course": {"title": e["session__course__title"]},
             },
         }
-        for e in Enrolment.objects.filter(buddy=buddy)
-        .order_by("session__starts_at", "id")
-        .values("status", "session__starts_at", "session__course__title")
+        for e in _RECORD_ENROLMENTS.rows(buddy.pk)
     ]
     return {
         "enrolments": enrolments,

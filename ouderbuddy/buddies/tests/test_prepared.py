@@ -1,0 +1,105 @@
+"""Reads compiled once per process give what the ORM gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ouderbuddy.buddies import selectors
+from ouderbuddy.buddies.models import AgreementSignature, Buddy, StatusChange
+from ouderbuddy.buddies.prepared import Prepared
+from ouderbuddy.buddies.tests.factories import apply
+from ouderbuddy.privacy.models import Consent, ConsentPurpose
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_buddy_pages_reads_equal_the_orms(cora, noord, zuid):
+    fatima = apply(noord)
+    other = apply(zuid, email="o@example.org")
+    for buddy in (fatima, other):
+        AgreementSignature.objects.create(
+            organisation_id=buddy.organisation_id,
+            buddy=buddy,
+            kind="volunteer",
+            text_version="2026-1",
+            signed_on=dt.date(2026, 4, 3),
+        )
+        Consent.objects.create(
+            organisation_id=buddy.organisation_id,
+            purpose=ConsentPurpose.RESEARCH,
+            subject_type="buddies.buddy",
+            subject_id=str(buddy.pk),
+            given_by="x",
+            text_version="v7",
+            text="…",
+            given_at=dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC),
+            withdrawn_at=dt.datetime(2026, 5, 1, 12, 30, tzinfo=dt.UTC),
+        )
+    StatusChange.objects.create(
+        organisation_id=fatima.organisation_id,
+        buddy=fatima,
+        from_status="applied",
+        to_status="introduction",
+        actor=cora.user,
+        reason="<b>",
+        params={"a": 1},
+    )
+    for _ in range(2):  # compiled, then from the compiled statement
+        assert selectors.agreement_rows(fatima) == list(
+            fatima.agreements.values("kind", "text_version", "signed_on")
+        )
+        assert selectors.consent_rows(fatima) == list(
+            selectors.consents_of(fatima).values(
+                "purpose", "given_at", "text_version", "withdrawn_at"
+            )
+        )
+        history = fatima.history.values(
+            "at",
+            "from_status",
+            "to_status",
+            "code",
+            "params",
+            "reason",
+            "actor__full_name",
+            "actor__email",
+            "actor_id",
+        )[:50]
+        assert selectors.history_rows(fatima) == list(history)
+        assert len(selectors.history_rows(fatima)) == 2
+    # Scoped as the ORM scopes: another organisation's key finds nothing.
+    mixed = Buddy(pk=fatima.pk, organisation_id=zuid.pk)
+    assert selectors.consent_rows(mixed) == []
+    assert selectors.consent_rows(other) == list(
+        selectors.consents_of(other).values(
+            "purpose", "given_at", "text_version", "withdrawn_at"
+        )
+    )
+    assert len(selectors.consent_rows(other)) == 2  # the application's and one
+
+
+def test_one_statement_and_the_orm_for_what_it_cannot_take(noord):
+    fatima = apply(noord)
+    rows = Prepared(
+        lambda pk: Buddy.objects.filter(pk=pk).values("full_name", "status")
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert rows.rows(fatima.pk) == [
+            {"full_name": fatima.full_name, "status": "applied"}
+        ]
+        assert rows.rows(uuid.uuid4()) == []
+    assert len(queries) == 2
+    # A pattern hides the argument: read through the ORM.
+    like = Prepared(
+        lambda name: Buddy.objects.filter(full_name__contains=name).values("status")
+    )
+    assert like.rows(fatima.full_name[:3]) == [{"status": "applied"}]
+    assert like._compiled[("default", (str,))] is None
+    # An argument of another type: the ORM.
+    assert rows.rows(str(fatima.pk)) == [
+        {"full_name": fatima.full_name, "status": "applied"}
+    ]
