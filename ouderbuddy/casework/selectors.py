@@ -39,9 +39,11 @@ from ouderbuddy.casework.models import (
     ExitInvitation,
     Fit,
     FitAnswer,
+    MeetingKind,
     SafetySignal,
     SchoolMeeting,
     Side,
+    SignalKind,
 )
 from ouderbuddy.casework.services import QUIET_DAYS
 from ouderbuddy.intake.models import HelpRequest
@@ -395,14 +397,34 @@ CHECK_IN_FIELDS = (
     "done_by__full_name",
 )
 
+# What the match page and its new-version form read of the newest agreement.
+AGREEMENT_FIELDS = (
+    "match",
+    "version",
+    "created_at",
+    "goals",
+    "frequency",
+    "contact_modes",
+    "expected_until",
+    "buddy_acknowledged_at",
+    "parent_acknowledged_at",
+)
+
 
 def match_context(match: Match) -> dict[str, Any]:
     """What the coordinator's match page shows of the support, in a fixed number of
     queries: agreements, contacts (the latest, with totals) and check-ins (both as
     rows of `CONTACT_FIELDS` and `CHECK_IN_FIELDS`), school meetings, fit answers,
     signals and the closure."""
-    agreements = list(match.agreements.order_by("-version"))
-    for agreement in agreements:
+    # The newest version (with the number of versions, a window over all of them):
+    # the columns the page and the new version's form show.
+    agreement = (
+        match.agreements.annotate(versions=Window(Count("pk")))
+        .order_by("-version")
+        .only(*AGREEMENT_FIELDS)
+        .first()
+    )
+    if agreement is not None:
         agreement.mode_labels = [  # type: ignore[attr-defined]
             ContactMode(mode).label if mode in ContactMode.values else mode
             for mode in agreement.contact_modes
@@ -440,14 +462,37 @@ def match_context(match: Match) -> dict[str, Any]:
         if match.status == MatchStatus.CLOSED
         else None
     )
-    meetings = list(SchoolMeeting.objects.filter(match=match).order_by("-starts_at"))
+    meetings = list(
+        SchoolMeeting.objects.filter(match=match)
+        .order_by("-starts_at")
+        .values("starts_at", "kind", "place", "cancelled", "preparation")
+    )
+    kinds = dict(MeetingKind.choices)
     for meeting in meetings:
-        meeting.prepared = len(meeting.preparation)  # type: ignore[attr-defined]
+        meeting["kind_label"] = kinds.get(meeting["kind"], meeting["kind"])
+        meeting["prepared"] = len(meeting["preparation"])
+    sides, fits = dict(Side.choices), dict(Fit.choices)
+    fit_answers = list(
+        FitAnswer.objects.filter(match=match)
+        .order_by("side")
+        .values("pk", "side", "answer", "answered_at", "followed_up_at")
+    )
+    for answer in fit_answers:
+        answer["side_label"] = sides.get(answer["side"], answer["side"])
+        answer["answer_label"] = fits.get(answer["answer"], answer["answer"])
+    signal_kinds = dict(SignalKind.choices)
+    signals = list(
+        SafetySignal.objects.filter(match=match)
+        .order_by("-raised_at")
+        .values("pk", "kind", "raised_at", "acknowledged_at", "closed_at")
+    )
+    for signal in signals:
+        signal["kind_label"] = signal_kinds.get(signal["kind"], signal["kind"])
     last_contact = contacts[0]["on"] if contacts else None
     reference = max(filter(None, [match.started_on, last_contact]), default=None)
     return {
-        "agreement": agreements[0] if agreements else None,
-        "agreements": agreements,
+        "agreement": agreement,
+        "agreement_versions": agreement.versions if agreement else 0,  # type: ignore[attr-defined]
         "contacts": contacts,
         "contact_count": totals["n"],
         "contact_minutes": totals["minutes"],
@@ -458,12 +503,8 @@ def match_context(match: Match) -> dict[str, Any]:
         "meetings": meetings,
         "check_ins": check_ins,
         "preparation_steps": len(PREPARATION),
-        "fit_answers": list(FitAnswer.objects.filter(match=match).order_by("side")),
-        "signals": list(
-            SafetySignal.objects.filter(match=match)
-            .select_related("raised_by")
-            .order_by("-raised_at")
-        ),
+        "fit_answers": fit_answers,
+        "signals": signals,
         "closure": closure,
         "exit_invitations": list(
             ExitInvitation.objects.filter(match=match).order_by("side")

@@ -59,25 +59,32 @@ def check_in_auto_id(check_in: CheckIn | UUID) -> str:
     return f"id_check_in_{pk.hex}_%s"
 
 
-def _contact_rows(contacts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The table's contacts (rows of `selectors.CONTACT_FIELDS`), worded here as the
-    template's filters did."""
+def _contact_rows(contacts: list[dict[str, Any]]) -> SafeString:
+    """The table's rows of the contacts (rows of `selectors.CONTACT_FIELDS`), drawn
+    here whole as the template's loop drew them, everything escaped."""
     dates = rows.LongDates()
-    modes = {value: str(label) for value, label in ContactMode.choices}
-    return [
-        {
-            "on": dates(c["on"]),
-            "mode": modes.get(c["mode"], c["mode"]),
-            "minutes": c["minutes"],
-            "topics": ", ".join(c["topic_labels"]),
-            # The note with who logged it, escaped here.
-            "note": mark_safe(  # noqa: S308 - escaped
-                escape(c["note"])
-                + (f" ({escape(c['logged_by__full_name'])})" if c["logged_by"] else "")
-            ),
-        }
-        for c in contacts
-    ]
+    modes = {value: escape(str(label)) for value, label in ContactMode.choices}
+    # {% translate "…" as col %} then {{ col }}: escaped.
+    labels = [escape(_("Soort")), escape(_("Minuten")), escape(_("Onderwerpen"))]
+    labels.append(escape(_("Notitie")))
+    cell = '<td data-label="{}" class="utrecht-table__cell{}">'
+    mode_cell, minutes_cell, topics_cell = (
+        cell.format(label, "") for label in labels[:3]
+    )
+    note_cell = cell.format(labels[3], " ob-prewrap")
+    parts = []
+    for c in contacts:
+        logged_by = f" ({escape(c['logged_by__full_name'])})" if c["logged_by"] else ""
+        parts.append(
+            '<tr class="utrecht-table__row">'
+            f'<th scope="row" class="utrecht-table__header-cell">{dates(c["on"])}</th>'
+            f"{mode_cell}{modes.get(c['mode']) or escape(c['mode'])}</td>"
+            f"{minutes_cell}{c['minutes']}</td>"
+            f"{topics_cell}{escape(', '.join(c['topic_labels']))}</td>"
+            f"{note_cell}{escape(c['note'])}{logged_by}</td>"
+            "</tr>"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - escaped
 
 
 def _check_in_state(
@@ -169,7 +176,7 @@ def match_sections(match: Match, bound: dict[str, Any]) -> dict[str, Any]:
             )
         check_in_rows.append(row)
     data["check_in_rows"] = check_in_rows
-    data["contacts"] = _contact_rows(data["contacts"])
+    data["contact_rows"] = _contact_rows(data["contacts"])
     data["running"] = running
     return data
 

@@ -211,6 +211,42 @@ def test_match_page_of_a_running_match_shows_the_support(cora, match, bea, signa
     assert reverse("casework:close", args=[match.pk]) in body
 
 
+def test_match_page_words_the_rows_it_reads_as_values(cora, match, bea, signal):
+    """The newest agreement with the number of versions, the meetings, the fit
+    answers and the signals are read as values: the page words them as before."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        for goals in ("Eerste doelen", "Nieuwe doelen"):
+            services.set_agreement(
+                actor=cora,
+                match=match,
+                goals=goals,
+                frequency="monthly",
+                contact_modes=["phone", "video"],
+            )
+        services.plan_meeting(
+            actor=bea,
+            match=match,
+            starts_at=timezone.now() + dt.timedelta(days=3),
+            place="De Regenboog",
+            kind="tlv",
+        )
+        services.answer_fit(match=match, side="parent", answer="not_good")
+    body = signed_in_client(cora.user).get(_match_page(match)).content.decode()
+    for text in (
+        "Versie 2,",
+        "Nieuwe doelen",
+        "Elke maand",
+        "Telefoon, Videobellen",
+        "Er zijn 2 versies.",
+        "Gesprek over een TLV, De Regenboog",
+        "Ouder: <strong>Niet goed</strong>",
+        "Gesproken met de ouder: opgevolgd",
+        "Zorg over de veiligheid van het kind</a>",
+    ):
+        assert text in body, text
+    assert "Eerste doelen" not in body
+
+
 def test_match_page_stays_bounded_with_many_contacts(
     cora, match, bea, django_assert_max_num_queries
 ):
