@@ -413,6 +413,7 @@ class StampedForm:
                 for name, field in probe.fields.items()
             ]
         out = []
+        key: tuple[Any, ...]
         for name, widget, is_choice in layout:
             value = initial.get(name)
             shown = widget.format_value(value)

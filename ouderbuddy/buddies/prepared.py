@@ -53,7 +53,7 @@ def _ways(stand_in: Any) -> list[tuple[Any, Callable[[Any], Any]]]:
 class Prepared:
     """`build(*args)` (a `.values()` queryset) as rows, compiled once per database."""
 
-    def __init__(self, build: Callable[..., QuerySet[Any, dict[str, Any]]]) -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any, Any]]) -> None:
         self.build = build
         self._compiled: dict[tuple[str, tuple[type, ...]], _Compiled | None] = {}
 

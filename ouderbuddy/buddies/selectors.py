@@ -3,6 +3,7 @@ only their own record."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any, cast
 
 from django.db.models import Count, F, Q, QuerySet, Window
@@ -11,8 +12,10 @@ from django.http import Http404
 
 from ouderbuddy.buddies.models import AgreementSignature, Buddy, Interview, StatusChange
 from ouderbuddy.buddies.prepared import Prepared
+from ouderbuddy.lib import fixed_reads
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.models import Consent
+from ouderbuddy.regions.models import Municipality, PostcodeArea
 from ouderbuddy.taxonomy.models import ExperienceCode
 from ouderbuddy.taxonomy.selectors import all_codes
 
@@ -45,17 +48,72 @@ def get_buddy_name_for(actor: Membership, buddy_id: Any) -> Buddy:
         raise Http404 from exc
 
 
+@functools.cache
+def _buddy_page_sql() -> str:
+    """The buddy with their postcode area, its municipality and the interview (if
+    any), as `select_related("postcode__municipality", "interview")` reads them."""
+    c, t, cols = fixed_reads.column, fixed_reads.table, fixed_reads.columns
+    municipality_pk = Municipality._meta.pk.name
+    return (
+        f"SELECT {cols(Buddy, 'b').sql}, {cols(PostcodeArea, 'p').sql},"  # noqa: S608 - names from model metadata
+        f" {cols(Municipality, 'mu').sql}, {cols(Interview, 'i').sql}"
+        f" FROM {t(Buddy, 'b')}"
+        f" JOIN {t(PostcodeArea, 'p')}"
+        f" ON {c(PostcodeArea, 'p', 'pc4')} = {c(Buddy, 'b', 'postcode')}"
+        f" JOIN {t(Municipality, 'mu')}"
+        f" ON {c(Municipality, 'mu', municipality_pk)}"
+        f" = {c(PostcodeArea, 'p', 'municipality')}"
+        f" LEFT JOIN {t(Interview, 'i')}"
+        f" ON {c(Interview, 'i', 'buddy')} = {c(Buddy, 'b', 'id')}"
+        f" WHERE {c(Buddy, 'b', 'organisation')} = %s AND {c(Buddy, 'b', 'id')} = %s"
+    )
+
+
 def get_buddy_page_for(actor: Membership, buddy_id: Any) -> Buddy:
     """One buddy of the actor's organisation for the buddy page: with the postcode's
-    municipality and the interview in the same read; 404 when missing or not theirs."""
+    municipality and the interview in the same read; 404 when missing or not theirs.
+    (`visible_buddies` and `select_related`, in a statement built once per process:
+    `lib/fixed_reads.py`; the same instances and caches.)"""
+    if actor.role != Role.COORDINATOR:
+        raise Http404
     try:
-        return (
-            visible_buddies(actor)
-            .select_related("postcode__municipality", "interview")
-            .get(pk=buddy_id)
+        rows = fixed_reads.fetch(
+            _buddy_page_sql(),
+            [
+                fixed_reads.param(Buddy, "organisation", actor.organisation_id),
+                fixed_reads.param(Buddy, "id", buddy_id),
+            ],
         )
-    except (Buddy.DoesNotExist, ValueError) as exc:
+    except ValueError as exc:
         raise Http404 from exc
+    if not rows:
+        raise Http404
+    row, using = rows[0], "default"
+    parts = [
+        fixed_reads.columns(model, alias)
+        for model, alias in (
+            (Buddy, "b"),
+            (PostcodeArea, "p"),
+            (Municipality, "mu"),
+            (Interview, "i"),
+        )
+    ]
+    offsets = [0]
+    for part in parts[:-1]:
+        offsets.append(offsets[-1] + part.width)
+    buddy, postcode, municipality = (
+        part.build(row, offset, using)
+        for part, offset in zip(parts[:3], offsets[:3], strict=True)
+    )
+    PostcodeArea.municipality.field.set_cached_value(postcode, municipality)
+    Buddy.postcode.field.set_cached_value(buddy, postcode)
+    interview_part, interview_at = parts[3], offsets[3]
+    interview = None
+    if row[interview_at + interview_part.attnames.index("id")] is not None:
+        interview = interview_part.build(row, interview_at, using)
+        Interview.buddy.field.set_cached_value(interview, buddy)
+    Buddy.interview.related.set_cached_value(buddy, interview)
+    return cast("Buddy", buddy)
 
 
 def get_own_buddy(actor: Membership, *, only: tuple[str, ...] = ()) -> Buddy:

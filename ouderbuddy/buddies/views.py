@@ -209,7 +209,7 @@ def _labels(codes: list[str] | None, choices: Any) -> list[str]:
 # per process. A form sent back with errors is drawn as it is.
 _EMPTY_FORMS: dict[tuple[str, str, Any], SafeString] = {}
 
-INTERVIEW_FIELDS = forms.InterviewForm._meta.fields or ()
+INTERVIEW_FIELDS = tuple(forms.InterviewForm.Meta.fields)
 
 
 def _empty_form(name: str, make: Callable[[], Any]) -> SafeString:

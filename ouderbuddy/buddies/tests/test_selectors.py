@@ -65,3 +65,41 @@ def test_the_name_read_is_scoped(cora, olga):
     assert "motivation" in named.get_deferred_fields()
     with pytest.raises(Http404):
         selectors.get_buddy_name_for(olga, fatima.pk)
+
+
+@pytest.mark.parametrize("with_interview", [False, True])
+def test_the_buddy_page_read_gives_the_orms_instances(cora, with_interview):
+    from ouderbuddy.buddies.models import Buddy
+    from ouderbuddy.organisations.models import Role
+
+    fatima = apply(cora.organisation)
+    if with_interview:
+        fatima = screened(cora, fatima)
+    orm = (
+        Buddy.objects.filter(organisation_id=cora.organisation_id)
+        .select_related("postcode__municipality", "interview")
+        .get(pk=fatima.pk)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        buddy = selectors.get_buddy_page_for(cora, fatima.pk)
+        postcode = buddy.postcode
+        interview = selectors.interview_of(buddy)
+        municipality = postcode.municipality
+    assert len(queries) == 1
+
+    def fields(obj):
+        return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+    assert fields(buddy) == fields(orm)
+    assert fields(postcode) == fields(orm.postcode)
+    assert fields(municipality) == fields(orm.postcode.municipality)
+    if with_interview:
+        assert fields(interview) == fields(orm.interview)
+        assert interview.buddy is buddy
+    else:
+        assert interview is None
+    assert buddy._state.adding is False and buddy._state.db == "default"
+    # Not the coordinator's organisation, or not a coordinator: no buddy.
+    cora.role = Role.BUDDY
+    with pytest.raises(Http404):
+        selectors.get_buddy_page_for(cora, fatima.pk)
