@@ -63,11 +63,9 @@ def _request_codes(code_ids: Any) -> list[tuple[str, list[str]]]:
     return list(grouped.items())
 
 
-def _candidate_rows(
-    candidates: list[Any], help_request: Any, can_propose: bool
-) -> list[dict[str, Any]]:
-    """Each shortlisted buddy's row, its texts made here (10 rows, each with its score
-    built up per criterion): what the template's tags and filters gave."""
+def _candidate_rows(candidates: list[Any], help_request: Any, can_propose: bool) -> str:
+    """The shortlisted buddies' table rows, drawn whole here (10 rows, each with its
+    score built up per criterion): the HTML the template's row loop drew."""
     buddy_url = rows.url_maker("buddies:detail", "buddy_id")
     propose_url = rows.url_maker(
         "matching:propose", "buddy_id", request_id=help_request.pk
@@ -75,30 +73,48 @@ def _candidate_rows(
     compare = gettext("%(name)s vergelijken")
     propose = gettext("%(name)s voorstellen")
     total = escape(gettext("Totaal"))
-    found = []
-    for option in candidates:
+    # The column labels and the summary's text, as the template's `translate … as`.
+    col_1, col_2 = gettext("Vergelijk"), gettext("Score")
+    col_3, col_4 = gettext("Waarom"), gettext("Actie")
+    breakdown = gettext("Opbouw van de score")
+    drawn = []
+    for n, option in enumerate(candidates, 1):
         e = option.explanation
         name = option.buddy.full_name
-        found.append(
-            {
-                "pk": option.buddy.pk,
-                "name": name,
-                "url": buddy_url(option.buddy.pk),
-                "compare": rows.fill(compare, name=name),
-                "points": option.points,
-                "summary": " · ".join(e.summary),
-                "breakdown": mark_safe(  # noqa: S308 - every value is escaped
-                    "".join(
-                        f"<li>{escape(label)}: {escape(what)} ({escape(pts)})</li>"
-                        for label, what, pts in e.rows
-                    )
-                    + f"<li><strong>{total}: {escape(e.total)}</strong></li>"
-                ),
-                "propose": propose_url(option.buddy.pk) if can_propose else "",
-                "propose_label": rows.fill(propose, name=name),
-            }
+        pk = option.buddy.pk
+        parts = "".join(
+            f"<li>{escape(label)}: {escape(what)} ({escape(pts)})</li>"
+            for label, what, pts in e.rows
         )
-    return found
+        if can_propose:
+            action = (
+                f'<a class="utrecht-link" href="{escape(propose_url(pk))}">'
+                f"{rows.fill(propose, name=name)}</a>"
+            )
+        else:
+            action = "–"
+        drawn.append(
+            '<tr class="utrecht-table__row">\n'
+            f'      <td data-label="{col_1}" class="utrecht-table__cell">'
+            '<input type="checkbox" class="utrecht-checkbox '
+            f'utrecht-checkbox--html-input" name="buddy" value="{pk}" '
+            f'id="vergelijk-{n}"><label for="vergelijk-{n}" '
+            f'class="ob-visually-hidden">{rows.fill(compare, name=name)}</label></td>\n'
+            '      <th scope="row" class="utrecht-table__header-cell">'
+            f'<a class="utrecht-link" href="{escape(buddy_url(pk))}">{escape(name)}'
+            "</a></th>\n"
+            f'      <td data-label="{col_2}" class="utrecht-table__cell">'
+            f"{escape(option.points)}</td>\n"
+            f'      <td data-label="{col_3}" class="utrecht-table__cell">'
+            f"{escape(' · '.join(e.summary))}\n"
+            f'        <details class="ob-details"><summary>{breakdown}</summary>\n'
+            f'          <ul class="utrecht-unordered-list">{parts}'
+            f"<li><strong>{total}: {escape(e.total)}</strong></li></ul>\n"
+            "        </details></td>\n"
+            f'      <td data-label="{col_4}" class="utrecht-table__cell">{action}</td>\n'
+            "    </tr>"
+        )
+    return mark_safe("\n  ".join(drawn))  # noqa: S308 - every value is escaped
 
 
 @role_required(COORDINATOR)

@@ -472,3 +472,70 @@ def test_shortlist_page_queries_do_not_grow_with_the_buddies(cora, world):
     org_cache._dirty().clear()  # committed
     assert count(url) == few
     assert count(url + "?uitgesloten=1") == few_excluded
+
+
+# The shortlist's rows as the template drew them from the options, before the rows
+# were drawn in the view.
+_OLD_SHORTLIST_ROWS = (
+    "{% load i18n %}"
+    '{% translate "Vergelijk" as col_1 %}{% translate "Score" as col_2 %}'
+    '{% translate "Waarom" as col_3 %}{% translate "Actie" as col_4 %}'
+    "{% for option in candidates %}{% with e=option.explanation %}"
+    '<tr class="utrecht-table__row">'
+    '<td data-label="{{ col_1 }}" class="utrecht-table__cell"><input type="checkbox" '
+    'class="utrecht-checkbox utrecht-checkbox--html-input" name="buddy" '
+    'value="{{ option.buddy.pk }}" id="vergelijk-{{ forloop.counter }}">'
+    '<label for="vergelijk-{{ forloop.counter }}" class="ob-visually-hidden">'
+    "{% blocktranslate with name=option.buddy.full_name %}{{ name }} vergelijken"
+    "{% endblocktranslate %}</label></td>"
+    '<th scope="row" class="utrecht-table__header-cell"><a class="utrecht-link" '
+    "href=\"{% url 'buddies:detail' option.buddy.pk %}\">{{ option.buddy.full_name }}"
+    "</a></th>"
+    '<td data-label="{{ col_2 }}" class="utrecht-table__cell">{{ option.points }}</td>'
+    '<td data-label="{{ col_3 }}" class="utrecht-table__cell">'
+    '{{ e.summary|join:" · " }}'
+    '<details class="ob-details"><summary>{% translate "Opbouw van de score" %}'
+    '</summary><ul class="utrecht-unordered-list">{% for label, what, pts in e.rows %}'
+    "<li>{{ label }}: {{ what }} ({{ pts }})</li>{% endfor %}"
+    '<li><strong>{% translate "Totaal" %}: {{ e.total }}</strong></li></ul>'
+    "</details></td>"
+    '<td data-label="{{ col_4 }}" class="utrecht-table__cell">'
+    '{% if can_propose %}<a class="utrecht-link" href="{% url \'matching:propose\' '
+    'help_request.pk option.buddy.pk %}">{% blocktranslate with '
+    "name=option.buddy.full_name %}{{ name }} voorstellen{% endblocktranslate %}</a>"
+    "{% else %}–{% endif %}</td></tr>{% endwith %}{% endfor %}"
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("can_propose", [True, False])
+def test_shortlist_rows_drawn_as_the_template_did(cora, world, language, can_propose):
+    import re
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from ouderbuddy.matching import selectors
+    from ouderbuddy.matching.views_coordinator import _candidate_rows
+
+    matchable_buddy(cora.organisation, "Dirk O'Buddy & <Zoon>", email="d@b.test")
+
+    def squeezed(html: str) -> str:
+        return re.sub(r">\s+", ">", re.sub(r"\s+<", "<", html))
+
+    with translation.override(language):
+        page = selectors.shortlist(actor=cora, request=world["request"])
+        assert len(page.candidates) == 2
+        old = Template(_OLD_SHORTLIST_ROWS).render(
+            Context(
+                {
+                    "candidates": page.candidates,
+                    "help_request": world["request"],
+                    "can_propose": can_propose,
+                }
+            )
+        )
+        drawn = _candidate_rows(page.candidates, world["request"], can_propose)
+    assert squeezed(drawn) == squeezed(old)
+    assert "Dirk O&#x27;Buddy &amp; &lt;Zoon&gt;" in drawn
