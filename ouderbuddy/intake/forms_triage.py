@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape
 from typing import Any
 
 from django import forms
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.intake.models import (
@@ -119,10 +122,14 @@ class TargetChoiceField(forms.ModelChoiceField[Any]):
             ) from exc
 
     def label_from_instance(self, obj: Any) -> str:
-        target: OrganisationReferralTarget = obj
-        if target.contact:
-            return f"{target.label} ({target.contact})"
-        return target.label
+        return target_label(obj)
+
+
+def target_label(target: OrganisationReferralTarget) -> str:
+    """A referral target as the referral form lists it."""
+    if target.contact:
+        return f"{target.label} ({target.contact})"
+    return target.label
 
 
 class ReferralForm(Form):
@@ -309,3 +316,129 @@ class ReferralTargetForm(Form):
         required=False,
         initial=True,
     )
+
+
+# --- The request page's unbound forms, drawn ahead -------------------------------------
+#
+# On a request's page the decision forms, the note and the codes are unbound: the same
+# HTML on every page of a language but for the note's text, the organisation's referral
+# targets and which code boxes start checked. Each is drawn once per process and
+# language, with stamps where those go, and the stamps are filled in per page. Only
+# the forms' own texts are kept: no request's or organisation's data.
+
+_STAMP_TEXT = "Stamp-Text-9c1f"
+_STAMP_VALUE = "stamp-value-%s-9c1f"
+_STAMP_LABEL = "Stamp-Label-%s-9c1f"
+_DRAWN: dict[tuple[str, str, str], Any] = {}
+
+
+class DrawnForm:
+    """An unbound form drawn ahead: what the page reads of it (its HTML, no errors)."""
+
+    @property
+    def errors(self) -> dict[str, Any]:
+        return {}  # unbound: no errors
+
+    def __init__(self, html: str) -> None:
+        self.html = mark_safe(html)  # noqa: S308 - drawn by the form, texts escaped
+
+    def __str__(self) -> SafeString:
+        return self.html
+
+    def __html__(self) -> SafeString:
+        return self.html
+
+
+def _drawn(kind: str, prefix: str, draw: Any) -> Any:
+    key = (kind, prefix, get_language() or "")
+    found = _DRAWN.get(key)
+    if found is None:
+        found = _DRAWN[key] = draw()
+    return found
+
+
+def unbound_form(form_class: type[Form], *, prefix: str) -> DrawnForm:
+    """`form_class(prefix=prefix)` drawn, for a form whose fields hold no data (the
+    information, confirm and withdraw decisions)."""
+    html = _drawn(form_class.__name__, prefix, lambda: str(form_class(prefix=prefix)))
+    return DrawnForm(html)
+
+
+def note_form(note: str, *, prefix: str) -> DrawnForm:
+    """`NoteForm(prefix=prefix, initial={"note": note})` drawn."""
+    stamp = _drawn(
+        "NoteForm",
+        prefix,
+        lambda: str(NoteForm(prefix=prefix, initial={"note": _STAMP_TEXT})),
+    )
+    return DrawnForm(stamp.replace(_STAMP_TEXT, escape(note) if note else "", 1))
+
+
+# A list of at most this many radio buttons is drawn inline (lib/field_html.py).
+_INLINE_CHOICES = 5
+
+
+def _referral_stamps(prefix: str, inline: bool) -> tuple[str, str, str] | None:
+    """The unbound referral form as (before the targets, one target with stamps, after
+    them), with few targets (`inline`) or many; None when drawing it so does not give
+    the form's own HTML back."""
+    count = 2 if inline else _INLINE_CHOICES + 1
+
+    def stamps(i: int) -> dict[str, Any]:
+        return {"index": i, "value": _STAMP_VALUE % i, "label": _STAMP_LABEL % i}
+
+    form = ReferralForm(prefix=prefix, organisation_id=None)
+    field = form.fields["target"]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = [(_STAMP_VALUE % i, _STAMP_LABEL % i) for i in range(count)]
+    drawn = str(form)
+    bounds = []
+    for i in (0, 1, count - 1):
+        value = drawn.find(f'value="{_STAMP_VALUE % i}"')
+        start = drawn.rfind("<div>", 0, value)
+        end = drawn.find("</div>", drawn.find(_STAMP_LABEL % i, value))
+        if value < 0 or start < 0 or end < 0:
+            return None
+        bounds.append((start, end + len("</div>")))
+    auto_id = f"id_{prefix}-target"
+    one = (
+        drawn[bounds[0][0] : bounds[0][1]]
+        .replace("%", "%%")
+        .replace(f'"{auto_id}_0"', f'"{auto_id}_%(index)s"')
+        .replace(_STAMP_VALUE % 0, "%(value)s")
+        .replace(_STAMP_LABEL % 0, "%(label)s")
+    )
+    found = (drawn[: bounds[0][0]], one, drawn[bounds[2][1] :])
+    options = "".join(one % stamps(i) for i in range(count))
+    if found[0] + options + found[2] != drawn:
+        return None
+    return found
+
+
+def referral_form(organisation_id: Any, *, prefix: str) -> DrawnForm:
+    """`ReferralForm(prefix=prefix, organisation_id=organisation_id)` drawn: the
+    organisation's active targets (read now) filled in the stamps of its options."""
+    targets = list(
+        organisation_referral_targets(organisation_id).only(
+            "id", "label_nl", "label_en", "contact"
+        )
+    )
+    inline = len(targets) <= _INLINE_CHOICES
+    stamps = _drawn(
+        f"ReferralForm-{inline}", prefix, lambda: _referral_stamps(prefix, inline)
+    )
+    if stamps is None or not targets:
+        return DrawnForm(
+            str(ReferralForm(prefix=prefix, organisation_id=organisation_id))
+        )
+    before, one, after = stamps
+    options = "".join(
+        one
+        % {
+            "index": index,
+            "value": escape(str(target.pk)),
+            "label": escape(target_label(target)),
+        }
+        for index, target in enumerate(targets)
+    )
+    return DrawnForm(before + options + after)

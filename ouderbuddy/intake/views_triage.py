@@ -43,6 +43,7 @@ from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.models import Consent, ConsentPurpose
 from ouderbuddy.privacy.services import record_event, record_read
 from ouderbuddy.taxonomy import selectors as taxonomy
+from ouderbuddy.taxonomy.forms import codes_form_html
 from ouderbuddy.taxonomy.models import CodeGroup, ExperienceCode
 
 COORDINATOR = [Role.COORDINATOR]
@@ -206,13 +207,12 @@ def _labels(values: list[str], choices: Any) -> list[str]:
     return [str(known.get(value, value)) for value in values]
 
 
-def _decision_form(
-    form_class: type[Form], help_request: HelpRequest, data: Any = None, **kwargs: Any
-) -> Form:
-    """The referral form offers only the request's organisation's own targets."""
+def _decision_form(form_class: type[Form], help_request: HelpRequest, key: str) -> Any:
+    """The unbound form of a decision, drawn ahead (forms_triage.DrawnForm); the
+    referral form offers only the request's organisation's own targets."""
     if form_class is forms.ReferralForm:
-        kwargs["organisation_id"] = help_request.organisation_id
-    return form_class(data, **kwargs)
+        return forms.referral_form(help_request.organisation_id, prefix=key)
+    return forms.unbound_form(form_class, prefix=key)
 
 
 def _detail_context(
@@ -225,7 +225,7 @@ def _detail_context(
         # A refused decision stays on the page so its error can be read.
         if to_status in allowed or key == failed:
             decisions[key] = bound.get(key) or _decision_form(
-                form_class, help_request, prefix=key
+                form_class, help_request, key
             )
     today = timezone.localdate()
     codes = selectors.codes_of([help_request.pk]).get(help_request.pk, [])
@@ -261,12 +261,16 @@ def _detail_context(
             "actor__full_name",
             "actor__email",
         )[:100],
+        # Unbound, the note and the codes are drawn ahead too (forms_triage).
         "note_form": bound.get("note")
-        or forms.NoteForm(prefix="note", initial={"note": help_request.intake_note}),
+        or forms.note_form(help_request.intake_note, prefix="note"),
         "codes_form": bound.get("codes")
-        or forms.CodesForm(
-            prefix="codes",
-            initial=forms.CodesForm.initial_from((c.code, c.group) for c in codes),
+        or forms.DrawnForm(
+            codes_form_html(
+                forms.CodesForm,
+                prefix="codes",
+                initial=forms.CodesForm.initial_from((c.code, c.group) for c in codes),
+            )
         ),
         "decisions": decisions,
     }

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import partial
+from html import escape
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.taxonomy.models import CodeGroup
-from ouderbuddy.taxonomy.selectors import codes_in_use, validate_codes
+from ouderbuddy.taxonomy.selectors import all_codes, codes_in_use, validate_codes
 
 Choice = tuple[str, str]
 ChoiceGroup = tuple[str, list[Choice]]
@@ -82,3 +86,77 @@ class ExperienceCodeField(forms.MultipleChoiceField):
         codes = self._check(self.to_python(value))
         self.run_validators(codes)
         return codes
+
+
+# A form of code checkboxes only (such as the coordinator's codes form on a request's
+# page) draws every active code of its groups: the same HTML on every page but for
+# which boxes start checked. Drawn once per process, form, prefix and language with no
+# box checked, and again with every box checked to learn each box's checked tag; per
+# page the request's codes are checked in that blank drawing. The drawing holds only
+# the code list (no request's or organisation's data) and is drawn anew when the code
+# list (`all_codes`, kept a minute) is read anew.
+_Drawn = tuple[str, dict[tuple[str, str], tuple[str, str]]]
+_DRAWN: dict[
+    tuple[type[forms.Form], str | None, str], tuple[tuple[Any, ...], _Drawn | None]
+] = {}
+_INPUT = re.compile(r"<input [^>]*>")
+_ATTRIBUTE = re.compile(r'(name|value)="([^"]*)"')
+
+
+def _draw(form_class: type[forms.Form], prefix: str | None) -> _Drawn | None:
+    """The form's blank HTML and, per (field name, code), its box unchecked and
+    checked; None when the two drawings differ in more than the boxes' tags."""
+    blank = form_class(prefix=prefix)
+    everything = {}
+    for name, field in blank.fields.items():
+        if not isinstance(field, ExperienceCodeField):
+            return None
+        everything[name] = [value for value, _label in _flat(field.choices)]
+    empty_html = str(blank)
+    full_html = str(form_class(prefix=prefix, initial=everything))
+    if _INPUT.split(empty_html) != _INPUT.split(full_html):
+        return None
+    boxes: dict[tuple[str, str], tuple[str, str]] = {}
+    for unchecked, checked in zip(
+        _INPUT.findall(empty_html), _INPUT.findall(full_html), strict=True
+    ):
+        found = dict(_ATTRIBUTE.findall(unchecked))
+        key = (found.get("name", ""), found.get("value", ""))
+        if unchecked == checked or key in boxes or empty_html.count(unchecked) != 1:
+            return None
+        boxes[key] = (unchecked, checked)
+    return empty_html, boxes
+
+
+def _flat(choices: Any) -> Iterable[tuple[Any, Any]]:
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):
+            yield from label
+        else:
+            yield value, label
+
+
+def codes_form_html(
+    form_class: type[forms.Form],
+    *,
+    prefix: str | None,
+    initial: dict[str, list[str]],
+) -> SafeString:
+    """What `{{ form_class(prefix=prefix, initial=initial) }}` draws, for a form of
+    ExperienceCodeFields only (any other form is drawn the usual way)."""
+    codes = all_codes()
+    key = (form_class, prefix, get_language() or "")
+    drawn = _DRAWN.get(key)
+    if drawn is None or drawn[0] is not codes:
+        drawn = (codes, _draw(form_class, prefix))
+        _DRAWN[key] = drawn
+    if drawn[1] is None:
+        return SafeString(str(form_class(prefix=prefix, initial=initial)))
+    html, boxes = drawn[1]
+    for name, values in initial.items():
+        html_name = f"{prefix}-{name}" if prefix else name  # Form.add_prefix
+        for value in values:
+            box = boxes.get((html_name, escape(str(value))))
+            if box is not None:
+                html = html.replace(box[0], box[1], 1)
+    return mark_safe(html)  # noqa: S308 - drawn by the form; only tags swapped

@@ -77,3 +77,21 @@ def test_the_memo_expires(monkeypatch):
     assert CODE in _issue_choices()
     now[0] += selectors.MEMO_SECONDS + 1
     assert CODE not in _issue_choices()
+
+
+def test_a_form_of_codes_is_drawn_from_its_blank_drawing_with_the_boxes_checked():
+    from django import forms
+
+    from ouderbuddy.taxonomy.forms import codes_form_html
+
+    class Codes(forms.Form):
+        issue = ExperienceCodeField(groups=["issue"], required=False)
+
+    class Mixed(Codes):
+        note = forms.CharField(required=False)
+
+    for form_class in (Codes, Mixed):  # Mixed: not codes only, drawn the usual way
+        for initial in ({}, {"issue": [CODE]}, {"issue": [CODE, "nope"]}):
+            drawn = codes_form_html(form_class, prefix="p", initial=initial)
+            assert drawn == str(form_class(prefix="p", initial=initial))
+    assert " checked" in codes_form_html(Codes, prefix=None, initial={"issue": [CODE]})
