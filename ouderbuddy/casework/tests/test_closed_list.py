@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from typing import Any
 
 import pytest
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Count, Window
 from django.template import Context, Template
 from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
@@ -224,3 +226,57 @@ def test_counted_page_is_the_paginators_page(cora, total):
         assert list(page.object_list) == list(expected.object_list), number
         assert page.paginator.count == expected.paginator.count == total
         assert page.has_next() == expected.has_next(), number
+
+
+# --- Issue 12: growth of the other organisations' data --------------------------------
+
+CLOSED_TABLES = {
+    "matching_match",
+    "casework_closure",
+    "intake_helprequest",
+    "buddies_buddy",
+}
+
+
+def test_every_table_of_the_list_is_read_by_the_organisation(cora):
+    """Each table the list joins names the organisation in the query."""
+    sql = str(closed_matches(cora, {}).values(*CARD_FIELDS).query)
+    for table in CLOSED_TABLES:
+        assert f'"{table}"."organisation_id" =' in sql, table
+
+
+def test_the_list_plan_filters_each_table_on_the_organisation(cora, olga, closed):
+    """On PostgreSQL: every scan in the page's plan (the rows with their count, as
+    `counted_page` reads them) has the organisation in its condition, whatever plan
+    the optimiser picks, so other organisations' rows are not read."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    buddy = matchable_buddy(olga.organisation, "Zuid Buddy", email="zuid@b.test")
+    _close(
+        olga,
+        active_match(olga, buddy, full_name="Zuid Ouder", email="zuid@example.nl"),
+    )
+    queryset = closed_matches(cora, {}).values(*CARD_FIELDS)
+    sql, params = queryset.annotate(_total=Window(Count("pk")))[
+        :25
+    ].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    scans: list[dict[str, Any]] = []
+
+    def walk(node: dict[str, Any]) -> None:
+        if node.get("Relation Name") in CLOSED_TABLES:
+            scans.append(node)
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk(plan[0]["Plan"])
+    assert {s["Relation Name"] for s in scans} == CLOSED_TABLES
+    for scan in scans:
+        conditions = " ".join(
+            str(scan.get(key, ""))
+            for key in ("Index Cond", "Filter", "Recheck Cond", "Hash Cond")
+        )
+        assert "organisation_id" in conditions, (scan["Relation Name"], conditions)
