@@ -8,8 +8,8 @@ stand-ins among the statement's parameters; a request then runs the same SQL wit
 own values in those places, and the rows go through the same converters the ORM
 applies (`compiler.results_iter`), into dicts with the same names as `.values()`
 gives. The statement goes through Django's cursor, so it is logged and counted like
-any other. Only UUID and text arguments are taken (the keys of these reads); anything
-else, or a stand-in the parameters do not show as plainly, is read through the
+any other. Only UUID, text and aware UTC datetime arguments are taken (the keys
+and the moment of these reads); anything else, or a stand-in the parameters do not show as plainly, is read through the
 ORM as before (`buddies/tests/test_prepared.py` compares both).
 
 The queryset's filters stay in the function that builds it: the organisation scoping
@@ -18,6 +18,7 @@ of a read is exactly the ORM's.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ class _Compiled:
     col_count: int | None
 
 
-def _ways(stand_in: Any) -> list[tuple[Any, Callable[[Any], Any]]]:
+def _ways(stand_in: Any, ops: Any) -> list[tuple[Any, Callable[[Any], Any]]]:
     """How a backend may write an argument among the parameters."""
     if isinstance(stand_in, uuid.UUID):
         return [
@@ -47,7 +48,33 @@ def _ways(stand_in: Any) -> list[tuple[Any, Callable[[Any], Any]]]:
             (stand_in.hex, lambda v: v.hex),
             (str(stand_in), str),
         ]
+    if isinstance(stand_in, dt.datetime):
+        # As a DateTimeField writes it (`get_db_prep_value`).
+        return [
+            (ops.adapt_datetimefield_value(stand_in), ops.adapt_datetimefield_value)
+        ]
     return [(stand_in, lambda v: v)]
+
+
+def _stand_in(arg: Any) -> Any:
+    if isinstance(arg, uuid.UUID):
+        return uuid.uuid4()
+    if isinstance(arg, dt.datetime):
+        # An aware moment no request asks for: a random microsecond of 2001.
+        return dt.datetime(2001, 1, 1, tzinfo=dt.UTC) + dt.timedelta(
+            microseconds=uuid.uuid4().int % (365 * 86400 * 10**6)
+        )
+    return f"prepared-{uuid.uuid4()}"
+
+
+_TAKEN = (uuid.UUID, str)
+
+
+def _takes(arg: Any) -> bool:
+    """UUIDs, text, and aware datetimes (as `timezone.now()` gives)."""
+    if type(arg) is dt.datetime:
+        return arg.tzinfo is dt.UTC
+    return type(arg) in _TAKEN
 
 
 class Prepared:
@@ -58,10 +85,8 @@ class Prepared:
         self._compiled: dict[tuple[str, tuple[type, ...]], _Compiled | None] = {}
 
     def _compile(self, using: str, args: tuple[Any, ...]) -> _Compiled | None:
-        stand_ins = tuple(
-            uuid.uuid4() if isinstance(a, uuid.UUID) else f"prepared-{uuid.uuid4()}"
-            for a in args
-        )
+        stand_ins = tuple(_stand_in(a) for a in args)
+        ops = connections[using].ops
         try:
             queryset = self.build(*stand_ins)
             query = queryset.query
@@ -72,7 +97,7 @@ class Prepared:
         slots = []
         for index, param in enumerate(params):
             for number, stand_in in enumerate(stand_ins):
-                for written, write in _ways(stand_in):
+                for written, write in _ways(stand_in, ops):
                     if type(param) is type(written) and param == written:
                         slots.append((index, number, write))
                         break
@@ -80,7 +105,7 @@ class Prepared:
         taken = {index for index, _, _ in slots}
         others = " ".join(str(p) for i, p in enumerate(params) if i not in taken)
         hidden = any(
-            str(written) in others for s in stand_ins for written, _ in _ways(s)
+            str(written) in others for s in stand_ins for written, _ in _ways(s, ops)
         )
         if {number for _, number, _ in slots} != set(range(len(args))) or hidden:
             return None
@@ -102,7 +127,7 @@ class Prepared:
         )
 
     def rows(self, *args: Any, using: str = "default") -> list[dict[str, Any]]:
-        if not all(type(a) is uuid.UUID or type(a) is str for a in args):
+        if not all(_takes(a) for a in args):
             return list(self.build(*args))
         key = (using, tuple(type(a) for a in args))
         if key not in self._compiled:

@@ -128,6 +128,20 @@ def get_own_buddy(actor: Membership, *, only: tuple[str, ...] = ()) -> Buddy:
     return buddy
 
 
+_OWN_BUDDY_ID = Prepared(
+    lambda organisation_id, user_id: Buddy.objects.filter(
+        organisation_id=organisation_id, user_id=user_id
+    ).values("id")[:1]
+)
+
+
+def own_buddy_id(actor: Membership) -> Any:
+    """The key of `get_own_buddy(actor)` (a statement compiled once per process);
+    None without a buddy record in the acting organisation."""
+    rows = _OWN_BUDDY_ID.rows(actor.organisation_id, actor.user_id)
+    return rows[0]["id"] if rows else None
+
+
 # The pipeline's board shows this many buddies per status, longest in their step
 # first (a short board, also on a phone); "show all" opens that status on its own,
 # page by page.

@@ -382,7 +382,7 @@ def has_basic_training(buddy: Buddy) -> bool:
 
 
 def refresher_due_on(
-    buddy: Buddy, qualifications: list[Qualification] | None = None
+    buddy: Buddy, qualifications: list[Any] | None = None
 ) -> dt.date | None:
     """When the buddy's next refresher is due: the newest refresher's expiry, or one year
     after the basic training when there is none; None without any training. A page that
@@ -443,3 +443,90 @@ def refreshers_due_within(
     until = timezone.localdate() + dt.timedelta(days=days)
     buddies = visible_buddies(actor).exclude(status=BuddyStatus.STOPPED)
     return refreshers_due_among(buddies, until)
+
+
+# --- The buddy's own trainings page ---------------------------------------------------
+# Its reads compiled once per process (`buddies/prepared.py`), as values in the shape
+# the page reads them: the same querysets as `upcoming_sessions` (with the panel's
+# columns) and `qualifications_of`.
+
+
+def _upcoming_panels(organisation_id: Any, now: dt.datetime) -> QuerySet[Any, Any]:
+    sessions = with_place_counts(
+        Session.objects.filter(
+            organisation_id=organisation_id,
+            cancelled_at__isnull=True,
+            starts_at__gt=now,
+        )
+    ).order_by("starts_at")
+    fields = (
+        "id",
+        "starts_at",
+        "ends_at",
+        "location",
+        "online_url",
+        "free_places",
+        "course__title",
+        "course__kind",
+    )
+    panels: QuerySet[Any, Any] = sessions.values(*fields)
+    return panels
+
+
+_UPCOMING_PANELS = Prepared(_upcoming_panels)
+_OWN_QUALIFICATIONS = Prepared(
+    lambda buddy_id: Qualification.objects.filter(buddy_id=buddy_id).values(
+        "kind",
+        "obtained_on",
+        "valid_until",
+        "provider",
+        "created_at",
+        "course_id",
+        "course__title",
+        "session_id",
+        "session__course__title",
+    )
+)
+
+
+def upcoming_panels(actor: Membership) -> list[dict[str, Any]]:
+    """`upcoming_sessions(actor)` as the buddy's page shows them: `pk`, the times,
+    place, online link, `free_places` and `course` (`title`, `get_kind_display`)."""
+    kinds = dict(CourseKind.choices)
+    return [
+        {
+            "pk": row["id"],
+            "starts_at": row["starts_at"],
+            "ends_at": row["ends_at"],
+            "location": row["location"],
+            "online_url": row["online_url"],
+            "free_places": row["free_places"],
+            "course": {
+                "title": row["course__title"],
+                "get_kind_display": kinds.get(row["course__kind"], row["course__kind"]),
+            },
+        }
+        for row in _UPCOMING_PANELS.rows(actor.organisation_id, timezone.now())
+    ]
+
+
+def own_qualifications(buddy_id: Any) -> list[SimpleNamespace]:
+    """`qualifications_of(buddy)` with what the buddy's page and `refresher_due_on`
+    read: `kind`, `get_kind_display`, the dates, `provider`, `course` and `session`
+    (each None or with the title the page shows)."""
+    kinds = dict(QualificationKind.choices)
+    return [
+        SimpleNamespace(
+            kind=row["kind"],
+            get_kind_display=kinds.get(row["kind"], row["kind"]),
+            obtained_on=row["obtained_on"],
+            valid_until=row["valid_until"],
+            created_at=row["created_at"],
+            provider=row["provider"],
+            course={"title": row["course__title"]} if row["course_id"] else None,
+            session={"course": {"title": row["session__course__title"]}}
+            if row["session_id"]
+            else None,
+        )
+        for row in _OWN_QUALIFICATIONS.rows(buddy_id)
+    ]

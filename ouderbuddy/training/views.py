@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from ouderbuddy.buddies.selectors import (
     get_buddy_for,
     get_buddy_name_for,
     get_own_buddy,
+    own_buddy_id,
 )
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
@@ -385,11 +386,11 @@ def training_elsewhere(request: SignedInRequest, buddy_id: UUID) -> HttpResponse
 def my_trainings(request: SignedInRequest) -> HttpResponse:
     """The buddy's own trainings: sessions to join, own enrolments and qualifications."""
     actor = acting_membership(request)
-    try:
-        # The page shows nothing of the record itself: its key is enough.
-        buddy = get_own_buddy(actor, only=("id",))
-    except Http404:
+    # The page shows nothing of the record itself: its key is enough.
+    buddy_id = own_buddy_id(actor)
+    if buddy_id is None:
         return render(request, "training/my_trainings_no_record.html")
+    buddy = Buddy(pk=buddy_id, organisation_id=actor.organisation_id)
     mine = selectors.enrolments_of(buddy, current=True)
     taken = {e.session_id for e in mine}
     # One reverse a page for the rows' forms.
@@ -397,21 +398,11 @@ def my_trainings(request: SignedInRequest) -> HttpResponse:
     for enrolment in mine:
         enrolment.cancel_url = cancel_url(enrolment.pk)  # type: ignore[attr-defined]
     enrol_url = rows.url_maker("training:enrol_self")
-    # Of a session only what its panel shows.
-    upcoming = selectors.upcoming_sessions(actor).only(
-        "starts_at",
-        "ends_at",
-        "location",
-        "online_url",
-        "cancelled_at",
-        "capacity",
-        "course__title",
-        "course__kind",
-    )
-    sessions = [s for s in upcoming if s.pk not in taken]
+    # Of a session only what its panel shows, as values.
+    sessions = [s for s in selectors.upcoming_panels(actor) if s["pk"] not in taken]
     for session in sessions:
-        session.enrol_url = enrol_url(session.pk)  # type: ignore[attr-defined]
-    qualifications = list(selectors.qualifications_of(buddy))
+        session["enrol_url"] = enrol_url(session["pk"])
+    qualifications = selectors.own_qualifications(buddy_id)
     return render(
         request,
         "training/my_trainings.html",

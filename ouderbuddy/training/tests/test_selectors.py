@@ -300,3 +300,57 @@ def test_enrolment_rows_of_the_session_page_are_its_enrolments(
     assert [shown(e) for e in selectors.enrolment_rows_in(session)] == [
         shown(e) for e in selectors.enrolments_in(session)
     ]
+
+
+def test_the_buddys_own_page_reads_equal_the_orms(cora, ben, olga, course, session):
+    """`upcoming_panels`, `own_qualifications` and `own_buddy_id` (statements compiled
+    once per process) give what `upcoming_sessions`, `qualifications_of` and
+    `get_own_buddy` give, scoped the same way."""
+    from ouderbuddy.buddies.selectors import get_own_buddy, own_buddy_id
+    from ouderbuddy.training.models import Qualification, QualificationKind
+    from ouderbuddy.training.tests.factories import at, make_own_buddy, make_session
+
+    assert own_buddy_id(ben) is None
+    buddy = make_own_buddy(ben)
+    assert own_buddy_id(ben) == get_own_buddy(ben).pk
+    assert own_buddy_id(olga) is None
+    full = make_session(course, at(2027, 2, 3, 19), capacity=1)
+    services.enrol_buddy(actor=cora, session=full, buddy=buddy)
+    make_session(course, at(2027, 1, 1, 19))  # started: not upcoming
+    for _ in range(2):  # compiled, then from the compiled statement
+        panels = selectors.upcoming_panels(ben)
+        orm = list(selectors.upcoming_sessions(ben))
+        assert [p["pk"] for p in panels] == [s.pk for s in orm]
+        assert [
+            (p["starts_at"], p["ends_at"], p["location"], p["online_url"])
+            for p in panels
+        ] == [(s.starts_at, s.ends_at, s.location, s.online_url) for s in orm]
+        assert [p["free_places"] for p in panels] == [s.free_places for s in orm]
+        assert [p["course"]["get_kind_display"] for p in panels] == [
+            s.course.get_kind_display() for s in orm
+        ]
+        assert [p["free_places"] for p in panels] == [2, 0]
+    assert selectors.upcoming_panels(olga) == []
+    for kind, course_ in ((QualificationKind.BASIC, course), ("refresher", None)):
+        Qualification.objects.create(
+            organisation=cora.organisation,
+            buddy=buddy,
+            kind=kind,
+            obtained_on=dt.date(2026, 5, 1),
+            valid_until=dt.date(2027, 5, 1) if course_ is None else None,
+            course=course_,
+            provider="" if course_ else "Elders <b>",
+        )
+    rows = selectors.own_qualifications(buddy.pk)
+    orm = list(selectors.qualifications_of(buddy))
+    assert [
+        (q.kind, q.get_kind_display, q.obtained_on, q.valid_until, q.provider)
+        for q in rows
+    ] == [
+        (q.kind, q.get_kind_display(), q.obtained_on, q.valid_until, q.provider)
+        for q in orm
+    ]
+    assert [q.course["title"] if q.course else None for q in rows] == [
+        q.course.title if q.course else None for q in orm
+    ]
+    assert selectors.refresher_due_on(buddy, rows) == selectors.refresher_due_on(buddy)
