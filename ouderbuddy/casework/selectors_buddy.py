@@ -101,11 +101,23 @@ def get_own_match_with_fit(actor: Membership, match_id: UUID) -> Match:
     """`get_own_match_page` (the same rule) for the match page, which shows the match
     and posts nowhere with it: only what it shows is read, with whether the buddy
     answered the fit question (`buddy_fit_answered`, what `fit_due` asks)."""
+    # `own_matches`' rule (the matches of the actor's buddy record here, the first
+    # by name as `.first()` finds it there), with that record's key asked inside the
+    # match's query instead of in one of its own.
+    own_buddy = (
+        Buddy.objects.filter(
+            organisation_id=actor.organisation_id, user_id=actor.user_id
+        )
+        .order_by("full_name")
+        .values("pk")[:1]
+    )
+    matches = Match.objects.filter(
+        organisation_id=actor.organisation_id, buddy_id=Subquery(own_buddy)
+    )
     return get_own_match(
         actor,
         match_id,
-        own_matches(actor)
-        .select_related("request")
+        matches.select_related("request")
         .only(*_MATCH_PAGE_SHOWN)
         .annotate(
             buddy_fit_answered=Exists(
@@ -342,6 +354,24 @@ def own_signals(actor: Membership, match: Match) -> list[SafetySignal]:
             "-raised_at"
         )[:5]
     )
+
+
+# What the buddy's match page shows of the current agreement.
+_AGREEMENT_SHOWN = (
+    "match",
+    "version",
+    "goals",
+    "frequency",
+    "contact_modes",
+    "expected_until",
+    "buddy_acknowledged_at",
+)
+
+
+def shown_agreement(match: Match) -> Agreement | None:
+    """`services.current_agreement` (the newest version) with what the buddy's match
+    page shows of it only."""
+    return match.agreements.only(*_AGREEMENT_SHOWN).order_by("-version").first()
 
 
 def agreement_to_acknowledge(match: Match, version: int | None) -> Agreement | None:

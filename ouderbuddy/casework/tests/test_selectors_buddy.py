@@ -175,3 +175,35 @@ def test_the_match_page_reads_its_match_once_and_only_the_buddys_own(
     for actor, match in ((anna, other), (cora, mine)):
         with pytest.raises(Http404):
             selectors_buddy.get_own_match_with_fit(actor, match.pk)
+
+
+def test_the_match_page_finds_the_buddys_record_inside_the_matchs_query(
+    cora, django_assert_num_queries
+):
+    mine = active_match(cora, matchable_buddy(cora.organisation, "Anna Een"))
+    anna = buddy_membership(mine.buddy)
+    with django_assert_num_queries(1):
+        found = selectors_buddy.get_own_match_with_fit(anna, mine.pk)
+    assert found.pk == mine.pk
+
+
+def test_the_match_page_shows_the_current_agreement(cora):
+    match = active_match(cora)
+    assert selectors_buddy.shown_agreement(match) is None
+    for goals in ("Eerst", "Daarna"):
+        services.set_agreement(
+            actor=cora,
+            match=match,
+            goals=goals,
+            frequency="weekly",
+            contact_modes=["phone"],
+        )
+    shown = selectors_buddy.shown_agreement(match)
+    current = services.current_agreement(match)
+    assert shown is not None and current is not None
+    assert (shown.pk, shown.version, shown.goals, shown.contact_modes) == (
+        current.pk,
+        current.version,
+        current.goals,
+        current.contact_modes,
+    )
