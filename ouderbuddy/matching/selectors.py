@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -419,7 +419,6 @@ SHORTLIST_REQUEST_FIELDS = (
     "status",
     "organisation",
     "postcode",
-    "postcode__municipality__name",
     "max_distance_km",
     "buddy_gender",
     "languages",
@@ -429,12 +428,13 @@ SHORTLIST_REQUEST_FIELDS = (
 
 def shortlist_request_for(actor: Membership, request_id: Any) -> HelpRequest:
     """The request of the actor's organisation the shortlist is for, with only the
-    columns its page shows (`shortlist` reads it whole when it scores the pool); 404
-    when missing or not theirs."""
+    columns its page shows and its `municipality_name` (`shortlist` reads it whole
+    when it scores the pool); 404 when missing or not theirs."""
     found = (
         intake_selectors.visible_requests(actor)
-        .select_related("postcode__municipality")
         .only(*SHORTLIST_REQUEST_FIELDS)
+        # The postcode's municipality by name only (no rows of the postcode's own).
+        .annotate(municipality_name=F("postcode__municipality__name"))
     )
     try:
         return found.get(pk=request_id)

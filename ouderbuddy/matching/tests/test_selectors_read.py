@@ -114,6 +114,7 @@ def test_the_shortlist_request_has_the_shown_columns_and_is_scoped(cora, olga):
     found = selectors.shortlist_request_for(cora, request.pk)
     assert found == request
     assert {"question", "full_name", "email"} <= found.get_deferred_fields()
+    assert found.municipality_name == request.postcode.municipality.name
     with pytest.raises(Http404):
         selectors.shortlist_request_for(olga, request.pk)
     # Scored from it, the page is the one of the request read whole.
