@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -222,6 +222,41 @@ def _empty_form(name: str, make: Callable[[], Any]) -> SafeString:
     return html
 
 
+# The buddy page's links and form actions: each name reversed once per process (per
+# script prefix and language), the buddy's key put in per page.
+_PAGE_URLS = (
+    "buddies:advance",
+    "buddies:agreement",
+    "buddies:interview",
+    "buddies:introduction",
+    "buddies:pause",
+    "buddies:resend_invitation",
+    "buddies:resume",
+    "buddies:stop",
+    "buddies:vog",
+    "training:training_elsewhere",
+)
+_URL_PARTS: dict[tuple[str, str], tuple[str, dict[str, tuple[str, str]]]] = {}
+
+
+def _page_urls(buddy_id: Any) -> dict[str, str]:
+    """`{% url name buddy.pk %}` of each of `_PAGE_URLS` (by the name after the
+    colon), and `pipeline` (`{% url 'buddies:pipeline' %}`)."""
+    key = (get_script_prefix(), get_language() or "")
+    found = _URL_PARTS.get(key)
+    if found is None:
+        parts = {}
+        for name in _PAGE_URLS:
+            head, tail = reverse(name, args=[_ZERO]).split(str(_ZERO))
+            parts[name.split(":")[1]] = (head, tail)
+        found = _URL_PARTS[key] = (reverse("buddies:pipeline"), parts)
+    pipeline_url, parts = found
+    return {
+        "pipeline": pipeline_url,
+        **{name: f"{head}{buddy_id}{tail}" for name, (head, tail) in parts.items()},
+    }
+
+
 def _history_rows(buddy: Buddy) -> list[dict[str, Any]]:
     """The buddy's newest 50 status changes as the page shows them, worded here: only
     the shown columns and the actor's name are read."""
@@ -275,6 +310,7 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
     purposes = dict(ConsentPurpose.choices)
     return {
         "buddy": buddy,
+        "urls": _page_urls(buddy.pk),
         "items": checklist.items(facts),
         "matchable": checklist.is_matchable(facts),
         "next_step": checklist.next_step(facts, for_buddy=False),

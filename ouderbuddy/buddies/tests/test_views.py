@@ -350,3 +350,15 @@ def test_the_buddy_page_takes_the_same_statements_for_more_rows(cora, cora_clien
         body = cora_client.get(url).content.decode()
     assert "Vrijwilligersovereenkomst, getekend op" in body
     assert len(more) == len(few)
+
+
+def test_the_buddy_pages_urls_are_the_reversed_ones(fatima):
+    from ouderbuddy.buddies import views
+
+    for _ in range(2):  # reversed, then from the parts
+        urls = views._page_urls(fatima.pk)
+        assert urls.pop("pipeline") == reverse("buddies:pipeline")
+        assert urls == {
+            name.split(":")[1]: reverse(name, args=[fatima.pk])
+            for name in views._PAGE_URLS
+        }
