@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ouderbuddy.intake import services
-from ouderbuddy.intake.models import Asker, HelpRequest, RequestStatus
+from ouderbuddy.intake import rows, services
+from ouderbuddy.intake.models import Asker, HelpRequest, RequestEvent, RequestStatus
 from ouderbuddy.intake.selectors import codes_of
 from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.privacy.models import Consent, ConsentPurpose
@@ -145,7 +145,21 @@ def request_status(help_request: HelpRequest) -> dict[str, Any]:
         # Those that still count (`services.active_consents`), from the same rows.
         "active_purposes": {c.purpose for c in consents if c.withdrawn_at is None},
         "sections": held_data(help_request),
-        "events": help_request.events.filter(
-            Q(to_status__gt="") | Q(by_parent=True)
-        ).order_by("at"),
+        "events": _event_lines(help_request),
     }
+
+
+def _event_lines(help_request: HelpRequest) -> list[str]:
+    """The request's history for the parent (the status changes and what the parent
+    did), oldest first, each line as `{{ event.at|date:"j F Y" }}: {{ event.text }}`
+    (plain text: the template escapes it); only the columns worded are read."""
+    history = RequestEvent.history()
+    day = rows.LongDates()
+    return [
+        f"{day(at)}: {history.word(code, params, description or '')}"
+        for at, code, params, description in help_request.events.filter(
+            Q(to_status__gt="") | Q(by_parent=True)
+        )
+        .order_by("at")
+        .values_list("at", "code", "params", "description")
+    ]

@@ -7,6 +7,9 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from ouderbuddy.intake import sections, services
 from ouderbuddy.intake.models import RequestEvent
@@ -33,10 +36,15 @@ def test_the_history_shows_status_changes_and_the_parents_own_steps_only(cora):
         request=request,
         description="Interne notitie van de coördinator",
     )
-    shown = list(sections.request_status(request)["events"])
+    shown = sections.request_status(request)["events"]
+    expected = request.events.filter(Q(to_status__gt="") | Q(by_parent=True))
     assert shown
-    assert all(e.to_status or e.by_parent for e in shown)
-    assert "Interne notitie van de coördinator" not in [e.text for e in shown]
+    # Each line as the template worded the event: its day, then its text.
+    assert shown == [
+        f"{date_format(timezone.localtime(e.at), 'j F Y')}: {e.text}"
+        for e in expected.order_by("at")
+    ]
+    assert not any("Interne notitie van de coördinator" in line for line in shown)
 
 
 def test_a_withdrawn_consent_is_listed_but_no_longer_counts(cora):
