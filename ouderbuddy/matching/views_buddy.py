@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.intake.selectors import codes_of
-from ouderbuddy.intake.services import active_consents
+from ouderbuddy.intake.services import has_active_consent
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.lib.errors import DomainError
@@ -90,7 +90,8 @@ def _profile(match: Match) -> Profile:
     languages = ", ".join(str(spoken.get(c, c)) for c in request.languages or ["nl"])
     modes = dict(ContactMode.choices)
     distance = match.explanation.get("distance_km")
-    shared = ConsentPurpose.SHARE_WITH_BUDDY in active_consents(request)
+    # Whether the parent shares the subject, as one EXISTS (no consent rows read).
+    shared = has_active_consent(request, ConsentPurpose.SHARE_WITH_BUDDY)
     codes: dict[str, list[str]] = {}
     deadline = ""
     if shared:
