@@ -207,6 +207,87 @@ def _labels(values: list[str], choices: Any) -> list[str]:
     return [str(known.get(value, value)) for value in values]
 
 
+def _data_lists(
+    help_request: HelpRequest, contact_modes: list[str], languages: str
+) -> list[tuple[str, SafeString]]:
+    """The page's lists of what the parent filled in (who asks, the child, urgency,
+    wishes): each title with its rows drawn here, as the template drew them, every
+    value escaped and "—" for one left empty."""
+    hr = help_request
+    dates = rows.LongDates()
+    if hr.deadline_on:
+        deadline = dates(hr.deadline_on)
+        if hr.deadline_kind:
+            deadline += f": {hr.get_deadline_kind_display()}"
+    else:
+        deadline = ""
+    yes, no = gettext("ja,nee").split(",")[:2]
+    area = f"{hr.postcode.municipality.name} ({hr.postcode_id})"
+    sections = [
+        (
+            gettext("Wie vraagt"),
+            [
+                (gettext("Wie"), hr.get_asker_display()),
+                (gettext("Naam"), hr.full_name),
+                (gettext("E-mailadres"), hr.email),
+                (gettext("Telefoonnummer"), hr.phone),
+                (gettext("Liefst contact via"), hr.get_preferred_contact_display()),
+                (gettext("Talen"), languages),
+            ],
+        ),
+        (
+            gettext("Het kind"),
+            [
+                (gettext("Voornaam of voorletters"), hr.child_name),
+                (gettext("Geboortejaar"), hr.child_birth_year),
+                (gettext("Groep of leerjaar"), hr.child_grade),
+                (gettext("School"), hr.school_name),
+                (gettext("Woonplaats"), area),
+            ],
+        ),
+        (
+            gettext("Haast"),
+            [
+                (gettext("Belangrijke datum"), deadline),
+                (
+                    gettext("Kind zit langer dan vier weken thuis"),
+                    yes if hr.out_of_school else no,
+                ),
+            ],
+        ),
+        (
+            gettext("Wensen"),
+            [
+                (gettext("Manieren van contact"), ", ".join(contact_modes)),
+                (gettext("Voorkeur buddy"), hr.get_buddy_gender_display()),
+                (
+                    gettext("Afstand"),
+                    gettext("Buddy woont hoogstens %(km)s km weg")
+                    % {"km": hr.max_distance_km},
+                ),
+            ],
+        ),
+    ]
+    return [
+        (
+            title,
+            mark_safe(  # noqa: S308 - every label and value is escaped
+                "\n  ".join(
+                    '<div class="utrecht-data-list__item">'
+                    f'<dt class="utrecht-data-list__item-key">{escape(label)}</dt>'
+                    '<dd class="utrecht-data-list__item-value">'
+                    f"{escape(text) if text else '—'}</dd></div>"
+                    for label, text in (
+                        (label, "" if value is None else str(value))
+                        for label, value in items
+                    )
+                )
+            ),
+        )
+        for title, items in sections
+    ]
+
+
 def _decision_form(form_class: type[Form], help_request: HelpRequest, key: str) -> Any:
     """The unbound form of a decision, drawn ahead (forms_triage.DrawnForm); the
     referral form offers only the request's organisation's own targets."""
@@ -241,8 +322,11 @@ def _detail_context(
         ),
         "codes": _grouped_codes(codes),
         "consents": _consents(help_request),
-        "contact_modes": _labels(help_request.contact_modes, ContactMode),
-        "languages": ", ".join(_labels(help_request.languages, SpokenLanguage)),
+        "data_lists": _data_lists(
+            help_request,
+            _labels(help_request.contact_modes, ContactMode),
+            ", ".join(_labels(help_request.languages, SpokenLanguage)),
+        ),
         # Only a professional's referral links a referral (create_help_request).
         "referral": selectors.referral_of(help_request)
         if help_request.source == Source.PROFESSIONAL

@@ -599,3 +599,22 @@ class TestPanels:
         body = olga_client.get(reverse("dashboard:start")).content.decode()
         assert noor.reference not in body
         assert "Er zijn geen nieuwe hulpvragen" in body
+
+
+class TestDetailDataLists:
+    """What the parent filled in, drawn in the view (views_triage._data_lists)."""
+
+    def test_values_are_escaped_and_an_empty_one_is_a_dash(self, cora_client, noor):
+        HelpRequest.objects.filter(pk=noor.pk).update(
+            full_name="Noor <b>& co</b>", phone="", school_name="", out_of_school=True
+        )
+        html = cora_client.get(_detail(noor)).content.decode()
+        item = (
+            '<div class="utrecht-data-list__item"><dt class="utrecht-data-list__'
+            'item-key">{}</dt><dd class="utrecht-data-list__item-value">{}</dd></div>'
+        )
+        assert item.format("Naam", "Noor &lt;b&gt;&amp; co&lt;/b&gt;") in html
+        assert item.format("Telefoonnummer", "—") in html
+        assert item.format("School", "—") in html
+        assert item.format("Kind zit langer dan vier weken thuis", "ja") in html
+        assert '<h2 class="utrecht-heading-2">Het kind</h2>' in html
