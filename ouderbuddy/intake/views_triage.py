@@ -223,7 +223,7 @@ def _data_lists(
         deadline = ""
     yes, no = gettext("ja,nee").split(",")[:2]
     area = f"{hr.postcode.municipality.name} ({hr.postcode_id})"
-    sections = [
+    sections: list[tuple[str, list[tuple[str, Any]]]] = [
         (
             gettext("Wie vraagt"),
             [
