@@ -397,33 +397,16 @@ CHECK_IN_FIELDS = (
     "done_by__full_name",
 )
 
-# What the match page and its new-version form read of the newest agreement.
-AGREEMENT_FIELDS = (
-    "match",
-    "version",
-    "created_at",
-    "goals",
-    "frequency",
-    "contact_modes",
-    "expected_until",
-    "buddy_acknowledged_at",
-    "parent_acknowledged_at",
-)
-
 
 def match_context(match: Match) -> dict[str, Any]:
     """What the coordinator's match page shows of the support, in a fixed number of
     queries: agreements, contacts (the latest, with totals) and check-ins (both as
     rows of `CONTACT_FIELDS` and `CHECK_IN_FIELDS`), school meetings, fit answers,
     signals and the closure."""
-    # The newest version (with the number of versions, a window over all of them):
-    # the columns the page and the new version's form show.
-    agreement = (
-        match.agreements.annotate(versions=Window(Count("pk")))
-        .order_by("-version")
-        .only(*AGREEMENT_FIELDS)
-        .first()
-    )
+    # All versions, whole: a match has few, and reading its rows costs less than a
+    # window and deferred columns would (the page shows the newest and their number).
+    agreements = list(match.agreements.order_by("-version"))
+    agreement = agreements[0] if agreements else None
     if agreement is not None:
         agreement.mode_labels = [  # type: ignore[attr-defined]
             ContactMode(mode).label if mode in ContactMode.values else mode
@@ -492,7 +475,7 @@ def match_context(match: Match) -> dict[str, Any]:
     reference = max(filter(None, [match.started_on, last_contact]), default=None)
     return {
         "agreement": agreement,
-        "agreement_versions": agreement.versions if agreement else 0,  # type: ignore[attr-defined]
+        "agreement_versions": len(agreements),
         "contacts": contacts,
         "contact_count": totals["n"],
         "contact_minutes": totals["minutes"],

@@ -356,24 +356,6 @@ def own_signals(actor: Membership, match: Match) -> list[SafetySignal]:
     )
 
 
-# What the buddy's match page shows of the current agreement.
-_AGREEMENT_SHOWN = (
-    "match",
-    "version",
-    "goals",
-    "frequency",
-    "contact_modes",
-    "expected_until",
-    "buddy_acknowledged_at",
-)
-
-
-def shown_agreement(match: Match) -> Agreement | None:
-    """`services.current_agreement` (the newest version) with what the buddy's match
-    page shows of it only."""
-    return match.agreements.only(*_AGREEMENT_SHOWN).order_by("-version").first()
-
-
 def agreement_to_acknowledge(match: Match, version: int | None) -> Agreement | None:
     """The agreement version the buddy read, or the current one without a version."""
     if version is None:

@@ -42,13 +42,28 @@ CASEWORK_STATUSES = (
     MatchStatus.CLOSED,
 )
 
-# Encrypted texts of the request and the buddy that the match page does not show:
-# not read (nor decrypted) for it.
-UNSHOWN_TEXTS = (
-    "request__question",
-    "request__intake_note",
-    "request__information_given",
-    "buddy__motivation",
+# What the match page reads of its match (its own columns that the page, its forms
+# and its sections read), and of the request and the buddy only what it shows: none of
+# their other columns, nor their encrypted texts, are read (or decrypted).
+MATCH_PAGE_FIELDS = (
+    "organisation",
+    "request",
+    "buddy",
+    "status",
+    "status_changed_at",
+    "reason",
+    "score",
+    "explanation",
+    "respond_by",
+    "decline_reason",
+    "decline_note",
+    "introduction_at",
+    "introduction_mode",
+    "introduction_place",
+    "coordinator_present",
+    "started_on",
+    "request__reference",
+    "buddy__full_name",
 )
 
 
@@ -206,9 +221,11 @@ def match_page(
 @role_required(COORDINATOR)
 def match(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     actor = acting_membership(request)
-    # get_match_for's rule; the page shows none of the request's and buddy's texts.
+    # get_match_for's rule; of the request and the buddy the page shows their names.
     found = get_or_404(
-        visible_matches(actor).select_related("request", "buddy").defer(*UNSHOWN_TEXTS),
+        visible_matches(actor)
+        .select_related("request", "buddy")
+        .only(*MATCH_PAGE_FIELDS),
         match_id,
     )
     return match_page(request, found)

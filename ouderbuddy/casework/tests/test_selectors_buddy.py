@@ -185,25 +185,3 @@ def test_the_match_page_finds_the_buddys_record_inside_the_matchs_query(
     with django_assert_num_queries(1):
         found = selectors_buddy.get_own_match_with_fit(anna, mine.pk)
     assert found.pk == mine.pk
-
-
-def test_the_match_page_shows_the_current_agreement(cora):
-    match = active_match(cora)
-    assert selectors_buddy.shown_agreement(match) is None
-    for goals in ("Eerst", "Daarna"):
-        services.set_agreement(
-            actor=cora,
-            match=match,
-            goals=goals,
-            frequency="weekly",
-            contact_modes=["phone"],
-        )
-    shown = selectors_buddy.shown_agreement(match)
-    current = services.current_agreement(match)
-    assert shown is not None and current is not None
-    assert (shown.pk, shown.version, shown.goals, shown.contact_modes) == (
-        current.pk,
-        current.version,
-        current.goals,
-        current.contact_modes,
-    )
