@@ -56,6 +56,55 @@ def get_request_for(
         raise Http404 from exc
 
 
+# What the coordinator's page of one request shows of it (views_triage.detail): its
+# other columns (timestamps, form key, e-mail language, decided by) are not read.
+PAGE_FIELDS = (
+    "organisation",
+    "reference",
+    "status",
+    "received_at",
+    "source",
+    "asker",
+    "full_name",
+    "email",
+    "phone",
+    "preferred_contact",
+    "languages",
+    "child_name",
+    "child_birth_year",
+    "child_grade",
+    "school_name",
+    "question",
+    "deadline_on",
+    "deadline_kind",
+    "out_of_school",
+    "postcode",
+    "contact_modes",
+    "buddy_gender",
+    "max_distance_km",
+    "intake_note",
+    "information_given",
+    "referral_target",
+    "referral_reason",
+    "postcode__municipality",
+    "postcode__municipality__name",
+)
+
+
+def get_request_page_for(actor: Membership, request_id: Any) -> HelpRequest:
+    """`get_request_for` with only the columns the request's page shows (and of its
+    place only the municipality's name); 404 when missing or not theirs."""
+    found = (
+        visible_requests(actor)
+        .select_related("postcode__municipality")
+        .only(*PAGE_FIELDS)
+    )
+    try:
+        return found.get(pk=request_id)
+    except (HelpRequest.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
 def _urgency_order(queryset: QuerySet[HelpRequest]) -> QuerySet[HelpRequest]:
     """Urgent first (a deadline within 14 days, or a child at home), the nearest deadline
     first among those; then everything else, oldest first."""

@@ -364,7 +364,7 @@ def _detail_context(
 def detail(request: SignedInRequest, request_id: UUID) -> HttpResponse:
     """One request: what the parent wrote, the consents, the history, the decisions."""
     actor = acting_membership(request)
-    help_request = selectors.get_request_for(actor, request_id)
+    help_request = selectors.get_request_page_for(actor, request_id)
     record_read(actor=actor, target=help_request)
     return render(request, "intake/triage/detail.html", _detail_context(help_request))
 

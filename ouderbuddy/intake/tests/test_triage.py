@@ -618,3 +618,31 @@ class TestDetailDataLists:
         assert item.format("School", "—") in html
         assert item.format("Kind zit langer dan vier weken thuis", "ja") in html
         assert '<h2 class="utrecht-heading-2">Het kind</h2>' in html
+
+
+class TestRequestPageRead:
+    """`selectors.get_request_page_for`: the page's columns only, scoped like
+    `get_request_for`."""
+
+    def test_reads_what_the_page_shows_and_only_of_the_own_organisation(
+        self, cora, noor, zuid
+    ):
+        from django.http import Http404
+
+        from ouderbuddy.intake import selectors
+
+        found = selectors.get_request_page_for(cora, noor.pk)
+        assert (
+            set(selectors.PAGE_FIELDS)
+            - {
+                "postcode__municipality",
+                "postcode__municipality__name",
+            }
+            <= {f.name for f in found._meta.concrete_fields}
+            - found.get_deferred_fields()
+        )
+        assert "submission_key" in found.get_deferred_fields()
+        assert found.postcode.municipality.name
+        other = submit(zuid, email="z@example.nl")
+        with pytest.raises(Http404):
+            selectors.get_request_page_for(cora, other.pk)
