@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import get_script_prefix, reverse
 from django.utils import formats, timezone
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
@@ -285,6 +285,45 @@ def _history_rows(buddy: Buddy) -> list[dict[str, Any]]:
     return rows
 
 
+def _checklist_html(items: list[checklist.Item]) -> SafeString:
+    """The checklist's list items as the page drew them with template tags (the
+    texts escaped as `{{ }}` escapes them)."""
+    done_text, open_text = escape(_("(klaar)")), escape(_("(nog niet klaar)"))
+    out = []
+    for item in items:
+        text: str = conditional_escape(item.label)
+        if item.detail:
+            text += ": " + conditional_escape(item.detail)
+        out.append(
+            '\n  <li class="ob-checklist__item'
+            + (" ob-checklist__item--done" if item.done else "")
+            + '">\n    <span class="ob-checklist__mark" aria-hidden="true">'
+            + ("✓" if item.done else "○")
+            + "</span>\n    <span>"
+            + text
+            + '</span>\n    <span class="ob-visually-hidden">'
+            + (done_text if item.done else open_text)
+            + "</span>\n  </li>"
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every text is escaped
+
+
+def _history_html(rows: list[dict[str, Any]]) -> SafeString:
+    """The history's list items as the page drew them with template tags."""
+    out = []
+    for change in rows:
+        line: str = conditional_escape(change["at"]) + " · "
+        if change["from"]:
+            line += conditional_escape(change["from"]) + " → "
+        line += conditional_escape(change["to"])
+        if change["actor"]:
+            line += " · " + conditional_escape(change["actor"])
+        if change["text"]:
+            line += " · " + conditional_escape(change["text"])
+        out.append('\n  <li class="utrecht-ordered-list__item">' + line + "</li>")
+    return mark_safe("".join(out))  # noqa: S308 - every text is escaped
+
+
 def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str, Any]:
     interview = selectors.interview_of(buddy)
     # Each list reads only the columns the page shows, as values in the shape the
@@ -311,7 +350,7 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
     return {
         "buddy": buddy,
         "urls": _page_urls(buddy.pk),
-        "items": checklist.items(facts),
+        "checklist_html": _checklist_html(checklist.items(facts)),
         "matchable": checklist.is_matchable(facts),
         "next_step": checklist.next_step(facts, for_buddy=False),
         "forward": BuddyStatus(forward) if forward else None,
@@ -320,7 +359,7 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
         else None,
         "interview": interview,
         "agreements": agreements,
-        "history": _history_rows(buddy),
+        "history_html": _history_html(_history_rows(buddy)),
         # Not shown when the buddy would rather not say.
         "experience": [] if buddy.experience_unsaid else selectors.experience_of(buddy),
         "consents": [

@@ -362,3 +362,33 @@ def test_the_buddy_pages_urls_are_the_reversed_ones(fatima):
             name.split(":")[1]: reverse(name, args=[fatima.pk])
             for name in views._PAGE_URLS
         }
+
+
+def test_the_checklist_and_history_are_drawn_as_the_template_drew_them(cora, fatima):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from ouderbuddy.buddies import checklist, services, views
+
+    rows = views._history_rows(fatima)
+    rows.append({"at": "1 mei", "from": "", "to": "<i>", "actor": "", "text": ""})
+    with translation.override("en"):
+        items = checklist.items(services.facts_for(fatima))
+        template = Template(
+            '{% load i18n %}{% for item in items %}\n  <li class="ob-checklist__item'
+            '{% if item.done %} ob-checklist__item--done{% endif %}">\n    <span '
+            'class="ob-checklist__mark" aria-hidden="true">{% if item.done %}✓'
+            "{% else %}○{% endif %}</span>\n    <span>{{ item.label }}{% if "
+            "item.detail %}: {{ item.detail }}{% endif %}</span>\n    <span "
+            'class="ob-visually-hidden">{% if item.done %}{% translate "(klaar)" %}'
+            '{% else %}{% translate "(nog niet klaar)" %}{% endif %}</span>\n  </li>'
+            "{% endfor %}|{% for change in history %}\n  <li "
+            'class="utrecht-ordered-list__item">{{ change.at }} · {% if change.from %}'
+            "{{ change.from }} → {% endif %}{{ change.to }}{% if change.actor %} · "
+            "{{ change.actor }}{% endif %}{% if change.text %} · {{ change.text }}"
+            "{% endif %}</li>{% endfor %}"
+        )
+        expected = template.render(Context({"items": items, "history": rows}))
+        drawn = views._checklist_html(items) + "|" + views._history_html(rows)
+    assert drawn == expected
+    assert "1 mei · &lt;i&gt;</li>" in drawn
