@@ -135,13 +135,23 @@ def common_languages(parent: list[str] | None, buddy: list[str] | None) -> list[
     return [code for code in (parent or ["nl"]) if code in theirs]
 
 
-def explain(data: dict[str, Any]) -> Explanation:
-    """Words for a `snapshot`; the rows' points add up to the total."""
-    contributions: dict[str, int] = data.get("contributions", {})
-    shared_codes = [
+def summary(data: dict[str, Any]) -> list[str]:
+    """The one-line summary of `explain(data)` alone (a list that shows no rows)."""
+    shared_codes = _shared_codes(data)
+    labels = dict(zip(shared_codes, code_labels(shared_codes), strict=True))
+    return _summary(data, shared_codes, labels)
+
+
+def _shared_codes(data: dict[str, Any]) -> list[str]:
+    return [
         c for group in ("issue", "need", "route") for c in data["shared"].get(group, [])
     ]
-    labels = dict(zip(shared_codes, code_labels(shared_codes), strict=True))
+
+
+def _summary(
+    data: dict[str, Any], shared_codes: list[str], labels: dict[str, str]
+) -> list[str]:
+    contributions: dict[str, int] = data.get("contributions", {})
     summary = []
     if shared_codes:
         summary.append(
@@ -167,7 +177,16 @@ def explain(data: dict[str, Any]) -> Explanation:
         _("%(free)s van %(capacity)s plekken vrij")
         % {"free": data.get("free_places", 0), "capacity": data.get("capacity", 0)}
     )
+    return summary
 
+
+def explain(data: dict[str, Any]) -> Explanation:
+    """Words for a `snapshot`; the rows' points add up to the total."""
+    contributions: dict[str, int] = data.get("contributions", {})
+    shared_codes = _shared_codes(data)
+    labels = dict(zip(shared_codes, code_labels(shared_codes), strict=True))
+    summary = _summary(data, shared_codes, labels)
+    km = data.get("distance_km", 0.0)
     rows = []
     millis = [int(contributions.get(criterion, 0)) for criterion in engine.CRITERIA]
     shown = _apportion(millis)

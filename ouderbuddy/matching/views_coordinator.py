@@ -439,7 +439,8 @@ def batch_detail(request: SignedInRequest, draft_id: UUID) -> HttpResponse:
             "lines": [
                 {
                     "line": line,
-                    "explanation": explain.explain(line.explanation),
+                    # The table shows the summary only: no rows worded.
+                    "summary": explain.summary(line.explanation),
                     "points": explain.points(line.score),
                     "alternatives": alternatives.get(line.pk, []),
                 }

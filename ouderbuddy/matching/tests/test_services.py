@@ -714,3 +714,26 @@ def test_a_gender_wish_liefst_ranks_and_is_explained_but_excludes_nobody(cora):
     assert [o.rules for o in page.excluded] == [
         ["De ouder wil alleen een vrouw of alleen een man"]
     ]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_summary_alone_is_the_explanations_summary(language):
+    from django.utils import translation
+
+    from ouderbuddy.matching import explain
+
+    snapshots = [
+        explain.snapshot(
+            {"issue": 3000, "gender": 1000, "same_swv": 1000, "language": 500},
+            {"issue": ["issue.thuiszitten"], "need": [], "route": ["route.po"]},
+            12.34,
+            1,
+            2,
+            ["nl", "en"],
+            20.0,
+        ),
+        explain.snapshot({}, {}, 0.4, 0, 1, [], 0.0),
+    ]
+    with translation.override(language):
+        for data in snapshots:
+            assert explain.summary(data) == explain.explain(data).summary
