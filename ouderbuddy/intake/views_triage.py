@@ -23,6 +23,7 @@ from ouderbuddy.intake import forms_triage as forms
 from ouderbuddy.intake import rows, selectors, services, services_targets
 from ouderbuddy.intake.models import (
     HelpRequest,
+    RequestEvent,
     RequestStatus,
     Source,
 )
@@ -288,6 +289,54 @@ def _data_lists(
     ]
 
 
+def _history_lines(help_request: HelpRequest) -> list[str]:
+    """The request's history, newest first (at most 100 steps), each line as the
+    template worded it: when, the step, its words, and who (plain text: the template
+    escapes it); only those columns read, as values."""
+    dates = rows.LongDates()
+    history = RequestEvent.history()
+    statuses = dict(RequestStatus.choices)
+    by_parent_text = gettext("de ouder")
+    lines = []
+    for (
+        at,
+        code,
+        params,
+        description,
+        from_status,
+        to_status,
+        by_parent,
+        actor_id,
+        name,
+        email,
+    ) in help_request.events.values_list(
+        "at",
+        "code",
+        "params",
+        "description",
+        "from_status",
+        "to_status",
+        "by_parent",
+        "actor_id",
+        "actor__full_name",
+        "actor__email",
+    )[:100]:
+        local = timezone.localtime(at, dates.zone)
+        line = f"{dates(local)} {local.hour:02d}:{local.minute:02d} · "
+        if from_status and from_status != to_status:
+            line += (
+                f"{statuses.get(from_status, from_status)} → "
+                f"{statuses.get(to_status, to_status)} · "
+            )
+        line += history.word(code, params, description or "")
+        if by_parent:
+            line += f" · {by_parent_text}"
+        elif actor_id:
+            line += f" · {name or email}"
+        lines.append(line)
+    return lines
+
+
 def _decision_form(form_class: type[Form], help_request: HelpRequest, key: str) -> Any:
     """The unbound form of a decision, drawn ahead (forms_triage.DrawnForm); the
     referral form offers only the request's organisation's own targets."""
@@ -331,20 +380,7 @@ def _detail_context(
         "referral": selectors.referral_of(help_request)
         if help_request.source == Source.PROFESSIONAL
         else None,
-        # What a history line shows: when, the step, its words, and who.
-        "history": help_request.events.select_related("actor").only(
-            "organisation",
-            "request",
-            "at",
-            "code",
-            "params",
-            "description",
-            "from_status",
-            "to_status",
-            "by_parent",
-            "actor__full_name",
-            "actor__email",
-        )[:100],
+        "history": _history_lines(help_request),
         # Unbound, the note and the codes are drawn ahead too (forms_triage).
         "note_form": bound.get("note")
         or forms.note_form(help_request.intake_note, prefix="note"),

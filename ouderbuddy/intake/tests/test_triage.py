@@ -646,3 +646,22 @@ class TestRequestPageRead:
         other = submit(zuid, email="z@example.nl")
         with pytest.raises(Http404):
             selectors.get_request_page_for(cora, other.pk)
+
+
+class TestDetailHistory:
+    """The history lines, worded in the view (views_triage._history_lines)."""
+
+    def test_newest_first_with_the_step_and_who(self, cora, cora_client, noor):
+        services.decide_to_matching(actor=cora, request=noor)
+        html = cora_client.get(_detail(noor)).content.decode()
+        lines = re.findall(
+            r'<ol class="utrecht-ordered-list ob-history" reversed>(.*?)</ol>',
+            html,
+            re.S,
+        )[0]
+        items = re.findall(r"<li [^>]*>(.*?)</li>", lines)
+        assert len(items) == 2
+        assert "Nieuw → Op de wachtlijst · " in items[0]
+        assert items[0].endswith(" · Cora Coördinator")
+        assert items[1].endswith(" · de ouder")
+        assert re.match(r"\d{1,2} \w+ \d{4} \d\d:\d\d · ", items[1])
