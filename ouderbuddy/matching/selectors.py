@@ -397,8 +397,9 @@ class ShortlistPage:
     eligible: int
     counts: list[tuple[str, int]]  # rule, buddies it excludes
     n_excluded: int
-    # The request's codes (their keys, in code order) and its matches (newest first):
-    # organisation data like the pool, kept with the page under the same version.
+    # `with_request`: the request's codes (their keys, in code order) and its matches
+    # (newest first): organisation data like the pool, kept with the page under the
+    # same version.
     code_ids: tuple[Any, ...] = ()
     matches: tuple[RequestMatch, ...] = ()
 
@@ -448,19 +449,25 @@ def shortlist(
     request: HelpRequest,
     k: int = SHORTLIST_SIZE,
     with_excluded: bool = True,
+    with_request: bool = False,
 ) -> ShortlistPage:
     """The best buddies for one request, and every other buddy with its rules (the
     excluded list is built only `with_excluded`; its size is always counted). The pool
     is scored once, by `engine.shortlist`: its candidates carry their parts and its
-    row of totals and flags gives the excluded buddies."""
+    row of totals and flags gives the excluded buddies. `with_request`: with the
+    request's codes and matches too (what its page shows beside the buddies)."""
     scoring.require_coordinator(actor, request.organisation_id)
     return org_cache.remember(
         request.organisation_id,
         "shortlist",
-        lambda: _shortlist(request, k, with_excluded),
-        # "2": the page holds the request's codes and matches too.
-        vary=f"{request.pk}:{k}:{with_excluded}:2",
+        lambda: _shortlist(request, k, with_excluded, with_request),
+        vary=f"{request.pk}:{k}:{with_excluded}:{with_request}",
     )
+
+
+def _request_code_ids(request: HelpRequest) -> tuple[Any, ...]:
+    found = intake_selectors.codes_of([request.pk]).get(request.pk, [])
+    return tuple(code.pk for code in found)
 
 
 def _request_matches(request: HelpRequest) -> tuple[RequestMatch, ...]:
@@ -474,7 +481,9 @@ def _request_matches(request: HelpRequest) -> tuple[RequestMatch, ...]:
     )
 
 
-def _shortlist(request: HelpRequest, k: int, with_excluded: bool) -> ShortlistPage:
+def _shortlist(
+    request: HelpRequest, k: int, with_excluded: bool, with_request: bool
+) -> ShortlistPage:
     if request.get_deferred_fields():  # read for its page only: the pool needs it all
         request = HelpRequest.objects.select_related("postcode__municipality").get(
             pk=request.pk, organisation_id=request.organisation_id
@@ -529,11 +538,8 @@ def _shortlist(request: HelpRequest, k: int, with_excluded: bool) -> ShortlistPa
         eligible=found.eligible,
         counts=counts,
         n_excluded=len(out),
-        code_ids=tuple(
-            code.pk
-            for code in intake_selectors.codes_of([request.pk]).get(request.pk, [])
-        ),
-        matches=_request_matches(request),
+        code_ids=_request_code_ids(request) if with_request else (),
+        matches=_request_matches(request) if with_request else (),
     )
 
 

@@ -189,7 +189,10 @@ def shortlist(request: SignedInRequest, request_id: UUID) -> HttpResponse:
     record_read(actor=actor, organisation=actor.organisation, target=help_request)
     show_excluded = request.GET.get("uitgesloten") == "1"
     page = selectors.shortlist(
-        actor=actor, request=help_request, with_excluded=show_excluded
+        actor=actor,
+        request=help_request,
+        with_excluded=show_excluded,
+        with_request=True,
     )
     running, earlier = page.running, page.earlier
     can_propose = help_request.status == RequestStatus.WAITING

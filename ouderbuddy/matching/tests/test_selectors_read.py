@@ -75,10 +75,11 @@ def test_the_shortlist_gives_the_running_match_and_the_earlier_newest_first(cora
 
     from django.utils import timezone
 
+    from ouderbuddy.intake.selectors import codes_of
     from ouderbuddy.matching.models import DeclineReason, Match, MatchStatus
 
     request = waiting_request(cora)
-    page = selectors.shortlist(actor=cora, request=request)
+    page = selectors.shortlist(actor=cora, request=request, with_request=True)
     assert (page.running, page.earlier) == (None, [])
     made = {}
     for days, name, status in (
@@ -99,7 +100,7 @@ def test_the_shortlist_gives_the_running_match_and_the_earlier_newest_first(cora
         Match.objects.filter(pk=made[status].pk).update(
             created_at=timezone.now() - dt.timedelta(days=days)
         )
-    page = selectors.shortlist(actor=cora, request=request)
+    page = selectors.shortlist(actor=cora, request=request, with_request=True)
     running, earlier = page.running, page.earlier
     assert running is not None
     assert (running.pk, running.buddy_name) == (made[MatchStatus.PROPOSED].pk, "Cas Nu")
@@ -107,6 +108,11 @@ def test_the_shortlist_gives_the_running_match_and_the_earlier_newest_first(cora
     assert [m.buddy_name for m in earlier] == ["Bo Later", "Ans Eerst"]
     assert earlier[1].get_decline_reason_display() == str(DeclineReason.TOO_FAR.label)
     assert earlier[0].get_decline_reason_display() == ""
+    # The request's codes come with them, in code order; neither without asking.
+    assert page.code_ids == tuple(c.pk for c in codes_of([request.pk])[request.pk])
+    assert page.code_ids
+    plain = selectors.shortlist(actor=cora, request=request)
+    assert (plain.code_ids, plain.matches) == ((), ())
 
 
 def test_the_shortlist_request_has_the_shown_columns_and_is_scoped(cora, olga):
