@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.base import render_value_in_context
 from django.urls import get_script_prefix, reverse
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape, escape
@@ -324,6 +325,95 @@ def _history_html(rows: list[dict[str, Any]]) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every text is escaped
 
 
+class _Autoescape:
+    """What `render_value_in_context` reads of a template context (a DTL render's
+    defaults: autoescape on, localisation and time zone as the settings say)."""
+
+    autoescape = True
+    use_l10n = None
+    use_tz = None
+
+
+_OUT: Any = _Autoescape()
+
+
+def _out(value: Any) -> str:
+    """`{{ value }}`."""
+    return str(render_value_in_context(value, _OUT))
+
+
+def _joined(values: list[str]) -> str:
+    """`{{ values|join:", " }}`."""
+    return ", ".join(conditional_escape(v) for v in values)
+
+
+def _data_html(
+    buddy: Buddy,
+    languages: list[str],
+    contact_modes: list[str],
+    experience: list[Any],
+    consents: list[dict[str, Any]],
+) -> SafeString:
+    """The page's data list ("Gegevens") as the template drew it, row by row."""
+    if buddy.experience_unsaid:
+        shown_experience = _out(_("Zegt liever niet"))
+    else:
+        shown_experience = ", ".join(_out(code.label) for code in experience) or "—"
+    withdrawn = _out(_("ingetrokken"))
+    shown_consents = "".join(
+        _out(c["get_purpose_display"])
+        + ": "
+        + _out(formats.date_format(timezone.localtime(c["given_at"]), "j F Y"))
+        + " ("
+        + _out(c["text_version"])
+        + ")"
+        + (", " + withdrawn if c["withdrawn_at"] else "")
+        for c in consents
+    )
+    rows = [
+        (_("E-mailadres"), _out(buddy.email), ""),
+        (_("Telefoonnummer"), _out(buddy.phone or "—"), ""),
+        (
+            _("Woonplaats"),
+            _out(buddy.postcode.municipality.name)
+            + " ("
+            + _out(buddy.postcode_id)
+            + "), "
+            + _("reist tot %(km)s km") % {"km": _out(buddy.travel_km)},
+            "",
+        ),
+        (
+            _("Tijd"),
+            _("%(hours)s uur per maand, %(months)s")
+            % {
+                "hours": _out(buddy.hours_per_month),
+                "months": _out(buddy.get_commitment_months_display()),
+            }
+            + ("; " + _out(buddy.availability) if buddy.availability else ""),
+            "",
+        ),
+        (_("Geslacht"), _out(buddy.get_gender_display()), ""),
+        (_("Talen"), _joined(languages) or "—", ""),
+        (
+            _("Manieren van contact"),
+            _joined(contact_modes) if contact_modes else _out(_("Geen voorkeur")),
+            "",
+        ),
+        (_("Ouders tegelijk"), _out(buddy.max_matches), ""),
+        (_("Eigen ervaring"), shown_experience, ""),
+        (_("Motivatie"), _out(buddy.motivation), " ob-prewrap"),
+        (_("Toestemming"), shown_consents or "—", ""),
+    ]
+    return mark_safe(  # noqa: S308 - every value is escaped
+        "".join(
+            '\n  <div class="utrecht-data-list__item"><dt '
+            f'class="utrecht-data-list__item-key">{_out(label)}</dt><dd '
+            f'class="utrecht-data-list__item-value{css}">{value}</dd></div>'
+            for label, value, css in rows
+        )
+    )
+
+
 def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str, Any]:
     interview = selectors.interview_of(buddy)
     # Each list reads only the columns the page shows, as values in the shape the
@@ -360,16 +450,18 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
         "interview": interview,
         "agreements": agreements,
         "history_html": _history_html(_history_rows(buddy)),
-        # Not shown when the buddy would rather not say.
-        "experience": [] if buddy.experience_unsaid else selectors.experience_of(buddy),
-        "consents": [
-            {**c, "get_purpose_display": purposes.get(c["purpose"], c["purpose"])}
-            for c in selectors.consent_rows(buddy)
-        ],
+        "data_html": _data_html(
+            buddy,
+            _labels(buddy.languages, SpokenLanguage),
+            _labels(buddy.contact_modes, ContactMode),
+            # Not shown when the buddy would rather not say.
+            [] if buddy.experience_unsaid else selectors.experience_of(buddy),
+            [
+                {**c, "get_purpose_display": purposes.get(c["purpose"], c["purpose"])}
+                for c in selectors.consent_rows(buddy)
+            ],
+        ),
         **training,
-        # What the matching uses, in words.
-        "languages": _labels(buddy.languages, SpokenLanguage),
-        "contact_modes": _labels(buddy.contact_modes, ContactMode),
         # Unbound, these are drawn from stamps (forms.StampedForm): the same HTML.
         "introduction_form": forms_.get("introduction_form")
         or forms.INTRODUCTION_FORM.html({"held_on": buddy.introduction_held_on}),

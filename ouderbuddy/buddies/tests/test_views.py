@@ -392,3 +392,75 @@ def test_the_checklist_and_history_are_drawn_as_the_template_drew_them(cora, fat
         drawn = views._checklist_html(items) + "|" + views._history_html(rows)
     assert drawn == expected
     assert "1 mei · &lt;i&gt;</li>" in drawn
+
+
+# The data list as the template drew it before `_data_html` (detail.html, Dec 2026).
+OLD_DATA_LIST = (
+    "{% load i18n %}"
+    '  <div class="utrecht-data-list__item"><dt class="utrecht-data-list__item-key">{% translate "E-mailadres" %}</dt><dd class="utrecht-data-list__item-value">{{ buddy.email }}</dd></div>\n'
+    '  <div class="utrecht-data-list__item"><dt class="utrecht-data-list__item-key">{% translate "Telefoonnummer" %}</dt><dd class="utrecht-data-list__item-value">{{ buddy.phone|default:"—" }}</dd></div>\n'
+    '  <div class="utrecht-data-list__item"><dt class="utrecht-data-list__item-key">{% translate "Woonplaats" %}</dt><dd class="utrecht-data-list__item-value">{{ buddy.postcode.municipality.name }} ({{ buddy.postcode_id }}), {% blocktranslate with km=buddy.travel_km %}reist tot {{ km }} km{% endblocktranslate %}</dd></div>\n'
+    '  <div class="utrecht-data-list__item"><dt class="utrecht-data-list__item-key">{% translate "Tijd" %}</dt><dd class="utrecht-data-list__item-value">{% blocktranslate with hours=buddy.hours_per_month months=buddy.get_commitment_months_display %}{{ hours }} uur per maand, {{ months }}{% endblocktranslate %}{% if buddy.availability %}; {{ buddy.availability }}{% endif %}</dd></div>\n'
+    '  <div class="utrecht-data-list__item"><dt class="utrecht-data-list__item-key">{% translate "Geslacht" %}</dt><dd class="utrecht-data-list__item-value">{{ buddy.get_gender_display }}</dd></div>\n'
+    '  <div class="utrecht-data-list__item"><dt class="utrecht-data-list__item-key">{% translate "Talen" %}</dt><dd class="utrecht-data-list__item-value">{{ languages|join:", "|default:"—" }}</dd></div>\n'
+    '  <div class="utrecht-data-list__item"><dt class="utrecht-data-list__item-key">{% translate "Manieren van contact" %}</dt><dd class="utrecht-data-list__item-value">{% if contact_modes %}{{ contact_modes|join:", " }}{% else %}{% translate "Geen voorkeur" %}{% endif %}</dd></div>\n'
+    '  <div class="utrecht-data-list__item"><dt class="utrecht-data-list__item-key">{% translate "Ouders tegelijk" %}</dt><dd class="utrecht-data-list__item-value">{{ buddy.max_matches }}</dd></div>\n'
+    '  <div class="utrecht-data-list__item"><dt class="utrecht-data-list__item-key">{% translate "Eigen ervaring" %}</dt><dd class="utrecht-data-list__item-value">{% if buddy.experience_unsaid %}{% translate "Zegt liever niet" %}{% else %}{% for code in experience %}{{ code.label }}{% if not forloop.last %}, {% endif %}{% empty %}—{% endfor %}{% endif %}</dd></div>\n'
+    '  <div class="utrecht-data-list__item"><dt class="utrecht-data-list__item-key">{% translate "Motivatie" %}</dt><dd class="utrecht-data-list__item-value ob-prewrap">{{ buddy.motivation }}</dd></div>\n'
+    '  <div class="utrecht-data-list__item"><dt class="utrecht-data-list__item-key">{% translate "Toestemming" %}</dt><dd class="utrecht-data-list__item-value">{% for c in consents %}{{ c.get_purpose_display }}: {{ c.given_at|date:"j F Y" }} ({{ c.text_version }}){% if c.withdrawn_at %}, {% translate "ingetrokken" %}{% endif %}{% empty %}—{% endfor %}</dd></div>\n'
+)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("unsaid", [False, True])
+def test_the_data_list_is_drawn_as_the_template_drew_it(cora, fatima, language, unsaid):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from ouderbuddy.buddies import selectors, views
+    from ouderbuddy.privacy.models import Consent, ConsentPurpose
+
+    Consent.objects.create(
+        organisation_id=fatima.organisation_id,
+        purpose=ConsentPurpose.RESEARCH,
+        subject_type="buddies.buddy",
+        subject_id=str(fatima.pk),
+        given_by="Fatima",
+        text_version="<v7>",
+        text="…",
+        given_at=dt.datetime(2026, 3, 2, 23, 30, tzinfo=dt.UTC),
+        withdrawn_at=dt.datetime(2026, 5, 1, 12, tzinfo=dt.UTC),
+    )
+    Buddy.objects.filter(pk=fatima.pk).update(
+        phone="" if unsaid else "06 <1>",
+        motivation='Ik & "jij" <b>\n regel 2',
+        availability="" if unsaid else "s' avonds & <i>",
+        contact_modes=[] if unsaid else ["video", "onbekend<"],
+        languages=[] if unsaid else ["nl", "<x>"],
+        experience_unsaid=unsaid,
+        travel_km=1500 % 200,
+    )
+    buddy = selectors.get_buddy_page_for(cora, fatima.pk)
+    purposes = dict(ConsentPurpose.choices)
+    consents = [
+        {**c, "get_purpose_display": purposes.get(c["purpose"], c["purpose"])}
+        for c in selectors.consent_rows(buddy)
+    ]
+    with translation.override(language):
+        languages = views._labels(buddy.languages, views.SpokenLanguage)
+        modes = views._labels(buddy.contact_modes, views.ContactMode)
+        experience = [] if unsaid else selectors.experience_of(buddy)
+        expected = Template(OLD_DATA_LIST).render(
+            Context(
+                {
+                    "buddy": buddy,
+                    "languages": languages,
+                    "contact_modes": modes,
+                    "experience": experience,
+                    "consents": consents,
+                }
+            )
+        )
+        drawn = views._data_html(buddy, languages, modes, experience, consents)
+    assert drawn.split() == expected.split()
+    assert "&lt;v7&gt;" in drawn
