@@ -397,6 +397,11 @@ CHECK_IN_FIELDS = (
     "done_by__full_name",
 )
 
+# What the match page shows of the school meetings, fit answers and signals.
+MEETING_FIELDS = ("starts_at", "kind", "place", "cancelled", "preparation")
+FIT_ANSWER_FIELDS = ("pk", "side", "answer", "answered_at", "followed_up_at")
+SIGNAL_FIELDS = ("pk", "kind", "raised_at", "acknowledged_at", "closed_at")
+
 
 def match_context(match: Match) -> dict[str, Any]:
     """What the coordinator's match page shows of the support, in a fixed number of
@@ -448,7 +453,7 @@ def match_context(match: Match) -> dict[str, Any]:
     meetings = list(
         SchoolMeeting.objects.filter(match=match)
         .order_by("-starts_at")
-        .values("starts_at", "kind", "place", "cancelled", "preparation")
+        .values(*MEETING_FIELDS)
     )
     kinds = dict(MeetingKind.choices)
     for meeting in meetings:
@@ -458,7 +463,7 @@ def match_context(match: Match) -> dict[str, Any]:
     fit_answers = list(
         FitAnswer.objects.filter(match=match)
         .order_by("side")
-        .values("pk", "side", "answer", "answered_at", "followed_up_at")
+        .values(*FIT_ANSWER_FIELDS)
     )
     for answer in fit_answers:
         answer["side_label"] = sides.get(answer["side"], answer["side"])
@@ -467,7 +472,7 @@ def match_context(match: Match) -> dict[str, Any]:
     signals = list(
         SafetySignal.objects.filter(match=match)
         .order_by("-raised_at")
-        .values("pk", "kind", "raised_at", "acknowledged_at", "closed_at")
+        .values(*SIGNAL_FIELDS)
     )
     for signal in signals:
         signal["kind_label"] = signal_kinds.get(signal["kind"], signal["kind"])
