@@ -87,13 +87,16 @@ def items(facts: Facts) -> list[Item]:
     ]
 
 
-def missing(facts: Facts) -> list[Item]:
-    return [item for item in items(facts) if not item.done]
+def missing(facts: Facts, drawn: list[Item] | None = None) -> list[Item]:
+    """The items not done (of `drawn`, the page's `items(facts)`, when given)."""
+    return [
+        item for item in (items(facts) if drawn is None else drawn) if not item.done
+    ]
 
 
-def is_matchable(facts: Facts) -> bool:
+def is_matchable(facts: Facts, drawn: list[Item] | None = None) -> bool:
     """Active, and every checklist item done."""
-    return facts.status == BuddyStatus.ACTIVE and not missing(facts)
+    return facts.status == BuddyStatus.ACTIVE and not missing(facts, drawn)
 
 
 # The forward path. Pausing, resuming and stopping have services of their own.
@@ -105,7 +108,9 @@ FORWARD = {
 }
 
 
-def forward_problem(facts: Facts, to_status: str) -> str | None:
+def forward_problem(
+    facts: Facts, to_status: str, drawn: list[Item] | None = None
+) -> str | None:
     """Why the buddy cannot move to `to_status` now, or None when the step is allowed."""
     if facts.status == BuddyStatus.STOPPED:
         return _("Deze buddy is gestopt.")
@@ -123,7 +128,7 @@ def forward_problem(facts: Facts, to_status: str) -> str | None:
     if to_status == BuddyStatus.TRAINING and facts.interview_outcome != "suitable":
         return _("Eerst moet het screeningsgesprek de uitkomst 'geschikt' hebben.")
     if to_status == BuddyStatus.ACTIVE:
-        open_items = [item.label for item in missing(facts)]
+        open_items = [item.label for item in missing(facts, drawn)]
         if open_items:
             return _("Nog niet alles is klaar: %(items)s.") % {
                 "items": ", ".join(open_items)
@@ -131,7 +136,7 @@ def forward_problem(facts: Facts, to_status: str) -> str | None:
     return None
 
 
-def next_step(facts: Facts, *, for_buddy: bool) -> str:
+def next_step(facts: Facts, *, for_buddy: bool, drawn: list[Item] | None = None) -> str:
     """One sentence: what happens next, for the buddy or for the coordinator."""
     if facts.status == BuddyStatus.STOPPED:
         return _("U bent gestopt als buddy.") if for_buddy else _("Gestopt.")
@@ -141,13 +146,13 @@ def next_step(facts: Facts, *, for_buddy: bool) -> str:
             if for_buddy
             else _("Gepauzeerd.")
         )
-    if is_matchable(facts):
+    if is_matchable(facts, drawn):
         return (
             _("U bent klaar om gekoppeld te worden aan een ouder.")
             if for_buddy
             else _("Kan gekoppeld worden.")
         )
-    open_items = missing(facts)
+    open_items = missing(facts, drawn)
     if not open_items:
         return (
             _("Alles is klaar. De coördinator zet u op actief.")

@@ -437,14 +437,16 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
         else None
     )
     purposes = dict(ConsentPurpose.choices)
+    # The checklist once: its words, whether matchable, the next step.
+    drawn = checklist.items(facts)
     return {
         "buddy": buddy,
         "urls": _page_urls(buddy.pk),
-        "checklist_html": _checklist_html(checklist.items(facts)),
-        "matchable": checklist.is_matchable(facts),
-        "next_step": checklist.next_step(facts, for_buddy=False),
+        "checklist_html": _checklist_html(drawn),
+        "matchable": checklist.is_matchable(facts, drawn),
+        "next_step": checklist.next_step(facts, for_buddy=False, drawn=drawn),
         "forward": BuddyStatus(forward) if forward else None,
-        "forward_problem": checklist.forward_problem(facts, forward)
+        "forward_problem": checklist.forward_problem(facts, forward, drawn)
         if forward
         else None,
         "interview": interview,

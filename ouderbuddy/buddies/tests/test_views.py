@@ -464,3 +464,32 @@ def test_the_data_list_is_drawn_as_the_template_drew_it(cora, fatima, language, 
         drawn = views._data_html(buddy, languages, modes, experience, consents)
     assert drawn.split() == expected.split()
     assert "&lt;v7&gt;" in drawn
+
+
+@pytest.mark.parametrize("status", list(BuddyStatus))
+@pytest.mark.parametrize("done", [False, True])
+def test_the_checklist_drawn_once_answers_as_drawn_each_time(status, done):
+    from ouderbuddy.buddies import checklist
+
+    facts = checklist.Facts(
+        status=status,
+        introduction_held=done,
+        interview_outcome="suitable" if done else None,
+        vog_requested=True,
+        vog_valid_until=dt.date(2027, 1, 1) if done else dt.date(2020, 1, 1),
+        volunteer_agreement=done,
+        confidentiality_agreement=True,
+        basic_training=done,
+        has_account=done,
+        today=dt.date(2026, 12, 3),
+    )
+    drawn = checklist.items(facts)
+    assert checklist.is_matchable(facts, drawn) == checklist.is_matchable(facts)
+    for for_buddy in (False, True):
+        assert checklist.next_step(
+            facts, for_buddy=for_buddy, drawn=drawn
+        ) == checklist.next_step(facts, for_buddy=for_buddy)
+    for to in BuddyStatus:
+        assert checklist.forward_problem(facts, to, drawn) == checklist.forward_problem(
+            facts, to
+        )
