@@ -11,8 +11,8 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from ouderbuddy.buddies.models import AgreementSignature, Buddy, Interview, StatusChange
-from ouderbuddy.buddies.prepared import Prepared
 from ouderbuddy.lib import fixed_reads
+from ouderbuddy.lib.prepared import Prepared
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.models import Consent
 from ouderbuddy.regions.models import Municipality, PostcodeArea

@@ -24,8 +24,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from ouderbuddy.buddies.models import Buddy, BuddyStatus
-from ouderbuddy.buddies.prepared import Prepared
 from ouderbuddy.buddies.selectors import visible_buddies
+from ouderbuddy.lib.prepared import Prepared
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.training import engine
 from ouderbuddy.training.models import (

@@ -10,7 +10,7 @@ applies (`compiler.results_iter`), into dicts with the same names as `.values()`
 gives. The statement goes through Django's cursor, so it is logged and counted like
 any other. Only UUID, text and aware UTC datetime arguments are taken (the keys
 and the moment of these reads); anything else, or a stand-in the parameters do not show as plainly, is read through the
-ORM as before (`buddies/tests/test_prepared.py` compares both).
+ORM as before (`lib/tests/test_prepared.py` compares both).
 
 The queryset's filters stay in the function that builds it: the organisation scoping
 of a read is exactly the ORM's.

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from ouderbuddy.buddies import selectors
 from ouderbuddy.buddies.models import AgreementSignature, Buddy, StatusChange
-from ouderbuddy.buddies.prepared import Prepared
 from ouderbuddy.buddies.tests.factories import apply
+from ouderbuddy.lib.prepared import Prepared
 from ouderbuddy.privacy.models import Consent, ConsentPurpose
 
 pytestmark = pytest.mark.django_db
