@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 
 from ouderbuddy.casework.models import (
     PREPARATION,
+    Agreement,
     CheckIn,
     Closure,
     Contact,
@@ -39,6 +40,7 @@ from ouderbuddy.casework.models import (
     ExitInvitation,
     Fit,
     FitAnswer,
+    Frequency,
     MeetingKind,
     SafetySignal,
     SchoolMeeting,
@@ -48,6 +50,7 @@ from ouderbuddy.casework.models import (
 from ouderbuddy.casework.services import QUIET_DAYS
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.intake.sections import choice_labels
+from ouderbuddy.lib.prepared import Prepared
 from ouderbuddy.lib.selectors import get_or_404
 from ouderbuddy.matching.models import Match, MatchStatus
 from ouderbuddy.matching.sections import last_closed_match
@@ -505,13 +508,72 @@ def match_context(match: Match) -> dict[str, Any]:
 # --- The parent's status page ----------------------------------------------------
 
 
+# The status page's three reads of the match, compiled once per process (`prepared.py`):
+# each scoped to the match's organisation and the match.
+_PARENT_AGREEMENT = Prepared(
+    lambda organisation_id, match_id: (
+        Agreement.objects.filter(organisation_id=organisation_id, match_id=match_id)
+        .annotate(
+            parent_fit=Subquery(
+                FitAnswer.objects.filter(
+                    organisation_id=organisation_id, match_id=match_id, side=Side.PARENT
+                ).values("answer")[:1]
+            )
+        )
+        .order_by("-version")
+        # Only the columns the page shows (the agreement's other texts stay encrypted).
+        .values(
+            "version",
+            "goals",
+            "frequency",
+            "contact_modes",
+            "expected_until",
+            "parent_acknowledged_at",
+            "parent_fit",
+        )[:1]
+    )
+)
+_PARENT_FIT = Prepared(
+    lambda organisation_id, match_id: FitAnswer.objects.filter(
+        organisation_id=organisation_id, match_id=match_id, side=Side.PARENT
+    ).values("answer")[:1]
+)
+# The contact log shows when, how, how long and about what. The buddy's note is left
+# out on purpose: it is the buddy's own working note (written for the coordinator),
+# not a text written for the parent. The latest ones, as on the coordinator's page,
+# with how many there are in all (a window over the match's contacts, counted before
+# the limit).
+_PARENT_CONTACTS = Prepared(
+    lambda organisation_id, match_id: (
+        Contact.objects.filter(organisation_id=organisation_id, match_id=match_id)
+        .annotate(total=Window(Count("id")))
+        .order_by("-on", "-created_at")
+        .values("on", "mode", "minutes", "topics", "total")[:LATEST_CONTACTS]
+    )
+)
+_PARENT_MEETINGS = Prepared(
+    lambda organisation_id, match_id, now: (
+        SchoolMeeting.objects.filter(
+            organisation_id=organisation_id,
+            match_id=match_id,
+            cancelled=False,
+            starts_at__gte=now,
+        )
+        .order_by("starts_at")
+        .values("starts_at", "kind", "place")
+    )
+)
+
+
 def parent_support(
     help_request: HelpRequest, buddy_match: Match | None
 ) -> dict[str, Any] | None:
     """What the parent sees of the support in their match: the working agreements, the
     contact log, the school meetings ahead and the fit question. For the running match
     (the agreements already while the introduction is planned), or else for the match
-    that closed last."""
+    that closed last. The agreement, contacts and meetings come as dicts (the
+    agreement with its frequency worded as `get_frequency_display`, a meeting with
+    its kind as `get_kind_display`)."""
     if buddy_match is not None:
         if buddy_match.status not in (
             MatchStatus.INTRODUCTION_PLANNED,
@@ -525,77 +587,61 @@ def parent_support(
             return None
         match = closed
     active = match.status == MatchStatus.ACTIVE
+    organisation_id, match_id = match.organisation_id, match.pk
     # The parent's answer to the fit question (one per side): read with the agreement
     # when there is one, else on its own.
-    parent_fit = FitAnswer.objects.filter(match=match, side=Side.PARENT)
-    # Only the columns the page shows (the agreement's other texts stay encrypted).
-    agreement = (
-        match.agreements.only(
-            "match_id",
-            "version",
-            "goals",
-            "frequency",
-            "contact_modes",
-            "expected_until",
-            "parent_acknowledged_at",
+    agreements = _PARENT_AGREEMENT.rows(organisation_id, match_id)
+    agreement = agreements[0] if agreements else None
+    if agreement is not None:
+        agreement["get_frequency_display"] = dict(Frequency.choices).get(
+            agreement["frequency"], agreement["frequency"]
         )
-        .annotate(parent_fit=Subquery(parent_fit.values("answer")[:1]))
-        .order_by("-version")
-        .first()
-    )
-    fit_answer: str | None = (
-        agreement.parent_fit
-        if agreement is not None
-        else parent_fit.values_list("answer", flat=True).first()
-    )
-    # The contact log shows when, how, how long and about what. The buddy's note is
-    # left out on purpose: it is the buddy's own working note (written for the
-    # coordinator), not a text written for the parent.
-    # The latest ones, as on the coordinator's page, with how many there are in all.
-    # How many there are in all comes with the rows (a window over the match's
-    # contacts, counted before the limit).
-    contacts = list(
-        match.contacts.only("match_id", "on", "mode", "minutes", "topics")
-        .annotate(total=Window(Count("id")))
-        .order_by("-on", "-created_at")[:LATEST_CONTACTS]
-    )
-    contact_count = contacts[0].total if contacts else 0
-    codes = {code for contact in contacts for code in contact.topics}
+        fit_answer: str | None = agreement["parent_fit"]
+    else:
+        fits = _PARENT_FIT.rows(organisation_id, match_id)
+        fit_answer = fits[0]["answer"] if fits else None
+    contacts = _PARENT_CONTACTS.rows(organisation_id, match_id)
+    contact_count = contacts[0]["total"] if contacts else 0
+    codes = {code for contact in contacts for code in contact["topics"]}
     labels = taxonomy.labels(codes)
+    modes = dict(ContactMode.choices)
     closed_on = (
         Closure.objects.filter(match=match).values_list("closed_on", flat=True).first()
         if match.status == MatchStatus.CLOSED
         else None
     )
+    meetings = (
+        _PARENT_MEETINGS.rows(organisation_id, match_id, timezone.now())
+        if active
+        else []
+    )
+    if meetings:
+        kinds = dict(MeetingKind.choices)
+        for meeting in meetings:
+            meeting["get_kind_display"] = kinds.get(meeting["kind"], meeting["kind"])
     return {
         "match": match,
         "active": active,
         "closed": match.status == MatchStatus.CLOSED,
         "closed_on": closed_on,
         "agreement": agreement,
-        "agreement_modes": choice_labels(agreement.contact_modes, ContactMode)
+        "agreement_modes": choice_labels(agreement["contact_modes"], ContactMode)
         if agreement
         else "",
         "can_acknowledge": agreement is not None
-        and agreement.parent_acknowledged_at is None
+        and agreement["parent_acknowledged_at"] is None
         and match.status != MatchStatus.CLOSED,
         "contacts": [
             {
-                "on": contact.on,
-                "mode": contact.get_mode_display(),
-                "minutes": contact.minutes,
-                "topics": [labels.get(code, code) for code in contact.topics],
+                "on": contact["on"],
+                "mode": modes.get(contact["mode"], contact["mode"]),
+                "minutes": contact["minutes"],
+                "topics": [labels.get(code, code) for code in contact["topics"]],
             }
             for contact in contacts
         ],
         "contact_count": contact_count,
-        "meetings": list(
-            match.meetings.filter(cancelled=False, starts_at__gte=timezone.now())
-            .only("match_id", "starts_at", "kind", "place")
-            .order_by("starts_at")
-        )
-        if active
-        else [],
+        "meetings": meetings,
         "fit_pending": active and fit_answer is None,
         "fit_answer": fit_answer,  # the stored answer, or None
         "fit_answer_label": dict(Fit.choices).get(fit_answer, fit_answer)

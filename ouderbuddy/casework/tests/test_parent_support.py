@@ -68,7 +68,7 @@ def test_a_running_match_shows_agreements_contacts_meetings_and_the_fit_question
     assert contact["minutes"] == 20
     assert contact["topics"] == ["Thuiszitten of dreigend thuiszitten"]
     assert "note" not in contact
-    assert [m.place for m in support["meetings"]] == ["School"]
+    assert [m["place"] for m in support["meetings"]] == ["School"]
     assert support["fit_pending"] and support["fit_answer"] is None
     with TestCase.captureOnCommitCallbacks(execute=True):
         services.answer_fit(match=match, side="parent", answer=Fit.GOOD)
