@@ -406,25 +406,33 @@ FIT_ANSWER_FIELDS = ("pk", "side", "answer", "answered_at", "followed_up_at")
 SIGNAL_FIELDS = ("pk", "kind", "raised_at", "acknowledged_at", "closed_at")
 
 
-def match_context(match: Match) -> dict[str, Any]:
-    """What the coordinator's match page shows of the support, in a fixed number of
-    queries: agreements, contacts (the latest, with totals) and check-ins (both as
-    rows of `CONTACT_FIELDS` and `CHECK_IN_FIELDS`), school meetings, fit answers,
-    signals and the closure."""
-    # All versions, whole: a match has few, and reading its rows costs less than a
-    # window and deferred columns would (the page shows the newest and their number).
-    agreements = list(match.agreements.order_by("-version"))
-    agreement = agreements[0] if agreements else None
-    if agreement is not None:
-        agreement.mode_labels = [  # type: ignore[attr-defined]
-            ContactMode(mode).label if mode in ContactMode.values else mode
-            for mode in agreement.contact_modes
-        ]
-    # The latest contacts, each carrying the match's totals (window functions over
-    # all its contacts, computed before the slice): one query for both. Read as the
-    # columns the table shows.
-    contacts = list(
-        Contact.objects.filter(match=match)
+# The match page's reads (of the match's key and its organisation, the scoping every
+# casework read keeps), compiled once per process (lib.prepared).
+AGREEMENT_FIELDS = (
+    "version",
+    "created_at",
+    "goals",
+    "frequency",
+    "contact_modes",
+    "expected_until",
+    "buddy_acknowledged_at",
+    "parent_acknowledged_at",
+)
+# The newest version, carrying the number of versions (a window over all of them,
+# computed before the slice): only the newest one's goals are read and decrypted.
+_AGREEMENT = Prepared(
+    lambda organisation_id, match_id: (
+        Agreement.objects.filter(organisation_id=organisation_id, match_id=match_id)
+        .annotate(versions=Window(Count("pk")))
+        .order_by("-version")
+        .values(*AGREEMENT_FIELDS, "versions")[:1]
+    )
+)
+# The latest contacts, each carrying the match's totals (window functions over all
+# its contacts, computed before the slice): one query for both.
+_CONTACTS = Prepared(
+    lambda organisation_id, match_id: (
+        Contact.objects.filter(organisation_id=organisation_id, match_id=match_id)
         .annotate(
             all_count=Window(Count("pk")),
             all_minutes=Window(Sum("minutes")),
@@ -432,6 +440,56 @@ def match_context(match: Match) -> dict[str, Any]:
         .order_by("-on", "-created_at")
         .values(*CONTACT_FIELDS, "all_count", "all_minutes")[:LATEST_CONTACTS]
     )
+)
+_CHECK_INS = Prepared(
+    lambda organisation_id, match_id: (
+        CheckIn.objects.filter(organisation_id=organisation_id, match_id=match_id)
+        .order_by("due_on", "created_at")
+        .values(*CHECK_IN_FIELDS)
+    )
+)
+_MEETINGS = Prepared(
+    lambda organisation_id, match_id: (
+        SchoolMeeting.objects.filter(organisation_id=organisation_id, match_id=match_id)
+        .order_by("-starts_at")
+        .values(*MEETING_FIELDS)
+    )
+)
+_FIT_ANSWERS = Prepared(
+    lambda organisation_id, match_id: (
+        FitAnswer.objects.filter(organisation_id=organisation_id, match_id=match_id)
+        .order_by("side")
+        .values(*FIT_ANSWER_FIELDS)
+    )
+)
+_SIGNALS = Prepared(
+    lambda organisation_id, match_id: (
+        SafetySignal.objects.filter(organisation_id=organisation_id, match_id=match_id)
+        .order_by("-raised_at")
+        .values(*SIGNAL_FIELDS)
+    )
+)
+
+
+def match_context(match: Match) -> dict[str, Any]:
+    """What the coordinator's match page shows of the support, in a fixed number of
+    queries: the newest agreement (a row of `AGREEMENT_FIELDS` with its
+    `get_frequency_display` and `mode_labels`), contacts (the latest, with totals) and
+    check-ins (both as rows of `CONTACT_FIELDS` and `CHECK_IN_FIELDS`), school
+    meetings, fit answers, signals and the closure."""
+    keys = (match.organisation_id, match.pk)
+    found = _AGREEMENT.rows(*keys)
+    agreement = found[0] if found else None
+    if agreement is not None:
+        frequencies = dict(Frequency.choices)
+        agreement["get_frequency_display"] = frequencies.get(
+            agreement["frequency"], agreement["frequency"]
+        )
+        agreement["mode_labels"] = [
+            ContactMode(mode).label if mode in ContactMode.values else mode
+            for mode in agreement["contact_modes"]
+        ]
+    contacts = _CONTACTS.rows(*keys)
     totals = {
         "n": contacts[0]["all_count"] if contacts else 0,
         "minutes": (contacts[0]["all_minutes"] or 0) if contacts else 0,
@@ -441,11 +499,7 @@ def match_context(match: Match) -> dict[str, Any]:
     for contact in contacts:
         contact["topic_labels"] = [labels.get(code, code) for code in contact["topics"]]
     today = timezone.localdate()
-    check_ins = list(
-        CheckIn.objects.filter(match=match)
-        .order_by("due_on", "created_at")
-        .values(*CHECK_IN_FIELDS)
-    )
+    check_ins = _CHECK_INS.rows(*keys)
     for check_in in check_ins:
         check_in["overdue"] = check_in["done_on"] is None and check_in["due_on"] < today
     closure = (
@@ -453,37 +507,25 @@ def match_context(match: Match) -> dict[str, Any]:
         if match.status == MatchStatus.CLOSED
         else None
     )
-    meetings = list(
-        SchoolMeeting.objects.filter(match=match)
-        .order_by("-starts_at")
-        .values(*MEETING_FIELDS)
-    )
+    meetings = _MEETINGS.rows(*keys)
     kinds = dict(MeetingKind.choices)
     for meeting in meetings:
         meeting["kind_label"] = kinds.get(meeting["kind"], meeting["kind"])
         meeting["prepared"] = len(meeting["preparation"])
     sides, fits = dict(Side.choices), dict(Fit.choices)
-    fit_answers = list(
-        FitAnswer.objects.filter(match=match)
-        .order_by("side")
-        .values(*FIT_ANSWER_FIELDS)
-    )
+    fit_answers = _FIT_ANSWERS.rows(*keys)
     for answer in fit_answers:
         answer["side_label"] = sides.get(answer["side"], answer["side"])
         answer["answer_label"] = fits.get(answer["answer"], answer["answer"])
     signal_kinds = dict(SignalKind.choices)
-    signals = list(
-        SafetySignal.objects.filter(match=match)
-        .order_by("-raised_at")
-        .values(*SIGNAL_FIELDS)
-    )
+    signals = _SIGNALS.rows(*keys)
     for signal in signals:
         signal["kind_label"] = signal_kinds.get(signal["kind"], signal["kind"])
     last_contact = contacts[0]["on"] if contacts else None
     reference = max(filter(None, [match.started_on, last_contact]), default=None)
     return {
         "agreement": agreement,
-        "agreement_versions": len(agreements),
+        "agreement_versions": agreement["versions"] if agreement else 0,
         "contacts": contacts,
         "contact_count": totals["n"],
         "contact_minutes": totals["minutes"],

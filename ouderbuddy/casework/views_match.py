@@ -138,10 +138,10 @@ def match_sections(match: Match, bound: dict[str, Any]) -> dict[str, Any]:
         initial: dict[str, Any] = {}
         if current is not None:
             initial = {
-                "goals": current.goals,
-                "frequency": current.frequency,
-                "contact_modes": current.contact_modes,
-                "expected_until": current.expected_until,
+                "goals": current["goals"],
+                "frequency": current["frequency"],
+                "contact_modes": current["contact_modes"],
+                "expected_until": current["expected_until"],
             }
         else:
             start = match.started_on or timezone.localdate()

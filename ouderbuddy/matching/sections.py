@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from ouderbuddy.intake.models import HelpRequest, RequestStatus
+from ouderbuddy.lib.prepared import Prepared
 from ouderbuddy.matching import explain, forms, services
 from ouderbuddy.matching.models import (
     HOLDS_PLACE,
@@ -32,6 +33,23 @@ def match_facts(match: Match) -> dict[str, Any]:
     }
 
 
+# The match page's history, compiled once per process (lib.prepared), scoped to the
+# match's organisation.
+_EVENTS = Prepared(
+    lambda organisation_id, match_id: MatchEvent.objects.filter(
+        organisation_id=organisation_id, match_id=match_id
+    ).values(
+        "at",
+        "code",
+        "params",
+        "description",
+        "by_parent",
+        "actor",
+        "actor__full_name",
+    )
+)
+
+
 def match_history(match: Match) -> dict[str, list[dict[str, Any]]]:
     """The match's history rows with who wrote them, read as the columns the list
     shows and worded here as `MatchEvent.text` words them (rows with `at`, `text`,
@@ -49,15 +67,7 @@ def match_history(match: Match) -> dict[str, list[dict[str, Any]]]:
                 else None,
                 "by_parent": event["by_parent"],
             }
-            for event in match.events.values(
-                "at",
-                "code",
-                "params",
-                "description",
-                "by_parent",
-                "actor",
-                "actor__full_name",
-            )
+            for event in _EVENTS.rows(match.organisation_id, match.pk)
         ]
     }
 

@@ -204,8 +204,8 @@ def test_match_context_shows_the_latest_20_contacts_with_totals(
     assert context["contacts"][0]["on"] == timezone.localdate()
     assert context["contact_count"] == 25
     assert context["contact_minutes"] == 250
-    assert context["agreement"].version == 1
-    assert context["agreement"].mode_labels == ["Telefoon", "Videobellen"]
+    assert context["agreement"]["version"] == 1
+    assert context["agreement"]["mode_labels"] == ["Telefoon", "Videobellen"]
     assert context["closure"] is None
 
 
