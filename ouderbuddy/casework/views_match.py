@@ -17,8 +17,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from ouderbuddy.buddies.forms import StampedForm
 from ouderbuddy.casework import forms, selectors, services
 from ouderbuddy.casework.models import CheckIn, ContactMode
 from ouderbuddy.intake import rows
@@ -72,6 +74,50 @@ def check_in_auto_id(check_in: CheckIn | UUID) -> str:
     form for each."""
     pk = check_in if isinstance(check_in, UUID) else check_in.pk
     return f"id_check_in_{pk.hex}_%s"
+
+
+class _Drawn:
+    """An unbound form drawn ahead: its HTML, and no errors (as the template asks)."""
+
+    errors: dict[str, Any] = {}
+
+    def __init__(self, html: str) -> None:
+        self.html = mark_safe(html)  # noqa: S308 - a form's own drawing
+
+    def __html__(self) -> SafeString:
+        return self.html
+
+    def __str__(self) -> SafeString:
+        return self.html
+
+
+# The unbound forms of the check-ins, drawn once per process, language and day: the
+# add form empty, the record form with today as its day and a stamp where the
+# check-in's key goes in its field ids. They hold no data of a match.
+_CHECK_IN_STAMP = "obcheckinstamp0"
+_DRAWN_CHECK_IN_FORMS: dict[tuple[str, Any], tuple[_Drawn, str]] = {}
+
+
+def _check_in_forms(today: Any) -> tuple[_Drawn, str]:
+    key = (get_language() or "", today)
+    found = _DRAWN_CHECK_IN_FORMS.get(key)
+    if found is None:
+        if len(_DRAWN_CHECK_IN_FORMS) > 64:  # yesterday's
+            _DRAWN_CHECK_IN_FORMS.clear()
+        found = _DRAWN_CHECK_IN_FORMS[key] = (
+            _Drawn(str(forms.AddCheckInForm())),
+            str(
+                forms.RecordCheckInForm(
+                    initial={"done_on": today},
+                    auto_id=f"id_check_in_{_CHECK_IN_STAMP}_%s",
+                )
+            ),
+        )
+    return found
+
+
+# The agreement form, unbound, drawn per field (buddies.forms.StampedForm).
+_AGREEMENT_FORM = StampedForm(lambda initial: forms.AgreementForm(initial=initial))
 
 
 def _contact_rows(contacts: list[dict[str, Any]]) -> SafeString:
@@ -148,13 +194,14 @@ def match_sections(match: Match, bound: dict[str, Any]) -> dict[str, Any]:
             initial = {
                 "expected_until": start + relativedelta(months=services.DEFAULT_MONTHS)
             }
-        form = forms.AgreementForm(initial=initial)
+        form = _Drawn(_AGREEMENT_FORM.html(initial))
     data["agreement_form"] = form
+    today = timezone.localdate()
+    add_form, record_form = _check_in_forms(today)
     data["add_check_in_form"] = bound.get("add_check_in_form") or (
-        forms.AddCheckInForm() if running else None
+        add_form if running else None
     )
     bound_id, bound_form = bound.get("record_form") or (None, None)
-    today = timezone.localdate()
     dates = rows.LongDates()
     url = rows.url_maker("casework:check_in", "check_in_id")
     planned = _("Gepland op %(date)s")
@@ -180,9 +227,7 @@ def match_sections(match: Match, bound: dict[str, Any]) -> dict[str, Any]:
             row["form"] = (
                 bound_form
                 if pk == bound_id
-                else forms.RecordCheckInForm(
-                    initial={"done_on": today}, auto_id=check_in_auto_id(pk)
-                )
+                else _Drawn(record_form.replace(_CHECK_IN_STAMP, pk.hex))
             )
             row["url"] = url(pk)
             due = check_in["due_on"]  # |date:"j F"
