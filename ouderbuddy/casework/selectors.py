@@ -476,8 +476,11 @@ def match_context(match: Match) -> dict[str, Any]:
     queries: the newest agreement (a row of `AGREEMENT_FIELDS` with its
     `get_frequency_display` and `mode_labels`), contacts (the latest, with totals) and
     check-ins (both as rows of `CONTACT_FIELDS` and `CHECK_IN_FIELDS`), school
-    meetings, fit answers, signals and the closure."""
+    meetings, fit answers, signals and the closure. Before the start (introduction
+    planned) the page shows only the agreement and the signals: the other sections
+    are not read."""
     keys = (match.organisation_id, match.pk)
+    shown = match.status != MatchStatus.INTRODUCTION_PLANNED
     found = _AGREEMENT.rows(*keys)
     agreement = found[0] if found else None
     if agreement is not None:
@@ -489,17 +492,17 @@ def match_context(match: Match) -> dict[str, Any]:
             ContactMode(mode).label if mode in ContactMode.values else mode
             for mode in agreement["contact_modes"]
         ]
-    contacts = _CONTACTS.rows(*keys)
+    contacts = _CONTACTS.rows(*keys) if shown else []
     totals = {
         "n": contacts[0]["all_count"] if contacts else 0,
         "minutes": (contacts[0]["all_minutes"] or 0) if contacts else 0,
     }
     codes = {code for contact in contacts for code in contact["topics"]}
-    labels = taxonomy.labels(codes)
+    labels = taxonomy.labels(codes) if codes else {}
     for contact in contacts:
         contact["topic_labels"] = [labels.get(code, code) for code in contact["topics"]]
     today = timezone.localdate()
-    check_ins = _CHECK_INS.rows(*keys)
+    check_ins = _CHECK_INS.rows(*keys) if shown else []
     for check_in in check_ins:
         check_in["overdue"] = check_in["done_on"] is None and check_in["due_on"] < today
     closure = (
@@ -507,13 +510,13 @@ def match_context(match: Match) -> dict[str, Any]:
         if match.status == MatchStatus.CLOSED
         else None
     )
-    meetings = _MEETINGS.rows(*keys)
+    meetings = _MEETINGS.rows(*keys) if shown else []
     kinds = dict(MeetingKind.choices)
     for meeting in meetings:
         meeting["kind_label"] = kinds.get(meeting["kind"], meeting["kind"])
         meeting["prepared"] = len(meeting["preparation"])
     sides, fits = dict(Side.choices), dict(Fit.choices)
-    fit_answers = _FIT_ANSWERS.rows(*keys)
+    fit_answers = _FIT_ANSWERS.rows(*keys) if shown else []
     for answer in fit_answers:
         answer["side_label"] = sides.get(answer["side"], answer["side"])
         answer["answer_label"] = fits.get(answer["answer"], answer["answer"])

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from conftest import signed_in_client
+from ouderbuddy.casework import selectors as casework_selectors
 from ouderbuddy.casework import services
 from ouderbuddy.casework.models import Agreement, CheckIn, Closure, SafetySignal
 from ouderbuddy.casework.tests.factories import active_match
@@ -670,3 +671,23 @@ def test_overview_rows_worded_as_the_template_did(cora, match, bea, signal, lang
             assert _squeezed(row) == _squeezed(old.render(Context({"m": m})))
     assert any("ob-badge" in row for row in drawn)
     assert any("Dirk O&#x27;Buddy" in row for row in drawn)
+
+
+def test_match_page_before_the_start_reads_only_what_it_shows(cora, match, bea):
+    """With the introduction planned the page shows the agreement and the signals:
+    contacts, check-ins, meetings and fit answers are not read."""
+    services.log_contact(
+        actor=bea, match=match, on=TODAY(), mode="phone", minutes=5, topics=[]
+    )
+    services.answer_fit(match=match, side="parent", answer="good")
+    Match.objects.filter(pk=match.pk).update(status=MatchStatus.INTRODUCTION_PLANNED)
+    planned = Match.objects.get(pk=match.pk)
+    with CaptureQueriesContext(connection) as queries:
+        context = casework_selectors.match_context(planned)
+    assert len(queries) == 2  # the agreement, the signals
+    for name in ("contacts", "check_ins", "meetings", "fit_answers"):
+        assert context[name] == [], name
+    body = signed_in_client(cora.user).get(_match_page(match)).content.decode()
+    assert "Werkafspraken" in body
+    assert "Contact tussen buddy en ouder" not in body
+    assert "Klikt het?" not in body
