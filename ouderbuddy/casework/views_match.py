@@ -13,7 +13,7 @@ from uuid import UUID
 
 from dateutil.relativedelta import relativedelta
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -21,12 +21,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ouderbuddy.buddies.forms import StampedForm
+from ouderbuddy.buddies.models import Buddy
 from ouderbuddy.casework import forms, selectors, services
 from ouderbuddy.casework.models import CheckIn, ContactMode
 from ouderbuddy.intake import rows
+from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.lib.selectors import get_or_404
+from ouderbuddy.lib.prepared import Prepared
 from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
 from ouderbuddy.matching import forms as matching_forms
 from ouderbuddy.matching import sections as matching_sections
@@ -263,17 +265,57 @@ def match_page(
     return render(request, "casework/coordinator/match.html", context, status=status)
 
 
+# The match page's match, read as the columns of `MATCH_PAGE_FIELDS` (compiled once
+# per process, lib.prepared) from `visible_matches`' queryset: the stand-in actor only
+# carries the organisation key (a coordinator's, see `_page_match`).
+_MATCH_OWN = tuple(f for f in MATCH_PAGE_FIELDS if "__" not in f)
+_MATCH_ROW = Prepared(
+    lambda organisation_id, match_id: (
+        visible_matches(_Coordinator(organisation_id))  # type: ignore[arg-type]
+        .filter(pk=match_id)
+        .values("pk", *MATCH_PAGE_FIELDS)
+    )
+)
+
+
+class _Coordinator:
+    """What `visible_matches` reads of a coordinator's membership."""
+
+    role = Role.COORDINATOR
+    is_active = True
+
+    def __init__(self, organisation_id: Any) -> None:
+        self.organisation_id = organisation_id
+
+
+def _page_match(actor: Any, match_id: UUID) -> Match:
+    """`get_match_for`'s match (404 outside the actor's organisation), as a model
+    with only `MATCH_PAGE_FIELDS` loaded and its request and buddy with their names."""
+    if visible_matches(actor).query.is_empty():
+        raise Http404
+    found = _MATCH_ROW.rows(actor.organisation_id, match_id)
+    if not found:
+        raise Http404
+    row = found[0]
+    attnames = {f.name: f.attname for f in Match._meta.concrete_fields}
+    names = ["id"] + [attnames[f] for f in _MATCH_OWN]
+    page_match = Match.from_db(
+        "default", names, [row["pk"]] + [row[f] for f in _MATCH_OWN]
+    )
+    page_match.request = HelpRequest.from_db(
+        "default", ["id", "reference"], [row["request"], row["request__reference"]]
+    )
+    page_match.buddy = Buddy.from_db(
+        "default", ["id", "full_name"], [row["buddy"], row["buddy__full_name"]]
+    )
+    return page_match
+
+
 @role_required(COORDINATOR)
 def match(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     actor = acting_membership(request)
     # get_match_for's rule; of the request and the buddy the page shows their names.
-    found = get_or_404(
-        visible_matches(actor)
-        .select_related("request", "buddy")
-        .only(*MATCH_PAGE_FIELDS),
-        match_id,
-    )
-    return match_page(request, found)
+    return match_page(request, _page_match(actor, match_id))
 
 
 @role_required(COORDINATOR, methods=["POST"])

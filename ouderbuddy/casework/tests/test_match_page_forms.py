@@ -47,3 +47,29 @@ def test_agreement_form_is_drawn_as_the_real_one(language, initial):
     with translation.override(language):
         drawn = views_match._AGREEMENT_FORM.html(initial)
         assert drawn == str(forms.AgreementForm(initial=initial))
+
+
+@pytest.mark.django_db
+def test_page_match_is_the_scoped_match_with_its_page_fields(cora, olga):
+    """The page's match read (lib.prepared) holds what `get_match_for` read, and is a
+    404 in another organisation or for an unknown key."""
+    from django.http import Http404
+
+    from ouderbuddy.casework.tests.factories import active_match
+    from ouderbuddy.matching.selectors import get_match_for
+
+    match = active_match(cora)
+    page_match = views_match._page_match(cora, match.pk)
+    real = get_match_for(cora, match.pk)
+    for name in views_match._MATCH_OWN:
+        attname = type(real)._meta.get_field(name).attname
+        assert getattr(page_match, attname) == getattr(real, attname), name
+    assert page_match.pk == real.pk
+    assert page_match.request.pk == real.request.pk
+    assert page_match.request.reference == real.request.reference
+    assert page_match.buddy.pk == real.buddy.pk
+    assert page_match.buddy.full_name == real.buddy.full_name
+    assert page_match.get_status_display() == real.get_status_display()
+    for actor, key in ((olga, match.pk), (cora, uuid.uuid4())):
+        with pytest.raises(Http404):
+            views_match._page_match(actor, key)
