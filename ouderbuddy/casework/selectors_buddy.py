@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -29,7 +30,9 @@ from ouderbuddy.casework.models import (
     SchoolMeeting,
     Side,
 )
+from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.intake.services import has_active_consent
+from ouderbuddy.lib.prepared import M, Prepared, loaded
 from ouderbuddy.matching.models import Match, MatchStatus
 from ouderbuddy.matching.selectors import get_own_match, own_matches
 from ouderbuddy.organisations.models import Membership
@@ -97,34 +100,58 @@ _MATCH_PAGE_SHOWN = (
 )
 
 
-def get_own_match_with_fit(actor: Membership, match_id: UUID) -> Match:
-    """`get_own_match_page` (the same rule) for the match page, which shows the match
-    and posts nowhere with it: only what it shows is read, with whether the buddy
-    answered the fit question (`buddy_fit_answered`, what `fit_due` asks)."""
+def _own_match_page(organisation_id: Any, user_id: Any, match_id: Any) -> Any:
     # `own_matches`' rule (the matches of the actor's buddy record here, the first
     # by name as `.first()` finds it there), with that record's key asked inside the
     # match's query instead of in one of its own.
     own_buddy = (
-        Buddy.objects.filter(
-            organisation_id=actor.organisation_id, user_id=actor.user_id
-        )
+        Buddy.objects.filter(organisation_id=organisation_id, user_id=user_id)
         .order_by("full_name")
         .values("pk")[:1]
     )
-    matches = Match.objects.filter(
-        organisation_id=actor.organisation_id, buddy_id=Subquery(own_buddy)
-    )
-    return get_own_match(
-        actor,
-        match_id,
-        matches.select_related("request")
-        .only(*_MATCH_PAGE_SHOWN)
+    return (
+        Match.objects.filter(
+            organisation_id=organisation_id, buddy_id=Subquery(own_buddy), pk=match_id
+        )
         .annotate(
             buddy_fit_answered=Exists(
-                FitAnswer.objects.filter(match=OuterRef("pk"), side=Side.BUDDY)
+                FitAnswer.objects.filter(
+                    organisation_id=organisation_id,
+                    match=OuterRef("pk"),
+                    side=Side.BUDDY,
+                )
             )
-        ),
+        )
+        .values("pk", *_MATCH_PAGE_SHOWN, "buddy_fit_answered")
     )
+
+
+# Compiled once per process (lib.prepared); the rule stays in `_own_match_page`.
+_OWN_MATCH_PAGE = Prepared(_own_match_page)
+_MATCH_OWN = tuple(f for f in _MATCH_PAGE_SHOWN if not f.startswith("request__"))
+_REQUEST_OWN = tuple(
+    f.removeprefix("request__") for f in _MATCH_PAGE_SHOWN if f.startswith("request__")
+)
+
+
+def get_own_match_with_fit(actor: Membership, match_id: UUID) -> Match:
+    """`get_own_match_page` (the same rule) for the match page, which shows the match
+    and posts nowhere with it: only what it shows is read (a model with those fields
+    loaded), with whether the buddy answered the fit question (`buddy_fit_answered`,
+    what `fit_due` asks)."""
+    try:
+        found = _OWN_MATCH_PAGE.rows(actor.organisation_id, actor.user_id, match_id)
+    except (ValueError, ValidationError) as exc:  # no key at all
+        raise Http404 from exc
+    if not found:
+        raise Http404
+    row = found[0]
+    match = loaded(Match, row, {f: f for f in _MATCH_OWN})
+    match.request = loaded(
+        HelpRequest, row, {f: f"request__{f}" for f in _REQUEST_OWN}, pk="request"
+    )
+    match.buddy_fit_answered = row["buddy_fit_answered"]  # type: ignore[attr-defined]
+    return match
 
 
 def get_own_meeting(actor: Membership, meeting_id: UUID) -> SchoolMeeting:
@@ -297,12 +324,81 @@ def last_contact(match: Match) -> Contact | None:
     return match.contacts.only(*_CONTACT_SHOWN).order_by("-on", "-created_at").first()
 
 
-def recent_contacts(match: Match) -> list[Contact]:
-    return list(
-        match.contacts.only(*_CONTACT_SHOWN).order_by("-on", "-created_at")[
-            :RECENT_CONTACTS
-        ]
+# The match page's reads of the match's key and its organisation (the scoping every
+# casework read keeps), compiled once per process (lib.prepared); each gives models
+# with only the fields the page shows loaded.
+_RECENT_CONTACTS = Prepared(
+    lambda organisation_id, match_id: (
+        Contact.objects.filter(organisation_id=organisation_id, match_id=match_id)
+        .order_by("-on", "-created_at")
+        .values("pk", *_CONTACT_SHOWN)[:RECENT_CONTACTS]
     )
+)
+_MEETING_SHOWN = (
+    "organisation",
+    "match",
+    "starts_at",
+    "place",
+    "kind",
+    "preparation",
+    "cancelled",
+)
+_MEETINGS_AROUND = Prepared(
+    lambda organisation_id, match_id, since: (
+        SchoolMeeting.objects.filter(
+            organisation_id=organisation_id,
+            match_id=match_id,
+            cancelled=False,
+            starts_at__gte=since,
+        )
+        .annotate(
+            logged=Exists(
+                Contact.objects.filter(
+                    organisation_id=organisation_id, meeting=OuterRef("pk")
+                )
+            )
+        )
+        .order_by("starts_at")
+        .values("pk", *_MEETING_SHOWN, "logged")
+    )
+)
+# Of the newest agreement what the buddy's page shows (its other texts stay encrypted).
+_AGREEMENT_SHOWN = (
+    "organisation",
+    "match",
+    "version",
+    "goals",
+    "frequency",
+    "contact_modes",
+    "expected_until",
+    "buddy_acknowledged_at",
+)
+_PAGE_AGREEMENT = Prepared(
+    lambda organisation_id, match_id: (
+        Agreement.objects.filter(organisation_id=organisation_id, match_id=match_id)
+        .order_by("-version")
+        .values("pk", *_AGREEMENT_SHOWN)[:1]
+    )
+)
+
+
+def _models(
+    model: type[M], names: tuple[str, ...], rows: list[dict[str, Any]]
+) -> list[M]:
+    return [loaded(model, row, {f: f for f in names}) for row in rows]
+
+
+def recent_contacts(match: Match) -> list[Contact]:
+    """The latest contacts, newest first (of each its day, kind and minutes)."""
+    rows = _RECENT_CONTACTS.rows(match.organisation_id, match.pk)
+    return _models(Contact, _CONTACT_SHOWN, rows)
+
+
+def page_agreement(match: Match) -> Agreement | None:
+    """`services.current_agreement` with only what the buddy's match page shows."""
+    rows = _PAGE_AGREEMENT.rows(match.organisation_id, match.pk)
+    found = _models(Agreement, _AGREEMENT_SHOWN, rows)
+    return found[0] if found else None
 
 
 def closure_of(match: Match) -> Closure | None:
@@ -313,19 +409,18 @@ def meetings_around(match: Match) -> tuple[list[SchoolMeeting], list[SchoolMeeti
     """The school meetings ahead, and the past ones of the last `LOG_MEETING_DAYS` days
     without a contact (to log), in one query; cancelled ones are neither."""
     now = timezone.now()
-    meetings = (
-        match.meetings.filter(
-            cancelled=False, starts_at__gte=now - dt.timedelta(days=LOG_MEETING_DAYS)
-        )
-        .annotate(logged=Exists(Contact.objects.filter(meeting=OuterRef("pk"))))
-        .order_by("starts_at")
+    rows = _MEETINGS_AROUND.rows(
+        match.organisation_id, match.pk, now - dt.timedelta(days=LOG_MEETING_DAYS)
     )
     upcoming: list[SchoolMeeting] = []
     to_log: list[SchoolMeeting] = []
-    for meeting in meetings:
+    for row, meeting in zip(
+        rows, _models(SchoolMeeting, _MEETING_SHOWN, rows), strict=True
+    ):
+        meeting.logged = row["logged"]  # type: ignore[attr-defined]
         if meeting.starts_at >= now:
             upcoming.append(meeting)
-        elif not meeting.logged:
+        elif not meeting.logged:  # type: ignore[attr-defined]
             to_log.append(meeting)
     return upcoming, to_log
 

@@ -111,7 +111,7 @@ def _render_match(
         )
     meetings, to_log = selectors_buddy.meetings_around(match)
     contacts = selectors_buddy.recent_contacts(match)
-    agreement = services.current_agreement(match)
+    agreement = selectors_buddy.page_agreement(match)
     help_request: HelpRequest = match.request
     record_read(actor=actor, target=help_request)
     return render(

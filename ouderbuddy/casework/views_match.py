@@ -28,7 +28,7 @@ from ouderbuddy.intake import rows
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.lib.prepared import Prepared
+from ouderbuddy.lib.prepared import Prepared, loaded
 from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
 from ouderbuddy.matching import forms as matching_forms
 from ouderbuddy.matching import sections as matching_sections
@@ -297,17 +297,11 @@ def _page_match(actor: Any, match_id: UUID) -> Match:
     if not found:
         raise Http404
     row = found[0]
-    attnames = {f.name: f.attname for f in Match._meta.concrete_fields}
-    names = ["id"] + [attnames[f] for f in _MATCH_OWN]
-    page_match = Match.from_db(
-        "default", names, [row["pk"]] + [row[f] for f in _MATCH_OWN]
+    page_match = loaded(Match, row, {f: f for f in _MATCH_OWN})
+    page_match.request = loaded(
+        HelpRequest, row, {"reference": "request__reference"}, pk="request"
     )
-    page_match.request = HelpRequest.from_db(
-        "default", ["id", "reference"], [row["request"], row["request__reference"]]
-    )
-    page_match.buddy = Buddy.from_db(
-        "default", ["id", "full_name"], [row["buddy"], row["buddy__full_name"]]
-    )
+    page_match.buddy = loaded(Buddy, row, {"full_name": "buddy__full_name"}, pk="buddy")
     return page_match
 
 

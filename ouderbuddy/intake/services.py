@@ -27,6 +27,7 @@ from ouderbuddy.intake.models import (
 )
 from ouderbuddy.intake.states import move_request, refused, start_request
 from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.lib.prepared import Prepared
 from ouderbuddy.lib.ratelimit import count_attempt
 from ouderbuddy.notifications import mail
 from ouderbuddy.organisations.models import Membership, Organisation, Role
@@ -455,9 +456,21 @@ def active_consents(request: HelpRequest) -> dict[str, Consent]:
     return {c.purpose: c for c in _request_consents(request)}
 
 
+# `has_active_consent`'s question, compiled once per process (lib.prepared).
+_CONSENT_IN_FORCE = Prepared(
+    lambda organisation_id, request_id, purpose: (
+        _request_consents(HelpRequest(pk=request_id, organisation_id=organisation_id))
+        .filter(purpose=purpose)
+        .values("pk")[:1]
+    )
+)
+
+
 def has_active_consent(request: HelpRequest, purpose: str) -> bool:
-    """`purpose in active_consents(request)`, asked as one EXISTS (no rows read)."""
-    return _request_consents(request).filter(purpose=purpose).exists()
+    """`purpose in active_consents(request)`, asked for one row (none read whole)."""
+    return bool(
+        _CONSENT_IN_FORCE.rows(request.organisation_id, request.pk, str(purpose))
+    )
 
 
 # --- Triage by the coordinator ---------------------------------------------------------

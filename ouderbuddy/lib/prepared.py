@@ -22,11 +22,13 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -149,3 +151,18 @@ class Prepared:
             {names[i]: row[i] for i in indexes}
             for row in compiled.compiler.results_iter(results=[fetched])
         ]
+
+
+def loaded(
+    model: type[M], row: dict[str, Any], names: dict[str, str], pk: str = "pk"
+) -> M:
+    """A `model` instance from a row of `Prepared.rows` with only the fields `names`
+    (field name: key in `row`) loaded, its key from `row[pk]`. `from_db` takes the
+    values in the model's order of fields, whatever the order of `names`; a field
+    not loaded is read from the database when asked for, as with `.only()`."""
+    attnames, values = ["id"], [row[pk]]
+    for field in model._meta.concrete_fields:
+        if field.name in names:
+            attnames.append(field.attname)
+            values.append(row[names[field.name]])
+    return model.from_db("default", attnames, values)

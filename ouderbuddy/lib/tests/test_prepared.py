@@ -103,3 +103,34 @@ def test_one_statement_and_the_orm_for_what_it_cannot_take(noord):
     assert rows.rows(str(fatima.pk)) == [
         {"full_name": fatima.full_name, "status": "applied"}
     ]
+
+
+def test_a_loaded_model_holds_the_rows_fields_in_any_order(noord):
+    """`loaded` gives `from_db` the values in the model's order of fields, whatever
+    order the page names them in; a field it did not load is read when asked for."""
+    from ouderbuddy.lib.prepared import loaded
+
+    fatima = apply(noord)
+    read = Prepared(
+        lambda organisation_id: Buddy.objects.filter(
+            organisation_id=organisation_id
+        ).values("pk", "status", "full_name", "organisation")
+    )
+    (row,) = read.rows(noord.pk)
+    # Named against the model's order (full_name comes after status there or not).
+    for names in (
+        {"status": "status", "full_name": "full_name", "organisation": "organisation"},
+        {"organisation": "organisation", "full_name": "full_name", "status": "status"},
+    ):
+        buddy = loaded(Buddy, row, names)
+        with CaptureQueriesContext(connection) as queries:
+            assert (buddy.pk, buddy.status, buddy.full_name) == (
+                fatima.pk,
+                fatima.status,
+                fatima.full_name,
+            )
+            assert buddy.organisation_id == noord.pk
+        assert len(queries) == 0
+        with CaptureQueriesContext(connection) as queries:
+            assert buddy.email == fatima.email  # not loaded: read now
+        assert len(queries) == 1
