@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ouderbuddy.intake",
     "ouderbuddy.matching",
     "ouderbuddy.casework",
+    "ouderbuddy.support",
     "ouderbuddy.dashboard",
 ]
 

@@ -75,6 +75,8 @@ PARAM_MODELS = {
     "draft_id": "matching.batchdraft",
     "enrolment_id": "training.enrolment",
     "fit_id": "casework.fitanswer",
+    "group_id": "support.intervisiegroup",
+    "intervisie_id": "support.intervisiesession",
     "invitation_id": "accounts.invitation",
     "line_id": "matching.batchline",
     "match_id": "matching.match",
@@ -139,6 +141,24 @@ def _matching_world(cora) -> None:
             actor=cora, request=other, buddy=bea, note="Kent het gezin"
         )
     _casework_world(cora)
+    _support_world(cora)
+
+
+def _support_world(cora) -> None:
+    """An intervisie group with a planned session one buddy signed up for, and a
+    session that took place with its attendance and record."""
+    from ouderbuddy.matching.tests.factories import buddy_membership, matchable_buddy
+    from ouderbuddy.support import services as support
+    from ouderbuddy.support.tests.factories import group, held, session
+
+    ina = matchable_buddy(cora.organisation, "Ina Tervisie")
+    made = group(cora, [ina], name="Groep Noord")
+    support.sign_up(actor=buddy_membership(ina), session=session(cora, made))
+    past = held(session(cora, made, days=2))
+    support.record_attendance(actor=cora, session=past, attendance={ina.pk: True})
+    support.record_session(
+        actor=cora, session=past, themes="Grenzen stellen", agreements=""
+    )
 
 
 def _casework_world(cora) -> None:
@@ -278,6 +298,10 @@ def build_noord_world(cora, ben) -> dict[str, Any]:
         "matching.batchline",
         "matching.conflict",
         "matching.matchingweights",
+        "support.intervisiegroup",
+        "support.groupmember",
+        "support.intervisiesession",
+        "support.participation",
     ):
         assert objects[label], f"the walk needs {label} to try"
     return {"objects": objects, "noord": cora.organisation}

@@ -28,6 +28,8 @@ from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.intake.services import status_token
 from ouderbuddy.matching.models import Match
 from ouderbuddy.matching.tests.factories import buddy_membership, matchable_buddy
+from ouderbuddy.support import services as support
+from ouderbuddy.support.tests import factories as support_factories
 from tests.test_isolation import ALLOWED, PUBLIC_TOKEN_ROUTES
 from tests.urlwalk import routes
 
@@ -116,9 +118,15 @@ def _module_world(django_db_setup, django_db_blocker) -> Any:
                 actor=anna, match=anna_match, kind="beyond_role", description="Zorgen"
             )
             casework.new_calendar_feed(actor=anna, buddy=anna_match.buddy)
+        # Anna's intervisie group (Bram is not in it) and a session she signed up for.
+        anna_group = support_factories.group(cora, [anna_match.buddy], name="Groep A")
+        anna_session = support_factories.session(cora, anna_group)
+        support.sign_up(actor=anna, session=anna_session)
         yield {
             "anna_match": anna_match,
-            "anna_ids": _anna_objects(anna_match),
+            "anna_ids": sorted(
+                [*_anna_objects(anna_match), str(anna_group.pk), str(anna_session.pk)]
+            ),
             "bram": buddy_membership(bram_match.buddy).user,
             "bram_match": bram_match,
             "request_a": anna_match.request,

@@ -1,0 +1,207 @@
+"""Buddy support: intervisie groups, their sessions, who signed up and who came.
+
+A session record holds the themes discussed and what was agreed, never a case: the
+services refuse a record that names a parent or child of the organisation's running
+matches (`support.names`)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ouderbuddy.lib.crypto import EncryptedTextField
+from ouderbuddy.lib.models import TenantModel
+
+
+class Method(models.TextChoices):
+    INCIDENT = "incident", _("Incidentmethode")
+    THEME = "theme", _("Themabespreking")
+    BALINT = "balint", _("Balintmethode")
+    FREE = "free", _("Vrije uitwisseling")
+
+
+class ParticipationStatus(models.TextChoices):
+    SIGNED_UP = "signed_up", _("Aangemeld")
+    CANCELLED = "cancelled", _("Afgemeld")
+
+
+class IntervisieGroup(TenantModel):
+    """A small group of buddies who meet to learn from each other's experience, led
+    by a facilitator: a coordinator or an experienced buddy of the organisation."""
+
+    name = models.CharField(_("naam van de groep"), max_length=120)
+    facilitator = models.ForeignKey(
+        "organisations.Membership",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("begeleider"),
+    )
+    archived_at = models.DateTimeField(_("gestopt op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("intervisiegroep")
+        verbose_name_plural = _("intervisiegroepen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                condition=Q(archived_at__isnull=True),
+                name="intervisie_group_name_unique",
+                violation_error_message=_("Er is al een groep met deze naam."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMember(TenantModel):
+    """A buddy in an intervisie group."""
+
+    group = models.ForeignKey(
+        IntervisieGroup,
+        on_delete=models.CASCADE,
+        related_name="members",
+        verbose_name=_("groep"),
+    )
+    buddy = models.ForeignKey(
+        "buddies.Buddy",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("buddy"),
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("groepslid")
+        verbose_name_plural = _("groepsleden")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "buddy"], name="intervisie_member_once"
+            )
+        ]
+        indexes = [models.Index(fields=["buddy"], name="intervisie_member_buddy")]
+
+    def __str__(self) -> str:
+        return f"{self.buddy} · {self.group}"
+
+
+class IntervisieSession(TenantModel):
+    """One meeting of a group, with its short record afterwards."""
+
+    group = models.ForeignKey(
+        IntervisieGroup,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name=_("groep"),
+    )
+    starts_at = models.DateTimeField(_("begint om"))
+    ends_at = models.DateTimeField(_("eindigt om"))
+    location = models.CharField(_("plaats"), max_length=200, blank=True)
+    online_url = models.URLField(_("link voor videobellen"), blank=True)
+    theme = models.CharField(_("thema"), max_length=200)
+    method = models.CharField(
+        _("werkvorm"), max_length=20, choices=Method.choices, default=Method.INCIDENT
+    )
+    cancelled_at = models.DateTimeField(_("geannuleerd op"), null=True, blank=True)
+    # The record: themes and agreements only, no case (checked by the services).
+    record_themes = EncryptedTextField(_("besproken thema's"), blank=True)
+    record_agreements = EncryptedTextField(_("afspraken"), blank=True)
+    recorded_at = models.DateTimeField(_("verslag op"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verslag door"),
+    )
+    attendance_recorded_at = models.DateTimeField(
+        _("aanwezigheid ingevuld op"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("intervisiebijeenkomst")
+        verbose_name_plural = _("intervisiebijeenkomsten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="intervisie_session_ends_after_start",
+                violation_error_message=_("De bijeenkomst moet eindigen na het begin."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(location="") | ~Q(online_url=""),
+                name="intervisie_session_place_or_link",
+                violation_error_message=_("Vul een plaats of een link in."),
+            ),
+            models.CheckConstraint(
+                condition=Q(method__in=Method.values),
+                name="intervisie_session_method_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "starts_at"], name="intervisie_session_org"
+            ),
+            models.Index(fields=["group", "starts_at"], name="intervisie_session_grp"),
+        ]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.starts_at)
+        return f"{self.group} {local:%d-%m-%Y %H:%M}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+
+class Participation(TenantModel):
+    """A buddy's sign-up for a session, and afterwards whether they came."""
+
+    session = models.ForeignKey(
+        IntervisieSession,
+        on_delete=models.CASCADE,
+        related_name="participations",
+        verbose_name=_("bijeenkomst"),
+    )
+    buddy = models.ForeignKey(
+        "buddies.Buddy",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("buddy"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ParticipationStatus.choices,
+        default=ParticipationStatus.SIGNED_UP,
+    )
+    attended = models.BooleanField(_("aanwezig"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("deelname")
+        verbose_name_plural = _("deelnames")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "buddy"], name="intervisie_participation_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ParticipationStatus.values),
+                name="intervisie_participation_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["buddy", "attended"], name="intervisie_particip_buddy")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.buddy} · {self.session}"

@@ -1,0 +1,321 @@
+"""The read side of buddy support: who sees which intervisie group and session, a
+buddy's own sessions, what the buddy page and the start page show of intervisie."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from ouderbuddy.buddies.models import Buddy, BuddyStatus
+from ouderbuddy.intake.models import HelpRequest
+from ouderbuddy.lib.selectors import get_or_404
+from ouderbuddy.matching.models import Match
+from ouderbuddy.matching.selectors import RUNNING
+from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.support import names
+from ouderbuddy.support.models import (
+    GroupMember,
+    IntervisieGroup,
+    IntervisieSession,
+    Participation,
+    ParticipationStatus,
+)
+
+# PRACTICE.md: post-match training at least yearly; the start page warns after six
+# months without intervisie, the buddy page shows the last twelve.
+WITHOUT_INTERVISIE_MONTHS = 6
+RECORD_MONTHS = 12
+
+
+def _months_ago(months: int) -> dt.datetime:
+    return timezone.now() - dt.timedelta(days=round(months * 30.44))
+
+
+def _own_buddy_ids(actor: Membership) -> QuerySet[Buddy]:
+    return Buddy.objects.filter(
+        organisation_id=actor.organisation_id, user_id=actor.user_id
+    ).values("pk")
+
+
+# --- Groups and sessions, per actor ----------------------------------------------
+
+
+def visible_groups(actor: Membership) -> QuerySet[IntervisieGroup]:
+    """A coordinator sees the organisation's groups; a buddy the groups they are in
+    or lead; anyone else none."""
+    groups = IntervisieGroup.objects.filter(organisation_id=actor.organisation_id)
+    if not actor.is_active:
+        return groups.none()
+    if actor.role == Role.COORDINATOR:
+        return groups
+    if actor.role == Role.BUDDY:
+        return groups.filter(
+            Q(facilitator=actor)
+            | Exists(
+                GroupMember.objects.filter(
+                    organisation_id=actor.organisation_id,
+                    group=OuterRef("pk"),
+                    buddy__in=_own_buddy_ids(actor),
+                )
+            )
+        )
+    return groups.none()
+
+
+def get_group_for(actor: Membership, group_id: Any) -> IntervisieGroup:
+    return get_or_404(
+        visible_groups(actor).select_related("facilitator__user"), group_id
+    )
+
+
+def led_groups(actor: Membership) -> QuerySet[IntervisieGroup]:
+    """The groups the actor may lead: every group for a coordinator, the groups a
+    buddy facilitates."""
+    groups = visible_groups(actor)
+    if actor.role == Role.COORDINATOR:
+        return groups
+    return groups.filter(facilitator=actor)
+
+
+def may_lead(actor: Membership, group: IntervisieGroup) -> bool:
+    """A coordinator of the organisation, or the group's own facilitator."""
+    if not actor.is_active or actor.organisation_id != group.organisation_id:
+        return False
+    return actor.role == Role.COORDINATOR or group.facilitator_id == actor.pk
+
+
+def visible_sessions(actor: Membership) -> QuerySet[IntervisieSession]:
+    return IntervisieSession.objects.filter(
+        organisation_id=actor.organisation_id,
+        group__in=visible_groups(actor).values("pk"),
+    )
+
+
+def get_session_for(actor: Membership, session_id: Any) -> IntervisieSession:
+    return get_or_404(
+        visible_sessions(actor).select_related("group__facilitator__user"), session_id
+    )
+
+
+def group_members(group: IntervisieGroup) -> list[Buddy]:
+    """The group's buddies by name."""
+    return list(
+        Buddy.objects.filter(
+            organisation_id=group.organisation_id,
+            pk__in=GroupMember.objects.filter(group=group).values("buddy"),
+        )
+        .only("full_name", "status", "organisation", "email", "user", "email_language")
+        .order_by("full_name")
+    )
+
+
+def sessions_of(group: IntervisieGroup) -> list[IntervisieSession]:
+    return list(
+        IntervisieSession.objects.filter(
+            organisation_id=group.organisation_id, group=group
+        ).order_by("-starts_at")
+    )
+
+
+def participations_of(session: IntervisieSession) -> dict[Any, Participation]:
+    """The session's participations by buddy key."""
+    return {
+        p.buddy_id: p
+        for p in Participation.objects.filter(
+            organisation_id=session.organisation_id, session=session
+        )
+    }
+
+
+def attendance_rows(session: IntervisieSession) -> list[dict[str, Any]]:
+    """Who the attendance form asks about: the group's members and anyone else who
+    signed up (a buddy who left the group since), by name, with their sign-up and
+    whether they came."""
+    taken = participations_of(session)
+    members = {b.pk: b for b in group_members(session.group)}
+    others = Buddy.objects.filter(
+        organisation_id=session.organisation_id,
+        pk__in=[k for k in taken if k not in members],
+    ).only("full_name")
+    rows = []
+    for buddy in sorted([*members.values(), *others], key=lambda b: b.full_name):
+        participation = taken.get(buddy.pk)
+        rows.append(
+            {
+                "buddy": buddy,
+                "signed_up": participation is not None
+                and participation.status == ParticipationStatus.SIGNED_UP,
+                "attended": participation.attended if participation else None,
+            }
+        )
+    return rows
+
+
+# --- A buddy's own sessions ----------------------------------------------------------
+
+
+def own_sessions(actor: Membership, buddy: Buddy) -> dict[str, list[dict[str, Any]]]:
+    """The sessions of the buddy's groups: `upcoming` (not cancelled, not started,
+    soonest first, with `signed_up`) and `attended` (the last twelve months)."""
+    now = timezone.now()
+    member_of = GroupMember.objects.filter(
+        organisation_id=actor.organisation_id, buddy=buddy
+    ).values("group")
+    mine = {
+        p.session_id: p
+        for p in Participation.objects.filter(
+            organisation_id=actor.organisation_id, buddy=buddy
+        )
+    }
+    upcoming = IntervisieSession.objects.filter(
+        organisation_id=actor.organisation_id,
+        group__in=member_of,
+        group__archived_at__isnull=True,
+        cancelled_at__isnull=True,
+        starts_at__gt=now,
+    ).select_related("group")
+    attended = IntervisieSession.objects.filter(
+        organisation_id=actor.organisation_id,
+        pk__in=[k for k, p in mine.items() if p.attended],
+        starts_at__gte=_months_ago(RECORD_MONTHS),
+    ).select_related("group")
+    return {
+        "upcoming": [
+            {
+                "session": s,
+                "signed_up": s.pk in mine
+                and mine[s.pk].status == ParticipationStatus.SIGNED_UP,
+            }
+            for s in upcoming.order_by("starts_at")
+        ],
+        "attended": [{"session": s} for s in attended.order_by("-starts_at")],
+    }
+
+
+def feed_sessions(buddy: Buddy, since: dt.datetime) -> QuerySet[IntervisieSession]:
+    """The sessions the buddy signed up for, for the agenda feed."""
+    return (
+        IntervisieSession.objects.filter(
+            organisation_id=buddy.organisation_id,
+            cancelled_at__isnull=True,
+            starts_at__gte=since,
+            participations__buddy=buddy,
+            participations__status=ParticipationStatus.SIGNED_UP,
+        )
+        .select_related("group")
+        .order_by("starts_at")
+    )
+
+
+# --- The buddy page and the start page -------------------------------------------
+
+
+def attended_sessions(
+    buddy: Buddy, months: int = RECORD_MONTHS
+) -> list[IntervisieSession]:
+    """The intervisie sessions the buddy came to in the last `months` months."""
+    return list(
+        IntervisieSession.objects.filter(
+            organisation_id=buddy.organisation_id,
+            starts_at__gte=_months_ago(months),
+            participations__buddy=buddy,
+            participations__attended=True,
+        )
+        .select_related("group")
+        .only("starts_at", "theme", "group__name")
+        .order_by("-starts_at")
+    )
+
+
+def buddies_without_intervisie(
+    organisation_id: Any, months: int = WITHOUT_INTERVISIE_MONTHS
+) -> QuerySet[Buddy]:
+    """Active buddies who came to no intervisie session in the last `months` months,
+    by name."""
+    came = Participation.objects.filter(
+        organisation_id=organisation_id,
+        buddy=OuterRef("pk"),
+        attended=True,
+        session__starts_at__gte=_months_ago(months),
+    )
+    return (
+        Buddy.objects.filter(organisation_id=organisation_id, status=BuddyStatus.ACTIVE)
+        .exclude(Exists(came))
+        .order_by("full_name")
+    )
+
+
+# --- Names a record must not hold ------------------------------------------------
+
+
+def names_in_running_matches(organisation_id: Any) -> frozenset[str]:
+    """The name words of the parents and children in the organisation's running
+    matches (`support.names`)."""
+    rows = HelpRequest.objects.filter(
+        organisation_id=organisation_id,
+        pk__in=Match.objects.filter(
+            organisation_id=organisation_id, status__in=RUNNING
+        ).values("request"),
+    ).values_list("full_name", "child_name")
+    return names.name_words(name for row in rows for name in row if name)
+
+
+# --- What the forms offer ------------------------------------------------------------
+
+
+def facilitator_choices(actor: Membership) -> list[Membership]:
+    """The organisation's active coordinators and buddies, by name."""
+    return list(
+        Membership.objects.filter(
+            organisation_id=actor.organisation_id,
+            is_active=True,
+            role__in=(Role.COORDINATOR, Role.BUDDY),
+        )
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+
+
+def member_choices(actor: Membership) -> list[Buddy]:
+    """The organisation's buddies who have not stopped, by name."""
+    return list(
+        Buddy.objects.filter(organisation_id=actor.organisation_id)
+        .exclude(status=BuddyStatus.STOPPED)
+        .only("full_name")
+        .order_by("full_name")
+    )
+
+
+def group_rows(actor: Membership) -> list[dict[str, Any]]:
+    """The groups the actor leads (a coordinator: all that run), with their number of
+    members and next session."""
+    now = timezone.now()
+    groups = (
+        led_groups(actor)
+        .filter(archived_at__isnull=True)
+        .select_related("facilitator__user")
+        .order_by("name")
+    )
+    rows = []
+    for group in groups:
+        next_session = (
+            IntervisieSession.objects.filter(
+                organisation_id=actor.organisation_id,
+                group=group,
+                cancelled_at__isnull=True,
+                starts_at__gt=now,
+            )
+            .order_by("starts_at")
+            .first()
+        )
+        rows.append(
+            {
+                "group": group,
+                "members": GroupMember.objects.filter(group=group).count(),
+                "next_session": next_session,
+            }
+        )
+    return rows

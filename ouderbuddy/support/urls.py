@@ -1,0 +1,47 @@
+"""URLs of buddy support: intervisie for its leaders and for buddies."""
+
+from django.urls import path
+
+from ouderbuddy.support import views
+
+app_name = "support"
+urlpatterns = [
+    path("intervisie/", views.groups, name="groups"),
+    path("intervisie/nieuw/", views.group_new, name="group_new"),
+    path("intervisie/<uuid:group_id>/", views.group, name="group"),
+    path("intervisie/<uuid:group_id>/wijzigen/", views.group_edit, name="group_edit"),
+    path(
+        "intervisie/<uuid:group_id>/bijeenkomst/",
+        views.session_new,
+        name="session_new",
+    ),
+    path(
+        "intervisie/bijeenkomsten/<uuid:intervisie_id>/", views.session, name="session"
+    ),
+    path(
+        "intervisie/bijeenkomsten/<uuid:intervisie_id>/aanwezigheid/",
+        views.record_attendance,
+        name="record_attendance",
+    ),
+    path(
+        "intervisie/bijeenkomsten/<uuid:intervisie_id>/verslag/",
+        views.record_session,
+        name="record_session",
+    ),
+    path(
+        "intervisie/bijeenkomsten/<uuid:intervisie_id>/annuleren/",
+        views.cancel_session,
+        name="cancel_session",
+    ),
+    path("buddy/intervisie/", views.my_intervisie, name="my_intervisie"),
+    path(
+        "buddy/intervisie/<uuid:intervisie_id>/aanmelden/",
+        views.sign_up,
+        name="sign_up",
+    ),
+    path(
+        "buddy/intervisie/<uuid:intervisie_id>/afmelden/",
+        views.cancel_sign_up,
+        name="cancel_sign_up",
+    ),
+]
