@@ -1390,6 +1390,125 @@ def _(f: Fixture) -> Call:
     return lambda: _at_least_one(jobs.send_vog_reminders(timezone.now()))
 
 
+# support
+
+
+def _intervisie(f: Fixture) -> tuple[Any, Any, Any]:
+    """Cora's group with one buddy (and that buddy's membership) and a planned
+    session."""
+    from ouderbuddy.matching.tests.factories import buddy_membership, matchable_buddy
+    from ouderbuddy.support.tests.factories import group, session
+
+    cora = f("cora")
+    buddy = matchable_buddy(f("noord"), "Anna Een")
+    made = group(cora, [buddy])
+    return buddy_membership(buddy), made, session(cora, made)
+
+
+@case("support.services.create_group")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support import services
+
+    cora = f("cora")
+    return lambda: services.create_group(
+        actor=cora, name="Groep Oost", facilitator=cora
+    )
+
+
+@case("support.services.update_group")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support import services
+
+    cora = f("cora")
+    _member, made, _planned = _intervisie(f)
+    return lambda: services.update_group(
+        actor=cora, group=made, name="Groep West", facilitator=cora, member_ids=[]
+    )
+
+
+@case("support.services.archive_group")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support import services
+
+    cora = f("cora")
+    _member, made, _planned = _intervisie(f)
+    return lambda: services.archive_group(actor=cora, group=made)
+
+
+@case("support.services.plan_session")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support import services
+
+    cora = f("cora")
+    _member, made, _planned = _intervisie(f)
+    starts = timezone.now() + dt.timedelta(days=14)
+    return lambda: services.plan_session(
+        actor=cora,
+        group=made,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=2),
+        theme="Grenzen stellen",
+        method="incident",
+        location="Kantoor",
+    )
+
+
+@case("support.services.cancel_session")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support import services
+
+    cora = f("cora")
+    _member, _made, planned = _intervisie(f)
+    return lambda: services.cancel_session(actor=cora, session=planned)
+
+
+@case("support.services.sign_up")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support import services
+
+    member, _made, planned = _intervisie(f)
+    return lambda: services.sign_up(actor=member, session=planned)
+
+
+@case("support.services.cancel_sign_up")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support import services
+
+    member, _made, planned = _intervisie(f)
+    services.sign_up(actor=member, session=planned)
+    return lambda: services.cancel_sign_up(actor=member, session=planned)
+
+
+@case("support.services.record_attendance")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support import selectors, services
+    from ouderbuddy.support.tests.factories import held
+
+    cora = f("cora")
+    _member, _made, planned = _intervisie(f)
+    held(planned)
+    rows = selectors.attendance_rows(planned)
+    return lambda: services.record_attendance(
+        actor=cora, session=planned, attendance={r["buddy"].pk: True for r in rows}
+    )
+
+
+@case("support.services.record_session")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support import services
+    from ouderbuddy.support.tests.factories import held
+
+    cora = f("cora")
+    _member, _made, planned = _intervisie(f)
+    held(planned)
+    return lambda: services.record_session(
+        actor=cora,
+        session=planned,
+        themes="Grenzen stellen aan het eigen werk.",
+        agreements="Volgende keer de incidentmethode.",
+    )
+
+
 # Names and addresses the factories above give people (never organisations).
 PEOPLE = (
     "Sanne",
