@@ -492,12 +492,15 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
     from ouderbuddy.matching import services as matching_services
     from ouderbuddy.matching.models import BatchDraft, BatchLine, Match, MatchStatus
     from ouderbuddy.organisations.models import Membership
+    from ouderbuddy.support.demo import seed_demo_intervisie
+    from ouderbuddy.support.models import IntervisieGroup, IntervisieSession
     from ouderbuddy.training.demo import seed_demo_training
     from ouderbuddy.training.models import Course, Enrolment, Session
 
     org = organisation.pk
-    # The national set has no courses, training sessions or referral addresses: the
-    # measured organisation gets the demo organisations' ones (in the run's copy).
+    # The national set has no courses, training sessions, intervisie or referral
+    # addresses: the measured organisation gets the demo organisations' ones (in the
+    # run's copy; the measured buddy is in the intervisie group).
     seed_demo_training(organisation)
     seed_referral_targets(organisation)
     match = (
@@ -508,6 +511,7 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
         .first()
     )
     assert match is not None
+    seed_demo_intervisie(organisation, first=match.buddy)
     waiting = (
         HelpRequest.objects.filter(organisation_id=org, status=RequestStatus.WAITING)
         .order_by("created_at")
@@ -542,6 +546,8 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
         "fit_id": first(casework.FitAnswer),
         "signal_id": first(casework.SafetySignal),
         "meeting_id": first(casework.SchoolMeeting, match_id=match.pk),
+        "group_id": first(IntervisieGroup, "name"),
+        "intervisie_id": first(IntervisieSession, "starts_at"),
         "matches": Match.objects.filter(organisation_id=org).count(),
         "contacts": casework.Contact.objects.filter(organisation_id=org).count(),
         "match_contacts": match.n,

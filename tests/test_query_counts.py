@@ -43,6 +43,13 @@ from ouderbuddy.matching.tests.factories import (
 )
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.services import record_event
+from ouderbuddy.support import services as support
+from ouderbuddy.support.models import (
+    GroupMember,
+    IntervisieGroup,
+    Participation,
+    ParticipationStatus,
+)
 from ouderbuddy.training.models import Enrolment, EnrolmentStatus, Session
 from tests.test_isolation import build_noord_cast, build_noord_world
 
@@ -118,6 +125,25 @@ def grow(cora: Membership, ids: dict[str, Any], n: int) -> None:
                 buddy=new,
                 status=EnrolmentStatus.ENROLLED,
                 enrolled_by=cora.user,
+            )
+            GroupMember.objects.create(
+                organisation=organisation, group_id=ids["group_id"], buddy=new
+            )
+            Participation.objects.create(
+                organisation=organisation,
+                session_id=ids["intervisie_id"],
+                buddy=new,
+                status=ParticipationStatus.SIGNED_UP,
+                attended=True,
+            )
+            support.plan_session(
+                actor=cora,
+                group=IntervisieGroup.objects.get(pk=ids["group_id"]),
+                starts_at=timezone.now() + dt.timedelta(days=20 + i),
+                ends_at=timezone.now() + dt.timedelta(days=20 + i, hours=2),
+                theme=f"Thema {i}",
+                method="incident",
+                location="Kantoor",
             )
             closed = active_match(
                 cora,

@@ -37,3 +37,13 @@ def _training_record(buddy: Buddy) -> dict[str, Any]:
 
 
 training_record = Answer.like(_training_record, "buddies.training_record")
+
+
+def _support_record(buddy: Buddy) -> dict[str, Any]:
+    """What the coordinator's buddy page shows of the support the buddy had in the
+    last twelve months: template context (`intervisie`, `trainings`: rows with
+    `starts_at` and `title`); support answers."""
+    raise NotImplementedError
+
+
+support_record = Answer.like(_support_record, "buddies.support_record")

@@ -464,6 +464,8 @@ def _detail_context(actor: Membership, buddy: Buddy, **forms_: Any) -> dict[str,
             ],
         ),
         **training,
+        # Support (a higher app) gives the last year's intervisie and training.
+        "support": hooks.support_record(buddy),
         # Unbound, these are drawn from stamps (forms.StampedForm): the same HTML.
         "introduction_form": forms_.get("introduction_form")
         or forms.INTRODUCTION_FORM.html({"held_on": buddy.introduction_held_on}),

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event
 
 from ouderbuddy.buddies.selectors import get_own_buddy
-from ouderbuddy.casework import forms_buddy, selectors_buddy, services
+from ouderbuddy.casework import forms_buddy, hooks, selectors_buddy, services
 from ouderbuddy.casework.models import (
     ContactMode,
     Fit,
@@ -496,7 +496,8 @@ def _site_host() -> str:
 
 @require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The buddy's meetings and trainings as iCal, for a phone calendar to subscribe to.
+    """The buddy's meetings, trainings and intervisie sessions (`hooks.feed_items`)
+    as iCal, for a phone calendar to subscribe to.
     Public (the token is the key); no names of parent or child."""
     buddy = services.buddy_for_calendar(token)
     if buddy is None:
@@ -527,6 +528,19 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
                 location=session.location or session.online_url or None,
             )
         )
+    extra: list[hooks.FeedItem] = []
+    hooks.feed_items(buddy, since, extra)
+    events.extend(
+        Event.new(
+            uid=f"{item.uid}@{host}",
+            summary=item.summary,
+            start=item.start,
+            end=item.end,
+            location=item.location,
+            url=item.url,
+        )
+        for item in extra
+    )
     feed = Calendar.new(
         uid=f"agenda-{buddy.pk}@{host}",
         prodid="-//Ouderbuddy//Agenda buddy//NL",

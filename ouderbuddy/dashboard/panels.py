@@ -31,6 +31,7 @@ from ouderbuddy.lib import org_cache
 from ouderbuddy.lib.templatetags.ob_dates import days_ago_text
 from ouderbuddy.matching.selectors import attention, gaps
 from ouderbuddy.organisations.models import Membership
+from ouderbuddy.support.panels import without_intervisie
 from ouderbuddy.training.panels import refreshers_due
 from ouderbuddy.training.selectors import upcoming_sessions_with_places
 
@@ -265,6 +266,12 @@ COORDINATOR_PANELS: list[Panel] = [
         _("VOG's en opfristrainingen die binnen 60 dagen verlopen"),
         _("Er verloopt de komende 60 dagen niets."),
         rows=_expiring,
+    ),
+    Panel(
+        "without_intervisie",
+        _("Actieve buddy's zonder intervisie in de afgelopen zes maanden"),
+        _("Alle actieve buddy's waren de afgelopen zes maanden bij een intervisie."),
+        rows=without_intervisie,
     ),
     Panel(
         "sessions",

@@ -23,6 +23,7 @@ from ouderbuddy.support.models import (
     Participation,
     ParticipationStatus,
 )
+from ouderbuddy.training.models import Enrolment, EnrolmentStatus
 
 # PRACTICE.md: post-match training at least yearly; the start page warns after six
 # months without intervisie, the buddy page shows the last twelve.
@@ -228,6 +229,31 @@ def attended_sessions(
         .only("starts_at", "theme", "group__name")
         .order_by("-starts_at")
     )
+
+
+def support_record(buddy: Buddy) -> dict[str, Any]:
+    """The buddy page's section on the last twelve months: intervisie sessions and
+    training sessions the buddy came to, newest first, as rows (`starts_at`,
+    `title`, `detail`)."""
+    since = _months_ago(RECORD_MONTHS)
+    intervisie = [
+        {"starts_at": s.starts_at, "title": s.theme, "detail": s.group.name}
+        for s in attended_sessions(buddy)
+    ]
+    trainings = [
+        {"starts_at": starts_at, "title": title, "detail": ""}
+        for starts_at, title in Enrolment.objects.filter(
+            organisation_id=buddy.organisation_id,
+            buddy=buddy,
+            status=EnrolmentStatus.ENROLLED,
+            attended=True,
+            session__starts_at__gte=since,
+            session__starts_at__lte=timezone.now(),
+        )
+        .order_by("-session__starts_at")
+        .values_list("session__starts_at", "session__course__title")
+    ]
+    return {"intervisie": intervisie, "trainings": trainings}
 
 
 def buddies_without_intervisie(

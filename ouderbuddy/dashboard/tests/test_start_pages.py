@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from conftest import signed_in_client
 from ouderbuddy.dashboard import views
+from ouderbuddy.dashboard.panels import COORDINATOR_PANELS
 
 
 @pytest.mark.django_db
@@ -24,7 +25,7 @@ def test_start_requires_login(client):
 @pytest.mark.django_db
 def test_coordinator_start_has_its_panels_and_own_navigation(cora_client):
     body = cora_client.get("/start/").content.decode()
-    assert body.count('class="ob-panel"') == 12
+    assert body.count('class="ob-panel"') == len(COORDINATOR_PANELS) == 13
     assert "Nieuwe hulpvragen" in body
     assert reverse("organisations:team") in body
     assert "Steunpunt Noord" in body  # organisation name in the header

@@ -1,0 +1,108 @@
+"""Demo intervisie for `seed_demo` (and the load benchmark): a group of the
+organisation's active buddies with its coordinator as facilitator, a session that
+took place (attendance recorded) and one ahead that the first buddies signed up for."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ouderbuddy.buddies.models import Buddy, BuddyStatus
+from ouderbuddy.organisations.models import Membership, Organisation, Role
+from ouderbuddy.support.models import (
+    GroupMember,
+    IntervisieGroup,
+    IntervisieSession,
+    Method,
+    Participation,
+    ParticipationStatus,
+)
+
+GROUP_SIZE = 8
+
+
+def _at(days: int, hour: int) -> dt.datetime:
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def _session(group: IntervisieGroup, days: int, theme: str) -> IntervisieSession:
+    """A session row with the model's own checks (the service plans only sessions
+    in the future)."""
+    session = IntervisieSession(
+        organisation_id=group.organisation_id,
+        group=group,
+        starts_at=_at(days, 19),
+        ends_at=_at(days, 21),
+        location="Kantoor van het steunpunt",
+        theme=theme,
+        method=Method.INCIDENT,
+    )
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def seed_demo_intervisie(organisation: Organisation, first: Buddy | None = None) -> int:
+    """The demo group and its two sessions, once (`first` one of its members);
+    returns the sessions made."""
+    if IntervisieGroup.objects.filter(organisation=organisation).exists():
+        return 0
+    facilitator = (
+        Membership.objects.filter(
+            organisation=organisation, role=Role.COORDINATOR, is_active=True
+        )
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if facilitator is None:
+        return 0
+    # The demo buddy with a login first, so the buddy portal shows the group.
+    buddies = list(
+        Buddy.objects.filter(
+            organisation=organisation, status=BuddyStatus.ACTIVE
+        ).order_by(F("user_id").asc(nulls_last=True), "full_name", "pk")[:GROUP_SIZE]
+    )
+    if first is not None and first not in buddies:
+        buddies = [first, *buddies[: GROUP_SIZE - 1]]
+    group = IntervisieGroup(
+        organisation=organisation, name="Intervisiegroep 1", facilitator=facilitator
+    )
+    group.full_clean()
+    group.save()
+    GroupMember.objects.bulk_create(
+        GroupMember(organisation=organisation, group=group, buddy=b) for b in buddies
+    )
+    past = _session(group, -30, "Grenzen stellen: wat doe ik wel en niet?")
+    past.attendance_recorded_at = past.ends_at
+    past.save(update_fields=["attendance_recorded_at"])
+    ahead = _session(group, 14, "Voorbereiden van een gesprek op school")
+    half = len(buddies) // 2
+    Participation.objects.bulk_create(
+        [
+            *(
+                Participation(
+                    organisation=organisation,
+                    session=past,
+                    buddy=b,
+                    status=ParticipationStatus.SIGNED_UP,
+                    attended=i < half,
+                )
+                for i, b in enumerate(buddies)
+            ),
+            *(
+                Participation(
+                    organisation=organisation,
+                    session=ahead,
+                    buddy=b,
+                    status=ParticipationStatus.SIGNED_UP,
+                )
+                for b in buddies[:half]
+            ),
+        ]
+    )
+    return 2

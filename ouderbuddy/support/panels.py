@@ -1,0 +1,48 @@
+"""Rows for the coordinator's start page panel about intervisie."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Max, OuterRef, Subquery
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from ouderbuddy.organisations.models import Membership
+from ouderbuddy.support.models import Participation
+from ouderbuddy.support.selectors import buddies_without_intervisie
+
+PANEL_ROWS = 10
+
+
+def without_intervisie(actor: Membership) -> list[dict[str, Any]]:
+    """Active buddies with no intervisie in six months, with the last one they came
+    to (if any), ten at most, by name."""
+    last = (
+        Participation.objects.filter(
+            organisation_id=actor.organisation_id, buddy=OuterRef("pk"), attended=True
+        )
+        .values("buddy")
+        .annotate(last=Max("session__starts_at"))
+        .values("last")
+    )
+    buddies = (
+        buddies_without_intervisie(actor.organisation_id)
+        .annotate(last_intervisie=Subquery(last))
+        .only("pk", "full_name")[:PANEL_ROWS]
+    )
+    return [
+        {
+            "url": reverse("buddies:detail", args=[b.pk]) + "#support",
+            "label": _("%(name)s: laatste intervisie %(date)s")
+            % {
+                "name": b.full_name,
+                "date": date_format(localtime(b.last_intervisie).date()),
+            }
+            if b.last_intervisie
+            else _("%(name)s: nog nooit bij een intervisie") % {"name": b.full_name},
+        }
+        for b in buddies
+    ]
