@@ -1509,6 +1509,63 @@ def _(f: Fixture) -> Call:
     )
 
 
+def _question(f: Fixture) -> tuple[Any, Any]:
+    """A question of a buddy of Cora's organisation, with that buddy's membership."""
+    from ouderbuddy.matching.tests.factories import buddy_membership, matchable_buddy
+    from ouderbuddy.support import services_questions
+
+    member = buddy_membership(matchable_buddy(f("noord"), "Anna Een"))
+    asked = committed(
+        services_questions.ask_question,
+        actor=member,
+        subject="Gesprek op school",
+        body="Hoe bereid ik het voor?",
+    )
+    return member, asked
+
+
+@case("support.services_questions.ask_question")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.matching.tests.factories import buddy_membership, matchable_buddy
+    from ouderbuddy.support import services_questions
+
+    f("cora")
+    member = buddy_membership(matchable_buddy(f("noord"), "Anna Een"))
+    return lambda: services_questions.ask_question(
+        actor=member, subject="Gesprek op school", body="Hoe bereid ik het voor?"
+    )
+
+
+@case("support.services_questions.reply_to_question")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support import services_questions
+
+    cora = f("cora")
+    _member, asked = _question(f)
+    return lambda: services_questions.reply_to_question(
+        actor=cora, question=asked, body="Samen de vragen opschrijven."
+    )
+
+
+@case("support.services_questions.close_question")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support import services_questions
+
+    cora = f("cora")
+    _member, asked = _question(f)
+    return lambda: services_questions.close_question(actor=cora, question=asked)
+
+
+@case("support.services_questions.reopen_question")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support import services_questions
+
+    cora = f("cora")
+    _member, asked = _question(f)
+    services_questions.close_question(actor=cora, question=asked)
+    return lambda: services_questions.reopen_question(actor=cora, question=asked)
+
+
 # Names and addresses the factories above give people (never organisations).
 PEOPLE = (
     "Sanne",

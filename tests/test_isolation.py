@@ -77,6 +77,7 @@ PARAM_MODELS = {
     "fit_id": "casework.fitanswer",
     "group_id": "support.intervisiegroup",
     "intervisie_id": "support.intervisiesession",
+    "question_id": "support.question",
     "invitation_id": "accounts.invitation",
     "line_id": "matching.batchline",
     "match_id": "matching.match",
@@ -145,10 +146,12 @@ def _matching_world(cora) -> None:
 
 
 def _support_world(cora) -> None:
-    """An intervisie group with a planned session one buddy signed up for, and a
-    session that took place with its attendance and record."""
+    """An intervisie group with a planned session one buddy signed up for, a
+    session that took place with its attendance and record, and a buddy's question
+    with an answer."""
     from ouderbuddy.matching.tests.factories import buddy_membership, matchable_buddy
     from ouderbuddy.support import services as support
+    from ouderbuddy.support import services_questions as questions
     from ouderbuddy.support.tests.factories import group, held, session
 
     ina = matchable_buddy(cora.organisation, "Ina Tervisie")
@@ -159,6 +162,10 @@ def _support_world(cora) -> None:
     support.record_session(
         actor=cora, session=past, themes="Grenzen stellen", agreements=""
     )
+    asked = questions.ask_question(
+        actor=buddy_membership(ina), subject="Gesprek op school", body="Hoe begin ik?"
+    )
+    questions.reply_to_question(actor=cora, question=asked, body="Samen voorbereiden.")
 
 
 def _casework_world(cora) -> None:
@@ -302,6 +309,8 @@ def build_noord_world(cora, ben) -> dict[str, Any]:
         "support.groupmember",
         "support.intervisiesession",
         "support.participation",
+        "support.question",
+        "support.reply",
     ):
         assert objects[label], f"the walk needs {label} to try"
     return {"objects": objects, "noord": cora.organisation}

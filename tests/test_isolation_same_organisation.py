@@ -29,6 +29,7 @@ from ouderbuddy.intake.services import status_token
 from ouderbuddy.matching.models import Match
 from ouderbuddy.matching.tests.factories import buddy_membership, matchable_buddy
 from ouderbuddy.support import services as support
+from ouderbuddy.support import services_questions as support_questions
 from ouderbuddy.support.tests import factories as support_factories
 from tests.test_isolation import ALLOWED, PUBLIC_TOKEN_ROUTES
 from tests.urlwalk import routes
@@ -122,10 +123,18 @@ def _module_world(django_db_setup, django_db_blocker) -> Any:
         anna_group = support_factories.group(cora, [anna_match.buddy], name="Groep A")
         anna_session = support_factories.session(cora, anna_group)
         support.sign_up(actor=anna, session=anna_session)
+        anna_question = support_questions.ask_question(
+            actor=anna, subject="Mijn vraag", body="Alleen voor de coördinator."
+        )
         yield {
             "anna_match": anna_match,
             "anna_ids": sorted(
-                [*_anna_objects(anna_match), str(anna_group.pk), str(anna_session.pk)]
+                [
+                    *_anna_objects(anna_match),
+                    str(anna_group.pk),
+                    str(anna_session.pk),
+                    str(anna_question.pk),
+                ]
             ),
             "bram": buddy_membership(bram_match.buddy).user,
             "bram_match": bram_match,

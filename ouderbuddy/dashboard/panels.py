@@ -31,7 +31,7 @@ from ouderbuddy.lib import org_cache
 from ouderbuddy.lib.templatetags.ob_dates import days_ago_text
 from ouderbuddy.matching.selectors import attention, gaps
 from ouderbuddy.organisations.models import Membership
-from ouderbuddy.support.panels import without_intervisie
+from ouderbuddy.support.panels import unanswered_questions, without_intervisie
 from ouderbuddy.training.panels import refreshers_due
 from ouderbuddy.training.selectors import upcoming_sessions_with_places
 
@@ -224,6 +224,12 @@ COORDINATOR_PANELS: list[Panel] = [
         _("Het klikt niet goed"),
         _("Niemand heeft gezegd dat het niet goed klikt."),
         rows=_fit_alerts,
+    ),
+    Panel(
+        "unanswered_questions",
+        _("Vragen van buddy's: twee werkdagen of langer zonder antwoord"),
+        _("Elke vraag van een buddy is binnen twee werkdagen beantwoord."),
+        rows=unanswered_questions,
     ),
     Panel(
         "new_requests",

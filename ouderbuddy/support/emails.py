@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.buddies.models import Buddy
 from ouderbuddy.notifications import mail
-from ouderbuddy.support.models import IntervisieSession
+from ouderbuddy.support.models import IntervisieSession, Question
 
 
 def _send(
@@ -52,4 +52,59 @@ def cancelled(buddy: Buddy, session: IntervisieSession) -> None:
         _("Intervisie gaat niet door: %(theme)s"),
         "cancelled",
         _context(buddy, session),
+    )
+
+
+# --- The question desk -----------------------------------------------------------
+
+
+def _question_context(question: Question) -> dict[str, Any]:
+    # The subject and the text stay in the app: a buddy may have written about the
+    # parent or the child in them, and an e-mail travels further than a page.
+    return {
+        "question": question,
+        "buddy": question.buddy,
+        "organisation": question.buddy.organisation,
+    }
+
+
+def question_asked(question: Question) -> None:
+    """Tell the organisation's coordinators a buddy asked a question."""
+    mail.send_templated(
+        to=mail.coordinators(question.organisation_id),
+        subject=_("Nieuwe vraag in de vraagbaak"),
+        template="support/email/question_asked.txt",
+        context={
+            **_question_context(question),
+            "link": mail.absolute_url("support:question", question.pk),
+        },
+        organisation=question.buddy.organisation,
+    )
+
+
+def question_followed_up(question: Question) -> None:
+    """Tell the coordinators the buddy wrote again in the thread."""
+    mail.send_templated(
+        to=mail.coordinators(question.organisation_id),
+        subject=_("Een buddy reageert in de vraagbaak"),
+        template="support/email/question_followed_up.txt",
+        context={
+            **_question_context(question),
+            "link": mail.absolute_url("support:question", question.pk),
+        },
+        organisation=question.buddy.organisation,
+    )
+
+
+def question_answered(question: Question) -> None:
+    """Tell the buddy their question has an answer (the text stays in the app)."""
+    mail.send_templated(
+        to=[mail.buddy_recipient(question.buddy)],
+        subject=_("Er is een antwoord op uw vraag"),
+        template="support/email/question_answered.txt",
+        context={
+            **_question_context(question),
+            "link": mail.absolute_url("support:my_question", question.pk),
+        },
+        organisation=question.buddy.organisation,
     )

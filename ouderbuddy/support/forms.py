@@ -17,6 +17,7 @@ from ouderbuddy.lib.forms import Form
 from ouderbuddy.organisations.models import Membership
 from ouderbuddy.support.models import Method
 from ouderbuddy.support.services import RECORD_MAX
+from ouderbuddy.support.services_questions import BODY_MAX, SUBJECT_MAX
 
 
 class GroupForm(Form):
@@ -240,4 +241,56 @@ class RecordForm(Form):
     not_a_name = forms.BooleanField(
         label=_("De gemelde woorden zijn geen namen van ouders of kinderen"),
         required=False,
+    )
+
+
+class QuestionForm(Form):
+    subject = forms.CharField(
+        label=_("Waar gaat uw vraag over?"),
+        help_text=_("Een paar woorden, bijvoorbeeld: gesprek over het OPP."),
+        max_length=SUBJECT_MAX,
+        error_messages={
+            "required": _("Schrijf waar uw vraag over gaat."),
+            "max_length": _("Schrijf hoogstens 200 tekens."),
+        },
+    )
+    body = forms.CharField(
+        label=_("Uw vraag"),
+        help_text=_(
+            "Schrijf geen achternaam of adres van de ouder of het kind. De coördinator "
+            "ziet om welke koppeling het gaat als u die hieronder kiest."
+        ),
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": _("Schrijf uw vraag."),
+            "max_length": _("Schrijf hoogstens 4000 tekens."),
+        },
+    )
+    match = forms.ChoiceField(
+        label=_("Gaat de vraag over een koppeling?"),
+        required=False,
+        error_messages={"invalid_choice": _("Kies een van uw eigen koppelingen.")},
+    )
+
+    def __init__(
+        self, *args: Any, matches: Sequence[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        match = self.fields["match"]
+        assert isinstance(match, forms.ChoiceField)
+        match.choices = [("", gettext("Nee, een algemene vraag")), *matches]
+        if not matches:
+            del self.fields["match"]
+
+
+class ReplyForm(Form):
+    body = forms.CharField(
+        label=_("Uw bericht"),
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": _("Schrijf uw bericht."),
+            "max_length": _("Schrijf hoogstens 4000 tekens."),
+        },
     )

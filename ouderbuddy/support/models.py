@@ -205,3 +205,100 @@ class Participation(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.buddy} · {self.session}"
+
+
+class QuestionStatus(models.TextChoices):
+    OPEN = "open", _("Wacht op antwoord")
+    ANSWERED = "answered", _("Beantwoord")
+    CLOSED = "closed", _("Gesloten")
+
+
+class Question(TenantModel):
+    """A buddy's question to the coordinators (the vraagbaak), optionally about one
+    of the buddy's own matches: the coordinators see the link, nobody else does."""
+
+    buddy = models.ForeignKey(
+        "buddies.Buddy",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("buddy"),
+    )
+    match = models.ForeignKey(
+        "matching.Match",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("koppeling"),
+    )
+    subject = models.CharField(_("onderwerp"), max_length=200)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=QuestionStatus.choices,
+        default=QuestionStatus.OPEN,
+    )
+    # When the question (or the buddy's last reply) began to wait for a coordinator;
+    # empty while it waits for nobody (answered or closed).
+    waiting_since = models.DateTimeField(_("wacht sinds"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("gesloten op"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gesloten door"),
+    )
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("vraag")
+        verbose_name_plural = _("vragen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=QuestionStatus.values),
+                name="support_question_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "status", "waiting_since"],
+                name="support_question_waiting",
+            ),
+            models.Index(fields=["buddy", "updated_at"], name="support_question_buddy"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Reply(TenantModel):
+    """One message of a question's thread: the question itself, the coordinators'
+    answers and the buddy's follow-ups."""
+
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        verbose_name=_("vraag"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("geschreven door"),
+    )
+    by_coordinator = models.BooleanField(_("van een coördinator"), default=False)
+    body = EncryptedTextField(_("tekst"))
+    # The draft article this answer became (knowledge), if any.
+    article_id = models.UUIDField(_("artikel"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("bericht")
+        verbose_name_plural = _("berichten")
+
+    def __str__(self) -> str:
+        return f"{self.question} · {self.created_at:%Y-%m-%d %H:%M}"

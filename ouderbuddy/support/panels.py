@@ -12,7 +12,10 @@ from django.utils.translation import gettext as _
 
 from ouderbuddy.organisations.models import Membership
 from ouderbuddy.support.models import Participation
-from ouderbuddy.support.selectors import buddies_without_intervisie
+from ouderbuddy.support.selectors import (
+    buddies_without_intervisie,
+    waiting_since_working_days,
+)
 
 PANEL_ROWS = 10
 
@@ -45,4 +48,21 @@ def without_intervisie(actor: Membership) -> list[dict[str, Any]]:
             else _("%(name)s: nog nooit bij een intervisie") % {"name": b.full_name},
         }
         for b in buddies
+    ]
+
+
+def unanswered_questions(actor: Membership) -> list[dict[str, Any]]:
+    """Buddies' questions waiting for an answer for more than two working days,
+    longest waiting first, ten at most."""
+    return [
+        {
+            "url": reverse("support:question", args=[q.pk]),
+            "label": _("%(subject)s (%(name)s), wacht sinds %(date)s")
+            % {
+                "subject": q.subject,
+                "name": q.buddy.full_name,
+                "date": date_format(localtime(q.waiting_since).date()),
+            },
+        }
+        for q in waiting_since_working_days(actor.organisation_id)[:PANEL_ROWS]
     ]

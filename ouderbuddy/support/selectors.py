@@ -6,14 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ouderbuddy.buddies.models import Buddy, BuddyStatus
 from ouderbuddy.intake.models import HelpRequest
+from ouderbuddy.intake.selectors import working_days_between
 from ouderbuddy.lib.selectors import get_or_404
 from ouderbuddy.matching.models import Match
 from ouderbuddy.matching.selectors import RUNNING
+from ouderbuddy.notifications.mail import first_name
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.support import names
 from ouderbuddy.support.models import (
@@ -22,6 +25,9 @@ from ouderbuddy.support.models import (
     IntervisieSession,
     Participation,
     ParticipationStatus,
+    Question,
+    QuestionStatus,
+    Reply,
 )
 from ouderbuddy.training.models import Enrolment, EnrolmentStatus
 
@@ -35,7 +41,7 @@ def _months_ago(months: int) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=round(months * 30.44))
 
 
-def _own_buddy_ids(actor: Membership) -> QuerySet[Buddy]:
+def _own_buddy_ids(actor: Membership) -> QuerySet[Buddy, Any]:
     return Buddy.objects.filter(
         organisation_id=actor.organisation_id, user_id=actor.user_id
     ).values("pk")
@@ -345,3 +351,90 @@ def group_rows(actor: Membership) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+# --- The question desk -----------------------------------------------------------
+
+UNANSWERED_WORKING_DAYS = 2
+
+
+def visible_questions(actor: Membership) -> QuerySet[Question]:
+    """A coordinator sees the organisation's questions; a buddy only their own."""
+    questions = Question.objects.filter(organisation_id=actor.organisation_id)
+    if actor.role == Role.COORDINATOR:
+        return questions
+    if actor.role == Role.BUDDY:
+        return questions.filter(buddy__user_id=actor.user_id)
+    return Question.objects.none()
+
+
+def get_question_for(actor: Membership, question_id: Any) -> Question:
+    """One visible question with its buddy; 404 for another's or another
+    organisation's."""
+    return get_or_404(
+        visible_questions(actor).select_related("buddy", "match"), question_id
+    )
+
+
+def replies_of(question: Question) -> list[Reply]:
+    """The thread, oldest first, with who wrote each message."""
+    return list(
+        Reply.objects.filter(
+            organisation_id=question.organisation_id, question=question
+        ).select_related("author")
+    )
+
+
+def question_rows(actor: Membership, status: str = "") -> QuerySet[Question]:
+    """The desk for a coordinator: waiting questions first (longest waiting on top),
+    then the rest, newest activity first."""
+    questions = visible_questions(actor).select_related("buddy")
+    if status in QuestionStatus.values:
+        questions = questions.filter(status=status)
+    return questions.order_by(
+        F("waiting_since").asc(nulls_last=True), "-updated_at", "pk"
+    )
+
+
+def own_match_choices(actor: Membership, buddy: Buddy) -> list[tuple[str, str]]:
+    """The buddy's running matches to ask about, as (key, label)."""
+    rows = (
+        Match.objects.filter(
+            organisation_id=actor.organisation_id, buddy=buddy, status__in=RUNNING
+        )
+        .order_by("created_at", "pk")
+        .values_list("pk", "request__full_name", "request__reference")
+    )
+    return [
+        (
+            str(pk),
+            gettext("Koppeling met %(name)s (%(reference)s)")
+            % {"name": first_name(full_name), "reference": reference},
+        )
+        for pk, full_name, reference in rows
+    ]
+
+
+def waiting_since_working_days(
+    organisation_id: Any, days: int = UNANSWERED_WORKING_DAYS
+) -> list[Question]:
+    """Questions waiting for a coordinator for more than `days` working days,
+    longest waiting first."""
+    today = timezone.localdate()
+    # More than `days` working days means more than `days` calendar days: the
+    # database narrows by that, the weekday count decides.
+    rows = (
+        Question.objects.filter(
+            organisation_id=organisation_id,
+            status=QuestionStatus.OPEN,
+            waiting_since__lt=timezone.now() - dt.timedelta(days=days),
+        )
+        .select_related("buddy")
+        .only("pk", "subject", "waiting_since", "buddy__full_name")
+    )
+    return [
+        q
+        for q in rows.order_by("waiting_since", "pk")
+        if working_days_between(timezone.localtime(q.waiting_since).date(), today)
+        > days
+    ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ouderbuddy.support import views
+from ouderbuddy.support import views, views_questions
 
 app_name = "support"
 urlpatterns = [
@@ -43,5 +43,25 @@ urlpatterns = [
         "buddy/intervisie/<uuid:intervisie_id>/afmelden/",
         views.cancel_sign_up,
         name="cancel_sign_up",
+    ),
+    # The question desk.
+    path("buddy/vragen/", views_questions.my_questions, name="my_questions"),
+    path("buddy/vragen/nieuw/", views_questions.ask, name="ask"),
+    path(
+        "buddy/vragen/<uuid:question_id>/",
+        views_questions.my_question,
+        name="my_question",
+    ),
+    path("vraagbaak/", views_questions.questions, name="questions"),
+    path("vraagbaak/<uuid:question_id>/", views_questions.question, name="question"),
+    path(
+        "vraagbaak/<uuid:question_id>/sluiten/",
+        views_questions.close_question,
+        name="close_question",
+    ),
+    path(
+        "vraagbaak/<uuid:question_id>/heropenen/",
+        views_questions.reopen_question,
+        name="reopen_question",
     ),
 ]

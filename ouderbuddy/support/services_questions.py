@@ -1,0 +1,212 @@
+"""The write side of the question desk (vraagbaak): a buddy asks, the organisation's
+coordinators answer, the thread goes back and forth, a coordinator closes it; an
+answer can become a draft knowledge-base article."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ouderbuddy.buddies.models import Buddy, BuddyStatus
+from ouderbuddy.lib.control_characters import has_control_characters
+from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.matching.models import Match
+from ouderbuddy.matching.selectors import RUNNING
+from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.privacy.services import record_event
+from ouderbuddy.support import emails
+from ouderbuddy.support.models import Question, QuestionStatus, Reply
+
+SUBJECT_MAX = 200
+BODY_MAX = 4000
+
+
+def _own_buddy(actor: Membership) -> Buddy:
+    buddy = Buddy.objects.filter(
+        organisation_id=actor.organisation_id, user_id=actor.user_id
+    ).first()
+    if actor.role != Role.BUDDY or buddy is None:
+        raise DomainError(_("Alleen een buddy kan hier een vraag stellen."))
+    if buddy.status == BuddyStatus.STOPPED:
+        raise DomainError(_("U bent gestopt als buddy."))
+    return buddy
+
+
+def _text(value: str, field: str, *, limit: int, empty: str) -> str:
+    if has_control_characters(value, multiline=field == "body"):
+        raise DomainError(_("Deze tekst bevat tekens die niet kunnen."), field=field)
+    text = value.strip()
+    if not text:
+        raise DomainError(empty, field=field)
+    if len(text) > limit:
+        raise DomainError(
+            _("Schrijf hoogstens %(n)s tekens.") % {"n": limit}, field=field
+        )
+    return text
+
+
+def _body(value: str) -> str:
+    return _text(value, "body", limit=BODY_MAX, empty=_("Schrijf uw bericht."))
+
+
+def _lock(question: Question) -> Question:
+    return (
+        Question.objects.select_for_update()
+        .select_related("buddy__user")
+        .get(pk=question.pk)
+    )
+
+
+def _require_coordinator_of(actor: Membership, question: Question) -> None:
+    if actor.role != Role.COORDINATOR or actor.organisation_id != (
+        question.organisation_id
+    ):
+        raise DomainError(_("Alleen een coördinator van dit steunpunt kan dit doen."))
+
+
+@transaction.atomic
+def ask_question(
+    *, actor: Membership, subject: str, body: str, match_id: Any = None
+) -> Question:
+    """The signed-in buddy asks the coordinators a question, optionally about one of
+    their own running matches; the coordinators get an e-mail."""
+    buddy = _own_buddy(actor)
+    subject = _text(
+        subject,
+        "subject",
+        limit=SUBJECT_MAX,
+        empty=_("Schrijf waar uw vraag over gaat."),
+    )
+    body = _text(body, "body", limit=BODY_MAX, empty=_("Schrijf uw vraag."))
+    match = None
+    if match_id:
+        match = Match.objects.filter(
+            organisation_id=actor.organisation_id,
+            buddy=buddy,
+            status__in=RUNNING,
+            pk=match_id,
+        ).first()
+        if match is None:
+            raise DomainError(_("Kies een van uw eigen koppelingen."), field="match")
+    now = timezone.now()
+    question = Question(
+        organisation_id=actor.organisation_id,
+        buddy=buddy,
+        match=match,
+        subject=subject,
+        status=QuestionStatus.OPEN,
+        waiting_since=now,
+    )
+    question.full_clean()
+    question.save()
+    Reply.objects.create(
+        organisation_id=actor.organisation_id,
+        question=question,
+        author_id=actor.user_id,
+        by_coordinator=False,
+        body=body,
+    )
+    emails.question_asked(question)
+    record_event(
+        actor=actor,
+        organisation=actor.organisation_id,
+        verb="support.question.ask",
+        target=question,
+        data={"about_match": match is not None},
+    )
+    return question
+
+
+@transaction.atomic
+def reply_to_question(*, actor: Membership, question: Question, body: str) -> Reply:
+    """A message in the thread: a coordinator's answer (the buddy gets an e-mail and
+    the question counts as answered) or the buddy's follow-up (it waits for a
+    coordinator again)."""
+    question = _lock(question)
+    if actor.organisation_id != question.organisation_id:
+        raise DomainError(_("Deze vraag hoort niet bij uw steunpunt."))
+    by_coordinator = actor.role == Role.COORDINATOR
+    if not by_coordinator and not (
+        actor.role == Role.BUDDY and question.buddy.user_id == actor.user_id
+    ):
+        raise DomainError(_("Alleen de buddy en de coördinatoren schrijven hier."))
+    if question.status == QuestionStatus.CLOSED:
+        raise DomainError(_("Deze vraag is gesloten. Stel gerust een nieuwe vraag."))
+    reply = Reply.objects.create(
+        organisation_id=question.organisation_id,
+        question=question,
+        author_id=actor.user_id,
+        by_coordinator=by_coordinator,
+        body=_body(body),
+    )
+    if by_coordinator:
+        question.status = QuestionStatus.ANSWERED
+        question.waiting_since = None
+    else:
+        question.status = QuestionStatus.OPEN
+        question.waiting_since = question.waiting_since or timezone.now()
+    question.save(update_fields=["status", "waiting_since", "updated_at"])
+    if by_coordinator:
+        emails.question_answered(question)
+    else:
+        emails.question_followed_up(question)
+    record_event(
+        actor=actor,
+        organisation=actor.organisation_id,
+        verb="support.question.reply",
+        target=question,
+        data={"by_coordinator": by_coordinator},
+    )
+    return reply
+
+
+@transaction.atomic
+def close_question(*, actor: Membership, question: Question) -> Question:
+    """A coordinator closes the thread; the buddy can still read it."""
+    _require_coordinator_of(actor, question)
+    question = _lock(question)
+    if question.status == QuestionStatus.CLOSED:
+        raise DomainError(_("Deze vraag is al gesloten."))
+    question.status = QuestionStatus.CLOSED
+    question.waiting_since = None
+    question.closed_at = timezone.now()
+    question.closed_by_id = actor.user_id
+    question.save(
+        update_fields=[
+            "status",
+            "waiting_since",
+            "closed_at",
+            "closed_by",
+            "updated_at",
+        ]
+    )
+    record_event(
+        actor=actor,
+        organisation=actor.organisation_id,
+        verb="support.question.close",
+        target=question,
+    )
+    return question
+
+
+@transaction.atomic
+def reopen_question(*, actor: Membership, question: Question) -> Question:
+    """A coordinator opens a closed thread again (closed by mistake)."""
+    _require_coordinator_of(actor, question)
+    question = _lock(question)
+    if question.status != QuestionStatus.CLOSED:
+        raise DomainError(_("Deze vraag is niet gesloten."))
+    question.status = QuestionStatus.ANSWERED
+    question.closed_at = None
+    question.closed_by = None
+    question.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])
+    record_event(
+        actor=actor,
+        organisation=actor.organisation_id,
+        verb="support.question.reopen",
+        target=question,
+    )
+    return question
