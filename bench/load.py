@@ -493,7 +493,7 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
     from ouderbuddy.matching.models import BatchDraft, BatchLine, Match, MatchStatus
     from ouderbuddy.organisations.models import Membership
     from ouderbuddy.support.demo import seed_demo_intervisie
-    from ouderbuddy.support.models import IntervisieGroup, IntervisieSession
+    from ouderbuddy.support.models import IntervisieGroup, IntervisieSession, Question
     from ouderbuddy.training.demo import seed_demo_training
     from ouderbuddy.training.models import Course, Enrolment, Session
 
@@ -548,6 +548,7 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
         "meeting_id": first(casework.SchoolMeeting, match_id=match.pk),
         "group_id": first(IntervisieGroup, "name"),
         "intervisie_id": first(IntervisieSession, "starts_at"),
+        "question_id": first(Question, "subject", buddy=match.buddy),
         "matches": Match.objects.filter(organisation_id=org).count(),
         "contacts": casework.Contact.objects.filter(organisation_id=org).count(),
         "match_contacts": match.n,

@@ -66,6 +66,7 @@ def public_functions() -> list[str]:
 
 
 READ_ONLY: dict[str, str] = {
+    "support.services_announcements.recipients_for": "reads who would receive it",
     "accounts.services.hash_token": "a pure function of its argument",
     "accounts.services.invitation_for_token": "looks an invitation up",
     "buddies.services.facts_for": "reads a buddy's checklist facts",
@@ -1564,6 +1565,37 @@ def _(f: Fixture) -> Call:
     _member, asked = _question(f)
     services_questions.close_question(actor=cora, question=asked)
     return lambda: services_questions.reopen_question(actor=cora, question=asked)
+
+
+@case("support.services_announcements.send_announcement")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.matching.tests.factories import matchable_buddy
+    from ouderbuddy.support import services_announcements
+
+    cora = f("cora")
+    matchable_buddy(f("noord"), "Anna Een")
+    return lambda: services_announcements.send_announcement(
+        actor=cora, title="Nieuwe folder", body="Ligt op kantoor.", audience="active"
+    )
+
+
+@case("support.services_announcements.mark_announcement_read")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.matching.tests.factories import buddy_membership, matchable_buddy
+    from ouderbuddy.support import services_announcements
+
+    cora = f("cora")
+    member = buddy_membership(matchable_buddy(f("noord"), "Anna Een"))
+    sent = committed(
+        services_announcements.send_announcement,
+        actor=cora,
+        title="Nieuwe folder",
+        body="Ligt op kantoor.",
+        audience="active",
+    )
+    return lambda: services_announcements.mark_announcement_read(
+        actor=member, announcement=sent
+    )
 
 
 # Names and addresses the factories above give people (never organisations).

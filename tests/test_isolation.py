@@ -78,6 +78,7 @@ PARAM_MODELS = {
     "group_id": "support.intervisiegroup",
     "intervisie_id": "support.intervisiesession",
     "question_id": "support.question",
+    "announcement_id": "support.announcement",
     "invitation_id": "accounts.invitation",
     "line_id": "matching.batchline",
     "match_id": "matching.match",
@@ -151,6 +152,7 @@ def _support_world(cora) -> None:
     with an answer."""
     from ouderbuddy.matching.tests.factories import buddy_membership, matchable_buddy
     from ouderbuddy.support import services as support
+    from ouderbuddy.support import services_announcements as announcements
     from ouderbuddy.support import services_questions as questions
     from ouderbuddy.support.tests.factories import group, held, session
 
@@ -166,6 +168,9 @@ def _support_world(cora) -> None:
         actor=buddy_membership(ina), subject="Gesprek op school", body="Hoe begin ik?"
     )
     questions.reply_to_question(actor=cora, question=asked, body="Samen voorbereiden.")
+    announcements.send_announcement(
+        actor=cora, title="Nieuwe folder", body="Ligt op kantoor.", audience="active"
+    )
 
 
 def _casework_world(cora) -> None:
@@ -311,6 +316,8 @@ def build_noord_world(cora, ben) -> dict[str, Any]:
         "support.participation",
         "support.question",
         "support.reply",
+        "support.announcement",
+        "support.announcementrecipient",
     ):
         assert objects[label], f"the walk needs {label} to try"
     return {"objects": objects, "noord": cora.organisation}

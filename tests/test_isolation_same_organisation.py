@@ -29,6 +29,7 @@ from ouderbuddy.intake.services import status_token
 from ouderbuddy.matching.models import Match
 from ouderbuddy.matching.tests.factories import buddy_membership, matchable_buddy
 from ouderbuddy.support import services as support
+from ouderbuddy.support import services_announcements as support_announcements
 from ouderbuddy.support import services_questions as support_questions
 from ouderbuddy.support.tests import factories as support_factories
 from tests.test_isolation import ALLOWED, PUBLIC_TOKEN_ROUTES
@@ -123,6 +124,13 @@ def _module_world(django_db_setup, django_db_blocker) -> Any:
         anna_group = support_factories.group(cora, [anna_match.buddy], name="Groep A")
         anna_session = support_factories.session(cora, anna_group)
         support.sign_up(actor=anna, session=anna_session)
+        anna_news = support_announcements.send_announcement(
+            actor=cora,
+            title="Voor groep A",
+            body="Alleen voor Anna.",
+            audience="group",
+            group=anna_group,
+        )
         anna_question = support_questions.ask_question(
             actor=anna, subject="Mijn vraag", body="Alleen voor de coördinator."
         )
@@ -134,6 +142,7 @@ def _module_world(django_db_setup, django_db_blocker) -> Any:
                     str(anna_group.pk),
                     str(anna_session.pk),
                     str(anna_question.pk),
+                    str(anna_news.pk),
                 ]
             ),
             "bram": buddy_membership(bram_match.buddy).user,

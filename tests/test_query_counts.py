@@ -44,6 +44,7 @@ from ouderbuddy.matching.tests.factories import (
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.services import record_event
 from ouderbuddy.support import services as support
+from ouderbuddy.support import services_questions as support_questions
 from ouderbuddy.support.models import (
     GroupMember,
     IntervisieGroup,
@@ -136,6 +137,10 @@ def grow(cora: Membership, ids: dict[str, Any], n: int) -> None:
                 status=ParticipationStatus.SIGNED_UP,
                 attended=True,
             )
+            asked = support_questions.ask_question(
+                actor=buddy, subject=f"Vraag {i}", body="Hoe doe ik dit?"
+            )
+            support_questions.reply_to_question(actor=cora, question=asked, body="Zo.")
             support.plan_session(
                 actor=cora,
                 group=IntervisieGroup.objects.get(pk=ids["group_id"]),

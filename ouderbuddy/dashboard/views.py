@@ -16,6 +16,7 @@ from ouderbuddy.casework.selectors_buddy import active_summaries
 from ouderbuddy.dashboard.panels import panels_for
 from ouderbuddy.matching.selectors import buddy_matches
 from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.support.selectors import unread_announcements
 
 START_TEMPLATES = {
     Role.COORDINATOR: "dashboard/start_coordinator.html",
@@ -35,8 +36,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def buddy_start_context(actor: Membership) -> dict[str, Any]:
     """What the buddy's start page shows: the checklist and the next step (buddies),
-    the proposals and matches on their way (matching), and the running matches with
-    their summary (casework)."""
+    the proposals and matches on their way (matching), the running matches with
+    their summary (casework), and unread messages from the coordinators (support)."""
     part = start_checklist(actor)
     if part is None:
         return {"buddy": None}
@@ -56,6 +57,8 @@ def buddy_start_context(actor: Membership) -> dict[str, Any]:
         "starting_matches": matches.starting,
         # "Mijn koppelingen": two taps from here to a logged contact.
         "active_matches": active_summaries(actor, part.buddy),
+        # Messages from the coordinators, until read (support).
+        "announcements": unread_announcements(actor),
     }
 
 

@@ -1,6 +1,7 @@
 """Demo intervisie for `seed_demo` (and the load benchmark): a group of the
 organisation's active buddies with its coordinator as facilitator, a session that
-took place (attendance recorded) and one ahead that the first buddies signed up for."""
+took place (attendance recorded) and one ahead that the first buddies signed up for;
+an answered and an open question in the question desk."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ from ouderbuddy.support.models import (
     Method,
     Participation,
     ParticipationStatus,
+    Question,
+    QuestionStatus,
+    Reply,
 )
 
 GROUP_SIZE = 8
@@ -105,4 +109,47 @@ def seed_demo_intervisie(organisation: Organisation, first: Buddy | None = None)
             ),
         ]
     )
+    _seed_questions(organisation, facilitator, buddies[:2])
     return 2
+
+
+def _seed_questions(
+    organisation: Organisation, coordinator: Membership, buddies: list[Buddy]
+) -> None:
+    """An answered question of the first buddy and an open one of the second, with
+    rows of their own (the services would e-mail)."""
+    now = timezone.now()
+    threads = [
+        (
+            "Hoe bereid ik een gesprek over het OPP voor?",
+            "Ik ga volgende week mee naar school. Wat kan ik het beste vooraf doen?",
+            "Maak samen met de ouder een lijstje met vragen en neem het OPP mee.",
+        ),
+        (
+            "Mag ik de leerkracht zelf bellen?",
+            "De ouder vraagt of ik de leerkracht wil bellen. Mag dat?",
+            None,
+        ),
+    ]
+    for buddy, (subject, asked, answer) in zip(buddies, threads, strict=False):
+        question = Question.objects.create(
+            organisation=organisation,
+            buddy=buddy,
+            subject=subject,
+            status=QuestionStatus.ANSWERED if answer else QuestionStatus.OPEN,
+            waiting_since=None if answer else now - dt.timedelta(days=5),
+        )
+        Reply.objects.create(
+            organisation=organisation,
+            question=question,
+            author_id=buddy.user_id,
+            body=asked,
+        )
+        if answer:
+            Reply.objects.create(
+                organisation=organisation,
+                question=question,
+                author_id=coordinator.user_id,
+                by_coordinator=True,
+                body=answer,
+            )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.buddies.models import Buddy
 from ouderbuddy.notifications import mail
-from ouderbuddy.support.models import IntervisieSession, Question
+from ouderbuddy.support.models import Announcement, IntervisieSession, Question
 
 
 def _send(
@@ -107,4 +107,25 @@ def question_answered(question: Question) -> None:
             "link": mail.absolute_url("support:my_question", question.pk),
         },
         organisation=question.buddy.organisation,
+    )
+
+
+def announcement(buddy: Buddy, message: Announcement) -> None:
+    """A coordinator's message to one buddy (the frame in the buddy's language, the
+    message as the coordinator wrote it)."""
+    mail.send_templated(
+        to=[mail.buddy_recipient(buddy)],
+        subject=_("Bericht van %(organisation)s: %(title)s"),
+        subject_params={
+            "organisation": buddy.organisation.name,
+            "title": message.title,
+        },
+        template="support/email/announcement.txt",
+        context={
+            "buddy": buddy,
+            "announcement": message,
+            "organisation": buddy.organisation,
+            "link": mail.absolute_url("dashboard:start"),
+        },
+        organisation=buddy.organisation,
     )

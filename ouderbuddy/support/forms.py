@@ -15,8 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from ouderbuddy.buddies.models import Buddy
 from ouderbuddy.lib.forms import Form
 from ouderbuddy.organisations.models import Membership
-from ouderbuddy.support.models import Method
+from ouderbuddy.support.models import Audience, Method
 from ouderbuddy.support.services import RECORD_MAX
+from ouderbuddy.support.services_announcements import BODY_MAX as ANNOUNCEMENT_BODY_MAX
+from ouderbuddy.support.services_announcements import (
+    TITLE_MAX as ANNOUNCEMENT_TITLE_MAX,
+)
 from ouderbuddy.support.services_questions import BODY_MAX, SUBJECT_MAX
 
 
@@ -294,3 +298,61 @@ class ReplyForm(Form):
             "max_length": _("Schrijf hoogstens 4000 tekens."),
         },
     )
+
+
+class AnnouncementForm(Form):
+    title = forms.CharField(
+        label=_("Titel"),
+        max_length=ANNOUNCEMENT_TITLE_MAX,
+        error_messages={
+            "required": _("Geef het bericht een titel."),
+            "max_length": _("Schrijf hoogstens 120 tekens."),
+        },
+    )
+    body = forms.CharField(
+        label=_("Bericht"),
+        help_text=_("Kort en duidelijk. Schrijf geen namen van ouders of kinderen."),
+        max_length=ANNOUNCEMENT_BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": _("Schrijf het bericht."),
+            "max_length": _("Schrijf hoogstens 2000 tekens."),
+        },
+    )
+    audience = forms.ChoiceField(
+        label=_("Voor wie?"),
+        choices=Audience.choices,
+        initial=Audience.ACTIVE,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Kies voor wie het bericht is."),
+            "invalid_choice": _("Kies voor wie het bericht is."),
+        },
+    )
+    group = forms.ChoiceField(
+        label=_("Intervisiegroep"),
+        help_text=_("Alleen als het bericht voor een intervisiegroep is."),
+        required=False,
+        error_messages={"invalid_choice": _("Kies een groep uit de lijst.")},
+    )
+    course = forms.ChoiceField(
+        label=_("Training"),
+        help_text=_("Alleen als het bericht voor buddy's van een training is."),
+        required=False,
+        error_messages={"invalid_choice": _("Kies een training uit de lijst.")},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        groups: Sequence[tuple[str, str]],
+        courses: Sequence[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        group = self.fields["group"]
+        course = self.fields["course"]
+        assert isinstance(group, forms.ChoiceField)
+        assert isinstance(course, forms.ChoiceField)
+        group.choices = [("", gettext("Kies een groep")), *groups]
+        course.choices = [("", gettext("Kies een training")), *courses]

@@ -302,3 +302,94 @@ class Reply(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.question} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Audience(models.TextChoices):
+    ACTIVE = "active", _("Alle actieve buddy's")
+    GROUP = "group", _("Een intervisiegroep")
+    COURSE = "course", _("Buddy's die een training volgden")
+
+
+class Announcement(TenantModel):
+    """A short message from a coordinator to buddies: an e-mail, and a card on each
+    recipient's start page until they mark it read. Who received it is fixed when it
+    is sent (`AnnouncementRecipient`)."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("geschreven door"),
+    )
+    title = models.CharField(_("titel"), max_length=120)
+    body = models.TextField(_("bericht"), max_length=2000)
+    audience = models.CharField(
+        _("voor wie"), max_length=20, choices=Audience.choices, default=Audience.ACTIVE
+    )
+    group = models.ForeignKey(
+        IntervisieGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("intervisiegroep"),
+    )
+    course = models.ForeignKey(
+        "training.Course",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("training"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("bericht aan buddy's")
+        verbose_name_plural = _("berichten aan buddy's")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(audience__in=Audience.values),
+                name="support_announcement_audience_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AnnouncementRecipient(TenantModel):
+    """One buddy an announcement went to, and when they marked it read."""
+
+    announcement = models.ForeignKey(
+        Announcement,
+        on_delete=models.CASCADE,
+        related_name="recipients",
+        verbose_name=_("bericht"),
+    )
+    buddy = models.ForeignKey(
+        "buddies.Buddy",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("buddy"),
+    )
+    read_at = models.DateTimeField(_("gelezen op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("ontvanger")
+        verbose_name_plural = _("ontvangers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["announcement", "buddy"], name="support_announcement_once"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["buddy", "read_at"], name="support_announcement_unread"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.announcement} · {self.buddy}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -20,6 +20,7 @@ from ouderbuddy.notifications.mail import first_name
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.support import names
 from ouderbuddy.support.models import (
+    Announcement,
     GroupMember,
     IntervisieGroup,
     IntervisieSession,
@@ -438,3 +439,47 @@ def waiting_since_working_days(
         if working_days_between(timezone.localtime(q.waiting_since).date(), today)
         > days
     ]
+
+
+# --- Announcements ---------------------------------------------------------------
+
+
+def visible_announcements(actor: Membership) -> QuerySet[Announcement]:
+    """A coordinator sees the organisation's announcements with their read counts."""
+    if actor.role != Role.COORDINATOR:
+        return Announcement.objects.none()
+    return Announcement.objects.filter(organisation_id=actor.organisation_id).annotate(
+        sent_to=Count("recipients"),
+        read=Count("recipients", filter=Q(recipients__read_at__isnull=False)),
+    )
+
+
+def get_announcement_for(actor: Membership, announcement_id: Any) -> Announcement:
+    return get_or_404(
+        visible_announcements(actor).select_related("author", "group", "course"),
+        announcement_id,
+    )
+
+
+def unread_announcements(actor: Membership) -> list[Announcement]:
+    """The messages the signed-in buddy has not marked read, newest first."""
+    return list(
+        Announcement.objects.filter(
+            organisation_id=actor.organisation_id,
+            recipients__buddy__user_id=actor.user_id,
+            recipients__read_at__isnull=True,
+        )
+        .only("pk", "title", "body", "created_at")
+        .order_by("-created_at")[:5]
+    )
+
+
+def announcement_to_buddy(actor: Membership, announcement_id: Any) -> Announcement:
+    """A message sent to the signed-in buddy; 404 for any other."""
+    return get_or_404(
+        Announcement.objects.filter(
+            organisation_id=actor.organisation_id,
+            recipients__buddy__user_id=actor.user_id,
+        ),
+        announcement_id,
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ouderbuddy.support import views, views_questions
+from ouderbuddy.support import views, views_announcements, views_questions
 
 app_name = "support"
 urlpatterns = [
@@ -63,5 +63,27 @@ urlpatterns = [
         "vraagbaak/<uuid:question_id>/heropenen/",
         views_questions.reopen_question,
         name="reopen_question",
+    ),
+    # Announcements.
+    path("berichten/", views_announcements.announcements, name="announcements"),
+    path(
+        "berichten/nieuw/",
+        views_announcements.announcement_new,
+        name="announcement_new",
+    ),
+    path(
+        "berichten/<uuid:announcement_id>/",
+        views_announcements.announcement,
+        name="announcement",
+    ),
+    path(
+        "buddy/berichten/",
+        views_announcements.my_announcements,
+        name="my_announcements",
+    ),
+    path(
+        "buddy/berichten/<uuid:announcement_id>/gelezen/",
+        views_announcements.mark_read,
+        name="mark_read",
     ),
 ]
