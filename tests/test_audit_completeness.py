@@ -1598,6 +1598,18 @@ def _(f: Fixture) -> Call:
     )
 
 
+@case("support.services_recognition.send_thank_you")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.matching.tests.factories import matchable_buddy
+    from ouderbuddy.support import services_recognition
+
+    cora = f("cora")
+    buddy = matchable_buddy(f("noord"), "Anna Een")
+    return lambda: services_recognition.send_thank_you(
+        actor=cora, buddy=buddy, year=_today().year, note="Dank u wel!"
+    )
+
+
 # Names and addresses the factories above give people (never organisations).
 PEOPLE = (
     "Sanne",

@@ -17,6 +17,7 @@ from django.core import mail
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import (
     PASSWORD,
@@ -154,6 +155,7 @@ def _support_world(cora) -> None:
     from ouderbuddy.support import services as support
     from ouderbuddy.support import services_announcements as announcements
     from ouderbuddy.support import services_questions as questions
+    from ouderbuddy.support import services_recognition as thanks
     from ouderbuddy.support.tests.factories import group, held, session
 
     ina = matchable_buddy(cora.organisation, "Ina Tervisie")
@@ -170,6 +172,9 @@ def _support_world(cora) -> None:
     questions.reply_to_question(actor=cora, question=asked, body="Samen voorbereiden.")
     announcements.send_announcement(
         actor=cora, title="Nieuwe folder", body="Ligt op kantoor.", audience="active"
+    )
+    thanks.send_thank_you(
+        actor=cora, buddy=ina, year=timezone.localdate().year, note="Dank u wel!"
     )
 
 
@@ -318,6 +323,7 @@ def build_noord_world(cora, ben) -> dict[str, Any]:
         "support.reply",
         "support.announcement",
         "support.announcementrecipient",
+        "support.thankyou",
     ):
         assert objects[label], f"the walk needs {label} to try"
     return {"objects": objects, "noord": cora.organisation}

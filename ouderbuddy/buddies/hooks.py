@@ -42,7 +42,8 @@ training_record = Answer.like(_training_record, "buddies.training_record")
 def _support_record(buddy: Buddy) -> dict[str, Any]:
     """What the coordinator's buddy page shows of the support the buddy had in the
     last twelve months: template context (`intervisie`, `trainings`: rows with
-    `starts_at` and `title`); support answers."""
+    `starts_at` and `title`; `year_url`: the year summary and thank-you page);
+    support answers."""
     raise NotImplementedError
 
 

@@ -39,6 +39,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("support:my_intervisie", _("Intervisie"), frozenset({Role.BUDDY})),
     NavItem("support:my_questions", _("Mijn vragen"), frozenset({Role.BUDDY})),
     NavItem("support:my_announcements", _("Berichten"), frozenset({Role.BUDDY})),
+    NavItem("support:my_year", _("Mijn jaar"), frozenset({Role.BUDDY})),
     NavItem("organisations:team", _("Team"), frozenset({Role.COORDINATOR})),
     NavItem(
         "organisations:settings",

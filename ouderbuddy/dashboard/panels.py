@@ -31,7 +31,11 @@ from ouderbuddy.lib import org_cache
 from ouderbuddy.lib.templatetags.ob_dates import days_ago_text
 from ouderbuddy.matching.selectors import attention, gaps
 from ouderbuddy.organisations.models import Membership
-from ouderbuddy.support.panels import unanswered_questions, without_intervisie
+from ouderbuddy.support.panels import (
+    anniversaries,
+    unanswered_questions,
+    without_intervisie,
+)
 from ouderbuddy.training.panels import refreshers_due
 from ouderbuddy.training.selectors import upcoming_sessions_with_places
 
@@ -278,6 +282,12 @@ COORDINATOR_PANELS: list[Panel] = [
         _("Actieve buddy's zonder intervisie in de afgelopen zes maanden"),
         _("Alle actieve buddy's waren de afgelopen zes maanden bij een intervisie."),
         rows=without_intervisie,
+    ),
+    Panel(
+        "anniversaries",
+        _("Jubilea: een of vijf jaar buddy"),
+        _("Er is de komende maand geen buddy die een of vijf jaar actief is."),
+        rows=anniversaries,
     ),
     Panel(
         "sessions",

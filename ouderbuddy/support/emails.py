@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.buddies.models import Buddy
 from ouderbuddy.notifications import mail
-from ouderbuddy.support.models import Announcement, IntervisieSession, Question
+from ouderbuddy.support.models import (
+    Announcement,
+    IntervisieSession,
+    Question,
+    ThankYou,
+)
+from ouderbuddy.support.recognition import YearSummary
 
 
 def _send(
@@ -126,6 +132,24 @@ def announcement(buddy: Buddy, message: Announcement) -> None:
             "announcement": message,
             "organisation": buddy.organisation,
             "link": mail.absolute_url("dashboard:start"),
+        },
+        organisation=buddy.organisation,
+    )
+
+
+def thank_you(buddy: Buddy, thanks: ThankYou, summary: YearSummary) -> None:
+    """The coordinator's thank-you note with the buddy's year in numbers."""
+    mail.send_templated(
+        to=[mail.buddy_recipient(buddy)],
+        subject=_("Dank u wel voor %(year)s"),
+        subject_params={"year": thanks.year},
+        template="support/email/thank_you.txt",
+        context={
+            "buddy": buddy,
+            "thanks": thanks,
+            "summary": summary,
+            "organisation": buddy.organisation,
+            "link": mail.absolute_url("support:my_year") + f"?jaar={thanks.year}",
         },
         organisation=buddy.organisation,
     )

@@ -22,6 +22,7 @@ from ouderbuddy.support.services_announcements import (
     TITLE_MAX as ANNOUNCEMENT_TITLE_MAX,
 )
 from ouderbuddy.support.services_questions import BODY_MAX, SUBJECT_MAX
+from ouderbuddy.support.services_recognition import NOTE_MAX
 
 
 class GroupForm(Form):
@@ -356,3 +357,29 @@ class AnnouncementForm(Form):
         assert isinstance(course, forms.ChoiceField)
         group.choices = [("", gettext("Kies een groep")), *groups]
         course.choices = [("", gettext("Kies een training")), *courses]
+
+
+class ThankYouForm(Form):
+    year = forms.ChoiceField(
+        label=_("Jaar"),
+        error_messages={
+            "required": _("Kies een jaar."),
+            "invalid_choice": _("Kies een jaar uit de lijst."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Persoonlijke woorden"),
+        help_text=_("Bijvoorbeeld waar u de buddy dankbaar voor bent."),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": _("Schrijf een paar persoonlijke woorden voor de buddy."),
+            "max_length": _("Schrijf hoogstens 2000 tekens."),
+        },
+    )
+
+    def __init__(self, *args: Any, years: Sequence[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        year = self.fields["year"]
+        assert isinstance(year, forms.ChoiceField)
+        year.choices = [(str(y), str(y)) for y in years]

@@ -393,3 +393,32 @@ class AnnouncementRecipient(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.announcement} · {self.buddy}"
+
+
+class ThankYou(TenantModel):
+    """A coordinator's personal thank-you note with the buddy's year summary, sent by
+    e-mail (PRACTICE.md: appreciation)."""
+
+    buddy = models.ForeignKey(
+        "buddies.Buddy",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("buddy"),
+    )
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    note = models.TextField(_("persoonlijke woorden"), max_length=2000)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("verstuurd door"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("bedankje")
+        verbose_name_plural = _("bedankjes")
+
+    def __str__(self) -> str:
+        return f"{self.buddy} · {self.year}"

@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ouderbuddy.organisations.models import Membership
+from ouderbuddy.support import recognition
 from ouderbuddy.support.models import Participation
 from ouderbuddy.support.selectors import (
     buddies_without_intervisie,
@@ -65,4 +67,25 @@ def unanswered_questions(actor: Membership) -> list[dict[str, Any]]:
             },
         }
         for q in waiting_since_working_days(actor.organisation_id)[:PANEL_ROWS]
+    ]
+
+
+def anniversaries(actor: Membership) -> list[dict[str, Any]]:
+    """Active buddies who are one or five years with the organisation, from a week
+    ago to a month ahead: a moment to say thank you."""
+    return [
+        {
+            "url": reverse("support:buddy_year", args=[row["buddy"].pk]),
+            "label": ngettext(
+                "%(name)s: %(n)d jaar buddy op %(date)s",
+                "%(name)s: %(n)d jaar buddy op %(date)s",
+                row["years"],
+            )
+            % {
+                "name": row["buddy"].full_name,
+                "n": row["years"],
+                "date": date_format(row["on"]),
+            },
+        }
+        for row in recognition.anniversaries(actor.organisation_id)[:PANEL_ROWS]
     ]

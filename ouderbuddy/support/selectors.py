@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -260,7 +261,11 @@ def support_record(buddy: Buddy) -> dict[str, Any]:
         .order_by("-session__starts_at")
         .values_list("session__starts_at", "session__course__title")
     ]
-    return {"intervisie": intervisie, "trainings": trainings}
+    return {
+        "intervisie": intervisie,
+        "trainings": trainings,
+        "year_url": reverse("support:buddy_year", args=[buddy.pk]),
+    }
 
 
 def buddies_without_intervisie(

@@ -2,7 +2,12 @@
 
 from django.urls import path
 
-from ouderbuddy.support import views, views_announcements, views_questions
+from ouderbuddy.support import (
+    views,
+    views_announcements,
+    views_questions,
+    views_recognition,
+)
 
 app_name = "support"
 urlpatterns = [
@@ -85,5 +90,12 @@ urlpatterns = [
         "buddy/berichten/<uuid:announcement_id>/gelezen/",
         views_announcements.mark_read,
         name="mark_read",
+    ),
+    # Recognition.
+    path("buddy/mijn-jaar/", views_recognition.my_year, name="my_year"),
+    path(
+        "jaaroverzicht/<uuid:buddy_id>/",
+        views_recognition.buddy_year,
+        name="buddy_year",
     ),
 ]

@@ -1,0 +1,60 @@
+"""The write side of recognition: a coordinator sends a buddy their year summary
+with a personal thank-you note."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ouderbuddy.buddies.models import Buddy, BuddyStatus
+from ouderbuddy.lib.control_characters import has_control_characters
+from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.privacy.services import record_event
+from ouderbuddy.support import emails, recognition
+from ouderbuddy.support.models import ThankYou
+
+NOTE_MAX = 2000
+
+
+@transaction.atomic
+def send_thank_you(
+    *, actor: Membership, buddy: Buddy, year: int, note: str
+) -> ThankYou:
+    """E-mail the buddy the summary of `year` with the coordinator's own words."""
+    if actor.role != Role.COORDINATOR or buddy.organisation_id != actor.organisation_id:
+        raise DomainError(_("Alleen een coördinator van dit steunpunt kan dit doen."))
+    if buddy.status == BuddyStatus.STOPPED and not buddy.email:
+        raise DomainError(_("Deze buddy heeft geen e-mailadres meer."))
+    if year not in recognition.years_of(buddy):
+        raise DomainError(_("Kies een jaar waarin de buddy bij ons was."), field="year")
+    if has_control_characters(note, multiline=True):
+        raise DomainError(_("Deze tekst bevat tekens die niet kunnen."), field="note")
+    note = note.strip()
+    if not note:
+        raise DomainError(
+            _("Schrijf een paar persoonlijke woorden voor de buddy."), field="note"
+        )
+    if len(note) > NOTE_MAX:
+        raise DomainError(
+            _("Schrijf hoogstens %(n)s tekens.") % {"n": NOTE_MAX}, field="note"
+        )
+    thanks = ThankYou(
+        organisation_id=actor.organisation_id,
+        buddy=buddy,
+        year=year,
+        note=note,
+        sent_by_id=actor.user_id,
+    )
+    thanks.full_clean()
+    thanks.save()
+    emails.thank_you(buddy, thanks, recognition.year_summary(buddy, year))
+    record_event(
+        actor=actor,
+        organisation=actor.organisation_id,
+        verb="support.thank_you.send",
+        target=buddy,
+        data={"year": year, "on": timezone.localdate().isoformat()},
+    )
+    return thanks
