@@ -31,10 +31,12 @@ NAVIGATION: list[NavItem] = [
     NavItem("buddies:pipeline", _("Buddy's"), frozenset({Role.COORDINATOR})),
     NavItem("training:courses", _("Trainingen"), frozenset({Role.COORDINATOR})),
     NavItem("support:groups", _("Intervisie"), frozenset({Role.COORDINATOR})),
+    NavItem("knowledge:list", _("Kennisbank"), frozenset({Role.COORDINATOR})),
     NavItem("matching:proposals", _("Mijn koppelingen"), frozenset({Role.BUDDY})),
     NavItem("buddies:portal_profile", _("Mijn profiel"), frozenset({Role.BUDDY})),
     NavItem("training:my_trainings", _("Mijn trainingen"), frozenset({Role.BUDDY})),
     NavItem("support:my_intervisie", _("Intervisie"), frozenset({Role.BUDDY})),
+    NavItem("knowledge:index", _("Kennisbank"), frozenset({Role.BUDDY})),
     NavItem("organisations:team", _("Team"), frozenset({Role.COORDINATOR})),
     NavItem(
         "organisations:settings",
