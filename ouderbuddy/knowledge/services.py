@@ -8,6 +8,7 @@ tsvector is a generated column (migration 0002)."""
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -380,6 +381,12 @@ def set_course_materials(
     _require_coordinator(actor)
     _require_same_organisation(actor, course)
     wanted = {str(pk) for pk in article_ids}
+    refused = DomainError(_("Kies alleen artikelen uit de lijst."), field="articles")
+    try:
+        keys = [uuid.UUID(pk) for pk in wanted]
+    except ValueError as exc:
+        raise refused from exc
+    wanted = {str(pk) for pk in keys}
     articles = list(
         Article.objects.filter(
             organisation_id=actor.organisation_id, pk__in=wanted

@@ -68,8 +68,8 @@ def parse(text: str, source: str = "") -> StarterArticle:
 
 
 def read_all(directory: Path = STARTER_DIRECTORY) -> list[StarterArticle]:
-    """Every `*.md` file of `directory`, in file name order (NN-slug.md)."""
+    """Every `NN-slug.md` file of `directory`, in file name order (not README.md)."""
     return [
         parse(path.read_text(encoding="utf-8"), path.name)
-        for path in sorted(directory.glob("*.md"))
+        for path in sorted(directory.glob("[0-9][0-9]-*.md"))
     ]
