@@ -7,36 +7,36 @@ from ouderbuddy.knowledge import views
 
 app_name = "knowledge"
 urlpatterns = [
-    path("kennisbank/beheer/", views.article_list, name="list"),
-    path("kennisbank/beheer/nieuw/", views.article_new, name="new"),
-    path("kennisbank/beheer/<uuid:article_id>/", views.article_detail, name="detail"),
+    path("kennisbank/", views.article_list, name="list"),
+    path("kennisbank/nieuw/", views.article_new, name="new"),
+    path("kennisbank/<uuid:article_id>/", views.article_detail, name="detail"),
     path(
-        "kennisbank/beheer/<uuid:article_id>/wijzigen/",
+        "kennisbank/<uuid:article_id>/wijzigen/",
         views.article_edit,
         name="edit",
     ),
     path(
-        "kennisbank/beheer/<uuid:article_id>/publiceren/",
+        "kennisbank/<uuid:article_id>/publiceren/",
         views.article_publish,
         name="publish",
     ),
     path(
-        "kennisbank/beheer/<uuid:article_id>/archiveren/",
+        "kennisbank/<uuid:article_id>/archiveren/",
         views.article_archive,
         name="archive",
     ),
     path(
-        "kennisbank/beheer/<uuid:article_id>/nagekeken/",
+        "kennisbank/<uuid:article_id>/nagekeken/",
         views.article_review,
         name="review",
     ),
     path(
-        "kennisbank/beheer/training/<uuid:course_id>/",
+        "kennisbank/training/<uuid:course_id>/",
         views.course_materials,
         name="course_materials",
     ),
-    path("kennisbank/", views.index, name="index"),
-    path("kennisbank/<uuid:article_id>/", views.read, name="read"),
+    path("buddy/kennisbank/", views.index, name="index"),
+    path("buddy/kennisbank/<uuid:article_id>/", views.read, name="read"),
     path("informatie/<uuid:organisation_id>/", views.public_list, name="public_list"),
     path(
         "informatie/<uuid:organisation_id>/<slug:slug>/",

@@ -211,7 +211,7 @@ def test_the_review_reminder_goes_out_once_per_review(cora):
     assert (
         "Oud" in sent.body and "Nieuw" not in sent.body and "Concept" not in sent.body
     )
-    assert f"/kennisbank/beheer/{old.pk}/" in sent.body
+    assert f"/kennisbank/{old.pk}/" in sent.body
     assert AuditEvent.objects.filter(verb="knowledge.review_reminder").count() == 1
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert jobs.send_review_reminders(now + dt.timedelta(days=1)) == 0
