@@ -15,8 +15,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 # A query is cut to this many characters and words before anything else happens.
 MAX_QUERY_CHARACTERS = 200
@@ -314,22 +315,35 @@ SNIPPET_CHARACTERS = 180
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
-def _hits(text: str, query: Query) -> list[tuple[int, int]]:
-    """Where the words of `text` that the query finds start and end."""
+@lru_cache(maxsize=65536)
+def _token(token: str) -> tuple[str, str]:
+    """A word of a text as the index knows it: (folded, stemmed); '' for a word the
+    index leaves out."""
+    folded = fold(token)[:MAX_WORD_CHARACTERS]
+    if len(folded) < 2 or not folded.isascii() or folded in STOP_WORDS:
+        return "", ""
+    return folded, stem(folded)
+
+
+def _matchers(query: Query) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The query's whole-word stems and its prefix stems, for quick checks."""
+    alternatives = [a for term in query.terms for a in term.alternatives]
+    prefixes = tuple(a for a in alternatives if len(a) >= PREFIX_FROM)
+    return frozenset(alternatives), prefixes
+
+
+def _hits(text: str, query: Query, limit: int = 0) -> list[tuple[int, int]]:
+    """Where the words of `text` that the query finds start and end (the first
+    `limit` of them, when given)."""
     found = []
+    exact, prefixes = _matchers(query)
     for token in _TOKEN.finditer(text):
-        folded = fold(token.group())
-        if not folded.isascii() or folded in STOP_WORDS:
+        folded, stemmed = _token(token.group())
+        if not folded:
             continue
-        stemmed = stem(folded)
-        for term in query.terms:
-            if any(
-                stemmed == a
-                or (term.is_prefix(a) and stemmed.startswith(a))
-                or (term.is_prefix(a) and folded.startswith(a))
-                for a in term.alternatives
-            ):
-                found.append((token.start(), token.end()))
+        if stemmed in exact or (prefixes and stemmed.startswith(prefixes)):
+            found.append((token.start(), token.end()))
+            if limit and len(found) >= limit:
                 break
     return found
 
@@ -339,11 +353,14 @@ def snippet(texts: Sequence[str], query: Query) -> str:
     found words in <mark>, everything else escaped. Without a hit, the start of the
     first text."""
     for text in texts:
-        hits = _hits(text, query)
-        if hits:
-            return _window(text, hits)
-    first = next((t for t in texts if t), "")
-    return html.escape(_shorten(first, 0)[0])
+        first = _hits(text, query, limit=1)
+        if first:
+            piece, offset = _shorten(text, max(0, first[0][0] - 40))
+            before = "…" if offset > 0 else ""
+            after = "…" if offset + len(piece) < len(text) else ""
+            return f"{before}{highlight(piece, query)}{after}"
+    first_text = next((t for t in texts if t), "")
+    return html.escape(_shorten(first_text, 0)[0])
 
 
 def highlight(text: str, query: Query) -> str:
@@ -367,22 +384,3 @@ def _shorten(text: str, start: int) -> tuple[str, int]:
         space = text.rfind(" ", start, end)
         end = space if space > start else end
     return text[start:end], start
-
-
-def _window(text: str, hits: Iterable[tuple[int, int]]) -> str:
-    hits = list(hits)
-    begin = max(0, hits[0][0] - 40)
-    piece, offset = _shorten(text, begin)
-    out = ["…" if offset > 0 else ""]
-    position = 0
-    for start, end in hits:
-        start, end = start - offset, end - offset
-        if start < position or end > len(piece):
-            continue
-        out.append(html.escape(piece[position:start]))
-        out.append(f"<mark>{html.escape(piece[start:end])}</mark>")
-        position = end
-    out.append(html.escape(piece[position:]))
-    if offset + len(piece) < len(text):
-        out.append("…")
-    return "".join(out)

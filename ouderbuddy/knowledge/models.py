@@ -7,11 +7,18 @@ The services render and index an article when it is saved (`body_html`,
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.lib.models import TenantModel
+
+
+def new_search_key() -> int:
+    """A random positive 63-bit key: the row's key in SQLite's FTS5 index."""
+    return secrets.randbits(62) + 1
 
 
 class Audience(models.TextChoices):
@@ -77,9 +84,15 @@ class Article(TenantModel):
     archived_at = models.DateTimeField(_("gearchiveerd op"), null=True, blank=True)
     # The `reviewed_on` the coordinators were last reminded about (once per review).
     review_reminded_for = models.DateField(null=True, blank=True, editable=False)
-    # What the search reads (`engine.document`): title and keywords, and everything.
+    # What the search reads (`engine.document`): title and keywords (ranked highest),
+    # the lead (those, the summary, the start of the text and the codes' labels:
+    # ranked), and everything (what must hold every word of a query).
     search_head = models.TextField(editable=False, blank=True)
+    search_lead = models.TextField(editable=False, blank=True, default="")
     search_document = models.TextField(editable=False, blank=True)
+    search_key = models.BigIntegerField(
+        unique=True, default=new_search_key, editable=False
+    )
 
     class Meta:
         ordering = ["title"]

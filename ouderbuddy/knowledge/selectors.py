@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.db.models import Count, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Collate
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -32,8 +33,9 @@ from ouderbuddy.organisations.models import Membership, Organisation, Role
 
 REVIEW_MONTHS = 12
 SEARCH_LIMIT = 20
-# What a match in the title or keywords weighs against one in the rest of the text.
-HEAD_WEIGHT = 5
+# What a word in the title or keywords weighs (each time), and one in the lead (once).
+HEAD_WEIGHT = 3
+LEAD_WEIGHT = 2
 
 BUDDY_AUDIENCES = (Audience.BUDDIES, Audience.BOTH)
 PARENT_AUDIENCES = (Audience.PARENTS, Audience.BOTH)
@@ -196,26 +198,33 @@ def _match_sql(query: engine.Query) -> tuple[str, list[Any]]:
             [engine.tsquery_expression(query)],
         )
     return (
-        f'"{table}"."id" IN (SELECT article_id FROM knowledge_article_fts '  # noqa: S608  the model's own table name; the query is a parameter
+        f'"{table}"."search_key" IN (SELECT rowid FROM knowledge_article_fts '  # noqa: S608  the model's own table name; the query is a parameter
         "WHERE knowledge_article_fts MATCH %s)",
         [engine.fts5_expression(query)],
     )
 
 
+# The collation that compares text byte by byte, per database.
+_BYTE_ORDER = {"postgresql": "C", "sqlite": "BINARY"}
+
+
 def _score_sql(query: engine.Query) -> tuple[str, list[Any]]:
-    """The relevance: how often each stem occurs, in the title and keywords
-    (HEAD_WEIGHT times) and in the whole text. Counted with LENGTH and REPLACE,
-    which both databases have, so the order is the same on both."""
+    """The relevance, per query stem: HEAD_WEIGHT for each time it occurs in the
+    title and keywords, LEAD_WEIGHT when it occurs in the lead (those, the summary,
+    the start of the text, the codes' labels); every hit holds every word anyway.
+    Counted with LENGTH and REPLACE on the short head and a position function on the
+    lead, which both databases have, so the order is the same on both."""
     table = Article._meta.db_table
+    head, lead = f'"{table}"."search_head"', f'"{table}"."search_lead"'
+    position = "strpos" if connection.vendor == "postgresql" else "instr"
     parts, params = [], []
     for needle in engine.needles(query):
-        for column, weight in (("search_head", HEAD_WEIGHT), ("search_document", 1)):
-            ref = f'"{table}"."{column}"'
-            parts.append(
-                f"{weight} * ((LENGTH({ref}) - LENGTH(REPLACE({ref}, %s, ''))) "
-                f"/ {len(needle)})"
-            )
-            params.append(needle)
+        parts.append(
+            f"{HEAD_WEIGHT} * ((LENGTH({head}) - LENGTH(REPLACE({head}, %s, ''))) "
+            f"/ {len(needle)}) + "
+            f"CASE WHEN {position}({lead}, %s) > 0 THEN {LEAD_WEIGHT} ELSE 0 END"
+        )
+        params += [needle, needle]
     return " + ".join(parts), params
 
 
@@ -239,7 +248,8 @@ def search_articles(
         )
     where, where_params = _match_sql(parsed)
     score, score_params = _score_sql(parsed)
-    rows = (
+    # First the best keys (what the ranking reads is small), then the hits' texts.
+    ranked = list(
         Article.objects.filter(
             organisation_id=organisation_id,
             status__in=list(statuses),
@@ -247,34 +257,34 @@ def search_articles(
         )
         .extra(where=[where], params=where_params)  # noqa: S610  fixed SQL, values as parameters
         .annotate(score=RawSQL(score, score_params, output_field=IntegerField()))  # noqa: S611  fixed SQL, values as parameters
-        .order_by("-score", "pk")
-        .values(
-            "pk",
-            "title",
-            "slug",
-            "summary",
-            "body_text",
-            "audience",
-            "status",
-            "score",
-        )[:limit]
+        # Ties by slug, compared byte by byte on both (unique per organisation).
+        .order_by("-score", Collate("slug", _BYTE_ORDER[connection.vendor]))
+        .values_list("pk", "score")[:limit]
     )
+    rows = {
+        row["pk"]: row
+        for row in Article.objects.filter(
+            organisation_id=organisation_id, pk__in=[pk for pk, _score in ranked]
+        )
+        .order_by()
+        .values("pk", "title", "slug", "summary", "body_text", "audience", "status")
+    }
     hits = [
         Hit(
-            pk=row["pk"],
-            title=row["title"],
-            slug=row["slug"],
-            summary=row["summary"],
-            audience=row["audience"],
-            status=row["status"],
-            score=row["score"],
+            pk=pk,
+            title=rows[pk]["title"],
+            slug=rows[pk]["slug"],
+            summary=rows[pk]["summary"],
+            audience=rows[pk]["audience"],
+            status=rows[pk]["status"],
+            score=points,
             # engine escapes every piece of text it does not wrap in <mark>.
-            title_html=mark_safe(engine.highlight(row["title"], parsed)),  # noqa: S308
+            title_html=mark_safe(engine.highlight(rows[pk]["title"], parsed)),  # noqa: S308
             snippet=mark_safe(  # noqa: S308
-                engine.snippet([row["summary"], row["body_text"]], parsed)
+                engine.snippet([rows[pk]["summary"], rows[pk]["body_text"]], parsed)
             ),
         )
-        for row in rows
+        for pk, points in ranked
     ]
     message = ""
     if not hits:

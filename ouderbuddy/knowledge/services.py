@@ -35,6 +35,9 @@ from ouderbuddy.taxonomy.selectors import validate_codes
 from ouderbuddy.training.models import Course
 
 BODY_MAX = 50_000
+# How much of the text's start counts for the ranking (with title, keywords,
+# summary and the codes' labels); every word of the text counts for finding.
+LEAD_CHARACTERS = 600
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
@@ -137,6 +140,13 @@ def _index(article: Article, codes: Sequence[str]) -> None:
         .values_list("label_nl", flat=True)
     )
     article.search_head = engine.document(article.title, article.keywords)
+    article.search_lead = engine.document(
+        article.title,
+        article.keywords,
+        article.summary,
+        article.body_text[:LEAD_CHARACTERS],
+        labels,
+    )
     article.search_document = engine.document(
         article.title, article.keywords, article.summary, article.body_text, labels
     )
