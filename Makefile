@@ -112,6 +112,7 @@ bench: install .env
 	$(PY) bench/matching.py
 	$(PY) bench/matching_db.py
 	scripts/with-postgres $(PY) bench/casework_pages.py
+	$(PY) bench/search.py
 	$(PY) bench/load.py $(LOAD_ARGS)
 
 # The load benchmark alone (16 clients, gunicorn, PostgreSQL in var/bench/pg):

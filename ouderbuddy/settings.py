@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ouderbuddy.notifications",
     "ouderbuddy.buddies",
     "ouderbuddy.training",
+    "ouderbuddy.knowledge",
     "ouderbuddy.intake",
     "ouderbuddy.matching",
     "ouderbuddy.casework",

@@ -62,6 +62,7 @@ urlpatterns = [
     ),
     path("", include("ouderbuddy.casework.urls")),
     path("", include("ouderbuddy.support.urls")),
+    path("", include("ouderbuddy.knowledge.urls")),
     path("taal/", set_language, name="set_language"),
     path("platformbeheer/", admin.site.urls),
 ]

@@ -43,6 +43,8 @@ PUBLIC = {
     "casework:parent_agreement": "the parent confirms the agreements (signed link)",
     "casework:parent_fit": "the parent answers 'does it click?' (signed link)",
     "casework:calendar_feed": "a buddy's iCal feed for a calendar app (secret link)",
+    "knowledge:public_list": "a support point's information for parents (informing)",
+    "knowledge:public_article": "one published article for parents of a support point",
 }
 
 

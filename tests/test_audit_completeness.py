@@ -1610,6 +1610,109 @@ def _(f: Fixture) -> Call:
     )
 
 
+# knowledge
+
+
+def _draft_article(f: Fixture) -> Any:
+    from ouderbuddy.knowledge.tests.factories import article
+
+    return article(f("cora"), publish=False)
+
+
+@case("knowledge.services.create_article")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.knowledge import services
+
+    cora = f("cora")
+    return lambda: services.create_article(
+        actor=cora, title="Wat is een OPP?", body_markdown="Uitleg.", audience="both"
+    )
+
+
+@case("knowledge.services.update_article")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.knowledge import services
+
+    made = _draft_article(f)
+    return lambda: services.update_article(
+        actor=f("cora"),
+        article=made,
+        title="Wat is een TLV precies?",
+        body_markdown="Uitleg.",
+        audience="parents",
+    )
+
+
+@case("knowledge.services.publish_article")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.knowledge import services
+
+    made = _draft_article(f)
+    return lambda: services.publish_article(actor=f("cora"), article=made)
+
+
+@case("knowledge.services.archive_article")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.knowledge import services
+
+    made = _draft_article(f)
+    return lambda: services.archive_article(actor=f("cora"), article=made)
+
+
+@case("knowledge.services.mark_article_reviewed")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.knowledge import services
+
+    made = _draft_article(f)
+    return lambda: services.mark_article_reviewed(actor=f("cora"), article=made)
+
+
+@case("knowledge.services.draft_article_from_answer")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.knowledge import services
+
+    cora = f("cora")
+    return lambda: services.draft_article_from_answer(
+        actor=cora,
+        title="Mag de school mijn kind naar huis sturen?",
+        body_markdown="Nee, niet zomaar.",
+        codes=["issue.suspension_expulsion"],
+    )
+
+
+@case("knowledge.services.load_starter_articles")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.knowledge import services
+
+    cora = f("cora")
+    return lambda: services.load_starter_articles(actor=cora)
+
+
+@case("knowledge.services.set_course_materials")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.knowledge import services
+    from ouderbuddy.training.tests.factories import make_course
+
+    made = _draft_article(f)
+    course = make_course(f("noord"))
+    return lambda: services.set_course_materials(
+        actor=f("cora"), course=course, article_ids=[made.pk]
+    )
+
+
+@case("knowledge.jobs.send_review_reminders")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.knowledge import jobs
+    from ouderbuddy.knowledge.models import Article
+    from ouderbuddy.knowledge.tests.factories import article
+
+    made = article(f("cora"))
+    Article.objects.filter(pk=made.pk).update(
+        reviewed_on=_today() - dt.timedelta(days=400)
+    )
+    return lambda: _at_least_one(jobs.send_review_reminders(timezone.now()))
+
+
 # Names and addresses the factories above give people (never organisations).
 PEOPLE = (
     "Sanne",

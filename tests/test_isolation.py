@@ -62,6 +62,11 @@ PUBLIC_ORGANISATION_ROUTES = {
     "intake:referral_done",
 }
 
+# Public pages of an organisation's knowledge base: they may show its name and its
+# published articles for parents (their titles are in `world["public_titles"]`),
+# never a draft, an archived article or one for buddies.
+PUBLIC_KNOWLEDGE_ROUTES = {"knowledge:public_list", "knowledge:public_article"}
+
 # Two ids per model are enough to find a selector that forgets the organisation, and
 # keep the walk fast as the number of models grows.
 IDS_PER_MODEL = 2
@@ -70,6 +75,7 @@ IDS_PER_MODEL = 2
 # every other model (so a parameter named after the wrong model is still caught); any
 # other parameter (object_id, token, …) with two ids of every model.
 PARAM_MODELS = {
+    "article_id": "knowledge.article",
     "buddy_id": "buddies.buddy",
     "check_in_id": "casework.checkin",
     "course_id": "training.course",
@@ -145,6 +151,25 @@ def _matching_world(cora) -> None:
         )
     _casework_world(cora)
     _support_world(cora)
+    _knowledge_world(cora)
+
+
+def _knowledge_world(cora) -> None:
+    """Articles in every status and for every audience, with their history, and one
+    as a course's material."""
+    from ouderbuddy.knowledge import services as knowledge
+    from ouderbuddy.knowledge.tests.factories import article
+    from ouderbuddy.training.models import Course
+
+    article(cora, "Noord: uitleg voor ouders", "Openbaar.", audience="parents")
+    buddies = article(cora, "Noord: tips voor buddy's", "Intern.", audience="buddies")
+    article(cora, "Noord: concept", "Nog niet klaar.", publish=False)
+    knowledge.archive_article(
+        actor=cora, article=article(cora, "Noord: oud stuk", "Vervallen.")
+    )
+    course = Course.objects.filter(organisation=cora.organisation).first()
+    assert course is not None, "the training world makes a course"
+    knowledge.set_course_materials(actor=cora, course=course, article_ids=[buddies.pk])
 
 
 def _support_world(cora) -> None:
@@ -324,9 +349,22 @@ def build_noord_world(cora, ben) -> dict[str, Any]:
         "support.announcement",
         "support.announcementrecipient",
         "support.thankyou",
+        "knowledge.article",
+        "knowledge.articleevent",
+        "knowledge.coursematerial",
     ):
         assert objects[label], f"the walk needs {label} to try"
-    return {"objects": objects, "noord": cora.organisation}
+    from ouderbuddy.knowledge.selectors import public_articles
+
+    public_titles = set(
+        public_articles(cora.organisation).values_list("title", flat=True)
+    )
+    assert public_titles, "the walk needs public articles to tell apart"
+    return {
+        "objects": objects,
+        "noord": cora.organisation,
+        "public_titles": public_titles,
+    }
 
 
 def _noord_secrets(world: dict[str, Any]) -> set[str]:
@@ -392,12 +430,19 @@ def test_no_url_gives_olga_access_to_noord_objects(noord_world, route):
             response = getattr(client, method)(url)
             if "_auth_user_id" not in client.session:
                 client = signed_in_client(noord_world["olga"])  # she was signed out
-            if route.name in PUBLIC_TOKEN_ROUTES | PUBLIC_ORGANISATION_ROUTES:
+            public = (
+                PUBLIC_TOKEN_ROUTES
+                | PUBLIC_ORGANISATION_ROUTES
+                | PUBLIC_KNOWLEDGE_ROUTES
+            )
+            if route.name in public:
                 body = response.content.decode("utf-8", errors="replace")
                 # The page may echo its own address (the language switch does).
                 allowed = {pk}
-                if route.name in PUBLIC_ORGANISATION_ROUTES:
+                if route.name in PUBLIC_ORGANISATION_ROUTES | PUBLIC_KNOWLEDGE_ROUTES:
                     allowed |= {noord_world["noord"].name}
+                if route.name in PUBLIC_KNOWLEDGE_ROUTES:
+                    allowed |= noord_world["public_titles"]
                 shown = [s for s in secrets - allowed if s in body]
                 failures += [f"{method.upper()} {url} shows {s!r}" for s in shown]
             elif response.status_code not in ALLOWED and not _is_login_redirect(
@@ -430,3 +475,19 @@ def test_no_url_carries_a_counting_integer():
     assert not offenders, (
         f"URLs must carry UUIDs or random codes, not integers: {offenders}"
     )
+
+
+def test_public_knowledge_pages_show_articles_for_parents_only(noord_world):
+    """The walk above lets these pages show the public titles; here they must, and
+    nothing else of Noord's knowledge base."""
+    from django.test import Client
+
+    noord = noord_world["noord"]
+    body = (
+        Client()
+        .get(reverse("knowledge:public_list", args=[noord.pk]))
+        .content.decode("utf-8")
+    )
+    assert "Noord: uitleg voor ouders" in body
+    for hidden in ("tips voor buddy", "Noord: concept", "Noord: oud stuk"):
+        assert hidden not in body

@@ -34,6 +34,9 @@ from ouderbuddy.casework.models import (
     Side,
 )
 from ouderbuddy.intake.models import HelpRequest
+from ouderbuddy.intake.services import has_active_consent
+from ouderbuddy.knowledge import selectors as knowledge_selectors
+from ouderbuddy.knowledge.models import Article, Audience
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
@@ -41,6 +44,7 @@ from ouderbuddy.matching import selectors as matching_selectors
 from ouderbuddy.matching.models import Match, MatchStatus
 from ouderbuddy.notifications import mail
 from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.privacy.models import ConsentPurpose
 from ouderbuddy.privacy.services import record_read
 
 BUDDY = [Role.BUDDY]
@@ -83,6 +87,20 @@ def proposals(request: SignedInRequest) -> HttpResponse:
 
 
 # --- The match page ------------------------------------------------------------------------
+
+
+def _suggested_articles(actor: Membership, help_request: HelpRequest) -> list[Article]:
+    """The kennisbank's articles for buddies that share codes with the request, only
+    when the parent agreed to share the codes with the buddy (an article about
+    autism would tell what the codes do)."""
+    if not has_active_consent(help_request, ConsentPurpose.SHARE_WITH_BUDDY):
+        return []
+    codes = HelpRequest.codes.through.objects.filter(
+        helprequest_id=help_request.pk
+    ).values_list("experiencecode_id", flat=True)
+    return knowledge_selectors.articles_for_codes(
+        actor.organisation_id, codes, Audience.BUDDIES
+    )
 
 
 def _render_match(
@@ -134,6 +152,7 @@ def _render_match(
             ],
             "fit_due": selectors_buddy.fit_due(match),
             "fit_choices": Fit.choices,
+            "articles": _suggested_articles(actor, help_request),
             "error": error,
         },
         status=status,

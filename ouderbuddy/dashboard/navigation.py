@@ -33,6 +33,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("support:groups", _("Intervisie"), frozenset({Role.COORDINATOR})),
     NavItem("support:questions", _("Vraagbaak"), frozenset({Role.COORDINATOR})),
     NavItem("support:announcements", _("Berichten"), frozenset({Role.COORDINATOR})),
+    NavItem("knowledge:list", _("Kennisbank"), frozenset({Role.COORDINATOR})),
     NavItem("matching:proposals", _("Mijn koppelingen"), frozenset({Role.BUDDY})),
     NavItem("buddies:portal_profile", _("Mijn profiel"), frozenset({Role.BUDDY})),
     NavItem("training:my_trainings", _("Mijn trainingen"), frozenset({Role.BUDDY})),
@@ -40,6 +41,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("support:my_questions", _("Mijn vragen"), frozenset({Role.BUDDY})),
     NavItem("support:my_announcements", _("Berichten"), frozenset({Role.BUDDY})),
     NavItem("support:my_year", _("Mijn jaar"), frozenset({Role.BUDDY})),
+    NavItem("knowledge:index", _("Kennisbank"), frozenset({Role.BUDDY})),
     NavItem("organisations:team", _("Team"), frozenset({Role.COORDINATOR})),
     NavItem(
         "organisations:settings",

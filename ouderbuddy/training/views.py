@@ -24,7 +24,7 @@ from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.forms import Form
 from ouderbuddy.lib.views import SignedInRequest, acting_membership
 from ouderbuddy.organisations.models import Membership, Role
-from ouderbuddy.training import rows, selectors, services
+from ouderbuddy.training import hooks, rows, selectors, services
 from ouderbuddy.training.forms import (
     AttendanceForm,
     CourseForm,
@@ -120,7 +120,12 @@ def course_detail(request: SignedInRequest, course_id: UUID) -> HttpResponse:
     return render(
         request,
         "training/course_detail.html",
-        {"course": course, "sessions": _session_rows(course), "form": form},
+        {
+            "course": course,
+            "sessions": _session_rows(course),
+            "form": form,
+            "materials": hooks.course_materials(course, for_buddy=False),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -129,6 +129,7 @@ class Command(BaseCommand):
         logins.append(("Platformbeheerder", admin.email, "platform"))
         from ouderbuddy.buddies.demo import seed_demo_buddies  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
         from ouderbuddy.intake.demo import seed_demo_requests  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
+        from ouderbuddy.knowledge.demo import seed_demo_knowledge  # noqa: PLC0415  beside the other demo modules, after the check in handle()
         from ouderbuddy.training.demo import (  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
             add_basic_qualifications,
             seed_demo_training,
@@ -144,6 +145,7 @@ class Command(BaseCommand):
                     timezone.localdate(),
                 )
             seed_demo_training(organisations[demo.slug])
+            seed_demo_knowledge(organisations[demo.slug])
             seed_demo_requests(organisations[demo.slug], demo.slug, faker)
         return logins
 

@@ -1,0 +1,105 @@
+"""Where other apps' screens show the knowledge base: the buddy's match page
+suggests articles for the request's codes (only with the parent's consent to share
+them), the parent's status page links the public pages, a course lists its
+materials."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client, TestCase
+from django.urls import reverse
+
+from conftest import signed_in_client
+from ouderbuddy.casework.tests.factories import active_match
+from ouderbuddy.intake import services as intake
+from ouderbuddy.intake.services import status_token
+from ouderbuddy.knowledge import services
+from ouderbuddy.knowledge.models import Audience
+from ouderbuddy.knowledge.tests.factories import article
+from ouderbuddy.matching.tests.factories import matchable_buddy
+from ouderbuddy.privacy.models import ConsentPurpose
+from ouderbuddy.training.tests.factories import make_course
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def match(cora):
+    # The request's codes: route.po_regular, issue.out_of_school, need.anxiety.
+    return active_match(cora, matchable_buddy(cora.organisation, "Anna Een"))
+
+
+@pytest.fixture
+def articles(cora):
+    return {
+        "home": article(
+            cora, "Als een kind thuiszit", "Uitleg.", codes=["issue.out_of_school"]
+        ),
+        "anxiety": article(
+            cora,
+            "Angst en school",
+            "Uitleg.",
+            codes=["need.anxiety", "issue.out_of_school"],
+            audience=Audience.BUDDIES,
+        ),
+        "other": article(cora, "Over de TLV", "Uitleg.", codes=["issue.tlv"]),
+        "parents": article(
+            cora,
+            "Voor ouders: thuiszitten",
+            "Uitleg.",
+            codes=["issue.out_of_school"],
+            audience=Audience.PARENTS,
+        ),
+        "draft": article(
+            cora,
+            "Concept thuiszitten",
+            "x",
+            codes=["issue.out_of_school"],
+            publish=False,
+        ),
+    }
+
+
+def _match_page(match):
+    client = signed_in_client(match.buddy.user, verified=False)
+    response = client.get(reverse("casework:buddy_match", args=[match.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_match_page_suggests_articles_for_the_requests_codes(match, articles):
+    page = _match_page(match)
+    assert "Uit de kennisbank" in page
+    assert page.index("Angst en school") < page.index("Als een kind thuiszit")
+    assert reverse("knowledge:read", args=[articles["anxiety"].pk]) in page
+    for key in ("other", "parents", "draft"):
+        assert articles[key].title not in page
+
+
+def test_without_consent_to_share_nothing_is_suggested(match, articles):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        intake.withdraw_consent(
+            request=match.request, purpose=ConsentPurpose.SHARE_WITH_BUDDY
+        )
+    page = _match_page(match)
+    assert "Uit de kennisbank" not in page
+    assert "Angst en school" not in page
+    assert reverse("knowledge:index") in page  # the kennisbank itself stays linked
+
+
+def test_the_status_page_links_the_public_pages(match):
+    url = reverse("intake:status", args=[status_token(match.request)])
+    page = Client().get(url).content.decode()
+    public = reverse("knowledge:public_list", args=[match.organisation_id])
+    assert f'href="{public}"' in page
+
+
+def test_a_course_lists_its_materials_for_the_coordinator(cora, cora_client):
+    course = make_course(cora.organisation)
+    draft = article(cora, "Concept voor de training", "x", publish=False)
+    services.set_course_materials(actor=cora, course=course, article_ids=[draft.pk])
+    page = cora_client.get(reverse("training:course_detail", args=[course.pk]))
+    body = page.content.decode()
+    assert "Concept voor de training" in body
+    assert reverse("knowledge:detail", args=[draft.pk]) in body
+    assert reverse("knowledge:course_materials", args=[course.pk]) in body
