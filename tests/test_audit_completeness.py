@@ -1610,6 +1610,20 @@ def _(f: Fixture) -> Call:
     )
 
 
+@case("support.services_questions.answer_to_article")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support import services_questions
+
+    cora = f("cora")
+    _member, asked = _question(f)
+    answer = services_questions.reply_to_question(
+        actor=cora, question=asked, body="Schrijf uw vragen vooraf op."
+    )
+    return lambda: services_questions.answer_to_article(
+        actor=cora, question=asked, reply=answer
+    )
+
+
 # knowledge
 
 

@@ -85,6 +85,7 @@ PARAM_MODELS = {
     "group_id": "support.intervisiegroup",
     "intervisie_id": "support.intervisiesession",
     "question_id": "support.question",
+    "reply_id": "support.reply",
     "announcement_id": "support.announcement",
     "invitation_id": "accounts.invitation",
     "line_id": "matching.batchline",

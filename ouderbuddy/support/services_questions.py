@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ouderbuddy.buddies.models import Buddy, BuddyStatus
+from ouderbuddy.knowledge import services as knowledge
 from ouderbuddy.lib.control_characters import has_control_characters
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.matching.models import Match
@@ -19,6 +20,7 @@ from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.services import record_event
 from ouderbuddy.support import emails
 from ouderbuddy.support.models import Question, QuestionStatus, Reply
+from ouderbuddy.taxonomy.models import ExperienceCode
 
 SUBJECT_MAX = 200
 BODY_MAX = 4000
@@ -210,3 +212,46 @@ def reopen_question(*, actor: Membership, question: Question) -> Question:
         target=question,
     )
     return question
+
+
+@transaction.atomic
+def answer_to_article(*, actor: Membership, question: Question, reply: Reply) -> Any:
+    """Turn a coordinator's answer into a draft knowledge-base article for buddies,
+    tagged with the codes of the match's request (if the question is about one). The
+    draft is the coordinator's to anonymise before publishing; returns it."""
+    _require_coordinator_of(actor, question)
+    locked = (
+        Reply.objects.select_for_update()
+        .filter(organisation_id=actor.organisation_id, question=question, pk=reply.pk)
+        .first()
+    )
+    if locked is None or not locked.by_coordinator:
+        raise DomainError(
+            _("Alleen een antwoord van een coördinator kan een artikel worden.")
+        )
+    reply = locked
+    if reply.article_id is not None:
+        raise DomainError(_("Van dit antwoord is al een artikel gemaakt."))
+    codes: list[str] = []
+    if question.match_id:
+        codes = list(
+            ExperienceCode.objects.filter(
+                help_requests__matches__pk=question.match_id
+            ).values_list("code", flat=True)
+        )
+    article = knowledge.draft_article_from_answer(
+        actor=actor,
+        title=question.subject,
+        body_markdown=reply.body,
+        codes=codes,
+    )
+    reply.article_id = article.pk
+    reply.save(update_fields=["article_id", "updated_at"])
+    record_event(
+        actor=actor,
+        organisation=actor.organisation_id,
+        verb="support.question.to_article",
+        target=question,
+        data={"article": str(article.pk)},
+    )
+    return article

@@ -69,6 +69,11 @@ urlpatterns = [
         views_questions.reopen_question,
         name="reopen_question",
     ),
+    path(
+        "vraagbaak/<uuid:question_id>/artikel/<uuid:reply_id>/",
+        views_questions.answer_to_article,
+        name="answer_to_article",
+    ),
     # Announcements.
     path("berichten/", views_announcements.announcements, name="announcements"),
     path(

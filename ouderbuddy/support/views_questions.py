@@ -15,11 +15,12 @@ from ouderbuddy.buddies.selectors import get_own_buddy
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.forms import Form
+from ouderbuddy.lib.selectors import get_or_404
 from ouderbuddy.lib.views import SignedInRequest, acting_membership
 from ouderbuddy.organisations.models import Role
 from ouderbuddy.support import selectors, services_questions
 from ouderbuddy.support.forms import QuestionForm, ReplyForm
-from ouderbuddy.support.models import Question, QuestionStatus
+from ouderbuddy.support.models import Question, QuestionStatus, Reply
 
 COORDINATOR = [Role.COORDINATOR]
 BUDDY = [Role.BUDDY]
@@ -188,3 +189,28 @@ def reopen_question(request: SignedInRequest, question_id: UUID) -> HttpResponse
         services_questions.reopen_question,
         _("De vraag is weer open."),
     )
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def answer_to_article(
+    request: SignedInRequest, question_id: UUID, reply_id: UUID
+) -> HttpResponse:
+    """An answer becomes a draft article; the coordinator goes on to anonymise it."""
+    actor = acting_membership(request)
+    found = selectors.get_question_for(actor, question_id)
+    reply = get_or_404(Reply.objects.filter(question=found), reply_id)
+    try:
+        article = services_questions.answer_to_article(
+            actor=actor, question=found, reply=reply
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("support:question", question_id=found.pk)
+    messages.success(
+        request,
+        _(
+            "Er is een concept-artikel gemaakt. Haal namen en herkenbare dingen eruit "
+            "en publiceer het dan."
+        ),
+    )
+    return redirect("knowledge:edit", article_id=article.pk)

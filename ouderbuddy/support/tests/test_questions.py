@@ -297,3 +297,50 @@ def test_a_stopped_buddy_cannot_ask(anna, anna_member):
     with pytest.raises(DomainError):
         _ask(anna_member)
     assert timezone.now()
+
+
+def test_an_answer_becomes_a_draft_article_once(cora, cora_client, noord):
+    from ouderbuddy.knowledge.models import Article
+
+    match = active_match(cora, matchable_buddy(noord, "Mo Mijn"))
+    member = buddy_membership(match.buddy)
+    asked = _ask(member, subject="Bezwaar tegen de TLV", match_id=match.pk)
+    answer = services_questions.reply_to_question(
+        actor=cora, question=asked, body="U heeft **zes weken** voor bezwaar."
+    )
+    page = cora_client.get(reverse("support:question", args=[asked.pk]))
+    assert "Maak hier een kennisbankartikel van" in page.content.decode()
+    url = reverse("support:answer_to_article", args=[asked.pk, answer.pk])
+    made = cora_client.post(url)
+    article = Article.objects.get()
+    assert made["Location"] == reverse("knowledge:edit", args=[article.pk])
+    assert article.status == "draft" and article.title == "Bezwaar tegen de TLV"
+    assert article.audience == "buddies"
+    assert "<strong>zes weken</strong>" in article.body_html
+    answer.refresh_from_db()
+    assert answer.article_id == article.pk
+    # Once: the second time says so and makes nothing.
+    again = cora_client.post(url)
+    assert again.status_code == 302
+    assert Article.objects.count() == 1
+    # The buddy's own message cannot become an article.
+    first = Reply.objects.filter(question=asked, by_coordinator=False).get()
+    with pytest.raises(DomainError):
+        services_questions.answer_to_article(actor=cora, question=asked, reply=first)
+    assert Article.objects.count() == 1
+
+
+def test_only_a_coordinator_turns_an_answer_into_an_article(
+    cora, olga_client, anna_client, anna_member
+):
+    asked = _ask(anna_member)
+    answer = services_questions.reply_to_question(
+        actor=cora, question=asked, body="Zo."
+    )
+    url = reverse("support:answer_to_article", args=[asked.pk, answer.pk])
+    assert anna_client.post(url).status_code == 403
+    assert olga_client.post(url).status_code == 404
+    with pytest.raises(DomainError):
+        services_questions.answer_to_article(
+            actor=anna_member, question=asked, reply=answer
+        )
