@@ -39,8 +39,6 @@ NAVIGATION: list[NavItem] = [
     NavItem("training:my_trainings", _("Mijn trainingen"), frozenset({Role.BUDDY})),
     NavItem("support:my_intervisie", _("Intervisie"), frozenset({Role.BUDDY})),
     NavItem("support:my_questions", _("Mijn vragen"), frozenset({Role.BUDDY})),
-    NavItem("support:my_announcements", _("Berichten"), frozenset({Role.BUDDY})),
-    NavItem("support:my_year", _("Mijn jaar"), frozenset({Role.BUDDY})),
     NavItem("knowledge:index", _("Kennisbank"), frozenset({Role.BUDDY})),
     NavItem("organisations:team", _("Team"), frozenset({Role.COORDINATOR})),
     NavItem(

@@ -251,8 +251,11 @@ class RecordForm(Form):
 
 class QuestionForm(Form):
     subject = forms.CharField(
-        label=_("Waar gaat uw vraag over?"),
-        help_text=_("Een paar woorden, bijvoorbeeld: gesprek over het OPP."),
+        label=_("Onderwerp"),
+        help_text=_(
+            "Waar gaat uw vraag over? Een paar woorden, bijvoorbeeld: gesprek over "
+            "het OPP."
+        ),
         max_length=SUBJECT_MAX,
         error_messages={
             "required": _("Schrijf waar uw vraag over gaat."),
@@ -261,10 +264,7 @@ class QuestionForm(Form):
     )
     body = forms.CharField(
         label=_("Uw vraag"),
-        help_text=_(
-            "Schrijf geen achternaam of adres van de ouder of het kind. De coördinator "
-            "ziet om welke koppeling het gaat als u die hieronder kiest."
-        ),
+        help_text=_("Schrijf geen achternaam of adres van de ouder of het kind."),
         max_length=BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
@@ -287,6 +287,11 @@ class QuestionForm(Form):
         match.choices = [("", gettext("Nee, een algemene vraag")), *matches]
         if not matches:
             del self.fields["match"]
+        else:
+            self.fields["body"].help_text = gettext(
+                "Schrijf geen achternaam of adres van de ouder of het kind. De "
+                "coördinator ziet om welke koppeling het gaat als u die hieronder kiest."
+            )
 
 
 class ReplyForm(Form):

@@ -92,7 +92,7 @@ def test_a_question_becomes_an_article_the_buddy_finds_by_a_stemmed_word(
     check_axe(buddy, "buddy: ask a question, errors")
     assert not Question.objects.exists()
     form = buddy.locator("main form")
-    form.get_by_label("Waar gaat uw vraag over?").fill("Kind zit al weken thuis")
+    form.get_by_label("Onderwerp").fill("Kind zit al weken thuis")
     form.get_by_label("Uw vraag", exact=True).fill(
         "De zoon van Fatima gaat al drie weken niet naar school. Wat kan de moeder doen?"
     )
@@ -250,6 +250,47 @@ def test_a_buddy_signs_up_and_the_facilitator_records_the_group(
     buddy.reload()
     expect(buddy.locator("#attended + ul")).to_contain_text("Grenzen stellen")
     check_axe(buddy, "buddy: intervisie, attended")
+
+    # 5. A message to the group; Anna reads it on her start page; her year ----------------
+    desk.goto("/berichten/")
+    check_axe(desk, "coordinator: announcements")
+    desk.get_by_role("link", name="Nieuw bericht").click()
+    desk.wait_for_load_state()
+    check_axe(desk, "coordinator: new announcement")
+    news = desk.locator("main form")
+    news.get_by_label("Titel").fill("Volgende intervisie in januari")
+    news.get_by_label("Bericht", exact=True).fill("We zien elkaar op 14 januari.")
+    news.get_by_role("radio", name="Een intervisiegroep").check()
+    news.get_by_role("combobox", name="Intervisiegroep").select_option(
+        label="Groep Oost"
+    )
+    submit(news, "Versturen")
+    expect_message(desk, "Het bericht is naar 2 buddy's gestuurd.")
+    expect(desk.locator("main")).to_contain_text("0 van 2")
+    check_axe(desk, "coordinator: the announcement sent")
+    buddy.goto("/start/")
+    card = buddy.locator(".ob-card").filter(has_text="Volgende intervisie in januari")
+    expect(card).to_be_visible()
+    check_axe(buddy, "buddy: start page with a message")
+    card.get_by_role("button", name="Gelezen").click()
+    buddy.wait_for_load_state()
+    expect(buddy.locator(".ob-card").filter(has_text="in januari")).to_have_count(0)
+    buddy.get_by_role("link", name="Berichten van het steunpunt").click()
+    buddy.wait_for_load_state()
+    expect(buddy.locator("main")).to_contain_text("We zien elkaar op 14 januari.")
+    check_axe(buddy, "buddy: messages")
+    buddy.goto("/start/")
+    buddy.get_by_role("link", name="Mijn jaar als buddy").click()
+    buddy.wait_for_load_state()
+    expect(buddy.locator(".ob-year")).to_contain_text("Intervisie")
+    check_axe(buddy, "buddy: my year")
+    desk.goto(f"/jaaroverzicht/{anna.pk}/")
+    check_axe(desk, "coordinator: a buddy's year")
+    thanks = desk.locator("main form")
+    thanks.get_by_label("Persoonlijke woorden").fill("Fijn dat u erbij was!")
+    submit(thanks, "Bedankje versturen")
+    expect_message(desk, "Uw bedankje is verstuurd.")
+    check_axe(desk, "coordinator: thanks sent")
 
 
 def active_first_name() -> str:
