@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.buddies.models import Buddy
 from ouderbuddy.lib.forms import Form
-from ouderbuddy.organisations.models import Membership
 from ouderbuddy.support.models import Audience, Method
 from ouderbuddy.support.services import RECORD_MAX
 from ouderbuddy.support.services_announcements import BODY_MAX as ANNOUNCEMENT_BODY_MAX
@@ -52,24 +51,17 @@ class GroupForm(Form):
     def __init__(
         self,
         *args: Any,
-        facilitators: Sequence[Membership],
-        buddies: Sequence[Buddy],
+        facilitators: Sequence[tuple[str, str]],
+        buddies: Sequence[tuple[str, str]],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.facilitators = {str(m.pk): m for m in facilitators}
         facilitator = self.fields["facilitator"]
         members = self.fields["members"]
         assert isinstance(facilitator, forms.ChoiceField)
         assert isinstance(members, forms.MultipleChoiceField)
-        facilitator.choices = [("", gettext("Kies een begeleider"))] + [
-            (str(m.pk), f"{m.user.full_name} ({m.get_role_display()})")
-            for m in facilitators
-        ]
-        members.choices = [(str(b.pk), b.full_name) for b in buddies]
-
-    def facilitator_membership(self) -> Membership:
-        return self.facilitators[self.cleaned_data["facilitator"]]
+        facilitator.choices = [("", gettext("Kies een begeleider")), *facilitators]
+        members.choices = list(buddies)
 
 
 class SessionForm(Form):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -245,8 +245,15 @@ def support_record(buddy: Buddy) -> dict[str, Any]:
     `title`, `detail`)."""
     since = _months_ago(RECORD_MONTHS)
     intervisie = [
-        {"starts_at": s.starts_at, "title": s.theme, "detail": s.group.name}
-        for s in attended_sessions(buddy)
+        {"starts_at": starts_at, "title": theme, "detail": group}
+        for starts_at, theme, group in IntervisieSession.objects.filter(
+            organisation_id=buddy.organisation_id,
+            starts_at__gte=since,
+            participations__buddy=buddy,
+            participations__attended=True,
+        )
+        .order_by("-starts_at")
+        .values_list("starts_at", "theme", "group__name")
     ]
     trainings = [
         {"starts_at": starts_at, "title": title, "detail": ""}
@@ -304,59 +311,89 @@ def names_in_running_matches(organisation_id: Any) -> frozenset[str]:
 # --- What the forms offer ------------------------------------------------------------
 
 
-def facilitator_choices(actor: Membership) -> list[Membership]:
-    """The organisation's active coordinators and buddies, by name."""
-    return list(
+def facilitator_choices(actor: Membership) -> list[tuple[str, str]]:
+    """The organisation's active coordinators and buddies, by name, as (key, label):
+    read as values, the form shows nothing more."""
+    rows = (
         Membership.objects.filter(
             organisation_id=actor.organisation_id,
             is_active=True,
             role__in=(Role.COORDINATOR, Role.BUDDY),
         )
-        .select_related("user")
-        .order_by("user__full_name")
+        .order_by("user__full_name", "pk")
+        .values_list("pk", "user__full_name", "role")
+    )
+    return [(str(pk), f"{name} ({Role(role).label})") for pk, name, role in rows]
+
+
+def facilitator_by_key(actor: Membership, key: str) -> Membership:
+    """The chosen facilitator (a key of `facilitator_choices`)."""
+    return get_or_404(
+        Membership.objects.filter(organisation_id=actor.organisation_id), key
     )
 
 
-def member_choices(actor: Membership) -> list[Buddy]:
-    """The organisation's buddies who have not stopped, by name."""
-    return list(
-        Buddy.objects.filter(organisation_id=actor.organisation_id)
+def member_choices(actor: Membership) -> list[tuple[str, str]]:
+    """The organisation's buddies who have not stopped, by name, as (key, name)."""
+    return [
+        (str(pk), name)
+        for pk, name in Buddy.objects.filter(organisation_id=actor.organisation_id)
         .exclude(status=BuddyStatus.STOPPED)
-        .only("full_name")
-        .order_by("full_name")
-    )
+        .order_by("full_name", "pk")
+        .values_list("pk", "full_name")
+    ]
 
 
 def group_rows(actor: Membership) -> list[dict[str, Any]]:
     """The groups the actor leads (a coordinator: all that run), with their number of
-    members and next session."""
-    now = timezone.now()
-    groups = (
+    members and next session: one query, rows in the shape the page reads."""
+    upcoming = IntervisieSession.objects.filter(
+        organisation_id=actor.organisation_id,
+        group=OuterRef("pk"),
+        cancelled_at__isnull=True,
+        starts_at__gt=timezone.now(),
+    ).order_by("starts_at", "pk")
+    members = (
+        GroupMember.objects.filter(group=OuterRef("pk"))
+        .order_by()
+        .values("group")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
         led_groups(actor)
         .filter(archived_at__isnull=True)
-        .select_related("facilitator__user")
-        .order_by("name")
+        .annotate(
+            member_count=Subquery(members),
+            next_pk=Subquery(upcoming.values("pk")[:1]),
+            next_at=Subquery(upcoming.values("starts_at")[:1]),
+        )
+        .order_by("name", "pk")
+        .values(
+            "pk",
+            "name",
+            "facilitator__user__full_name",
+            "member_count",
+            "next_pk",
+            "next_at",
+        )
     )
-    rows = []
-    for group in groups:
-        next_session = (
-            IntervisieSession.objects.filter(
-                organisation_id=actor.organisation_id,
-                group=group,
-                cancelled_at__isnull=True,
-                starts_at__gt=now,
-            )
-            .order_by("starts_at")
-            .first()
-        )
-        rows.append(
-            {
-                "group": group,
-                "members": GroupMember.objects.filter(group=group).count(),
-                "next_session": next_session,
-            }
-        )
-    return rows
+    return [
+        {
+            "group": {
+                "pk": row["pk"],
+                "name": row["name"],
+                "facilitator": {
+                    "user": {"full_name": row["facilitator__user__full_name"]}
+                },
+            },
+            "members": row["member_count"] or 0,
+            "next_session": {"pk": row["next_pk"], "starts_at": row["next_at"]}
+            if row["next_pk"]
+            else None,
+        }
+        for row in rows
+    ]
 
 
 # --- The question desk -----------------------------------------------------------

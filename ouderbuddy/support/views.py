@@ -90,7 +90,9 @@ def group_new(request: SignedInRequest) -> HttpResponse:
             group = services.create_group(
                 actor=actor,
                 name=form.cleaned_data["name"],
-                facilitator=form.facilitator_membership(),
+                facilitator=selectors.facilitator_by_key(
+                    actor, form.cleaned_data["facilitator"]
+                ),
                 member_ids=form.cleaned_data["members"],
             )
         except DomainError as exc:
@@ -125,7 +127,9 @@ def group_edit(request: SignedInRequest, group_id: UUID) -> HttpResponse:
                 actor=actor,
                 group=group,
                 name=form.cleaned_data["name"],
-                facilitator=form.facilitator_membership(),
+                facilitator=selectors.facilitator_by_key(
+                    actor, form.cleaned_data["facilitator"]
+                ),
                 member_ids=form.cleaned_data["members"],
             )
         except DomainError as exc:
