@@ -432,7 +432,7 @@ EXCLUDED_PREFIXES = {
     "admin:": "the platform admin (not an organisation's page)",
     "platform:": "the platform admin (not an organisation's page)",
 }
-PUBLIC = ("/hulpvraag/", "/buddy-worden/", "/doorverwijzen/")
+PUBLIC = ("/hulpvraag/", "/buddy-worden/", "/doorverwijzen/", "/informatie/")
 
 
 def url_names() -> list[tuple[str, str, list[str]]]:
@@ -489,18 +489,27 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
         RequestStatus,
     )
     from ouderbuddy.intake.services_targets import seed_referral_targets
+    from ouderbuddy.knowledge.models import Article
+    from ouderbuddy.knowledge.services import load_starter_articles
     from ouderbuddy.matching import services as matching_services
     from ouderbuddy.matching.models import BatchDraft, BatchLine, Match, MatchStatus
     from ouderbuddy.organisations.models import Membership
     from ouderbuddy.support.demo import seed_demo_intervisie
-    from ouderbuddy.support.models import IntervisieGroup, IntervisieSession, Question
+    from ouderbuddy.support.models import (
+        Announcement,
+        IntervisieGroup,
+        IntervisieSession,
+        Question,
+        Reply,
+    )
     from ouderbuddy.training.demo import seed_demo_training
     from ouderbuddy.training.models import Course, Enrolment, Session
 
     org = organisation.pk
-    # The national set has no courses, training sessions, intervisie or referral
-    # addresses: the measured organisation gets the demo organisations' ones (in the
-    # run's copy; the measured buddy is in the intervisie group).
+    # The national set has no courses, training sessions, intervisie, questions,
+    # articles or referral addresses: the measured organisation gets the demo
+    # organisations' ones (in the run's copy; the measured buddy is in the intervisie
+    # group and asked a question; the starter articles).
     seed_demo_training(organisation)
     seed_referral_targets(organisation)
     match = (
@@ -512,6 +521,7 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
     )
     assert match is not None
     seed_demo_intervisie(organisation, first=match.buddy)
+    load_starter_articles(actor=coordinator)
     waiting = (
         HelpRequest.objects.filter(organisation_id=org, status=RequestStatus.WAITING)
         .order_by("created_at")
@@ -549,6 +559,13 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
         "group_id": first(IntervisieGroup, "name"),
         "intervisie_id": first(IntervisieSession, "starts_at"),
         "question_id": first(Question, "subject", buddy=match.buddy),
+        "article_id": first(
+            Article, "slug", status="published", audience__in=["buddies", "both"]
+        ),
+        "announcement_id": first(Announcement, "title"),
+        "reply_id": first(
+            Reply, "created_at", by_coordinator=True, question__buddy=match.buddy
+        ),
         "matches": Match.objects.filter(organisation_id=org).count(),
         "contacts": casework.Contact.objects.filter(organisation_id=org).count(),
         "match_contacts": match.n,

@@ -1,7 +1,8 @@
 """Demo intervisie for `seed_demo` (and the load benchmark): a group of the
 organisation's active buddies with its coordinator as facilitator, a session that
 took place (attendance recorded) and one ahead that the first buddies signed up for;
-an answered and an open question in the question desk."""
+an answered and an open question in the question desk; a message to all active
+buddies."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from django.utils import timezone
 from ouderbuddy.buddies.models import Buddy, BuddyStatus
 from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.support.models import (
+    Announcement,
+    AnnouncementRecipient,
+    Audience,
     GroupMember,
     IntervisieGroup,
     IntervisieSession,
@@ -53,9 +57,8 @@ def _session(group: IntervisieGroup, days: int, theme: str) -> IntervisieSession
 @transaction.atomic
 def seed_demo_intervisie(organisation: Organisation, first: Buddy | None = None) -> int:
     """The demo group and its two sessions, once (`first` one of its members);
-    returns the sessions made."""
-    if IntervisieGroup.objects.filter(organisation=organisation).exists():
-        return 0
+    returns the sessions made. The questions come once for `first` too, also
+    where the organisation has a group already."""
     facilitator = (
         Membership.objects.filter(
             organisation=organisation, role=Role.COORDINATOR, is_active=True
@@ -64,6 +67,12 @@ def seed_demo_intervisie(organisation: Organisation, first: Buddy | None = None)
         .first()
     )
     if facilitator is None:
+        return 0
+    if not Announcement.objects.filter(organisation=organisation).exists():
+        _seed_announcement(organisation, facilitator)
+    if IntervisieGroup.objects.filter(organisation=organisation).exists():
+        if first is not None and not Question.objects.filter(buddy=first).exists():
+            _seed_questions(organisation, facilitator, [first])
         return 0
     # The demo buddy with a login first, so the buddy portal shows the group.
     buddies = list(
@@ -111,6 +120,25 @@ def seed_demo_intervisie(organisation: Organisation, first: Buddy | None = None)
     )
     _seed_questions(organisation, facilitator, buddies[:2])
     return 2
+
+
+def _seed_announcement(organisation: Organisation, coordinator: Membership) -> None:
+    """A message to all active buddies, unread (the service would e-mail)."""
+    message = Announcement.objects.create(
+        organisation=organisation,
+        author_id=coordinator.user_id,
+        title="Nieuwe folder over passend onderwijs",
+        body="Op kantoor liggen nieuwe folders voor ouders. Neem er gerust een paar mee.",
+        audience=Audience.ACTIVE,
+    )
+    AnnouncementRecipient.objects.bulk_create(
+        AnnouncementRecipient(
+            organisation=organisation, announcement=message, buddy=buddy
+        )
+        for buddy in Buddy.objects.filter(
+            organisation=organisation, status=BuddyStatus.ACTIVE
+        )
+    )
 
 
 def _seed_questions(
