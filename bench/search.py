@@ -61,6 +61,9 @@ QUERIES = [
     "xyzzyplugh",  # nothing found
     "tlv " + "x" * 496,  # 500 characters
 ]
+# Answered before (or without) the ranking: shown, but also left out of a second
+# summary, so the four near-zero times do not flatter the median.
+TRIVIAL = {"de het een", "!!!???", "xyzzyplugh", "tlv " + "x" * 496}
 TARGET_MEDIAN_MS = 20
 TARGET_P95_MS = 50
 
@@ -208,6 +211,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     load_s = time.perf_counter() - t0
     rows: list[dict[str, Any]] = []
     every: list[float] = []
+    ranked: list[float] = []
     hits: dict[str, list[str]] = {}
     for query in QUERIES:
         for _ in range(3):  # warm the caches and the compiled statement
@@ -222,6 +226,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             )
             times.append((time.perf_counter() - t) * 1000)
         every += times
+        if query not in TRIVIAL:
+            ranked += times
         hits[query] = [hit.slug for hit in result.hits]
         rows.append(
             {
@@ -243,6 +249,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "rows": rows,
         "median": statistics.median(every),
         "p95": percentile(every, 0.95),
+        "ranked_median": statistics.median(ranked),
+        "ranked_p95": percentile(ranked, 0.95),
         "hits": hits,
     }
 
@@ -266,6 +274,8 @@ def table(result: dict[str, Any]) -> str:
     )
     lines += [
         f"| **all queries** | | **{result['median']:.2f}** | **{result['p95']:.2f}** |",
+        f"| **the {len(QUERIES) - len(TRIVIAL)} ranked queries** | | "
+        f"**{result['ranked_median']:.2f}** | **{result['ranked_p95']:.2f}** |",
         "",
         f"Target (median < {TARGET_MEDIAN_MS} ms, p95 < {TARGET_P95_MS} ms): {verdict}.",
         "",

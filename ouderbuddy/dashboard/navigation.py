@@ -57,7 +57,7 @@ _paths: dict[tuple[str, str, str, str], str] = {}
 def path_of(url_name: str) -> str:
     """`reverse(url_name)` for a page without arguments, worked out once per process
     (per URL map and script prefix): the menu is drawn on every page, a reverse costs
-    about 25 µs and the menu has up to 13 of them."""
+    about 25 µs and the menu has up to 14 of them."""
     key = (settings.ROOT_URLCONF, str(get_urlconf()), get_script_prefix(), url_name)
     found = _paths.get(key)
     if found is None:

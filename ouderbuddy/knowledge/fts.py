@@ -21,13 +21,14 @@ SQLITE_TABLE = [
     """INSERT INTO knowledge_article_fts (rowid, document)
         SELECT search_key, search_document FROM knowledge_article""",
 ]
-# What a match and the ranking read of an article, in one index: SQLite then never
+# What a match and the ranking read of an article (slug: the tie-break), in one index: SQLite then never
 # reads the article's row (its long texts come first and fill overflow pages) for
 # the thousands of articles a common word matches, only for the hits shown.
 SQLITE_INDEX = [
     "DROP INDEX IF EXISTS knowledge_article_rank",
     """CREATE INDEX knowledge_article_rank ON knowledge_article (
-        search_key, organisation_id, status, audience, id, search_head, search_lead
+        search_key, organisation_id, status, audience, id, slug, search_head,
+        search_lead
     )""",
 ]
 SQLITE_TRIGGERS = [

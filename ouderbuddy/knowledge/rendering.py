@@ -31,6 +31,7 @@ REMOVED_WITH_CONTENT = frozenset(
      "math", "textarea", "select", "frameset", "frame", "title"}
 )  # fmt: skip
 
+TABLE_BOX = "utrecht-table-container utrecht-table-container--overflow-inline"
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|tr|blockquote|pre)>|<br ?/?>|<hr ?/?>")
 _SPACES = re.compile(r"[ \t]+")
 _LINES = re.compile(r"\n{3,}")
@@ -41,7 +42,7 @@ def render(markdown: str) -> str:
     """The article's HTML: Markdown rendered, then sanitised. A `# heading` becomes
     a second-level heading: the page's own title is the only first-level one."""
     rendered = _HEADING_ONE.sub(r"<\1h2>", _MARKDOWN.render(markdown or ""))
-    return nh3.clean(
+    safe = nh3.clean(
         rendered,
         tags=set(TAGS),
         attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
@@ -49,6 +50,11 @@ def render(markdown: str) -> str:
         clean_content_tags=set(REMOVED_WITH_CONTENT),
         link_rel="noopener noreferrer",
         strip_comments=True,
+    )
+    # A table scrolls sideways inside its own box on a phone (nh3 leaves <table>
+    # bare: it keeps no attribute of it).
+    return safe.replace("<table>", f'<div class="{TABLE_BOX}"><table>').replace(
+        "</table>", "</table></div>"
     )
 
 

@@ -103,3 +103,26 @@ def test_a_course_lists_its_materials_for_the_coordinator(cora, cora_client):
     assert "Concept voor de training" in body
     assert reverse("knowledge:detail", args=[draft.pk]) in body
     assert reverse("knowledge:course_materials", args=[course.pk]) in body
+
+
+def test_a_buddy_gets_only_the_published_materials_for_buddies(cora):
+    from ouderbuddy.knowledge.selectors import course_material_links
+
+    course = make_course(cora.organisation)
+    shown = article(cora, "Voor buddy's", "x", audience=Audience.BUDDIES)
+    hidden = [
+        article(cora, "Voor ouders", "x", audience=Audience.PARENTS),
+        article(cora, "Nog een concept", "x", publish=False),
+    ]
+    services.set_course_materials(
+        actor=cora, course=course, article_ids=[shown.pk, *(a.pk for a in hidden)]
+    )
+    links = course_material_links(course, for_buddy=True)
+    assert links == [
+        {
+            "title": "Voor buddy's",
+            "url": reverse("knowledge:read", args=[shown.pk]),
+            "status": "Gepubliceerd",
+        }
+    ]
+    assert len(course_material_links(course, for_buddy=False)) == 3

@@ -56,6 +56,13 @@ def test_markdown_is_rendered_and_nothing_dangerous_survives():
     assert "tekst" in html and "klik" in html
 
 
+def test_a_table_gets_a_box_that_scrolls_on_a_phone():
+    html = rendering.render("| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert html.startswith(f'<div class="{rendering.TABLE_BOX}"><table>')
+    assert html.rstrip().endswith("</table></div>")
+    assert rendering.plain_text(html).split() == ["a", "b", "1", "2"]
+
+
 def test_a_first_level_heading_becomes_a_second_level_one():
     assert rendering.render("# Titel") == "<h2>Titel</h2>\n"
 
