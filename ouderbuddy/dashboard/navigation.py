@@ -32,11 +32,13 @@ NAVIGATION: list[NavItem] = [
     NavItem("training:courses", _("Trainingen"), frozenset({Role.COORDINATOR})),
     NavItem("support:groups", _("Intervisie"), frozenset({Role.COORDINATOR})),
     NavItem("support:questions", _("Vraagbaak"), frozenset({Role.COORDINATOR})),
+    NavItem("support:claims", _("Onkosten"), frozenset({Role.COORDINATOR})),
     NavItem("matching:proposals", _("Mijn koppelingen"), frozenset({Role.BUDDY})),
     NavItem("buddies:portal_profile", _("Mijn profiel"), frozenset({Role.BUDDY})),
     NavItem("training:my_trainings", _("Mijn trainingen"), frozenset({Role.BUDDY})),
     NavItem("support:my_intervisie", _("Intervisie"), frozenset({Role.BUDDY})),
     NavItem("support:my_questions", _("Mijn vragen"), frozenset({Role.BUDDY})),
+    NavItem("support:my_expenses", _("Mijn onkosten"), frozenset({Role.BUDDY})),
     NavItem("organisations:team", _("Team"), frozenset({Role.COORDINATOR})),
     NavItem(
         "organisations:settings",

@@ -302,3 +302,30 @@ class Reply(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.question} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- Allowance and expenses (models_expenses.py) --------------------------------
+
+from ouderbuddy.support.models_expenses import (  # noqa: E402
+    RETENTION_YEARS,
+    AllowanceSettings,
+    ClaimEvent,
+    ClaimKind,
+    ClaimStatus,
+    ClosedMonth,
+    ExpenseClaim,
+    FlatAllowance,
+    VolunteerAllowanceRule,
+)
+
+__all__ = [
+    "RETENTION_YEARS",
+    "AllowanceSettings",
+    "ClaimEvent",
+    "ClaimKind",
+    "ClaimStatus",
+    "ClosedMonth",
+    "ExpenseClaim",
+    "FlatAllowance",
+    "VolunteerAllowanceRule",
+]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ouderbuddy.support import views, views_questions
+from ouderbuddy.support import views, views_expenses, views_questions
 
 app_name = "support"
 urlpatterns = [
@@ -63,5 +63,41 @@ urlpatterns = [
         "vraagbaak/<uuid:question_id>/heropenen/",
         views_questions.reopen_question,
         name="reopen_question",
+    ),
+    # Allowance and expenses.
+    path("buddy/onkosten/", views_expenses.my_expenses, name="my_expenses"),
+    path(
+        "buddy/onkosten/kilometers/",
+        views_expenses.new_km_claim,
+        name="new_km_claim",
+    ),
+    path(
+        "buddy/onkosten/bon/",
+        views_expenses.new_receipt_claim,
+        name="new_receipt_claim",
+    ),
+    path("buddy/onkosten/<uuid:claim_id>/", views_expenses.my_claim, name="my_claim"),
+    path("onkosten/", views_expenses.claims, name="claims"),
+    path("onkosten/vergoeding/", views_expenses.allowance_new, name="allowance_new"),
+    path(
+        "onkosten/instellingen/",
+        views_expenses.allowance_settings,
+        name="allowance_settings",
+    ),
+    path("onkosten/maand/", views_expenses.month, name="month"),
+    path("onkosten/maand/csv/", views_expenses.month_csv, name="month_csv"),
+    path("onkosten/maand/xlsx/", views_expenses.month_xlsx, name="month_xlsx"),
+    path("onkosten/maand/afsluiten/", views_expenses.close_month, name="close_month"),
+    path("onkosten/<uuid:claim_id>/", views_expenses.claim, name="claim"),
+    path("onkosten/<uuid:claim_id>/bon/", views_expenses.receipt, name="receipt"),
+    path(
+        "onkosten/<uuid:claim_id>/goedkeuren/",
+        views_expenses.approve_claim,
+        name="approve_claim",
+    ),
+    path(
+        "onkosten/<uuid:claim_id>/afwijzen/",
+        views_expenses.reject_claim,
+        name="reject_claim",
     ),
 ]
