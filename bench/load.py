@@ -423,6 +423,9 @@ EXCLUDED = {
     "dashboard:home": "redirects to the start page",
     "intake:export_requests": "a download, not a page",
     "casework:export_closed": "a download, not a page",
+    "support:month_csv": "a download, not a page",
+    "support:month_xlsx": "a download, not a page",
+    "support:receipt": "a receipt file, not a page",
     "casework:calendar_feed": "an iCal feed for calendar apps",
     "intake:referral_confirm": "a professional's e-mailed link",
     "set_language": "changes the language",
@@ -493,7 +496,13 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
     from ouderbuddy.matching.models import BatchDraft, BatchLine, Match, MatchStatus
     from ouderbuddy.organisations.models import Membership
     from ouderbuddy.support.demo import seed_demo_intervisie
-    from ouderbuddy.support.models import IntervisieGroup, IntervisieSession
+    from ouderbuddy.support.demo_expenses import seed_demo_expenses
+    from ouderbuddy.support.models import (
+        ExpenseClaim,
+        IntervisieGroup,
+        IntervisieSession,
+        Question,
+    )
     from ouderbuddy.training.demo import seed_demo_training
     from ouderbuddy.training.models import Course, Enrolment, Session
 
@@ -512,6 +521,7 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
     )
     assert match is not None
     seed_demo_intervisie(organisation, first=match.buddy)
+    seed_demo_expenses(organisation, first=match.buddy)
     waiting = (
         HelpRequest.objects.filter(organisation_id=org, status=RequestStatus.WAITING)
         .order_by("created_at")
@@ -548,6 +558,8 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
         "meeting_id": first(casework.SchoolMeeting, match_id=match.pk),
         "group_id": first(IntervisieGroup, "name"),
         "intervisie_id": first(IntervisieSession, "starts_at"),
+        "question_id": first(Question, "subject", buddy_id=match.buddy_id),
+        "claim_id": first(ExpenseClaim, "spent_on", buddy_id=match.buddy_id),
         "matches": Match.objects.filter(organisation_id=org).count(),
         "contacts": casework.Contact.objects.filter(organisation_id=org).count(),
         "match_contacts": match.n,

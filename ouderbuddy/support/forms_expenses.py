@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,14 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 
 
+def _no_length_validator(field: forms.CharField) -> None:
+    """The field cleans to a number: its length is checked on the text (to_python),
+    the widget keeps its maxlength."""
+    field.validators = [
+        v for v in field.validators if not isinstance(v, MaxLengthValidator)
+    ]
+
+
 class AmountField(forms.CharField):
     """An amount in euros, typed as a person writes it; cleans to a Decimal."""
 
@@ -57,6 +66,7 @@ class AmountField(forms.CharField):
         )
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
         super().__init__(*args, **kwargs)
+        _no_length_validator(self)
         self.maximum = maximum
         self.allow_zero = allow_zero
 
@@ -64,6 +74,10 @@ class AmountField(forms.CharField):
         text = super().to_python(value)
         if text in self.empty_values:
             return None
+        if self.max_length is not None and len(text) > self.max_length:
+            raise forms.ValidationError(
+                str(AMOUNT_MESSAGES[AmountProblem.FORMAT]), code="max_length"
+            )
         try:
             return parse_amount(
                 str(text), maximum=self.maximum, allow_zero=self.allow_zero
@@ -84,12 +98,13 @@ class DistanceField(forms.CharField):
         kwargs.setdefault("max_length", 12)
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
         super().__init__(*args, **kwargs)
+        _no_length_validator(self)
 
     def to_python(self, value: Any) -> Any:
         text = super().to_python(value)
         if text in self.empty_values:
             return None
-        distance = parse_distance(str(text))
+        distance = parse_distance(str(text)[:20])
         if distance is None or distance <= 0 or distance > 1000:
             raise forms.ValidationError(
                 gettext("Vul de afstand in kilometers in, bijvoorbeeld 12,5."),

@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -39,6 +39,15 @@ EXTENSIONS = {JPEG: ".jpg", PNG: ".png", PDF: ".pdf"}
 PDF_ACTIVE = (b"/javascript", b"/js", b"/launch", b"/embeddedfile", b"/richmedia")
 _NAME_ESCAPE = re.compile(rb"#([0-9a-fA-F]{2})")
 _HEIC_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis")
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """A folder outside MEDIA_ROOT and the static files, with no URL of its own."""
+
+    def url(self, name: str | None) -> str:
+        raise ValueError(
+            "Receipts have no address; views_expenses.receipt serves them."
+        )
 
 
 @dataclass(frozen=True)
