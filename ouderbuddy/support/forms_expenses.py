@@ -71,17 +71,15 @@ class AmountField(forms.CharField):
         self.allow_zero = allow_zero
 
     def to_python(self, value: Any) -> Any:
-        text = super().to_python(value)
-        if text in self.empty_values:
+        text = str(super().to_python(value) or "")
+        if not text:
             return None
         if self.max_length is not None and len(text) > self.max_length:
             raise forms.ValidationError(
                 str(AMOUNT_MESSAGES[AmountProblem.FORMAT]), code="max_length"
             )
         try:
-            return parse_amount(
-                str(text), maximum=self.maximum, allow_zero=self.allow_zero
-            )
+            return parse_amount(text, maximum=self.maximum, allow_zero=self.allow_zero)
         except AmountError as exc:
             raise forms.ValidationError(
                 str(AMOUNT_MESSAGES[exc.problem]), code=exc.problem.value
