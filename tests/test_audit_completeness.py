@@ -1636,6 +1636,16 @@ def _(f: Fixture) -> Call:
     )
 
 
+@case("support.services_expenses.record_month_allowances")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support import services_expenses
+
+    _claimant(f)
+    return lambda: services_expenses.record_month_allowances(
+        actor=f("cora"), paid_on=_today()
+    )
+
+
 @case("support.services_expenses.close_month")
 def _(f: Fixture) -> Call:
     from ouderbuddy.support import services_expenses

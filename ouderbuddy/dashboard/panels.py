@@ -31,7 +31,11 @@ from ouderbuddy.lib import org_cache
 from ouderbuddy.lib.templatetags.ob_dates import days_ago_text
 from ouderbuddy.matching.selectors import attention, gaps
 from ouderbuddy.organisations.models import Membership
-from ouderbuddy.support.panels import unanswered_questions, without_intervisie
+from ouderbuddy.support.panels import (
+    claims_to_review,
+    unanswered_questions,
+    without_intervisie,
+)
 from ouderbuddy.training.panels import refreshers_due
 from ouderbuddy.training.selectors import upcoming_sessions_with_places
 
@@ -230,6 +234,12 @@ COORDINATOR_PANELS: list[Panel] = [
         _("Vragen van buddy's: twee werkdagen of langer zonder antwoord"),
         _("Elke vraag van een buddy is binnen twee werkdagen beantwoord."),
         rows=unanswered_questions,
+    ),
+    Panel(
+        "claims_to_review",
+        _("Declaraties die wachten op beoordeling"),
+        _("Er wachten geen declaraties."),
+        rows=claims_to_review,
     ),
     Panel(
         "new_requests",

@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.buddies.models import Buddy
 from ouderbuddy.notifications import mail
-from ouderbuddy.support.models import IntervisieSession, Question
+from ouderbuddy.support.models import (
+    ClaimStatus,
+    ExpenseClaim,
+    IntervisieSession,
+    Question,
+)
 
 
 def _send(
@@ -107,4 +112,43 @@ def question_answered(question: Question) -> None:
             "link": mail.absolute_url("support:my_question", question.pk),
         },
         organisation=question.buddy.organisation,
+    )
+
+
+# --- Expenses ---------------------------------------------------------------------
+# The amount, the description and the reason stay in the app.
+
+
+def claim_submitted(claim: ExpenseClaim) -> None:
+    """Tell the organisation's coordinators a buddy filed a claim."""
+    mail.send_templated(
+        to=mail.coordinators(claim.organisation_id),
+        subject=_("Nieuwe declaratie van een buddy"),
+        template="support/email/claim_submitted.txt",
+        context={
+            "buddy": claim.buddy,
+            "organisation": claim.buddy.organisation,
+            "link": mail.absolute_url("support:claim", claim.pk),
+        },
+        organisation=claim.buddy.organisation,
+    )
+
+
+def claim_decided(claim: ExpenseClaim) -> None:
+    """Tell the buddy their claim was approved or rejected."""
+    approved = claim.status == ClaimStatus.APPROVED
+    mail.send_templated(
+        to=[mail.buddy_recipient(claim.buddy)],
+        subject=_("Uw declaratie is goedgekeurd")
+        if approved
+        else _("Uw declaratie is afgewezen"),
+        template="support/email/claim_decided.txt",
+        context={
+            "buddy": claim.buddy,
+            "claim": claim,
+            "approved": approved,
+            "organisation": claim.buddy.organisation,
+            "link": mail.absolute_url("support:my_claim", claim.pk),
+        },
+        organisation=claim.buddy.organisation,
     )

@@ -259,5 +259,12 @@ class AllowanceForm(Form):
         return self.buddies[self.cleaned_data["buddy"]]
 
 
-class CloseMonthForm(Form):
-    month = forms.CharField(widget=forms.HiddenInput, max_length=7)
+class MonthAllowanceForm(Form):
+    paid_on = _date_field(
+        _("Datum van betalen"),
+        _("Vul de datum in."),
+        _(
+            "Iedere actieve buddy die deze maand nog niets kreeg, krijgt het vaste "
+            "bedrag."
+        ),
+    )

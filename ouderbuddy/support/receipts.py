@@ -3,8 +3,9 @@ never by their name, and stored under a random name in the private `receipts`
 storage (settings.STORAGES; a national installation points it at object storage).
 
 - The type comes from the first bytes: JPEG (FF D8 FF), PNG (89 50 4E 47) or PDF
-  (%PDF-). A HEIC photo (the iPhone's own format) is refused with a way out, as
-  Pillow cannot open it here.
+  (%PDF-). A HEIC photo (the iPhone's own format) is refused with a way out unless
+  the installed Pillow can open it (it cannot without a HEIF plugin, which is not a
+  dependency); then it becomes a JPEG.
 - A photo is opened and drawn again by Pillow: EXIF (with GPS) and any other
   metadata are left behind, the orientation is applied, the longest side is at most
   `MAX_SIDE` pixels. What comes out is a new file, not the upload.
@@ -157,6 +158,15 @@ def _reencode(data: bytes, content_type: str) -> bytes:
     return out.getvalue()
 
 
+def _pillow_opens(data: bytes) -> bool:
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+    except Exception:  # any failure means: this Pillow cannot read it
+        return False
+    return True
+
+
 def check_receipt(data: bytes) -> Receipt:
     """A receipt from uploaded bytes: type by content, images drawn again, active
     PDFs refused; DomainError (field "receipt") with a Dutch message otherwise."""
@@ -165,6 +175,9 @@ def check_receipt(data: bytes) -> Receipt:
     if len(data) > max_bytes():
         raise _refuse(too_large_message())
     if is_heic(data):
+        if _pillow_opens(data):
+            # A Pillow with a HEIF plugin: drawn again as a JPEG like any photo.
+            return Receipt(content=_reencode(data, JPEG), content_type=JPEG)
         raise _refuse(
             _(
                 "Deze foto is een HEIC-bestand. Dat kunnen we niet openen. Zet in de "

@@ -9,6 +9,7 @@ decided any more. A month can only be closed when none of its claims still waits
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -21,9 +22,10 @@ from ouderbuddy.lib.control_characters import has_control_characters
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.services import record_event
-from ouderbuddy.support import receipts
+from ouderbuddy.support import emails, receipts
 from ouderbuddy.support.caps import (
     MAX_AMOUNT,
+    Caps,
     Standing,
     caps_on,
     km_amount,
@@ -44,6 +46,7 @@ from ouderbuddy.support.selectors_expenses import (
     allowance_totals,
     first_of_month,
     is_closed,
+    next_month,
     submitted_in_month,
 )
 
@@ -237,6 +240,7 @@ def submit_km_claim(
     claim.full_clean()
     claim.save()
     _event(claim, actor, "")
+    emails.claim_submitted(claim)
     record_event(
         actor=actor,
         organisation=actor.organisation_id,
@@ -289,6 +293,7 @@ def submit_receipt_claim(
         claim.full_clean()
         claim.save()
         _event(claim, actor, "")
+        emails.claim_submitted(claim)
         record_event(
             actor=actor,
             organisation=actor.organisation_id,
@@ -324,6 +329,7 @@ def approve_claim(*, actor: Membership, claim: ExpenseClaim) -> ExpenseClaim:
     locked.full_clean()
     locked.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
     _event(locked, actor, ClaimStatus.SUBMITTED)
+    emails.claim_decided(locked)
     record_event(
         actor=actor,
         organisation=actor.organisation_id,
@@ -357,6 +363,7 @@ def reject_claim(
         ]
     )
     _event(locked, actor, ClaimStatus.SUBMITTED, reason)
+    emails.claim_decided(locked)
     record_event(
         actor=actor,
         organisation=actor.organisation_id,
@@ -369,21 +376,12 @@ def reject_claim(
 # --- Flat allowances ---------------------------------------------------------------
 
 
-@transaction.atomic
-def record_flat_allowance(
-    *,
-    actor: Membership,
-    buddy: Buddy,
-    paid_on: dt.date,
-    amount: Decimal | None = None,
-) -> tuple[FlatAllowance, Standing]:
-    """A coordinator records a flat allowance paid to a buddy (the organisation's
-    monthly amount unless given). Refused when the buddy's allowances in this
-    organisation would pass the month or year cap; the standing returned says
-    whether it reached 80% (a warning for the page)."""
+def _allowance_terms(
+    actor: Membership, paid_on: dt.date, amount: Decimal | None
+) -> tuple[Decimal, Caps, VolunteerAllowanceRule]:
+    """The amount (the organisation's monthly amount unless given) and the caps in
+    force on `paid_on`, or DomainError."""
     _require_coordinator(actor)
-    if buddy.organisation_id != actor.organisation_id:
-        raise DomainError(_("Deze buddy hoort niet bij uw steunpunt."), field="buddy")
     found = allowance_settings_of(actor.organisation_id)
     if not found.pays_flat_allowance:
         raise DomainError(
@@ -398,8 +396,7 @@ def record_flat_allowance(
         raise DomainError(
             _("Vul een bedrag in tussen € 0,01 en € 2.500,00."), field="amount"
         )
-    today = timezone.localdate()
-    if paid_on > today:
+    if paid_on > timezone.localdate():
         raise DomainError(_("Deze datum ligt in de toekomst."), field="paid_on")
     if is_closed(actor.organisation_id, paid_on):
         raise DomainError(
@@ -412,6 +409,17 @@ def record_flat_allowance(
             _("Voor deze datum zijn geen maximumbedragen bekend."), field="paid_on"
         )
     rule = next(r for r in rules if r.effective_from == caps.effective_from)
+    return amount, caps, rule
+
+
+def _record_one(
+    actor: Membership,
+    buddy: Buddy,
+    paid_on: dt.date,
+    amount: Decimal,
+    caps: Caps,
+    rule: VolunteerAllowanceRule,
+) -> tuple[FlatAllowance, Standing]:
     # The buddy's row is the lock: two coordinators recording at once are checked
     # one after the other.
     Buddy.objects.select_for_update().filter(pk=buddy.pk).first()
@@ -455,6 +463,75 @@ def record_flat_allowance(
         data={"level": standing.level.value},
     )
     return allowance, standing
+
+
+@transaction.atomic
+def record_flat_allowance(
+    *,
+    actor: Membership,
+    buddy: Buddy,
+    paid_on: dt.date,
+    amount: Decimal | None = None,
+) -> tuple[FlatAllowance, Standing]:
+    """A coordinator records a flat allowance paid to a buddy (the organisation's
+    monthly amount unless given). Refused when the buddy's allowances in this
+    organisation would pass the month or year cap; the standing returned says
+    whether it reached 80% (a warning for the page)."""
+    if buddy.organisation_id != actor.organisation_id:
+        raise DomainError(_("Deze buddy hoort niet bij uw steunpunt."), field="buddy")
+    amount, caps, rule = _allowance_terms(actor, paid_on, amount)
+    return _record_one(actor, buddy, paid_on, amount, caps, rule)
+
+
+@dataclass
+class MonthAllowances:
+    """What `record_month_allowances` did, buddy by buddy."""
+
+    recorded: list[tuple[Buddy, Standing]] = field(default_factory=list)
+    refused: list[tuple[Buddy, str]] = field(default_factory=list)
+    already: list[Buddy] = field(default_factory=list)
+
+
+@transaction.atomic
+def record_month_allowances(*, actor: Membership, paid_on: dt.date) -> MonthAllowances:
+    """The organisation's monthly amount for every active buddy who has no flat
+    allowance in that month yet; a buddy it would take over a cap is left out, with
+    the reason."""
+    amount, caps, rule = _allowance_terms(actor, paid_on, None)
+    month = first_of_month(paid_on)
+    paid = set(
+        FlatAllowance.objects.filter(
+            organisation_id=actor.organisation_id,
+            paid_on__gte=month,
+            paid_on__lt=next_month(month),
+        ).values_list("buddy_id", flat=True)
+    )
+    done = MonthAllowances()
+    for buddy in Buddy.objects.filter(
+        organisation_id=actor.organisation_id, status=BuddyStatus.ACTIVE
+    ).order_by("full_name", "pk"):
+        if buddy.pk in paid:
+            done.already.append(buddy)
+            continue
+        try:
+            _allowance, standing = _record_one(
+                actor, buddy, paid_on, amount, caps, rule
+            )
+        except DomainError as exc:
+            done.refused.append((buddy, exc.message))
+        else:
+            done.recorded.append((buddy, standing))
+    record_event(
+        actor=actor,
+        organisation=actor.organisation_id,
+        verb="support.allowance.record_month",
+        data={
+            "month": f"{month:%Y-%m}",
+            "recorded": len(done.recorded),
+            "refused": len(done.refused),
+        },
+    )
+    return done
 
 
 # --- Closing a month -----------------------------------------------------------------

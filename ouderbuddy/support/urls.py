@@ -80,6 +80,11 @@ urlpatterns = [
     path("onkosten/", views_expenses.claims, name="claims"),
     path("onkosten/vergoeding/", views_expenses.allowance_new, name="allowance_new"),
     path(
+        "onkosten/vergoeding/iedereen/",
+        views_expenses.allowance_month,
+        name="allowance_month",
+    ),
+    path(
         "onkosten/instellingen/",
         views_expenses.allowance_settings,
         name="allowance_settings",

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -36,6 +37,7 @@ from ouderbuddy.support.forms_expenses import (
     AllowanceForm,
     AllowanceSettingsForm,
     KmClaimForm,
+    MonthAllowanceForm,
     ReceiptClaimForm,
     RejectForm,
 )
@@ -294,11 +296,50 @@ def allowance_new(request: SignedInRequest) -> HttpResponse:
         "support/expenses/allowance_form.html",
         {
             "form": form,
+            "month_form": MonthAllowanceForm(initial={"paid_on": timezone.localdate()}),
             "settings": found,
             **_caps_notice(timezone.localdate().year),
         },
         status=_status(request),
     )
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def allowance_month(request: SignedInRequest) -> HttpResponse:
+    """The monthly amount for every active buddy at once."""
+    actor = acting_membership(request)
+    form = MonthAllowanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Vul een geldige datum in."))
+        return redirect("support:allowance_new")
+    try:
+        done = services_expenses.record_month_allowances(
+            actor=actor, paid_on=form.cleaned_data["paid_on"]
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("support:allowance_new")
+    messages.success(
+        request,
+        ngettext(
+            "De vergoeding is vastgelegd voor %(n)s buddy.",
+            "De vergoeding is vastgelegd voor %(n)s buddy's.",
+            len(done.recorded),
+        )
+        % {"n": len(done.recorded)},
+    )
+    warned = [b.full_name for b, s in done.recorded if s.level == Level.WARN]
+    if warned:
+        messages.warning(
+            request,
+            _(
+                "Let op, deze buddy's zitten nu op 80%% of meer van een maximum: %(names)s."
+            )
+            % {"names": ", ".join(warned)},
+        )
+    for buddy, reason in done.refused:
+        messages.error(request, f"{buddy.full_name}: {reason}")
+    return redirect("support:allowance_new")
 
 
 def _month_of(request: HttpRequest) -> dt.date:

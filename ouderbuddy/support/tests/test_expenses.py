@@ -627,6 +627,7 @@ def test_access_rules_of_every_expense_page(
         (reverse("support:approve_claim", args=[claim.pk]), "post"),
         (reverse("support:reject_claim", args=[claim.pk]), "post"),
         (reverse("support:allowance_new"), "get"),
+        (reverse("support:allowance_month"), "post"),
         (reverse("support:allowance_settings"), "get"),
         (reverse("support:month"), "get"),
         (reverse("support:month_csv"), "get"),
@@ -662,6 +663,7 @@ def test_access_rules_of_every_expense_page(
         reverse("support:approve_claim", args=[claim.pk])
     ).status_code == (405)
     assert cora_client.get(reverse("support:close_month")).status_code == 405
+    assert cora_client.get(reverse("support:allowance_month")).status_code == 405
     assert anna_client.delete(reverse("support:new_km_claim")).status_code == 405
     assert anna_client.post(receipt_url).status_code == 405
 
@@ -699,3 +701,87 @@ def test_only_a_buddy_claims_and_a_stopped_buddy_cannot(
     with pytest.raises(DomainError):
         km_claim(anna_member)
     assert not ExpenseClaim.objects.exists()
+
+
+def test_coordinators_hear_of_a_claim_and_the_buddy_of_the_decision(
+    cora, anna_member, km_rate
+):
+    from django.core import mail
+    from django.test import TestCase
+
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        claim = km_claim(anna_member, description="Gesprek met de mentor")
+    assert [m.to for m in mail.outbox] == [[cora.user.email]]
+    assert reverse("support:claim", args=[claim.pk]) in mail.outbox[0].body
+    # What the claim is for stays in the app.
+    assert "mentor" not in mail.outbox[0].body
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services_expenses.reject_claim(actor=cora, claim=claim, reason="Privérit")
+    assert [m.to for m in mail.outbox] == [[anna_member.user.email]]
+    assert mail.outbox[0].subject == "Uw declaratie is afgewezen"
+    assert "Privérit" not in mail.outbox[0].body
+    assert "18 maart 2026" in mail.outbox[0].body
+
+
+def test_the_monthly_amount_for_every_active_buddy_at_once(
+    cora, cora_client, noord, anna
+):
+    bram = matchable_buddy(noord, "Bram Twee")
+    cees = matchable_buddy(noord, "Cees Drie")
+    paused = matchable_buddy(noord, "Pim Pauze", status="paused")
+    pays(cora, monthly="170")
+    with time_machine.travel(dt.datetime(2025, 12, 10, 12, tzinfo=dt.UTC)):
+        # Bram already had his this month; Cees had the whole year's cap.
+        services_expenses.record_flat_allowance(
+            actor=cora, buddy=bram, paid_on=dt.date(2025, 12, 1)
+        )
+        for month in range(1, 11):
+            services_expenses.record_flat_allowance(
+                actor=cora,
+                buddy=cees,
+                paid_on=dt.date(2025, month, 1),
+                amount=Decimal(210),
+            )
+        page = cora_client.post(
+            reverse("support:allowance_month"), {"paid_on": "2025-12-10"}, follow=True
+        )
+        text = page.content.decode()
+        assert "vastgelegd voor 1 buddy." in text
+        assert "Cees Drie: Dan krijgt deze buddy dit jaar € 2270,00" in text
+        assert "Let op, deze buddy&#x27;s zitten nu op 80% of meer" in text
+        assert "Anna Een" in text
+        december = FlatAllowance.objects.filter(paid_on__month=12)
+        assert sorted(a.buddy.full_name for a in december) == ["Anna Een", "Bram Twee"]
+        assert not FlatAllowance.objects.filter(buddy=paused).exists()
+        # Twice is the same as once.
+        done = services_expenses.record_month_allowances(
+            actor=cora, paid_on=dt.date(2025, 12, 10)
+        )
+        assert done.recorded == [] and len(done.already) == 2
+        assert [b for b, _reason in done.refused] == [cees]
+    assert cora_client.post(reverse("support:allowance_month"), {"paid_on": "x"})[
+        "Location"
+    ] == reverse("support:allowance_new")
+    assert FlatAllowance.objects.count() == 12
+
+
+def test_waiting_claims_are_on_the_coordinators_start_page(
+    cora, cora_client, anna_member, km_rate
+):
+    from ouderbuddy.support.panels import claims_to_review
+
+    claim = km_claim(anna_member)
+    rows = claims_to_review(cora)
+    assert rows == [
+        {
+            "url": reverse("support:claim", args=[claim.pk]),
+            "label": "Anna Een: € 5,64, 18 maart 2026",
+        }
+    ]
+    start = cora_client.get(reverse("dashboard:start")).content.decode()
+    assert "Declaraties die wachten op beoordeling" in start
+    assert reverse("support:claim", args=[claim.pk]) in start
+    services_expenses.approve_claim(actor=cora, claim=claim)
+    assert claims_to_review(cora) == []
