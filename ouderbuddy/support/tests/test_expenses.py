@@ -135,6 +135,7 @@ def test_a_buddy_claims_km_and_a_receipt_the_coordinator_approves_and_exports(
     assert photo["Content-Disposition"].startswith("inline")
     assert photo["X-Content-Type-Options"] == "nosniff"
     assert photo["Cache-Control"] == "private, no-store"
+    assert photo["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert photo.content.startswith(b"\xff\xd8\xff") and b"Telefoonmerk" not in (
         photo.content
     )
@@ -785,3 +786,19 @@ def test_waiting_claims_are_on_the_coordinators_start_page(
     assert reverse("support:claim", args=[claim.pk]) in start
     services_expenses.approve_claim(actor=cora, claim=claim)
     assert claims_to_review(cora) == []
+
+
+def test_a_km_claim_has_no_receipt_and_a_lost_file_is_a_404(
+    cora_client, anna_member, km_rate
+):
+    assert (
+        cora_client.get(
+            reverse("support:receipt", args=[km_claim(anna_member).pk])
+        ).status_code
+        == 404
+    )
+    claim = receipt_claim(anna_member)
+    receipts.delete(claim.receipt_name)
+    assert (
+        cora_client.get(reverse("support:receipt", args=[claim.pk])).status_code == 404
+    )
