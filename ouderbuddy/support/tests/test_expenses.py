@@ -802,3 +802,19 @@ def test_a_km_claim_has_no_receipt_and_a_lost_file_is_a_404(
     assert (
         cora_client.get(reverse("support:receipt", args=[claim.pk])).status_code == 404
     )
+
+
+def test_the_demo_gives_a_buddy_two_claims_and_a_question_once(cora, anna):
+    from ouderbuddy.support.demo_expenses import seed_demo_expenses
+    from ouderbuddy.support.models import Question
+
+    pays(cora, km_rate="0.19")
+    assert seed_demo_expenses(cora.organisation, first=anna) == 2
+    assert seed_demo_expenses(cora.organisation, first=anna) == 0
+    claims = ExpenseClaim.objects.filter(buddy=anna)
+    assert sorted(c.status for c in claims) == ["approved", "submitted"]
+    assert Question.objects.filter(buddy=anna).count() == 1
+    # The organisation's own rate stays.
+    assert selectors.allowance_settings_of(cora.organisation_id).km_rate == Decimal(
+        "0.19"
+    )
