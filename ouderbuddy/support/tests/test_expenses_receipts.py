@@ -10,6 +10,8 @@ import uuid
 
 import pytest
 from django.core.files.storage import storages
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from ouderbuddy.lib.errors import DomainError
@@ -156,3 +158,23 @@ def test_a_heic_photo_that_pillow_can_open_becomes_a_jpeg(monkeypatch):
     checked = receipts.check_receipt(heic)
     assert checked.content_type == "image/jpeg"
     assert checked.content.startswith(b"\xff\xd8\xff")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=st.sampled_from(
+        [b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"%PDF-", b"", b"\x00\x00\x00\x18ftyp"]
+    ),
+    rest=st.binary(max_size=600),
+    cut=st.integers(min_value=0, max_value=2000),
+)
+def test_any_bytes_are_a_receipt_or_a_dutch_refusal(start, rest, cut):
+    # Also real photos cut short or with noise after their header.
+    real = png_bytes() if cut % 2 else png_bytes(exif_gps=True)
+    for data in (start + rest, real[: cut % len(real)] + rest):
+        try:
+            checked = receipts.check_receipt(data)
+        except DomainError as exc:
+            assert exc.field == "receipt" and exc.message
+        else:
+            assert receipts.sniff(checked.content) == checked.content_type
