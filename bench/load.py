@@ -423,6 +423,9 @@ EXCLUDED = {
     "dashboard:home": "redirects to the start page",
     "intake:export_requests": "a download, not a page",
     "casework:export_closed": "a download, not a page",
+    "support:month_csv": "a download, not a page",
+    "support:month_xlsx": "a download, not a page",
+    "support:receipt": "a receipt file, not a page",
     "casework:calendar_feed": "an iCal feed for calendar apps",
     "intake:referral_confirm": "a professional's e-mailed link",
     "set_language": "changes the language",
@@ -495,8 +498,10 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
     from ouderbuddy.matching.models import BatchDraft, BatchLine, Match, MatchStatus
     from ouderbuddy.organisations.models import Membership
     from ouderbuddy.support.demo import seed_demo_intervisie
+    from ouderbuddy.support.demo_expenses import seed_demo_expenses
     from ouderbuddy.support.models import (
         Announcement,
+        ExpenseClaim,
         IntervisieGroup,
         IntervisieSession,
         Question,
@@ -522,6 +527,7 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
     assert match is not None
     seed_demo_intervisie(organisation, first=match.buddy)
     load_starter_articles(actor=coordinator)
+    seed_demo_expenses(organisation, first=match.buddy)
     waiting = (
         HelpRequest.objects.filter(organisation_id=org, status=RequestStatus.WAITING)
         .order_by("created_at")
@@ -558,7 +564,6 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
         "meeting_id": first(casework.SchoolMeeting, match_id=match.pk),
         "group_id": first(IntervisieGroup, "name"),
         "intervisie_id": first(IntervisieSession, "starts_at"),
-        "question_id": first(Question, "subject", buddy=match.buddy),
         "article_id": first(
             Article, "slug", status="published", audience__in=["buddies", "both"]
         ),
@@ -566,6 +571,8 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
         "reply_id": first(
             Reply, "created_at", by_coordinator=True, question__buddy=match.buddy
         ),
+        "question_id": first(Question, "subject", buddy_id=match.buddy_id),
+        "claim_id": first(ExpenseClaim, "spent_on", buddy_id=match.buddy_id),
         "matches": Match.objects.filter(organisation_id=org).count(),
         "contacts": casework.Contact.objects.filter(organisation_id=org).count(),
         "match_contacts": match.n,

@@ -244,6 +244,24 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Receipts of expense claims: private files, never under a URL of their own;
+    # only `support.views_expenses.receipt` serves them, after its access check. A
+    # national installation points this at object storage (any Django storage).
+    "receipts": (
+        {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+        if TESTING
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": env_str(
+                    "RECEIPTS_ROOT", str(BASE_DIR / "var" / "receipts")
+                ),
+                "base_url": None,
+                "file_permissions_mode": 0o600,
+                "directory_permissions_mode": 0o700,
+            },
+        }
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -252,6 +270,9 @@ STORAGES = {
         )
     },
 }
+
+# The largest receipt a buddy may upload (support.receipts).
+RECEIPT_MAX_BYTES = env_int("RECEIPT_MAX_BYTES", 10 * 1024 * 1024)
 
 # --- Background work and e-mail ------------------------------------------------
 TASKS = {

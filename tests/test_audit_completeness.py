@@ -1727,6 +1727,95 @@ def _(f: Fixture) -> Call:
     return lambda: _at_least_one(jobs.send_review_reminders(timezone.now()))
 
 
+def _claimant(f: Fixture) -> Any:
+    """A buddy of Cora's organisation (membership), with a kilometre rate set."""
+    from ouderbuddy.matching.tests.factories import buddy_membership, matchable_buddy
+    from ouderbuddy.support.tests.factories import pays
+
+    pays(f("cora"), monthly="50", km_rate="0.23")
+    return buddy_membership(matchable_buddy(f("noord"), "Anna Een"))
+
+
+@case("support.services_expenses.update_allowance_settings")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support import services_expenses
+
+    cora = f("cora")
+    return lambda: services_expenses.update_allowance_settings(
+        actor=cora,
+        pays_flat_allowance=True,
+        monthly_allowance=Decimal("40"),
+        km_rate=Decimal("0.21"),
+    )
+
+
+@case("support.services_expenses.submit_km_claim")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support.tests.factories import km_claim
+
+    member = _claimant(f)
+    return lambda: km_claim(member)
+
+
+@case("support.services_expenses.submit_receipt_claim")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support.tests.factories import receipt_claim
+
+    member = _claimant(f)
+    return lambda: receipt_claim(member)
+
+
+@case("support.services_expenses.approve_claim")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support import services_expenses
+    from ouderbuddy.support.tests.factories import km_claim
+
+    claim = km_claim(_claimant(f))
+    return lambda: services_expenses.approve_claim(actor=f("cora"), claim=claim)
+
+
+@case("support.services_expenses.reject_claim")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support import services_expenses
+    from ouderbuddy.support.tests.factories import km_claim
+
+    claim = km_claim(_claimant(f))
+    return lambda: services_expenses.reject_claim(
+        actor=f("cora"), claim=claim, reason="Dubbel ingediend"
+    )
+
+
+@case("support.services_expenses.record_flat_allowance")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.buddies.models import Buddy
+    from ouderbuddy.support import services_expenses
+
+    member = _claimant(f)
+    buddy = Buddy.objects.get(user=member.user)
+    return lambda: services_expenses.record_flat_allowance(
+        actor=f("cora"), buddy=buddy, paid_on=_today()
+    )
+
+
+@case("support.services_expenses.record_month_allowances")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support import services_expenses
+
+    _claimant(f)
+    return lambda: services_expenses.record_month_allowances(
+        actor=f("cora"), paid_on=_today()
+    )
+
+
+@case("support.services_expenses.close_month")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.support import services_expenses
+
+    cora = f("cora")
+    last_month = _today().replace(day=1) - dt.timedelta(days=1)
+    return lambda: services_expenses.close_month(actor=cora, month=last_month)
+
+
 # Names and addresses the factories above give people (never organisations).
 PEOPLE = (
     "Sanne",

@@ -78,6 +78,7 @@ PARAM_MODELS = {
     "article_id": "knowledge.article",
     "buddy_id": "buddies.buddy",
     "check_in_id": "casework.checkin",
+    "claim_id": "support.expenseclaim",
     "course_id": "training.course",
     "draft_id": "matching.batchdraft",
     "enrolment_id": "training.enrolment",
@@ -202,6 +203,33 @@ def _support_world(cora) -> None:
     thanks.send_thank_you(
         actor=cora, buddy=ina, year=timezone.localdate().year, note="Dank u wel!"
     )
+    _expenses_world(cora, buddy_membership(ina))
+
+
+def _expenses_world(cora, member) -> None:
+    """Allowance settings, a receipt claim approved, a kilometre claim waiting, a
+    flat allowance and a closed month."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ouderbuddy.support import services_expenses as expenses
+    from ouderbuddy.support.tests.factories import km_claim, pays, receipt_claim
+
+    pays(cora, monthly="50", km_rate="0.23")
+    expenses.approve_claim(actor=cora, claim=receipt_claim(member))
+    km_claim(member)
+    expenses.record_flat_allowance(
+        actor=cora, buddy=_member_buddy(member), paid_on=timezone.localdate()
+    )
+    last_month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    expenses.close_month(actor=cora, month=last_month)
+
+
+def _member_buddy(member):
+    from ouderbuddy.buddies.models import Buddy
+
+    return Buddy.objects.get(organisation_id=member.organisation_id, user=member.user)
 
 
 def _casework_world(cora) -> None:

@@ -30,6 +30,7 @@ from ouderbuddy.matching.models import Match
 from ouderbuddy.matching.tests.factories import buddy_membership, matchable_buddy
 from ouderbuddy.support import services as support
 from ouderbuddy.support import services_announcements as support_announcements
+from ouderbuddy.support import services_expenses as support_expenses
 from ouderbuddy.support import services_questions as support_questions
 from ouderbuddy.support.tests import factories as support_factories
 from tests.test_isolation import ALLOWED, PUBLIC_TOKEN_ROUTES
@@ -134,6 +135,11 @@ def _module_world(django_db_setup, django_db_blocker) -> Any:
         anna_question = support_questions.ask_question(
             actor=anna, subject="Mijn vraag", body="Alleen voor de coördinator."
         )
+        # Anna's expense claims: a receipt approved, kilometres waiting.
+        support_factories.pays(cora, km_rate="0.23")
+        anna_receipt = support_factories.receipt_claim(anna)
+        support_expenses.approve_claim(actor=cora, claim=anna_receipt)
+        anna_km = support_factories.km_claim(anna)
         yield {
             "anna_match": anna_match,
             "anna_ids": sorted(
@@ -143,6 +149,8 @@ def _module_world(django_db_setup, django_db_blocker) -> Any:
                     str(anna_session.pk),
                     str(anna_question.pk),
                     str(anna_news.pk),
+                    str(anna_receipt.pk),
+                    str(anna_km.pk),
                 ]
             ),
             "bram": buddy_membership(bram_match.buddy).user,
@@ -202,6 +210,9 @@ def test_bram_sees_his_own_match_and_not_annas(world):
     annas = client.get(reverse("casework:buddy_match", args=[world["anna_match"].pk]))
     assert own.status_code == 200
     assert annas.status_code == 404
+    own_page = client.get(reverse("support:my_expenses"))
+    assert own_page.status_code == 200
+    assert "Parkeren bij school" not in own_page.content.decode()
     for name in ("dashboard:start", "matching:proposals"):
         body = client.get(reverse(name)).content.decode()
         assert "Quinten" in body  # his own parent's first name

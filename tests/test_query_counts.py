@@ -44,6 +44,7 @@ from ouderbuddy.matching.tests.factories import (
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.services import record_event
 from ouderbuddy.support import services as support
+from ouderbuddy.support import services_expenses as support_expenses
 from ouderbuddy.support import services_questions as support_questions
 from ouderbuddy.support.models import (
     GroupMember,
@@ -51,6 +52,7 @@ from ouderbuddy.support.models import (
     Participation,
     ParticipationStatus,
 )
+from ouderbuddy.support.tests.factories import km_claim, receipt_claim
 from ouderbuddy.training.models import Enrolment, EnrolmentStatus, Session
 from tests.test_isolation import build_noord_cast, build_noord_world
 
@@ -165,6 +167,11 @@ def grow(cora: Membership, ids: dict[str, Any], n: int) -> None:
             record_event(
                 actor=cora, organisation=organisation, verb="test.read", target=new
             )
+            # Claims of the measured buddy: the buddy's and the coordinators' lists.
+            support_expenses.approve_claim(
+                actor=cora, claim=km_claim(buddy, description=f"Rit {i}")
+            )
+            receipt_claim(buddy, description=f"Bon {i}")
 
 
 @pytest.fixture(scope="module")

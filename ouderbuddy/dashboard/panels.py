@@ -33,6 +33,7 @@ from ouderbuddy.matching.selectors import attention, gaps
 from ouderbuddy.organisations.models import Membership
 from ouderbuddy.support.panels import (
     anniversaries,
+    claims_to_review,
     unanswered_questions,
     without_intervisie,
 )
@@ -234,6 +235,12 @@ COORDINATOR_PANELS: list[Panel] = [
         _("Vragen van buddy's: twee werkdagen of langer zonder antwoord"),
         _("Elke vraag van een buddy is binnen twee werkdagen beantwoord."),
         rows=unanswered_questions,
+    ),
+    Panel(
+        "claims_to_review",
+        _("Declaraties die wachten op beoordeling"),
+        _("Er wachten geen declaraties."),
+        rows=claims_to_review,
     ),
     Panel(
         "new_requests",

@@ -11,6 +11,8 @@ from ouderbuddy.buddies.models import Buddy
 from ouderbuddy.notifications import mail
 from ouderbuddy.support.models import (
     Announcement,
+    ClaimStatus,
+    ExpenseClaim,
     IntervisieSession,
     Question,
     ThankYou,
@@ -152,4 +154,43 @@ def thank_you(buddy: Buddy, thanks: ThankYou, summary: YearSummary) -> None:
             "link": mail.absolute_url("support:my_year") + f"?jaar={thanks.year}",
         },
         organisation=buddy.organisation,
+    )
+
+
+# --- Expenses ---------------------------------------------------------------------
+# The amount, the description and the reason stay in the app.
+
+
+def claim_submitted(claim: ExpenseClaim) -> None:
+    """Tell the organisation's coordinators a buddy filed a claim."""
+    mail.send_templated(
+        to=mail.coordinators(claim.organisation_id),
+        subject=_("Nieuwe declaratie van een buddy"),
+        template="support/email/claim_submitted.txt",
+        context={
+            "buddy": claim.buddy,
+            "organisation": claim.buddy.organisation,
+            "link": mail.absolute_url("support:claim", claim.pk),
+        },
+        organisation=claim.buddy.organisation,
+    )
+
+
+def claim_decided(claim: ExpenseClaim) -> None:
+    """Tell the buddy their claim was approved or rejected."""
+    approved = claim.status == ClaimStatus.APPROVED
+    mail.send_templated(
+        to=[mail.buddy_recipient(claim.buddy)],
+        subject=_("Uw declaratie is goedgekeurd")
+        if approved
+        else _("Uw declaratie is afgewezen"),
+        template="support/email/claim_decided.txt",
+        context={
+            "buddy": claim.buddy,
+            "claim": claim,
+            "approved": approved,
+            "organisation": claim.buddy.organisation,
+            "link": mail.absolute_url("support:my_claim", claim.pk),
+        },
+        organisation=claim.buddy.organisation,
     )

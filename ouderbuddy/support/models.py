@@ -422,3 +422,30 @@ class ThankYou(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.buddy} · {self.year}"
+
+
+# --- Allowance and expenses (models_expenses.py) --------------------------------
+
+from ouderbuddy.support.models_expenses import (  # noqa: E402
+    RETENTION_YEARS,
+    AllowanceSettings,
+    ClaimEvent,
+    ClaimKind,
+    ClaimStatus,
+    ClosedMonth,
+    ExpenseClaim,
+    FlatAllowance,
+    VolunteerAllowanceRule,
+)
+
+__all__ = [
+    "RETENTION_YEARS",
+    "AllowanceSettings",
+    "ClaimEvent",
+    "ClaimKind",
+    "ClaimStatus",
+    "ClosedMonth",
+    "ExpenseClaim",
+    "FlatAllowance",
+    "VolunteerAllowanceRule",
+]

@@ -1,4 +1,5 @@
-"""Rows for the coordinator's start page panel about intervisie."""
+"""Rows for the coordinator's start page panels about buddy support: intervisie,
+the question desk and expense claims."""
 
 from __future__ import annotations
 
@@ -6,14 +7,14 @@ from typing import Any
 
 from django.db.models import Max, OuterRef, Subquery
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ouderbuddy.organisations.models import Membership
 from ouderbuddy.support import recognition
-from ouderbuddy.support.models import Participation
+from ouderbuddy.support.models import ClaimStatus, ExpenseClaim, Participation
 from ouderbuddy.support.selectors import (
     buddies_without_intervisie,
     waiting_since_working_days,
@@ -88,4 +89,28 @@ def anniversaries(actor: Membership) -> list[dict[str, Any]]:
             },
         }
         for row in recognition.anniversaries(actor.organisation_id)[:PANEL_ROWS]
+    ]
+
+
+def claims_to_review(actor: Membership) -> list[dict[str, Any]]:
+    """Expense claims waiting for a coordinator, oldest first, ten at most."""
+    claims = (
+        ExpenseClaim.objects.filter(
+            organisation_id=actor.organisation_id, status=ClaimStatus.SUBMITTED
+        )
+        .select_related("buddy")
+        .only("pk", "spent_on", "amount", "buddy__full_name")
+        .order_by("created_at", "pk")[:PANEL_ROWS]
+    )
+    return [
+        {
+            "url": reverse("support:claim", args=[c.pk]),
+            "label": _("%(name)s: € %(amount)s, %(date)s")
+            % {
+                "name": c.buddy.full_name,
+                "amount": number_format(c.amount, 2),
+                "date": date_format(c.spent_on),
+            },
+        }
+        for c in claims
     ]

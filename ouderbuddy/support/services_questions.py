@@ -55,8 +55,10 @@ def _body(value: str) -> str:
 
 
 def _lock(question: Question) -> Question:
+    # Only the question's row is locked: PostgreSQL cannot lock the nullable side
+    # of the outer join to the buddy's user.
     return (
-        Question.objects.select_for_update()
+        Question.objects.select_for_update(of=("self",))
         .select_related("buddy__user")
         .get(pk=question.pk)
     )

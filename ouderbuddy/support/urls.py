@@ -1,10 +1,12 @@
-"""URLs of buddy support: intervisie for its leaders and for buddies."""
+"""URLs of buddy support: intervisie, the question desk, announcements,
+recognition, allowance and expenses."""
 
 from django.urls import path
 
 from ouderbuddy.support import (
     views,
     views_announcements,
+    views_expenses,
     views_questions,
     views_recognition,
 )
@@ -102,5 +104,46 @@ urlpatterns = [
         "jaaroverzicht/<uuid:buddy_id>/",
         views_recognition.buddy_year,
         name="buddy_year",
+    ),
+    # Allowance and expenses.
+    path("buddy/onkosten/", views_expenses.my_expenses, name="my_expenses"),
+    path(
+        "buddy/onkosten/kilometers/",
+        views_expenses.new_km_claim,
+        name="new_km_claim",
+    ),
+    path(
+        "buddy/onkosten/bon/",
+        views_expenses.new_receipt_claim,
+        name="new_receipt_claim",
+    ),
+    path("buddy/onkosten/<uuid:claim_id>/", views_expenses.my_claim, name="my_claim"),
+    path("onkosten/", views_expenses.claims, name="claims"),
+    path("onkosten/vergoeding/", views_expenses.allowance_new, name="allowance_new"),
+    path(
+        "onkosten/vergoeding/iedereen/",
+        views_expenses.allowance_month,
+        name="allowance_month",
+    ),
+    path(
+        "onkosten/instellingen/",
+        views_expenses.allowance_settings,
+        name="allowance_settings",
+    ),
+    path("onkosten/maand/", views_expenses.month, name="month"),
+    path("onkosten/maand/csv/", views_expenses.month_csv, name="month_csv"),
+    path("onkosten/maand/xlsx/", views_expenses.month_xlsx, name="month_xlsx"),
+    path("onkosten/maand/afsluiten/", views_expenses.close_month, name="close_month"),
+    path("onkosten/<uuid:claim_id>/", views_expenses.claim, name="claim"),
+    path("onkosten/<uuid:claim_id>/bon/", views_expenses.receipt, name="receipt"),
+    path(
+        "onkosten/<uuid:claim_id>/goedkeuren/",
+        views_expenses.approve_claim,
+        name="approve_claim",
+    ),
+    path(
+        "onkosten/<uuid:claim_id>/afwijzen/",
+        views_expenses.reject_claim,
+        name="reject_claim",
     ),
 ]

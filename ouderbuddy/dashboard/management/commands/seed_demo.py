@@ -163,12 +163,14 @@ class Command(BaseCommand):
         demo matches, made by the casework services (after the matches)."""
         from ouderbuddy.casework.demo import seed_demo_casework  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
         from ouderbuddy.support.demo import seed_demo_intervisie  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
+        from ouderbuddy.support.demo_expenses import seed_demo_expenses  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
 
         for n, demo in enumerate(DEMO_ORGANISATIONS):
             organisation = Organisation.objects.get(name=demo.name)
             # One closed demo match waits for a rematch, the other reached its goal.
             seed_demo_casework(organisation, rematch=n == 0)
             seed_demo_intervisie(organisation)
+            seed_demo_expenses(organisation)
 
     def _seed_showcase(self, faker: Faker) -> list[tuple[str, str]]:
         """Per demo organisation one urgent waiting request with a full shortlist:
