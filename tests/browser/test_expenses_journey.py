@@ -133,6 +133,13 @@ def test_a_buddy_claims_the_coordinator_approves_and_exports_and_the_cap_warns(
     desk.get_by_role("link", name="Maandoverzicht voor de boekhouding").click()
     desk.wait_for_load_state()
     check_axe(desk, "coordinator: the month")
+    # The page opens on last month (the one to hand in); this test's claims are of
+    # this month.
+    desk.get_by_label("Maand", exact=True).fill(today.strftime("%Y-%m"))
+    desk.get_by_role("button", name="Toon").click()
+    desk.wait_for_load_state()
+    expect(desk.locator("main table")).to_contain_text("Parkeren bij school")
+    check_axe(desk, "coordinator: this month")
     with desk.expect_download() as download:
         desk.get_by_role("link", name="Download als Excel (XLSX)").click()
     path = download.value.path()
