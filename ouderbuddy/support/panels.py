@@ -74,22 +74,21 @@ def unanswered_questions(actor: Membership) -> list[dict[str, Any]]:
 def anniversaries(actor: Membership) -> list[dict[str, Any]]:
     """Active buddies who are one or five years with the organisation, from a week
     ago to a month ahead: a moment to say thank you."""
-    return [
-        {
-            "url": reverse("support:buddy_year", args=[row["buddy"].pk]),
-            "label": ngettext(
-                "%(name)s: %(n)d jaar buddy op %(date)s",
-                "%(name)s: %(n)d jaar buddy op %(date)s",
-                row["years"],
-            )
-            % {
-                "name": row["buddy"].full_name,
-                "n": row["years"],
-                "date": date_format(row["on"]),
-            },
-        }
-        for row in recognition.anniversaries(actor.organisation_id)[:PANEL_ROWS]
-    ]
+    rows = []
+    for found in recognition.anniversaries(actor.organisation_id)[:PANEL_ROWS]:
+        buddy, years, day = found["buddy"], found["years"], found["on"]
+        rows.append(
+            {
+                "url": reverse("support:buddy_year", args=[buddy.pk]),
+                "label": ngettext(
+                    "%(name)s: %(n)d jaar buddy op %(date)s",
+                    "%(name)s: %(n)d jaar buddy op %(date)s",
+                    years,
+                )
+                % {"name": buddy.full_name, "n": years, "date": date_format(day)},
+            }
+        )
+    return rows
 
 
 def claims_to_review(actor: Membership) -> list[dict[str, Any]]:
