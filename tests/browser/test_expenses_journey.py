@@ -12,19 +12,21 @@ axe-core and the layout check (`check_axe`: 390 px and 1280 px) run on every pag
 
 from __future__ import annotations
 
+import importlib
 import io
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import openpyxl
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from conftest import PASSWORD, add_totp, make_first_coordinator, make_organisation
 from ouderbuddy.matching.tests.factories import matchable_buddy
-from ouderbuddy.support.models_expenses import ExpenseClaim
+from ouderbuddy.support.models_expenses import ExpenseClaim, VolunteerAllowanceRule
 from ouderbuddy.support.tests.factories import png_bytes
 from tests.browser.support import check_axe, ensure_reference_data, sign_in
 
@@ -56,6 +58,12 @@ def expect_message(page: Page, text: str) -> None:
 def world(transactional_db: Any) -> dict[str, Any]:
     ensure_reference_data()
     cache.clear()
+    # A browser test's database is emptied after each test (TransactionTestCase),
+    # which takes the caps the migration loaded with it: load them again.
+    if not VolunteerAllowanceRule.objects.exists():
+        importlib.import_module(
+            "ouderbuddy.support.migrations.0003_expenses"
+        ).load_rules(django_apps, None)
     noord = make_organisation("Steunpunt Noord", districts=("PO2707", "VO2708"))
     cora = make_first_coordinator(noord, "cora@noord.test", "Cora Coördinator")
     anna = matchable_buddy(noord, "Anna Jansen", email="anna@b.test")
