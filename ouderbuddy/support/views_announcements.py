@@ -97,19 +97,20 @@ def announcement_new(request: SignedInRequest) -> HttpResponse:
 def announcement(request: SignedInRequest, announcement_id: UUID) -> HttpResponse:
     actor = acting_membership(request)
     found = selectors.get_announcement_for(actor, announcement_id)
+    # Only the names are shown: read as values, not as buddy records.
     unread = (
         AnnouncementRecipient.objects.filter(
             organisation_id=actor.organisation_id,
             announcement=found,
             read_at__isnull=True,
         )
-        .select_related("buddy")
-        .order_by("buddy__full_name")
+        .order_by("buddy__full_name", "pk")
+        .values_list("buddy__full_name", flat=True)
     )
     return render(
         request,
         "support/announcement.html",
-        {"announcement": found, "unread": [r.buddy for r in unread]},
+        {"announcement": found, "unread": list(unread)},
     )
 
 
