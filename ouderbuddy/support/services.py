@@ -16,6 +16,7 @@ from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.services import record_event
 from ouderbuddy.support import emails, names, selectors
+from ouderbuddy.support.checks import own_buddy
 from ouderbuddy.support.models import (
     GroupMember,
     IntervisieGroup,
@@ -293,20 +294,11 @@ def cancel_session(
     return session
 
 
-def _own_buddy(actor: Membership) -> Buddy:
-    buddy = Buddy.objects.filter(
-        organisation_id=actor.organisation_id, user_id=actor.user_id
-    ).first()
-    if actor.role != Role.BUDDY or buddy is None:
-        raise DomainError(_("Alleen een buddy kan zich aanmelden."))
-    return buddy
-
-
 @transaction.atomic
 def sign_up(*, actor: Membership, session: IntervisieSession) -> Participation:
     """The signed-in buddy signs up for a session of one of their groups."""
     _require_same_organisation(actor, session)
-    buddy = _own_buddy(actor)
+    buddy = own_buddy(actor, _("Alleen een buddy kan zich aanmelden."), active=False)
     session = _lock(session)
     if not GroupMember.objects.filter(group=session.group, buddy=buddy).exists():
         raise DomainError(_("U zit niet in deze groep."))
@@ -342,7 +334,7 @@ def sign_up(*, actor: Membership, session: IntervisieSession) -> Participation:
 def cancel_sign_up(*, actor: Membership, session: IntervisieSession) -> Participation:
     """The signed-in buddy cancels their sign-up, before the session starts."""
     _require_same_organisation(actor, session)
-    buddy = _own_buddy(actor)
+    buddy = own_buddy(actor, _("Alleen een buddy kan zich aanmelden."), active=False)
     session = _lock(session)
     participation = Participation.objects.filter(
         session=session, buddy=buddy, status=ParticipationStatus.SIGNED_UP

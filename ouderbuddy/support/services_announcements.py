@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ouderbuddy.buddies.models import Buddy, BuddyStatus
-from ouderbuddy.lib.control_characters import has_control_characters
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.services import record_event
 from ouderbuddy.support import emails
+from ouderbuddy.support.checks import clean_text
 from ouderbuddy.support.models import (
     Announcement,
     AnnouncementRecipient,
@@ -28,19 +28,6 @@ from ouderbuddy.training.models import Course, Enrolment, Qualification
 
 TITLE_MAX = 120
 BODY_MAX = 2000
-
-
-def _text(value: str, field: str, limit: int, empty: str) -> str:
-    if has_control_characters(value, multiline=field == "body"):
-        raise DomainError(_("Deze tekst bevat tekens die niet kunnen."), field=field)
-    text = value.strip()
-    if not text:
-        raise DomainError(empty, field=field)
-    if len(text) > limit:
-        raise DomainError(
-            _("Schrijf hoogstens %(n)s tekens.") % {"n": limit}, field=field
-        )
-    return text
 
 
 def recipients_for(
@@ -90,8 +77,12 @@ def send_announcement(
     addresses) and a card on their start page."""
     if actor.role != Role.COORDINATOR:
         raise DomainError(_("Alleen een coördinator kan berichten sturen."))
-    title = _text(title, "title", TITLE_MAX, _("Geef het bericht een titel."))
-    body = _text(body, "body", BODY_MAX, _("Schrijf het bericht."))
+    title = clean_text(
+        title, "title", limit=TITLE_MAX, empty=_("Geef het bericht een titel.")
+    )
+    body = clean_text(
+        body, "body", limit=BODY_MAX, empty=_("Schrijf het bericht."), multiline=True
+    )
     if audience not in Audience.values:
         raise DomainError(_("Kies voor wie het bericht is."), field="audience")
     if audience != Audience.GROUP:

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ouderbuddy.buddies.models import Buddy, BuddyStatus
-from ouderbuddy.lib.control_characters import has_control_characters
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.services import record_event
@@ -31,6 +30,7 @@ from ouderbuddy.support.caps import (
     km_amount,
     standing_after,
 )
+from ouderbuddy.support.checks import clean_text, own_buddy
 from ouderbuddy.support.models_expenses import (
     AllowanceSettings,
     ClaimEvent,
@@ -60,30 +60,6 @@ MAX_AGE_DAYS = 366
 def _require_coordinator(actor: Membership) -> None:
     if actor.role != Role.COORDINATOR or not actor.is_active:
         raise DomainError(_("Alleen een coördinator van dit steunpunt kan dit doen."))
-
-
-def _own_buddy(actor: Membership) -> Buddy:
-    buddy = Buddy.objects.filter(
-        organisation_id=actor.organisation_id, user_id=actor.user_id
-    ).first()
-    if actor.role != Role.BUDDY or buddy is None:
-        raise DomainError(_("Alleen een buddy kan onkosten declareren."))
-    if buddy.status == BuddyStatus.STOPPED:
-        raise DomainError(_("U bent gestopt als buddy."))
-    return buddy
-
-
-def _text(value: str, field: str, *, limit: int, empty: str | None) -> str:
-    if has_control_characters(value):
-        raise DomainError(_("Deze tekst bevat tekens die niet kunnen."), field=field)
-    text = value.strip()
-    if not text and empty is not None:
-        raise DomainError(empty, field=field)
-    if len(text) > limit:
-        raise DomainError(
-            _("Schrijf hoogstens %(n)s tekens.") % {"n": limit}, field=field
-        )
-    return text
 
 
 def _check_date(organisation_id: Any, day: dt.date, field: str) -> None:
@@ -201,15 +177,15 @@ def submit_km_claim(
     description: str,
 ) -> ExpenseClaim:
     """The signed-in buddy claims kilometres driven, at the organisation's rate."""
-    buddy = _own_buddy(actor)
+    buddy = own_buddy(actor, _("Alleen een buddy kan onkosten declareren."))
     _check_date(actor.organisation_id, spent_on, "spent_on")
-    from_place = _text(
+    from_place = clean_text(
         from_place, "from_place", limit=100, empty=_("Vul in waar u vertrok.")
     )
-    to_place = _text(
+    to_place = clean_text(
         to_place, "to_place", limit=100, empty=_("Vul in waar u heen ging.")
     )
-    description = _text(
+    description = clean_text(
         description, "description", limit=200, empty=_("Schrijf waarvoor u reed.")
     )
     if distance_km <= 0 or distance_km > MAX_KM:
@@ -262,9 +238,9 @@ def submit_receipt_claim(
 ) -> ExpenseClaim:
     """The signed-in buddy claims an amount with a photo or PDF of the receipt:
     checked by its content, photos drawn again without metadata, stored privately."""
-    buddy = _own_buddy(actor)
+    buddy = own_buddy(actor, _("Alleen een buddy kan onkosten declareren."))
     _check_date(actor.organisation_id, spent_on, "spent_on")
-    description = _text(
+    description = clean_text(
         description,
         "description",
         limit=200,
@@ -345,7 +321,7 @@ def reject_claim(
 ) -> ExpenseClaim:
     """A coordinator rejects a submitted claim, with the reason the buddy reads."""
     locked = _decide(actor, claim)
-    reason = _text(
+    reason = clean_text(
         reason, "reason", limit=300, empty=_("Schrijf waarom u de declaratie afwijst.")
     )
     locked.status = ClaimStatus.REJECTED

@@ -10,15 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ouderbuddy.buddies.models import Buddy, BuddyStatus
 from ouderbuddy.knowledge import services as knowledge
-from ouderbuddy.lib.control_characters import has_control_characters
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.matching.models import Match
 from ouderbuddy.matching.selectors import RUNNING
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.services import record_event
 from ouderbuddy.support import emails
+from ouderbuddy.support.checks import clean_text, own_buddy
 from ouderbuddy.support.models import Question, QuestionStatus, Reply
 from ouderbuddy.taxonomy.models import ExperienceCode
 
@@ -26,32 +25,10 @@ SUBJECT_MAX = 200
 BODY_MAX = 4000
 
 
-def _own_buddy(actor: Membership) -> Buddy:
-    buddy = Buddy.objects.filter(
-        organisation_id=actor.organisation_id, user_id=actor.user_id
-    ).first()
-    if actor.role != Role.BUDDY or buddy is None:
-        raise DomainError(_("Alleen een buddy kan hier een vraag stellen."))
-    if buddy.status == BuddyStatus.STOPPED:
-        raise DomainError(_("U bent gestopt als buddy."))
-    return buddy
-
-
-def _text(value: str, field: str, *, limit: int, empty: str) -> str:
-    if has_control_characters(value, multiline=field == "body"):
-        raise DomainError(_("Deze tekst bevat tekens die niet kunnen."), field=field)
-    text = value.strip()
-    if not text:
-        raise DomainError(empty, field=field)
-    if len(text) > limit:
-        raise DomainError(
-            _("Schrijf hoogstens %(n)s tekens.") % {"n": limit}, field=field
-        )
-    return text
-
-
 def _body(value: str) -> str:
-    return _text(value, "body", limit=BODY_MAX, empty=_("Schrijf uw bericht."))
+    return clean_text(
+        value, "body", limit=BODY_MAX, empty=_("Schrijf uw bericht."), multiline=True
+    )
 
 
 def _lock(question: Question) -> Question:
@@ -77,14 +54,16 @@ def ask_question(
 ) -> Question:
     """The signed-in buddy asks the coordinators a question, optionally about one of
     their own running matches; the coordinators get an e-mail."""
-    buddy = _own_buddy(actor)
-    subject = _text(
+    buddy = own_buddy(actor, _("Alleen een buddy kan hier een vraag stellen."))
+    subject = clean_text(
         subject,
         "subject",
         limit=SUBJECT_MAX,
         empty=_("Schrijf waar uw vraag over gaat."),
     )
-    body = _text(body, "body", limit=BODY_MAX, empty=_("Schrijf uw vraag."))
+    body = clean_text(
+        body, "body", limit=BODY_MAX, empty=_("Schrijf uw vraag."), multiline=True
+    )
     match = None
     if match_id:
         match = Match.objects.filter(

@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ouderbuddy.buddies.models import Buddy, BuddyStatus
-from ouderbuddy.lib.control_characters import has_control_characters
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.services import record_event
 from ouderbuddy.support import emails, recognition
+from ouderbuddy.support.checks import clean_text
 from ouderbuddy.support.models import ThankYou
 
 NOTE_MAX = 2000
@@ -29,17 +29,13 @@ def send_thank_you(
         raise DomainError(_("Deze buddy heeft geen e-mailadres meer."))
     if year not in recognition.years_of(buddy):
         raise DomainError(_("Kies een jaar waarin de buddy bij ons was."), field="year")
-    if has_control_characters(note, multiline=True):
-        raise DomainError(_("Deze tekst bevat tekens die niet kunnen."), field="note")
-    note = note.strip()
-    if not note:
-        raise DomainError(
-            _("Schrijf een paar persoonlijke woorden voor de buddy."), field="note"
-        )
-    if len(note) > NOTE_MAX:
-        raise DomainError(
-            _("Schrijf hoogstens %(n)s tekens.") % {"n": NOTE_MAX}, field="note"
-        )
+    note = clean_text(
+        note,
+        "note",
+        limit=NOTE_MAX,
+        empty=_("Schrijf een paar persoonlijke woorden voor de buddy."),
+        multiline=True,
+    )
     thanks = ThankYou(
         organisation_id=actor.organisation_id,
         buddy=buddy,
