@@ -13,6 +13,7 @@ class KnowledgeConfig(AppConfig):
             jobs,  # noqa: F401
             selectors,
         )
-        from ouderbuddy.training.hooks import course_materials
+        from ouderbuddy.training.hooks import buddy_course_materials, course_materials
 
         course_materials.connect(selectors.course_material_links)
+        buddy_course_materials.connect(selectors.buddy_material_links)

@@ -357,6 +357,31 @@ def course_material_links(course: Any, *, for_buddy: bool) -> list[dict[str, Any
     return links
 
 
+def buddy_material_links(
+    organisation_id: Any, course_ids: list[Any]
+) -> dict[Any, list[dict[str, Any]]]:
+    """Per course of `course_ids` the published articles for buddies it uses, as
+    links to their kennisbank page, in one query (the buddy's "Mijn trainingen")."""
+    links: dict[Any, list[dict[str, Any]]] = {}
+    if not course_ids:
+        return links
+    materials = (
+        CourseMaterial.objects.filter(
+            organisation_id=organisation_id,
+            course_id__in=course_ids,
+            article__status=ArticleStatus.PUBLISHED,
+            article__audience__in=audiences_for(Audience.BUDDIES),
+        )
+        .order_by("article__title", "article_id")
+        .values_list("course_id", "article_id", "article__title")
+    )
+    for course_id, article_id, title in materials:
+        links.setdefault(course_id, []).append(
+            {"title": title, "url": reverse("knowledge:read", args=[article_id])}
+        )
+    return links
+
+
 def material_choices(actor: Membership) -> list[Article]:
     """The articles a course may use: the organisation's, not archived, by title."""
     return list(

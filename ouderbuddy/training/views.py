@@ -400,8 +400,12 @@ def my_trainings(request: SignedInRequest) -> HttpResponse:
     taken = {e.session_id for e in mine}
     # One reverse a page for the rows' forms.
     cancel_url = rows.url_maker("training:cancel_own_enrolment")
+    materials = hooks.buddy_course_materials(
+        actor.organisation_id, list({e.session.course_id for e in mine})
+    )
     for enrolment in mine:
         enrolment.cancel_url = cancel_url(enrolment.pk)  # type: ignore[attr-defined]
+        enrolment.materials = materials.get(enrolment.session.course_id, [])  # type: ignore[attr-defined]
     enrol_url = rows.url_maker("training:enrol_self")
     # Of a session only what its panel shows, as values.
     sessions = [s for s in selectors.upcoming_panels(actor) if s["pk"] not in taken]

@@ -126,3 +126,36 @@ def test_a_buddy_gets_only_the_published_materials_for_buddies(cora):
         }
     ]
     assert len(course_material_links(course, for_buddy=False)) == 3
+
+
+def test_my_trainings_lists_the_materials_of_the_buddys_own_courses(cora, ben):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ouderbuddy.training import services as training
+    from ouderbuddy.training.tests.factories import make_own_buddy, make_session
+
+    mine = make_course(cora.organisation, title="Basistraining")
+    other = make_course(cora.organisation, title="Een andere training")
+    starts = timezone.now() + dt.timedelta(days=10)
+    session = make_session(mine, starts, capacity=4)
+    make_session(other, starts, capacity=4)
+    shown = article(cora, "Het OPP in het kort", "x", audience=Audience.BUDDIES)
+    for_parents = article(cora, "Voor ouders", "x", audience=Audience.PARENTS)
+    draft = article(cora, "Nog een concept", "x", publish=False)
+    elsewhere = article(cora, "Bij de andere training", "x")
+    services.set_course_materials(
+        actor=cora, course=mine, article_ids=[shown.pk, for_parents.pk, draft.pk]
+    )
+    services.set_course_materials(actor=cora, course=other, article_ids=[elsewhere.pk])
+    training.enrol_buddy(actor=ben, session=session, buddy=make_own_buddy(ben))
+
+    page = signed_in_client(ben.user, verified=False).get(
+        reverse("training:my_trainings")
+    )
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert f'href="{reverse("knowledge:read", args=[shown.pk])}"' in body
+    for hidden in (for_parents, draft, elsewhere):
+        assert hidden.title not in body
