@@ -7,7 +7,7 @@ pages of bench/load.py through Django's test client, in one process, against a f
 copy of the load benchmark's national database (its cluster in var/bench/pg, seeded by
 `make bench-load` once). Per page it prints the app's CPU ms per request
 (`time.process_time`), the PostgreSQL backend's (from `/proc`), and the SQL statements.
-`--profile NAME` runs cProfile over that page's requests and prints the top functions.
+`--profile NAME` runs cProfile (on the CPU clock: waiting for PostgreSQL is not counted) over that page's requests and prints the top functions.
 The test client skips the WSGI server and the socket, so the app figure is a little
 below what gunicorn costs; compare the pages with each other, and before with after.
 """
@@ -119,7 +119,9 @@ def inner(args: argparse.Namespace) -> None:
             print_sql(client, page.url)
         if args.template_times:
             print_template_times(client, page.url, args.n)
-        profiler = cProfile.Profile() if page.name == args.profile else None
+        profiler = (
+            cProfile.Profile(time.process_time) if page.name == args.profile else None
+        )
         app0, db0 = time.process_time(), backend_cpu_ms(backend)
         if profiler:
             profiler.enable()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from ouderbuddy.buddies.models import Buddy, BuddyStatus
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.intake.selectors import working_days_between
+from ouderbuddy.lib.prepared import Prepared
 from ouderbuddy.lib.selectors import get_or_404
 from ouderbuddy.matching.models import Match
 from ouderbuddy.matching.selectors import RUNNING
@@ -239,34 +240,56 @@ def attended_sessions(
     )
 
 
+# The buddy page's two reads, compiled once per process (`lib/prepared.py`).
+_RECORD_INTERVISIE = Prepared(
+    lambda organisation_id, buddy_id, since: (
+        IntervisieSession.objects.filter(
+            organisation_id=organisation_id,
+            starts_at__gte=since,
+            participations__buddy_id=buddy_id,
+            participations__attended=True,
+        )
+        .order_by("-starts_at")
+        .values("starts_at", "theme", "group__name")
+    )
+)
+_RECORD_TRAININGS = Prepared(
+    lambda organisation_id, buddy_id, since, now: (
+        Enrolment.objects.filter(
+            organisation_id=organisation_id,
+            buddy_id=buddy_id,
+            status=EnrolmentStatus.ENROLLED,
+            attended=True,
+            session__starts_at__gte=since,
+            session__starts_at__lte=now,
+        )
+        .order_by("-session__starts_at")
+        .values("session__starts_at", "session__course__title")
+    )
+)
+
+
 def support_record(buddy: Buddy) -> dict[str, Any]:
     """The buddy page's section on the last twelve months: intervisie sessions and
     training sessions the buddy came to, newest first, as rows (`starts_at`,
     `title`, `detail`)."""
-    since = _months_ago(RECORD_MONTHS)
+    now = timezone.now()
+    since = now - dt.timedelta(days=round(RECORD_MONTHS * 30.44))
     intervisie = [
-        {"starts_at": starts_at, "title": theme, "detail": group}
-        for starts_at, theme, group in IntervisieSession.objects.filter(
-            organisation_id=buddy.organisation_id,
-            starts_at__gte=since,
-            participations__buddy=buddy,
-            participations__attended=True,
-        )
-        .order_by("-starts_at")
-        .values_list("starts_at", "theme", "group__name")
+        {
+            "starts_at": row["starts_at"],
+            "title": row["theme"],
+            "detail": row["group__name"],
+        }
+        for row in _RECORD_INTERVISIE.rows(buddy.organisation_id, buddy.pk, since)
     ]
     trainings = [
-        {"starts_at": starts_at, "title": title, "detail": ""}
-        for starts_at, title in Enrolment.objects.filter(
-            organisation_id=buddy.organisation_id,
-            buddy=buddy,
-            status=EnrolmentStatus.ENROLLED,
-            attended=True,
-            session__starts_at__gte=since,
-            session__starts_at__lte=timezone.now(),
-        )
-        .order_by("-session__starts_at")
-        .values_list("session__starts_at", "session__course__title")
+        {
+            "starts_at": row["session__starts_at"],
+            "title": row["session__course__title"],
+            "detail": "",
+        }
+        for row in _RECORD_TRAININGS.rows(buddy.organisation_id, buddy.pk, since, now)
     ]
     return {
         "intervisie": intervisie,

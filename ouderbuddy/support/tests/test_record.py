@@ -63,6 +63,11 @@ def test_the_buddy_page_shows_the_last_year_of_intervisie_and_training(
     assert "Samen naar school" in text
     assert "training, Gespreksvaardigheden" in text
     assert "Te lang geleden" not in text
+    # Both reads ran as statements compiled once per process (not the ORM fallback).
+    from ouderbuddy.support import selectors
+
+    for read in (selectors._RECORD_INTERVISIE, selectors._RECORD_TRAININGS):
+        assert read._compiled and None not in read._compiled.values()
 
 
 def test_the_buddy_page_says_when_there_was_no_support(cora_client, anna):
