@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from ouderbuddy.casework.models import CloseReason, Initiator
 from ouderbuddy.intake.selectors import normalise_reference
 from ouderbuddy.lib.forms import Form
+from ouderbuddy.lib.prepared import Prepared
 from ouderbuddy.lib.views import PER_PAGE
 from ouderbuddy.matching.models import Match, MatchStatus
 from ouderbuddy.organisations.models import Membership, Role
@@ -101,11 +102,25 @@ CARD_FIELDS = (
 )
 
 
-def counted_page(queryset: QuerySet[Any], number: Any, per_page: int) -> Page[Any]:
+def windowed(queryset: QuerySet[Any], start: int, per_page: int) -> QuerySet[Any]:
+    """The rows of a page of a `values` queryset, each with the count of all rows
+    (`_total`, a window over the same rows)."""
+    return queryset.annotate(_total=Window(Count("pk")))[start : start + per_page]
+
+
+def counted_page(
+    queryset: QuerySet[Any],
+    number: Any,
+    per_page: int,
+    read: Prepared | None = None,
+    args: tuple[Any, ...] = (),
+) -> Page[Any]:
     """`Paginator(queryset, per_page).get_page(number)` for a `values` queryset, with
     the count taken in the page's own query (a window over the same rows) instead of
     a COUNT of its own. Only a page past the end or below 1 (shown as the last page,
-    as `get_page` does) is counted apart."""
+    as `get_page` does) is counted apart. With `read` (a `Prepared` whose build is
+    `windowed(queryset, start, per_page)` of `*args, start, per_page`) the page's
+    rows come from the statement compiled once per process."""
     paginator = Paginator(queryset, per_page)
     try:
         wanted = int(number)
@@ -113,9 +128,10 @@ def counted_page(queryset: QuerySet[Any], number: Any, per_page: int) -> Page[An
         wanted = 1  # what get_page makes of a page that is not a number
     if wanted >= 1:
         start = (wanted - 1) * per_page
-        found = list(
-            queryset.annotate(_total=Window(Count("pk")))[start : start + per_page]
-        )
+        if read is not None:
+            found = read.rows(*args, start, per_page)
+        else:
+            found = list(windowed(queryset, start, per_page))
         if found:
             paginator.count = found[0]["_total"]
             for row in found:

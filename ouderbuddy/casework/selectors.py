@@ -85,7 +85,7 @@ def _coordinator(actor: Membership) -> bool:
     return actor.role == Role.COORDINATOR
 
 
-def _quiet_cutoff(today: dt.date | None = None) -> dt.date:
+def quiet_cutoff(today: dt.date | None = None) -> dt.date:
     return (today or timezone.localdate()) - dt.timedelta(days=QUIET_DAYS)
 
 
@@ -107,14 +107,19 @@ def active_matches(actor: Membership) -> QuerySet[Match]:
     if not _coordinator(actor):
         return Match.objects.none()
     today = timezone.localdate()
-    cutoff = _quiet_cutoff(today)
+    return running_matches(actor.organisation_id, today, quiet_cutoff(today))
+
+
+def running_matches(
+    organisation_id: Any, today: dt.date, cutoff: dt.date
+) -> QuerySet[Match]:
+    """`active_matches` of an organisation on `today` (quiet: no contact after
+    `cutoff`); for a read compiled once per process (`lib/prepared.py`)."""
     match = OuterRef("pk")
     contacts = Contact.objects.filter(match=match)
     open_check_ins = CheckIn.objects.filter(match=match, done_on__isnull=True)
     return (
-        Match.objects.filter(
-            organisation_id=actor.organisation_id, status=MatchStatus.ACTIVE
-        )
+        Match.objects.filter(organisation_id=organisation_id, status=MatchStatus.ACTIVE)
         .select_related("request", "buddy")
         .only(*_MATCH_FIELDS)
         .annotate(
@@ -535,7 +540,7 @@ def match_context(match: Match) -> dict[str, Any]:
         "last_contact": last_contact,
         "quiet": match.status == MatchStatus.ACTIVE
         and reference is not None
-        and reference <= _quiet_cutoff(today),
+        and reference <= quiet_cutoff(today),
         "meetings": meetings,
         "check_ins": check_ins,
         "preparation_steps": len(PREPARATION),

@@ -13,18 +13,20 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ouderbuddy.casework import forms, selectors, services
-from ouderbuddy.casework.closed import counted_page
+from ouderbuddy.casework.closed import counted_page, windowed
 from ouderbuddy.casework.models import SignalKind
 from ouderbuddy.casework.views_match import check_in_auto_id, match_page
 from ouderbuddy.intake import rows
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.lib.prepared import Prepared
 from ouderbuddy.lib.views import (
     PER_PAGE,
     SignedInRequest,
@@ -118,6 +120,25 @@ def _overview_rows(matches: Any) -> list[SafeString]:
     return found
 
 
+def _overview_page_read(flag: str) -> Prepared:
+    """A page of the running matches with `flag` (a key of FLAGS, or ""), compiled
+    once per process: the overview's one statement (`casework/closed.counted_page`)."""
+    return Prepared(
+        lambda organisation_id, today, cutoff, start, per_page: windowed(
+            selectors.with_flag(
+                selectors.running_matches(organisation_id, today, cutoff), flag
+            )
+            .order_by("started_on", "pk")
+            .values(*OVERVIEW_FIELDS),
+            start,
+            per_page,
+        )
+    )
+
+
+_OVERVIEW_PAGES = {flag: _overview_page_read(flag) for flag in ("", *selectors.FLAGS)}
+
+
 @role_required(COORDINATOR)
 def overview(request: SignedInRequest) -> HttpResponse:
     """The running matches with their last contact, next check-in and flags."""
@@ -128,8 +149,13 @@ def overview(request: SignedInRequest) -> HttpResponse:
     matches = selectors.with_flag(selectors.active_matches(actor), flag).order_by(
         "started_on", "pk"
     )
+    today = timezone.localdate()
     page = counted_page(
-        matches.values(*OVERVIEW_FIELDS), request.GET.get("pagina"), PER_PAGE
+        matches.values(*OVERVIEW_FIELDS),
+        request.GET.get("pagina"),
+        PER_PAGE,
+        read=_OVERVIEW_PAGES[flag],
+        args=(actor.organisation_id, today, selectors.quiet_cutoff(today)),
     )
     page.object_list = _overview_rows(page.object_list)  # worded rows
     return render(

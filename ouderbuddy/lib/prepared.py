@@ -8,9 +8,12 @@ stand-ins among the statement's parameters; a request then runs the same SQL wit
 own values in those places, and the rows go through the same converters the ORM
 applies (`compiler.results_iter`), into dicts with the same names as `.values()`
 gives. The statement goes through Django's cursor, so it is logged and counted like
-any other. Only UUID, text and aware UTC datetime arguments are taken (the keys
-and the moment of these reads); anything else, or a stand-in the parameters do not show as plainly, is read through the
-ORM as before (`lib/tests/test_prepared.py` compares both).
+any other. UUID, text, date and aware UTC datetime arguments are taken as parameters
+(the keys and the moments of these reads). Whole numbers, booleans and None are taken
+as part of the read's shape instead (a page number, a flag, a limit): the statement
+is compiled once per value, up to `MAX_SHAPES` of them. Anything else, or a stand-in
+the parameters do not show as plainly, is read through the ORM as before
+(`lib/tests/test_prepared.py` compares both).
 
 The queryset's filters stay in the function that builds it: the organisation scoping
 of a read is exactly the ORM's.
@@ -55,6 +58,9 @@ def _ways(stand_in: Any, ops: Any) -> list[tuple[Any, Callable[[Any], Any]]]:
         return [
             (ops.adapt_datetimefield_value(stand_in), ops.adapt_datetimefield_value)
         ]
+    if isinstance(stand_in, dt.date):
+        # As a DateField writes it.
+        return [(ops.adapt_datefield_value(stand_in), ops.adapt_datefield_value)]
     return [(stand_in, lambda v: v)]
 
 
@@ -66,17 +72,34 @@ def _stand_in(arg: Any) -> Any:
         return dt.datetime(2001, 1, 1, tzinfo=dt.UTC) + dt.timedelta(
             microseconds=uuid.uuid4().int % (365 * 86400 * 10**6)
         )
+    if type(arg) is dt.date:
+        # A day of the 19th century no request asks for.
+        return dt.date(1801, 1, 1) + dt.timedelta(days=uuid.uuid4().int % 36_000)
+    if type(arg) in _SHAPE:
+        return arg  # part of the shape: compiled with the value itself
     return f"prepared-{uuid.uuid4()}"
 
 
-_TAKEN = (uuid.UUID, str)
+_TAKEN = (uuid.UUID, str, dt.date)
+_SHAPE = (int, bool, type(None))
+# Distinct shapes (values of the whole-number arguments) compiled per read; past
+# that, a read goes through the ORM (a page number in a link someone made up).
+MAX_SHAPES = 64
 
 
 def _takes(arg: Any) -> bool:
-    """UUIDs, text, and aware datetimes (as `timezone.now()` gives)."""
+    """UUIDs, text, dates, aware datetimes (as `timezone.now()` gives), and the
+    shape arguments."""
     if type(arg) is dt.datetime:
         return arg.tzinfo is dt.UTC
-    return type(arg) in _TAKEN
+    return type(arg) in _TAKEN or type(arg) in _SHAPE
+
+
+def _key_part(arg: Any) -> Any:
+    """What an argument adds to the compiled statement's key: its type, or for a
+    shape argument its type and value."""
+    kind = type(arg)
+    return (kind, arg) if kind in _SHAPE else kind
 
 
 class Prepared:
@@ -88,6 +111,8 @@ class Prepared:
 
     def _compile(self, using: str, args: tuple[Any, ...]) -> _Compiled | None:
         stand_ins = tuple(_stand_in(a) for a in args)
+        # Only the parameters are looked for; a shape argument is in the SQL as is.
+        wanted = [n for n, a in enumerate(args) if type(a) not in _SHAPE]
         ops = connections[using].ops
         try:
             queryset = self.build(*stand_ins)
@@ -98,8 +123,8 @@ class Prepared:
             return None  # a stand-in this read does not take: the ORM's way
         slots = []
         for index, param in enumerate(params):
-            for number, stand_in in enumerate(stand_ins):
-                for written, write in _ways(stand_in, ops):
+            for number in wanted:
+                for written, write in _ways(stand_ins[number], ops):
                     if type(param) is type(written) and param == written:
                         slots.append((index, number, write))
                         break
@@ -107,9 +132,11 @@ class Prepared:
         taken = {index for index, _, _ in slots}
         others = " ".join(str(p) for i, p in enumerate(params) if i not in taken)
         hidden = any(
-            str(written) in others for s in stand_ins for written, _ in _ways(s, ops)
+            str(written) in others
+            for n in wanted
+            for written, _ in _ways(stand_ins[n], ops)
         )
-        if {number for _, number, _ in slots} != set(range(len(args))) or hidden:
+        if {number for _, number, _ in slots} != set(wanted) or hidden:
             return None
         if query.selected:
             names = tuple(query.selected)
@@ -131,8 +158,10 @@ class Prepared:
     def rows(self, *args: Any, using: str = "default") -> list[dict[str, Any]]:
         if not all(_takes(a) for a in args):
             return list(self.build(*args))
-        key = (using, tuple(type(a) for a in args))
+        key = (using, tuple(_key_part(a) for a in args))
         if key not in self._compiled:
+            if len(self._compiled) >= MAX_SHAPES:
+                return list(self.build(*args))
             self._compiled[key] = self._compile(using, args)
         compiled = self._compiled[key]
         if compiled is None:

@@ -134,3 +134,48 @@ def test_a_loaded_model_holds_the_rows_fields_in_any_order(noord):
         with CaptureQueriesContext(connection) as queries:
             assert buddy.email == fatima.email  # not loaded: read now
         assert len(queries) == 1
+
+
+def test_dates_are_parameters_and_whole_numbers_part_of_the_shape(noord, zuid):
+    """A date is put in like a key; a whole number (a slice, a flag) is compiled
+    with its value, once per value, and past MAX_SHAPES values the ORM reads."""
+    from ouderbuddy.lib import prepared
+
+    made = [apply(noord, email=f"b{n}@example.org") for n in range(3)]
+    apply(zuid, email="z@example.org")
+    for n, buddy in enumerate(made):
+        Buddy.objects.filter(pk=buddy.pk).update(
+            created_at=dt.datetime(2026, 3, 1 + n, 12, tzinfo=dt.UTC)
+        )
+
+    def orm(organisation_id, since, start, only_first):
+        found = Buddy.objects.filter(
+            organisation_id=organisation_id, created_at__date__gte=since
+        ).order_by("created_at")
+        if only_first:
+            found = found.filter(email__startswith="b0")
+        return found.values("email")[start : start + 2]
+
+    read = Prepared(orm)
+    for since in (dt.date(2026, 3, 1), dt.date(2026, 3, 2), dt.date(2026, 4, 1)):
+        for start in (0, 1, 2):
+            for only_first in (False, True):
+                for organisation in (noord, zuid):
+                    args = (organisation.pk, since, start, only_first)
+                    assert read.rows(*args) == list(orm(*args)), args
+    assert read.rows(noord.pk, dt.date(2026, 3, 2), 0, False) == [
+        {"email": "b1@example.org"},
+        {"email": "b2@example.org"},
+    ]
+    # One statement per shape (start, only_first), each compiled (none fell back).
+    assert len(read._compiled) == 6
+    assert None not in read._compiled.values()
+    # Past the limit of shapes: through the ORM, still the same rows.
+    many = Prepared(
+        lambda start: Buddy.objects.order_by("email").values("email")[start:]
+    )
+    for start in range(prepared.MAX_SHAPES + 3):
+        assert many.rows(start) == list(
+            Buddy.objects.order_by("email").values("email")[start:]
+        )
+    assert len(many._compiled) == prepared.MAX_SHAPES
