@@ -12,6 +12,7 @@ from django.db.models import Case, IntegerField, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from ouderbuddy.buddies.models import Buddy, BuddyStatus
+from ouderbuddy.lib.prepared import Prepared
 from ouderbuddy.lib.selectors import get_or_404
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.support.caps import Caps, Standing, caps_on, standing_after
@@ -114,8 +115,32 @@ def rule_on(day: dt.date) -> VolunteerAllowanceRule | None:
     )
 
 
+# The caps are national data, read on every page that shows a standing: compiled
+# once per process (`lib/prepared.py`).
+_CAPS = Prepared(
+    lambda: VolunteerAllowanceRule.objects.order_by("effective_from").values(
+        "effective_from",
+        "max_hour_21plus",
+        "max_hour_under21",
+        "max_month",
+        "max_year",
+        "verified",
+    )
+)
+
+
 def all_caps() -> list[Caps]:
-    return [rule.caps() for rule in VolunteerAllowanceRule.objects.all()]
+    return [
+        Caps(
+            effective_from=row["effective_from"],
+            per_hour_21plus=row["max_hour_21plus"],
+            per_hour_under21=row["max_hour_under21"],
+            per_month=row["max_month"],
+            per_year=row["max_year"],
+            verified=row["verified"],
+        )
+        for row in _CAPS.rows()
+    ]
 
 
 def caps_for_year(year: int) -> Caps | None:
@@ -178,43 +203,61 @@ def standing_of(buddy: Buddy, day: dt.date) -> tuple[Standing | None, Caps | Non
     )
 
 
+# The buddy's year on "Mijn onkosten": the flat allowances and the claims' totals
+# per status, each one statement compiled once per process.
+_YEAR_ALLOWANCES = Prepared(
+    lambda organisation_id, buddy_id, first_day, last_day: (
+        FlatAllowance.objects.filter(
+            organisation_id=organisation_id,
+            buddy_id=buddy_id,
+            paid_on__gte=first_day,
+            paid_on__lte=last_day,
+        )
+        .order_by("-paid_on", "-created_at")
+        .values("paid_on", "amount")
+    )
+)
+_YEAR_CLAIM_TOTALS = Prepared(
+    lambda organisation_id, buddy_id, first_day, last_day: (
+        ExpenseClaim.objects.filter(
+            organisation_id=organisation_id,
+            buddy_id=buddy_id,
+            spent_on__gte=first_day,
+            spent_on__lte=last_day,
+        )
+        .order_by("status")
+        .values("status")
+        .annotate(total=Sum("amount"))
+    )
+)
+
+
 def year_overview(buddy: Buddy, today: dt.date | None = None) -> dict[str, Any]:
     """The buddy's year: flat allowances against the caps (this month and this
     year), approved proven costs beside them (no cap), claims still waiting."""
     today = today or timezone.localdate()
-    standing, caps = standing_of(buddy, today)
-    claims = ExpenseClaim.objects.filter(
-        organisation_id=buddy.organisation_id,
-        buddy=buddy,
-        spent_on__year=today.year,
-    )
-    costs = claims.aggregate(
-        approved=Sum(
-            Case(
-                When(status=ClaimStatus.APPROVED, then="amount"),
-                default=Value(Decimal(0)),
-            )
-        ),
-        waiting=Sum(
-            Case(
-                When(status=ClaimStatus.SUBMITTED, then="amount"),
-                default=Value(Decimal(0)),
-            )
-        ),
-    )
+    first_day, last_day = dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
+    keys = (buddy.organisation_id, buddy.pk, first_day, last_day)
+    allowances = _YEAR_ALLOWANCES.rows(*keys)
+    caps = caps_on(all_caps(), today)
+    standing = None
+    if caps is not None:
+        month, after = first_of_month(today), next_month(first_of_month(today))
+        this_month = [a["amount"] for a in allowances if month <= a["paid_on"] < after]
+        standing = standing_after(
+            caps,
+            month_before=sum(this_month, Decimal(0)),
+            year_before=sum((a["amount"] for a in allowances), Decimal(0)),
+            amount=Decimal(0),
+        )
+    totals = {row["status"]: row["total"] for row in _YEAR_CLAIM_TOTALS.rows(*keys)}
     return {
         "year": today.year,
         "standing": standing,
         "caps": caps,
-        "approved_costs": costs["approved"] or Decimal(0),
-        "waiting_costs": costs["waiting"] or Decimal(0),
-        "allowances": list(
-            FlatAllowance.objects.filter(
-                organisation_id=buddy.organisation_id,
-                buddy=buddy,
-                paid_on__year=today.year,
-            ).order_by("-paid_on")
-        ),
+        "approved_costs": totals.get(ClaimStatus.APPROVED) or Decimal(0),
+        "waiting_costs": totals.get(ClaimStatus.SUBMITTED) or Decimal(0),
+        "allowances": allowances,
     }
 
 

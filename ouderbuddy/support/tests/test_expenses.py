@@ -205,6 +205,29 @@ def test_the_allowance_warning_shows_at_80_percent(cora_client, anna, anna_clien
     assert "48%" in mine and "dicht bij het maximum" not in mine
 
 
+def test_the_year_overview_counts_this_month_this_year_and_costs_by_status(
+    cora, anna, anna_member, km_rate
+):
+    from ouderbuddy.support import selectors_expenses as read
+
+    pays(cora, monthly="50")
+    for day in (dt.date(2025, 12, 20), dt.date(2026, 2, 10), dt.date(2026, 3, 2)):
+        services_expenses.record_flat_allowance(actor=cora, buddy=anna, paid_on=day)
+    approved = km_claim(anna_member, distance_km=Decimal(100))  # € 23,00
+    services_expenses.approve_claim(actor=cora, claim=approved)
+    km_claim(anna_member, distance_km=Decimal(10))  # € 2,30, waiting
+    rejected = km_claim(anna_member, distance_km=Decimal(900))
+    services_expenses.reject_claim(actor=cora, claim=rejected, reason="Te veel.")
+    for _ in range(2):  # compiled, then from the compiled statements
+        overview = read.year_overview(anna)
+        assert overview["standing"].month_total == Decimal(50)
+        assert overview["standing"].year_total == Decimal(100)
+        assert overview["approved_costs"] == Decimal("23.00")
+        assert overview["waiting_costs"] == Decimal("2.30")
+    for prepared in (read._CAPS, read._YEAR_ALLOWANCES, read._YEAR_CLAIM_TOTALS):
+        assert prepared._compiled and None not in prepared._compiled.values()
+
+
 # --- Flat allowances against the caps ----------------------------------------------
 
 
