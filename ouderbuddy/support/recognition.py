@@ -7,11 +7,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ouderbuddy.buddies.models import Buddy, BuddyStatus
 from ouderbuddy.casework.models import Contact
+from ouderbuddy.lib.prepared import Prepared
 from ouderbuddy.matching.models import Match, MatchStatus
 from ouderbuddy.support.models import Participation
 from ouderbuddy.training.models import Enrolment, EnrolmentStatus
@@ -44,46 +46,91 @@ def _bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+def _counted(rows: Any, total: Any = None) -> Coalesce:
+    """A correlated COUNT (or SUM of `total`) of `rows`, filtered on the outer buddy."""
+    value = Sum(total) if total else Count("pk")
+    return Coalesce(
+        Subquery(
+            rows.order_by().values("organisation_id").annotate(v=value).values("v")[:1]
+        ),
+        0,
+    )
+
+
+def _year_rows(
+    organisation_id: Any,
+    buddy_id: Any,
+    first: dt.date,
+    last: dt.date,
+    start: dt.datetime,
+    end: dt.datetime,
+) -> Any:
+    """The year's five figures of one buddy, in one statement of sub-selects."""
+    buddy = OuterRef("pk")
+    matches = Match.objects.filter(
+        organisation_id=organisation_id,
+        buddy=buddy,
+        status__in=(MatchStatus.ACTIVE, MatchStatus.CLOSED),
+        started_on__lte=last,
+    ).exclude(closure__closed_on__lt=first)
+    contacts = Contact.objects.filter(
+        organisation_id=organisation_id, match__buddy=buddy, on__gte=first, on__lte=last
+    )
+    trainings = Enrolment.objects.filter(
+        organisation_id=organisation_id,
+        buddy=buddy,
+        status=EnrolmentStatus.ENROLLED,
+        attended=True,
+        session__starts_at__gte=start,
+        session__starts_at__lte=end,
+    )
+    intervisie = Participation.objects.filter(
+        organisation_id=organisation_id,
+        buddy=buddy,
+        attended=True,
+        session__starts_at__gte=start,
+        session__starts_at__lte=end,
+    )
+    return (
+        Buddy.objects.filter(organisation_id=organisation_id, pk=buddy_id)
+        .annotate(
+            n_matches=_counted(matches),
+            n_contacts=_counted(contacts),
+            n_minutes=_counted(contacts, "minutes"),
+            n_trainings=_counted(trainings),
+            n_intervisie=_counted(intervisie),
+        )
+        .values("n_matches", "n_contacts", "n_minutes", "n_trainings", "n_intervisie")
+    )
+
+
+# Compiled once per process (`lib/prepared.py`): the year pages of a buddy.
+_YEAR = Prepared(_year_rows)
+
+
 def year_summary(buddy: Buddy, year: int) -> YearSummary:
     """The buddy's year: matches that ran in it, contacts and their minutes, training
     sessions and intervisie sessions attended."""
     first, last = _bounds(year)
-    org = buddy.organisation_id
-    matches = (
-        Match.objects.filter(
-            organisation_id=org,
-            buddy=buddy,
-            status__in=(MatchStatus.ACTIVE, MatchStatus.CLOSED),
-            started_on__lte=last,
-        )
-        .exclude(closure__closed_on__lt=first)
-        .count()
-    )
-    contacts = Contact.objects.filter(
-        organisation_id=org, match__buddy=buddy, on__gte=first, on__lte=last
-    ).aggregate(n=Count("pk"), minutes=Sum("minutes"))
+    # The year's first and last moment here, in UTC (as the statement takes them).
     start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
     end = timezone.make_aware(dt.datetime.combine(last, dt.time.max))
-    trainings = Enrolment.objects.filter(
-        organisation_id=org,
-        buddy=buddy,
-        status=EnrolmentStatus.ENROLLED,
-        attended=True,
-        session__starts_at__range=(start, end),
-    ).count()
-    intervisie = Participation.objects.filter(
-        organisation_id=org,
-        buddy=buddy,
-        attended=True,
-        session__starts_at__range=(start, end),
-    ).count()
+    rows = _YEAR.rows(
+        buddy.organisation_id,
+        buddy.pk,
+        first,
+        last,
+        start.astimezone(dt.UTC),
+        end.astimezone(dt.UTC),
+    )
+    row = rows[0] if rows else {}
     return YearSummary(
         year=year,
-        matches=matches,
-        contacts=contacts["n"] or 0,
-        minutes=contacts["minutes"] or 0,
-        trainings=trainings,
-        intervisie=intervisie,
+        matches=row.get("n_matches", 0),
+        contacts=row.get("n_contacts", 0),
+        minutes=row.get("n_minutes", 0),
+        trainings=row.get("n_trainings", 0),
+        intervisie=row.get("n_intervisie", 0),
     )
 
 

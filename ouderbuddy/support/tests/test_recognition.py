@@ -46,6 +46,25 @@ def test_the_year_counts_matches_contacts_minutes_trainings_and_intervisie(cora,
     assert summary.intervisie == (1 if past.starts_at.year == today.year else 0)
     last_year = recognition.year_summary(anna, today.year - 1)
     assert last_year.contacts == 0 and last_year.is_empty
+    # A training attended counts; one of another buddy does not.
+    from ouderbuddy.training.models import Enrolment, EnrolmentStatus
+    from ouderbuddy.training.tests.factories import make_course, make_session
+
+    course = make_course(cora.organisation, title="Gespreksvaardigheden")
+    training = make_session(
+        course, timezone.now().replace(month=1, day=15, hour=10, minute=0)
+    )
+    for buddy, came in ((anna, True), (matchable_buddy(cora.organisation, "Bo"), True)):
+        Enrolment.objects.create(
+            organisation=cora.organisation,
+            session=training,
+            buddy=buddy,
+            status=EnrolmentStatus.ENROLLED,
+            attended=came,
+        )
+    assert recognition.year_summary(anna, today.year).trainings == 1
+    # One statement, compiled once per process (not the ORM fallback).
+    assert None not in recognition._YEAR._compiled.values()
 
 
 def test_the_buddy_sees_the_year_and_the_coordinator_sends_thanks(
