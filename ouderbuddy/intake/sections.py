@@ -16,6 +16,7 @@ from ouderbuddy.intake import rows, services
 from ouderbuddy.intake.models import Asker, HelpRequest, RequestEvent, RequestStatus
 from ouderbuddy.intake.selectors import codes_of
 from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
+from ouderbuddy.lib.prepared import Prepared, loaded
 from ouderbuddy.privacy.models import Consent, ConsentPurpose
 from ouderbuddy.taxonomy.models import CodeGroup
 
@@ -124,17 +125,44 @@ def held_data(help_request: HelpRequest) -> list[tuple[str, list[Row]]]:
     ]
 
 
+# The status page's reads, compiled once per process (`lib/prepared.py`): the
+# request's consents (what the page shows of them) and its history lines.
+_CONSENT_NAMES = {
+    f: f for f in ("purpose", "given_at", "withdrawn_at", "text", "text_version")
+}
+_CONSENTS = Prepared(
+    lambda organisation_id, subject_type, subject_id: (
+        Consent.objects.filter(
+            organisation_id=organisation_id,
+            subject_type=subject_type,
+            subject_id=subject_id,
+        )
+        .order_by("given_at")
+        .values("pk", *_CONSENT_NAMES)
+    )
+)
+_EVENTS = Prepared(
+    lambda request_id: (
+        RequestEvent.objects.filter(request_id=request_id)
+        .filter(Q(to_status__gt="") | Q(by_parent=True))
+        .order_by("at")
+        .values("at", "code", "params", "description")
+    )
+)
+
+
 def request_status(help_request: HelpRequest) -> dict[str, Any]:
     """Intake's part of the status page: the day the coordinator calls at the latest,
     the request's history for the parent, what is kept, and the consents with those
     that still count."""
-    consents = list(
-        Consent.objects.filter(
-            organisation_id=help_request.organisation_id,
-            subject_type=HelpRequest._meta.label_lower,
-            subject_id=str(help_request.pk),
-        ).order_by("given_at")
-    )
+    consents = [
+        loaded(Consent, row, _CONSENT_NAMES)
+        for row in _CONSENTS.rows(
+            help_request.organisation_id,
+            HelpRequest._meta.label_lower,
+            str(help_request.pk),
+        )
+    ]
     received = timezone.localtime(help_request.received_at).date()
     return {
         "help_request": help_request,
@@ -156,10 +184,6 @@ def _event_lines(help_request: HelpRequest) -> list[str]:
     history = RequestEvent.history()
     day = rows.LongDates()
     return [
-        f"{day(at)}: {history.word(code, params, description or '')}"
-        for at, code, params, description in help_request.events.filter(
-            Q(to_status__gt="") | Q(by_parent=True)
-        )
-        .order_by("at")
-        .values_list("at", "code", "params", "description")
+        f"{day(e['at'])}: {history.word(e['code'], e['params'], e['description'] or '')}"
+        for e in _EVENTS.rows(help_request.pk)
     ]

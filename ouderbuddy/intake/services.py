@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -26,6 +29,7 @@ from ouderbuddy.intake.models import (
     Source,
 )
 from ouderbuddy.intake.states import move_request, refused, start_request
+from ouderbuddy.lib import fixed_reads
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.prepared import Prepared
 from ouderbuddy.lib.ratelimit import count_attempt
@@ -33,6 +37,7 @@ from ouderbuddy.notifications import mail
 from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.privacy.models import Consent, ConsentPurpose
 from ouderbuddy.privacy.services import record_consent, record_event
+from ouderbuddy.regions.models import Municipality, PostcodeArea
 from ouderbuddy.regions.selectors import get_postcode_area
 from ouderbuddy.taxonomy.selectors import validate_codes
 
@@ -318,6 +323,53 @@ class LinkProblem(DomainError):
         return 410 if self.expired or self.used else 400
 
 
+@functools.cache
+def _request_sql() -> str:
+    """The request with its organisation, postcode and municipality: the ORM's
+    `select_related("organisation", "postcode__municipality")`, written once."""
+    c, t, cols = fixed_reads.column, fixed_reads.table, fixed_reads.columns
+    return (
+        f"SELECT {cols(HelpRequest, 'r').sql}, {cols(Organisation, 'o').sql},"  # noqa: S608 - names from model metadata
+        f" {cols(PostcodeArea, 'p').sql}, {cols(Municipality, 'g').sql}"
+        f" FROM {t(HelpRequest, 'r')}"
+        f" JOIN {t(Organisation, 'o')}"
+        f" ON {c(Organisation, 'o', 'id')} = {c(HelpRequest, 'r', 'organisation')}"
+        f" JOIN {t(PostcodeArea, 'p')}"
+        f" ON {c(PostcodeArea, 'p', 'pc4')} = {c(HelpRequest, 'r', 'postcode')}"
+        f" JOIN {t(Municipality, 'g')}"
+        f" ON {c(Municipality, 'g', 'code')} = {c(PostcodeArea, 'p', 'municipality')}"
+        f" WHERE {c(HelpRequest, 'r', 'id')} = %s"
+    )
+
+
+def _request_with_place(request_id: Any) -> HelpRequest | None:
+    """The request of a status link (the page shows the place too), or None."""
+    try:
+        key = fixed_reads.param(HelpRequest, "id", request_id)
+    except ValidationError:
+        return None
+    rows = fixed_reads.fetch(_request_sql(), [key])
+    if not rows:
+        return None
+    row = rows[0]
+    offset = 0
+    built = []
+    for model, alias in (
+        (HelpRequest, "r"),
+        (Organisation, "o"),
+        (PostcodeArea, "p"),
+        (Municipality, "g"),
+    ):
+        columns = fixed_reads.columns(model, alias)
+        built.append(columns.build(row, offset, "default"))
+        offset += columns.width
+    request, organisation, postcode, municipality = built
+    postcode.municipality = municipality
+    request.organisation = organisation
+    request.postcode = postcode
+    return request  # type: ignore[no-any-return]
+
+
 def request_for_token(token: str) -> HelpRequest:
     """The request behind a status link, or LinkProblem (tampered or expired)."""
     try:
@@ -336,12 +388,7 @@ def request_for_token(token: str) -> HelpRequest:
             ),
             expired=False,
         ) from exc
-    request = (
-        # The status page shows the place (postcode and municipality) too.
-        HelpRequest.objects.select_related("organisation", "postcode__municipality")
-        .filter(pk=data.get("r"))
-        .first()
-    )
+    request = _request_with_place(data.get("r"))
     if request is None:
         raise LinkProblem(_("Deze hulpvraag bestaat niet meer."), expired=False)
     return request

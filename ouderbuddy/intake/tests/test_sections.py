@@ -54,6 +54,21 @@ def test_a_withdrawn_consent_is_listed_but_no_longer_counts(cora):
     assert ConsentPurpose.RESEARCH in {c.purpose for c in status["consents"]}
     assert ConsentPurpose.RESEARCH not in status["active_purposes"]
     assert ConsentPurpose.REQUEST_PROCESSING in status["active_purposes"]
+    # The consents as the ORM reads them, through a statement compiled once.
+    from ouderbuddy.privacy.models import Consent
+
+    orm = Consent.objects.filter(
+        organisation_id=request.organisation_id, subject_id=str(request.pk)
+    ).order_by("given_at")
+    assert [
+        (c.pk, c.purpose, c.given_at, c.withdrawn_at, c.text, c.get_purpose_display())
+        for c in status["consents"]
+    ] == [
+        (c.pk, c.purpose, c.given_at, c.withdrawn_at, c.text, c.get_purpose_display())
+        for c in orm
+    ]
+    for read in (sections._CONSENTS, sections._EVENTS):
+        assert read._compiled and None not in read._compiled.values()
 
 
 def test_held_data_speaks_to_a_young_person_about_themselves(cora):

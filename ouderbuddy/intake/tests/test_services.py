@@ -103,6 +103,32 @@ def test_status_link_works_and_rejects_tampering_and_expiry(cora):
     assert error.value.expired
 
 
+def test_a_status_link_reads_the_request_and_its_place_as_the_orm_does(cora):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    request = submit(cora.organisation)
+    orm = HelpRequest.objects.select_related(
+        "organisation", "postcode__municipality"
+    ).get(pk=request.pk)
+    with CaptureQueriesContext(connection) as queries:
+        read = services.request_for_token(services.status_token(request))
+        pairs = [
+            (read, orm),
+            (read.organisation, orm.organisation),
+            (read.postcode, orm.postcode),
+            (read.postcode.municipality, orm.postcode.municipality),
+        ]
+        for mine, theirs in pairs:
+            for f in type(theirs)._meta.concrete_fields:
+                assert getattr(mine, f.attname) == getattr(theirs, f.attname), f.name
+    assert len(queries) == 1  # one statement, nothing read afterwards
+    # A request that is gone: the link says so.
+    HelpRequest.objects.filter(pk=request.pk).delete()
+    with pytest.raises(services.LinkProblem):
+        services.request_for_token(services.status_token(request))
+
+
 def test_new_links_by_email_say_nothing_about_unknown_addresses(cora):
     submit(cora.organisation)
     mail.outbox.clear()
