@@ -33,6 +33,7 @@ from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.lib.csv_export import csv_response
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.forms import Form
+from ouderbuddy.lib.prepared import Prepared, loaded
 from ouderbuddy.lib.templatetags.ob_dates import days_ago_text
 from ouderbuddy.lib.views import (
     PER_PAGE,
@@ -176,17 +177,30 @@ def _grouped_codes(codes: list[ExperienceCode]) -> list[tuple[str, list[str]]]:
     return [(str(CodeGroup(group).label), labels) for group, labels in grouped.items()]
 
 
+# Every column of a consent but its text (the page shows the version, not the text),
+# read through a statement compiled once per process (`lib/prepared.py`).
+_CONSENT_NAMES = {
+    f.name: f.name
+    for f in Consent._meta.concrete_fields
+    if f.name not in ("id", "text")
+}
+_CONSENTS = Prepared(
+    lambda organisation_id, subject_id: Consent.objects.filter(
+        organisation_id=organisation_id,
+        subject_type="intake.helprequest",
+        subject_id=subject_id,
+    ).values("pk", *_CONSENT_NAMES)
+)
+
+
 def _consents(help_request: HelpRequest) -> list[dict[str, Any]]:
     """Per purpose: the consent in force, and the ones the parent withdrew."""
     # All of the request's consents in one query (newest given first), split here as
     # `services.active_consents` and `selectors.withdrawn_consents` would.
-    rows = list(
-        Consent.objects.filter(
-            organisation_id=help_request.organisation_id,
-            subject_type="intake.helprequest",
-            subject_id=str(help_request.pk),
-        ).defer("text")  # the page shows the version, not the text
-    )
+    rows = [
+        loaded(Consent, row, _CONSENT_NAMES)
+        for row in _CONSENTS.rows(help_request.organisation_id, str(help_request.pk))
+    ]
     active = {c.purpose: c for c in rows if c.withdrawn_at is None}
     withdrawn: dict[str, list[Consent]] = {}
     gone = [c for c in rows if c.withdrawn_at is not None]

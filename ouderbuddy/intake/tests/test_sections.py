@@ -95,3 +95,19 @@ def test_choice_labels_names_known_values_and_says_when_empty():
 
 class _Modes:
     choices = [("phone", "Telefoon"), ("video", "Video")]
+
+
+def test_the_request_page_shows_given_and_withdrawn_consents(cora):
+    from django.urls import reverse
+
+    from conftest import signed_in_client
+    from ouderbuddy.intake import views_triage
+
+    request = submit(cora.organisation, consent_research=True)
+    services.withdraw_consent(request=request, purpose=ConsentPurpose.RESEARCH)
+    page = signed_in_client(cora.user).get(reverse("intake:detail", args=[request.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Gegeven" in body and "Ingetrokken" in body
+    assert "ingetrokken op" in body
+    assert None not in views_triage._CONSENTS._compiled.values()
