@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from ouderbuddy.buddies.models import Buddy, BuddyStatus
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.intake.selectors import working_days_between
-from ouderbuddy.lib.prepared import Prepared
+from ouderbuddy.lib.prepared import Prepared, loaded
 from ouderbuddy.lib.selectors import get_or_404
 from ouderbuddy.matching.models import Match
 from ouderbuddy.matching.selectors import RUNNING
@@ -167,41 +167,82 @@ def attendance_rows(session: IntervisieSession) -> list[dict[str, Any]]:
 # --- A buddy's own sessions ----------------------------------------------------------
 
 
+# A buddy's own sessions, compiled once per process (`lib/prepared.py`): what the
+# page shows of each, and of its group only the name.
+_SESSION_FIELDS = (
+    "organisation",
+    "group",
+    "starts_at",
+    "ends_at",
+    "location",
+    "online_url",
+    "theme",
+    "method",
+)
+_SESSION_NAMES = {f: f for f in _SESSION_FIELDS}
+_UPCOMING = Prepared(
+    lambda organisation_id, buddy_id, now: (
+        IntervisieSession.objects.filter(
+            organisation_id=organisation_id,
+            group__in=GroupMember.objects.filter(
+                organisation_id=organisation_id, buddy_id=buddy_id
+            ).values("group"),
+            group__archived_at__isnull=True,
+            cancelled_at__isnull=True,
+            starts_at__gt=now,
+        )
+        .annotate(
+            signed_up=Exists(
+                Participation.objects.filter(
+                    organisation_id=organisation_id,
+                    session=OuterRef("pk"),
+                    buddy_id=buddy_id,
+                    status=ParticipationStatus.SIGNED_UP,
+                )
+            )
+        )
+        .order_by("starts_at", "pk")
+        .values("pk", *_SESSION_NAMES, "group__name", "signed_up")
+    )
+)
+_ATTENDED = Prepared(
+    lambda organisation_id, buddy_id, since: (
+        IntervisieSession.objects.filter(
+            organisation_id=organisation_id,
+            starts_at__gte=since,
+            participations__buddy_id=buddy_id,
+            participations__attended=True,
+        )
+        .order_by("-starts_at", "pk")
+        .values("pk", *_SESSION_NAMES, "group__name")
+    )
+)
+
+
+def _own_session(row: dict[str, Any]) -> IntervisieSession:
+    session = loaded(IntervisieSession, row, _SESSION_NAMES)
+    session.group = loaded(
+        IntervisieGroup,
+        {"pk": row["group"], "name": row["group__name"], "org": row["organisation"]},
+        {"name": "name", "organisation": "org"},
+    )
+    return session
+
+
 def own_sessions(actor: Membership, buddy: Buddy) -> dict[str, list[dict[str, Any]]]:
     """The sessions of the buddy's groups: `upcoming` (not cancelled, not started,
     soonest first, with `signed_up`) and `attended` (the last twelve months)."""
     now = timezone.now()
-    member_of = GroupMember.objects.filter(
-        organisation_id=actor.organisation_id, buddy=buddy
-    ).values("group")
-    mine = {
-        p.session_id: p
-        for p in Participation.objects.filter(
-            organisation_id=actor.organisation_id, buddy=buddy
-        )
-    }
-    upcoming = IntervisieSession.objects.filter(
-        organisation_id=actor.organisation_id,
-        group__in=member_of,
-        group__archived_at__isnull=True,
-        cancelled_at__isnull=True,
-        starts_at__gt=now,
-    ).select_related("group")
-    attended = IntervisieSession.objects.filter(
-        organisation_id=actor.organisation_id,
-        pk__in=[k for k, p in mine.items() if p.attended],
-        starts_at__gte=_months_ago(RECORD_MONTHS),
-    ).select_related("group")
+    since = now - dt.timedelta(days=round(RECORD_MONTHS * 30.44))
+    keys = (actor.organisation_id, buddy.pk)
     return {
         "upcoming": [
-            {
-                "session": s,
-                "signed_up": s.pk in mine
-                and mine[s.pk].status == ParticipationStatus.SIGNED_UP,
-            }
-            for s in upcoming.order_by("starts_at")
+            {"session": _own_session(row), "signed_up": row["signed_up"]}
+            for row in _UPCOMING.rows(*keys, now)
         ],
-        "attended": [{"session": s} for s in attended.order_by("-starts_at")],
+        "attended": [
+            {"session": _own_session(row)} for row in _ATTENDED.rows(*keys, since)
+        ],
     }
 
 

@@ -7,12 +7,13 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ouderbuddy.buddies.selectors import get_own_buddy
+from ouderbuddy.buddies.models import Buddy
+from ouderbuddy.buddies.selectors import own_buddy_id
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.forms import Form
@@ -316,8 +317,13 @@ def cancel_session(request: SignedInRequest, intervisie_id: UUID) -> HttpRespons
 @role_required(BUDDY)
 def my_intervisie(request: SignedInRequest) -> HttpResponse:
     actor = acting_membership(request)
-    buddy = get_own_buddy(actor, only=("organisation", "full_name", "status"))
-    own = selectors.own_sessions(actor, buddy)
+    # The page shows nothing of the record itself: its key is enough.
+    buddy_id = own_buddy_id(actor)
+    if buddy_id is None:
+        raise Http404
+    own = selectors.own_sessions(
+        actor, Buddy(pk=buddy_id, organisation_id=actor.organisation_id)
+    )
     return render(
         request,
         "support/my_intervisie.html",

@@ -256,6 +256,14 @@ def test_a_buddy_sees_only_their_own_groups_and_sessions(cora, anna, bram):
     assert other not in selectors.visible_sessions(me)
     own = selectors.own_sessions(me, anna)
     assert [row["session"].group for row in own["upcoming"]] == [mine]
+    assert [row["signed_up"] for row in own["upcoming"]] == [False]
+    services.sign_up(actor=me, session=own["upcoming"][0]["session"])
+    again = selectors.own_sessions(me, anna)["upcoming"]
+    assert [row["signed_up"] for row in again] == [True]
+    assert again[0]["session"].group.name == "A"
+    assert again[0]["session"].get_method_display()
+    for read in (selectors._UPCOMING, selectors._ATTENDED):
+        assert read._compiled and None not in read._compiled.values()
     assert set(selectors.visible_groups(cora)) == {mine, theirs}
 
 
