@@ -140,28 +140,55 @@ def participations_of(session: IntervisieSession) -> dict[Any, Participation]:
     }
 
 
+def _attendance(organisation_id: Any, session_id: Any, group_id: Any) -> Any:
+    """The group's members and anyone else with a participation in the session, by
+    name, each with the participation's status and attendance (None without one)."""
+    taken = Participation.objects.filter(
+        organisation_id=organisation_id, session_id=session_id, buddy=OuterRef("pk")
+    )
+    return (
+        Buddy.objects.filter(organisation_id=organisation_id)
+        .filter(
+            Q(
+                pk__in=GroupMember.objects.filter(
+                    organisation_id=organisation_id, group_id=group_id
+                ).values("buddy")
+            )
+            | Q(
+                pk__in=Participation.objects.filter(
+                    organisation_id=organisation_id, session_id=session_id
+                ).values("buddy")
+            )
+        )
+        .annotate(
+            taken_status=Subquery(taken.values("status")[:1]),
+            taken_attended=Subquery(taken.values("attended")[:1]),
+        )
+        .order_by("full_name", "pk")
+        .values("pk", "full_name", "organisation", "taken_status", "taken_attended")
+    )
+
+
+# Compiled once per process (`lib/prepared.py`): the session page's one read of who.
+_ATTENDANCE = Prepared(_attendance)
+
+
 def attendance_rows(session: IntervisieSession) -> list[dict[str, Any]]:
     """Who the attendance form asks about: the group's members and anyone else who
     signed up (a buddy who left the group since), by name, with their sign-up and
     whether they came."""
-    taken = participations_of(session)
-    members = {b.pk: b for b in group_members(session.group)}
-    others = Buddy.objects.filter(
-        organisation_id=session.organisation_id,
-        pk__in=[k for k in taken if k not in members],
-    ).only("full_name")
-    rows = []
-    for buddy in sorted([*members.values(), *others], key=lambda b: b.full_name):
-        participation = taken.get(buddy.pk)
-        rows.append(
-            {
-                "buddy": buddy,
-                "signed_up": participation is not None
-                and participation.status == ParticipationStatus.SIGNED_UP,
-                "attended": participation.attended if participation else None,
-            }
+    return [
+        {
+            "buddy": loaded(
+                Buddy, row, {"full_name": "full_name", "organisation": "organisation"}
+            ),
+            "signed_up": row["taken_status"] == ParticipationStatus.SIGNED_UP,
+            "attended": row["taken_attended"],
+        }
+        for row in _ATTENDANCE.rows(
+            session.organisation_id, session.pk, session.group_id
         )
-    return rows
+    ]
 
 
 # --- A buddy's own sessions ----------------------------------------------------------

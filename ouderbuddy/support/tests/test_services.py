@@ -169,6 +169,29 @@ def test_attendance_is_recorded_for_the_whole_group_at_once(cora, anna, bram):
     assert came == 2
     assert selectors.attended_sessions(bram) == [planned]
     assert selectors.attended_sessions(anna) == [planned]
+    rows = selectors.attendance_rows(planned)
+    assert {r["buddy"].pk: r["attended"] for r in rows} == {
+        anna.pk: True,
+        bram.pk: True,
+    }
+
+
+def test_the_attendance_form_asks_a_signed_up_buddy_who_left_the_group(
+    cora, anna, bram
+):
+    from ouderbuddy.support.models import GroupMember
+
+    made = group(cora, [anna, bram])
+    planned = session(cora, made)
+    services.sign_up(actor=buddy_membership(bram), session=planned)
+    GroupMember.objects.filter(buddy=bram).delete()  # left the group since
+    rows = selectors.attendance_rows(planned)
+    by_buddy = {r["buddy"].pk: (r["signed_up"], r["attended"]) for r in rows}
+    assert by_buddy == {anna.pk: (False, None), bram.pk: (True, None)}
+    assert [r["buddy"].full_name for r in rows] == sorted(
+        [anna.full_name, bram.full_name]
+    )
+    assert None not in selectors._ATTENDANCE._compiled.values()
 
 
 def test_attendance_refuses_a_buddy_outside_the_group(cora, anna, bram, noord):
