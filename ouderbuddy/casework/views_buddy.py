@@ -201,8 +201,10 @@ def _render_contact(
 def log_contact(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     """The quick contact form; with `meeting`, a school meeting logged afterwards."""
     actor = acting_membership(request)
-    found = selectors_buddy.get_own_match_page(actor, match_id)
     if request.method != "POST":
+        # Shown only: the match's status and the parent's name (the same rule, one
+        # statement compiled once per process).
+        found = selectors_buddy.get_own_match_with_fit(actor, match_id)
         meeting = selectors_buddy.meeting_of(found, request.GET.get("meeting"))
         return _render_contact(
             request,
@@ -211,6 +213,7 @@ def log_contact(request: SignedInRequest, match_id: UUID) -> HttpResponse:
             meeting=meeting,
         )
 
+    found = selectors_buddy.get_own_match_page(actor, match_id)
     meeting = selectors_buddy.meeting_of(found, request.POST.get("meeting"))
     form = forms_buddy.contact_form(found, request.POST, meeting=meeting)
     error = ""

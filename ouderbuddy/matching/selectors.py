@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ouderbuddy.buddies.models import Buddy
+from ouderbuddy.buddies.selectors import own_buddy_id
 from ouderbuddy.intake import selectors as intake_selectors
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.lib import org_cache
@@ -62,14 +63,8 @@ def own_matches(actor: Membership, buddy: Buddy | None = None) -> QuerySet[Match
     start page). 404 without a buddy record here. `buddy`: the actor's own record
     when the caller already holds it (saves its query); anyone else's is a 404."""
     if buddy is None:
-        # `get_own_buddy`'s rule, reading only the record's key.
-        buddy_id = (
-            Buddy.objects.filter(
-                organisation_id=actor.organisation_id, user_id=actor.user_id
-            )
-            .values_list("pk", flat=True)
-            .first()
-        )
+        # `get_own_buddy`'s rule, reading only the record's key (compiled once).
+        buddy_id = own_buddy_id(actor)
         if buddy_id is None:
             raise Http404
     elif (buddy.organisation_id, buddy.user_id) != (
