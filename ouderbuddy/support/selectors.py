@@ -402,19 +402,27 @@ def names_in_running_matches(organisation_id: Any) -> frozenset[str]:
 # --- What the forms offer ------------------------------------------------------------
 
 
-def facilitator_choices(actor: Membership) -> list[tuple[str, str]]:
-    """The organisation's active coordinators and buddies, by name, as (key, label):
-    read as values, the form shows nothing more."""
-    rows = (
+_FACILITATORS = Prepared(
+    lambda organisation_id: (
         Membership.objects.filter(
-            organisation_id=actor.organisation_id,
+            organisation_id=organisation_id,
             is_active=True,
             role__in=(Role.COORDINATOR, Role.BUDDY),
         )
         .order_by("user__full_name", "pk")
-        .values_list("pk", "user__full_name", "role")
+        .values("pk", "user__full_name", "role")
     )
-    return [(str(pk), f"{name} ({Role(role).label})") for pk, name, role in rows]
+)
+
+
+def facilitator_choices(actor: Membership) -> list[tuple[str, str]]:
+    """The organisation's active coordinators and buddies, by name, as (key, label):
+    read as values (compiled once per process), the form shows nothing more."""
+    labels = {role: str(role.label) for role in (Role.COORDINATOR, Role.BUDDY)}
+    return [
+        (str(row["pk"]), f"{row['user__full_name']} ({labels[row['role']]})")
+        for row in _FACILITATORS.rows(actor.organisation_id)
+    ]
 
 
 def facilitator_by_key(actor: Membership, key: str) -> Membership:
@@ -424,14 +432,21 @@ def facilitator_by_key(actor: Membership, key: str) -> Membership:
     )
 
 
+_MEMBER_CHOICES = Prepared(
+    lambda organisation_id: (
+        Buddy.objects.filter(organisation_id=organisation_id)
+        .exclude(status=BuddyStatus.STOPPED)
+        .order_by("full_name", "pk")
+        .values("pk", "full_name")
+    )
+)
+
+
 def member_choices(actor: Membership) -> list[tuple[str, str]]:
     """The organisation's buddies who have not stopped, by name, as (key, name)."""
     return [
-        (str(pk), name)
-        for pk, name in Buddy.objects.filter(organisation_id=actor.organisation_id)
-        .exclude(status=BuddyStatus.STOPPED)
-        .order_by("full_name", "pk")
-        .values_list("pk", "full_name")
+        (str(row["pk"]), row["full_name"])
+        for row in _MEMBER_CHOICES.rows(actor.organisation_id)
     ]
 
 

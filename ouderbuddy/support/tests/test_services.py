@@ -299,3 +299,19 @@ def test_another_organisation_sees_nothing(cora, olga, anna):
         services.cancel_session(actor=olga, session=planned)
     with pytest.raises(DomainError):
         services.sign_up(actor=olga, session=planned)
+
+
+def test_the_group_forms_choices_are_the_organisations_own(cora, anna, bram, olga):
+    facilitators = dict(selectors.facilitator_choices(cora))
+    assert facilitators[str(cora.pk)].endswith("(Coördinator)")
+    assert str(olga.pk) not in facilitators
+    members = dict(selectors.member_choices(cora))
+    assert {members[str(anna.pk)], members[str(bram.pk)]} == {
+        anna.full_name,
+        bram.full_name,
+    }
+    assert not selectors.member_choices(olga) or str(anna.pk) not in dict(
+        selectors.member_choices(olga)
+    )
+    for read in (selectors._FACILITATORS, selectors._MEMBER_CHOICES):
+        assert None not in read._compiled.values()
