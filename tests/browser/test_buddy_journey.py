@@ -96,6 +96,20 @@ def world(transactional_db: Any) -> World:
         kind=CourseKind.BASIC,
         hours=Decimal("3"),
     )
+    # The course's material: a kennisbank article for buddies ("Mijn trainingen").
+    from ouderbuddy.knowledge import services as knowledge_services
+    from ouderbuddy.knowledge.models import Audience
+    from ouderbuddy.knowledge.tests.factories import article
+
+    material = article(
+        cora,
+        "Zo bereidt u een gesprek op school voor",
+        "## Vooraf\n\nSchrijf op wat u wilt vragen.",
+        audience=Audience.BUDDIES,
+    )
+    knowledge_services.set_course_materials(
+        actor=cora, course=course, article_ids=[material.pk]
+    )
     # create_session refuses a start in the past, so the ended session (yesterday)
     # is made with the model, as it would look the day after it took place.
     yesterday = timezone.localdate() - dt.timedelta(days=1)
@@ -526,7 +540,12 @@ def test_buddy_journey_from_application_to_matchable(
     offered.get_by_role("button", name=re.compile("^Aanmelden")).click()
     phone.wait_for_load_state()
     expect_message(phone, "U bent ingeschreven.")
-    expect(phone.locator("#mine ~ .ob-panels .ob-panel")).to_have_count(1)
+    mine = phone.locator("#mine ~ .ob-panels .ob-panel")
+    expect(mine).to_have_count(1)
+    # The course's material, for the buddy who is enrolled in it.
+    expect(
+        mine.get_by_role("link", name="Zo bereidt u een gesprek op school voor")
+    ).to_be_visible()
     assert_no_horizontal_scroll(phone, PHONE["width"], "my trainings page, enrolled")
     check_axe(phone, "my trainings page on a phone, enrolled")
     assert (
