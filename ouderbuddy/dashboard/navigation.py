@@ -9,6 +9,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from ouderbuddy.organisations.models import Role
@@ -93,4 +95,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 "current": request.path.startswith(url),
             }
         )
-    return {"navigation": items}
+    return {"navigation": items, "navigation_html": _menu_html(items)}
+
+
+def _menu_html(items: list[dict[str, Any]]) -> SafeString:
+    """The menu's list items as base.html's loop drew them (every page draws the
+    menu: a Python join costs a tenth of the template loop)."""
+    return mark_safe(  # noqa: S308 - the URL and label are escaped
+        "".join(
+            '\n          <li class="utrecht-nav-list__item">\n            '
+            f'<a class="utrecht-nav-list__link" href="{escape(item["url"])}"'
+            + (' aria-current="page"' if item["current"] else "")
+            + f">{escape(item['label'])}</a>\n          </li>"
+            for item in items
+        )
+    )
