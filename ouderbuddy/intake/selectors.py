@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     Count,
@@ -26,7 +27,9 @@ from ouderbuddy.intake.models import (
     RequestStatus,
 )
 from ouderbuddy.lib import org_cache
+from ouderbuddy.lib.prepared import Prepared, loaded
 from ouderbuddy.organisations.models import Membership, Organisation, Role
+from ouderbuddy.regions.models import Municipality, PostcodeArea
 from ouderbuddy.taxonomy import selectors as taxonomy
 from ouderbuddy.taxonomy.models import CodeGroup, ExperienceCode
 
@@ -91,18 +94,39 @@ PAGE_FIELDS = (
 )
 
 
+# The request page's read, compiled once per process (`lib/prepared.py`); the rule
+# (the organisation, coordinators only) stays in `visible_requests`.
+_PAGE_OWN = tuple(f for f in PAGE_FIELDS if not f.startswith("postcode__"))
+_PAGE = Prepared(
+    lambda organisation_id, request_id: HelpRequest.objects.filter(
+        organisation_id=organisation_id, pk=request_id
+    ).values("pk", *PAGE_FIELDS)
+)
+
+
 def get_request_page_for(actor: Membership, request_id: Any) -> HelpRequest:
     """`get_request_for` with only the columns the request's page shows (and of its
     place only the municipality's name); 404 when missing or not theirs."""
-    found = (
-        visible_requests(actor)
-        .select_related("postcode__municipality")
-        .only(*PAGE_FIELDS)
-    )
+    if actor.role != Role.COORDINATOR:
+        raise Http404
     try:
-        return found.get(pk=request_id)
-    except (HelpRequest.DoesNotExist, ValueError) as exc:
+        rows = _PAGE.rows(actor.organisation_id, request_id)
+    except (ValueError, ValidationError) as exc:  # not a key at all
         raise Http404 from exc
+    if not rows:
+        raise Http404
+    row = rows[0]
+    found = loaded(HelpRequest, row, {f: f for f in _PAGE_OWN})
+    municipality = loaded(
+        Municipality,
+        row,
+        {"name": "postcode__municipality__name"},
+        pk="postcode__municipality",
+    )
+    postcode = loaded(PostcodeArea, row, {}, pk="postcode")
+    postcode.municipality = municipality
+    found.postcode = postcode
+    return found
 
 
 def _urgency_order(queryset: QuerySet[HelpRequest]) -> QuerySet[HelpRequest]:

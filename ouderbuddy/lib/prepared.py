@@ -189,9 +189,11 @@ def loaded(
     (field name: key in `row`) loaded, its key from `row[pk]`. `from_db` takes the
     values in the model's order of fields, whatever the order of `names`; a field
     not loaded is read from the database when asked for, as with `.only()`."""
-    attnames, values = ["id"], [row[pk]]
+    key = model._meta.pk
+    assert key is not None
+    attnames, values = [key.attname], [row[pk]]
     for field in model._meta.concrete_fields:
-        if field.name in names:
+        if field.name in names and field is not key:
             attnames.append(field.attname)
             values.append(row[names[field.name]])
     return model.from_db("default", attnames, values)

@@ -643,6 +643,16 @@ class TestRequestPageRead:
         )
         assert "submission_key" in found.get_deferred_fields()
         assert found.postcode.municipality.name
+        # The same values as the ORM's read, from a statement compiled once.
+        orm = HelpRequest.objects.select_related("postcode__municipality").get(
+            pk=noor.pk
+        )
+        for name in selectors._PAGE_OWN:
+            field = HelpRequest._meta.get_field(name)
+            assert getattr(found, field.attname) == getattr(orm, field.attname), name
+        assert found.postcode_id == orm.postcode_id
+        assert found.postcode.municipality.name == orm.postcode.municipality.name
+        assert None not in selectors._PAGE._compiled.values()
         other = submit(zuid, email="z@example.nl")
         with pytest.raises(Http404):
             selectors.get_request_page_for(cora, other.pk)
