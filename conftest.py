@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, TestCase, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -29,6 +29,22 @@ from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.taxonomy import selectors as taxonomy_selectors
 
 PASSWORD = "een-lang-testwachtwoord"
+
+
+def concurrent_transactions() -> list[Any]:
+    """The marks of a test that races real transactions in threads: it runs in the
+    PostgreSQL pass of `make test` (SQLite's in-memory test database cannot hold two
+    writers at once), with committed rows the threads can see; serialized_rollback
+    puts the reference data of the data migrations back afterwards (asked for only
+    where the test runs: serialising the database costs seconds)."""
+    postgresql = connection.vendor == "postgresql"
+    return [
+        pytest.mark.skipif(
+            not postgresql,
+            reason="needs two concurrent transactions (PostgreSQL pass of make test)",
+        ),
+        pytest.mark.django_db(transaction=True, serialized_rollback=postgresql),
+    ]
 
 
 def make_organisation(name: str, districts: tuple[str, ...] = ()) -> Organisation:

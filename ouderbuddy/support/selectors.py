@@ -308,19 +308,8 @@ def attended_sessions(
     )
 
 
-# The buddy page's two reads, compiled once per process (`lib/prepared.py`).
-_RECORD_INTERVISIE = Prepared(
-    lambda organisation_id, buddy_id, since: (
-        IntervisieSession.objects.filter(
-            organisation_id=organisation_id,
-            starts_at__gte=since,
-            participations__buddy_id=buddy_id,
-            participations__attended=True,
-        )
-        .order_by("-starts_at")
-        .values("starts_at", "theme", "group__name")
-    )
-)
+# The buddy page's training read, compiled once per process (`lib/prepared.py`);
+# its intervisie read is `_ATTENDED`, the one of the buddy's own page.
 _RECORD_TRAININGS = Prepared(
     lambda organisation_id, buddy_id, since, now: (
         Enrolment.objects.filter(
@@ -349,7 +338,7 @@ def support_record(buddy: Buddy) -> dict[str, Any]:
             "title": row["theme"],
             "detail": row["group__name"],
         }
-        for row in _RECORD_INTERVISIE.rows(buddy.organisation_id, buddy.pk, since)
+        for row in _ATTENDED.rows(buddy.organisation_id, buddy.pk, since)
     ]
     trainings = [
         {

@@ -13,27 +13,17 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
-from conftest import make_first_coordinator
+from conftest import concurrent_transactions, make_first_coordinator
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.matching.tests.factories import matchable_buddy
 from ouderbuddy.support import services_expenses
 from ouderbuddy.support.models import FlatAllowance
 from ouderbuddy.support.tests.factories import pays
 
-POSTGRESQL = connection.vendor == "postgresql"
-
-pytestmark = [
-    pytest.mark.skipif(
-        not POSTGRESQL,
-        reason="needs two concurrent transactions (PostgreSQL pass of make test)",
-    ),
-    # Committed rows for the threads; serialized_rollback restores the reference data
-    # (postcodes, the allowance caps) that data migrations load.
-    pytest.mark.django_db(transaction=True, serialized_rollback=POSTGRESQL),
-]
+pytestmark = concurrent_transactions()
 
 
 @pytest.fixture(autouse=True)

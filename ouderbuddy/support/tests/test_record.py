@@ -66,7 +66,7 @@ def test_the_buddy_page_shows_the_last_year_of_intervisie_and_training(
     # Both reads ran as statements compiled once per process (not the ORM fallback).
     from ouderbuddy.support import selectors
 
-    for read in (selectors._RECORD_INTERVISIE, selectors._RECORD_TRAININGS):
+    for read in (selectors._ATTENDED, selectors._RECORD_TRAININGS):
         assert read._compiled and None not in read._compiled.values()
 
 

@@ -11,26 +11,15 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 
-from conftest import make_first_coordinator
+from conftest import concurrent_transactions, make_first_coordinator
 from ouderbuddy.training import services
 from ouderbuddy.training.models import CourseKind, Enrolment, EnrolmentStatus
 from ouderbuddy.training.tests.factories import make_buddy
 
-POSTGRESQL = connection.vendor == "postgresql"
-
-pytestmark = [
-    pytest.mark.skipif(
-        not POSTGRESQL,
-        reason="needs two concurrent transactions (PostgreSQL pass of make test)",
-    ),
-    # Rows must be committed for the threads to see them; serialized_rollback puts
-    # the reference data (postcodes) back afterwards. Serialising the database costs
-    # seconds, so it is asked for only where the test runs.
-    pytest.mark.django_db(transaction=True, serialized_rollback=POSTGRESQL),
-]
+pytestmark = concurrent_transactions()
 
 
 @pytest.fixture(autouse=True)
