@@ -79,6 +79,7 @@ def _member_rows(
     cell = '<td data-label="{label}" class="utrecht-table__cell">{value}</td>'
     drawn = []
     for m in memberships:
+        control: str
         if m.pk == actor.pk:
             control = you
         else:

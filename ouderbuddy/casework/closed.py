@@ -105,7 +105,8 @@ CARD_FIELDS = (
 def windowed(queryset: QuerySet[Any], start: int, per_page: int) -> QuerySet[Any]:
     """The rows of a page of a `values` queryset, each with the count of all rows
     (`_total`, a window over the same rows)."""
-    return queryset.annotate(_total=Window(Count("pk")))[start : start + per_page]
+    page: QuerySet[Any] = queryset.annotate(_total=Window(Count("pk")))
+    return page[start : start + per_page]
 
 
 def counted_page(
