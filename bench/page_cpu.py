@@ -48,6 +48,9 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument(
+        "--only", default="", help="with --profile: only functions matching this"
+    )
+    parser.add_argument(
         "--templates", action="store_true", help="count the templates each page renders"
     )
     parser.add_argument(
@@ -141,6 +144,8 @@ def inner(args: argparse.Namespace) -> None:
             stats = pstats.Stats(profiler, stream=out).sort_stats(args.sort)
             if args.callers:
                 stats.print_callers(args.callers)
+            elif args.only:
+                stats.print_stats(args.only, args.top)
             else:
                 stats.print_stats(args.top)
             print(out.getvalue())

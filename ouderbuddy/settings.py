@@ -131,6 +131,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+else:
+    # PostgreSQL: parameters bound by the server (not interpolated into the SQL by
+    # psycopg), so that a statement a connection runs often is prepared once and then
+    # only executed: it is not parsed and planned on every request. That halved the
+    # database's CPU per page (docs/PERFORMANCE.md, seventh round). How many
+    # statements a connection keeps prepared: `ouderbuddy.lib.db`.
+    # A negative threshold: never prepare (behind a pooler in transaction mode).
+    prepare_threshold = env_int("DB_PREPARE_THRESHOLD", 5)
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": prepare_threshold if prepare_threshold >= 0 else None,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

@@ -32,7 +32,9 @@ has_basic_training = Answer.like(_has_basic_training, "buddies.has_basic_trainin
 
 def _training_record(buddy: Buddy) -> dict[str, Any]:
     """What the coordinator's buddy page shows of the buddy's training: template
-    context (`enrolments`, `qualifications`, `has_basic_training`); training answers."""
+    context (`enrolments`, `qualifications`, `has_basic_training`, and
+    `attended_last_year`: the sessions the buddy came to in the last twelve months,
+    rows with `starts_at` and `title`, newest first); training answers."""
     raise NotImplementedError
 
 
@@ -41,9 +43,9 @@ training_record = Answer.like(_training_record, "buddies.training_record")
 
 def _support_record(buddy: Buddy) -> dict[str, Any]:
     """What the coordinator's buddy page shows of the support the buddy had in the
-    last twelve months: template context (`intervisie`, `trainings`: rows with
-    `starts_at` and `title`; `year_url`: the year summary and thank-you page);
-    support answers."""
+    last twelve months: template context (`intervisie`: rows with `starts_at`,
+    `title` and `detail`; `year_url`: the year summary and thank-you page); support
+    answers."""
     raise NotImplementedError
 
 

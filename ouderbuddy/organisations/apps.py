@@ -7,7 +7,10 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisaties")
 
     def ready(self) -> None:
-        from ouderbuddy.lib import org_cache
+        from ouderbuddy.lib import db, org_cache
+
+        # PostgreSQL connections keep the prepared statements of every page.
+        db.connect_signals()
 
         # Every write to an organisation's rows drops its cached results.
         org_cache.connect_signals()

@@ -32,7 +32,6 @@ from ouderbuddy.support.models import (
     QuestionStatus,
     Reply,
 )
-from ouderbuddy.training.models import Enrolment, EnrolmentStatus
 
 # PRACTICE.md: post-match training at least yearly; the start page warns after six
 # months without intervisie, the buddy page shows the last twelve.
@@ -308,28 +307,10 @@ def attended_sessions(
     )
 
 
-# The buddy page's training read, compiled once per process (`lib/prepared.py`);
-# its intervisie read is `_ATTENDED`, the one of the buddy's own page.
-_RECORD_TRAININGS = Prepared(
-    lambda organisation_id, buddy_id, since, now: (
-        Enrolment.objects.filter(
-            organisation_id=organisation_id,
-            buddy_id=buddy_id,
-            status=EnrolmentStatus.ENROLLED,
-            attended=True,
-            session__starts_at__gte=since,
-            session__starts_at__lte=now,
-        )
-        .order_by("-session__starts_at")
-        .values("session__starts_at", "session__course__title")
-    )
-)
-
-
 def support_record(buddy: Buddy) -> dict[str, Any]:
-    """The buddy page's section on the last twelve months: intervisie sessions and
-    training sessions the buddy came to, newest first, as rows (`starts_at`,
-    `title`, `detail`)."""
+    """The buddy page's section on the last twelve months: the intervisie sessions
+    the buddy came to, newest first, as rows (`starts_at`, `title`, `detail`). (The
+    training sessions beside them come with training's record, from its own read.)"""
     now = timezone.now()
     since = now - dt.timedelta(days=round(RECORD_MONTHS * 30.44))
     intervisie = [
@@ -340,17 +321,8 @@ def support_record(buddy: Buddy) -> dict[str, Any]:
         }
         for row in _ATTENDED.rows(buddy.organisation_id, buddy.pk, since)
     ]
-    trainings = [
-        {
-            "starts_at": row["session__starts_at"],
-            "title": row["session__course__title"],
-            "detail": "",
-        }
-        for row in _RECORD_TRAININGS.rows(buddy.organisation_id, buddy.pk, since, now)
-    ]
     return {
         "intervisie": intervisie,
-        "trainings": trainings,
         "year_url": reverse("support:buddy_year", args=[buddy.pk]),
     }
 

@@ -325,9 +325,12 @@ _RECORD_ENROLMENTS = Prepared(
     lambda buddy_id: (
         Enrolment.objects.filter(buddy_id=buddy_id)
         .order_by("session__starts_at", "id")
-        .values("status", "session__starts_at", "session__course__title")
+        .values("status", "attended", "session__starts_at", "session__course__title")
     )
 )
+
+# The buddy page's "last twelve months" (support's record of intervisie, beside it).
+RECENT_DAYS = 365
 
 
 def training_record(buddy: Buddy) -> dict[str, Any]:
@@ -355,6 +358,7 @@ def training_record(buddy: Buddy) -> dict[str, Any]:
         for q in _RECORD_QUALIFICATIONS.rows(buddy.pk)
     ]
     statuses = dict(EnrolmentStatus.choices)
+    read = _RECORD_ENROLMENTS.rows(buddy.pk)
     enrolments = [
         {
             "get_status_display": statuses.get(e["status"], e["status"]),
@@ -363,10 +367,22 @@ def training_record(buddy: Buddy) -> dict[str, Any]:
                 "course": {"title": e["session__course__title"]},
             },
         }
-        for e in _RECORD_ENROLMENTS.rows(buddy.pk)
+        for e in read
+    ]
+    # The sessions the buddy came to in the last twelve months, newest first: from
+    # the same rows (no read of its own).
+    now = timezone.now()
+    since = now - dt.timedelta(days=RECENT_DAYS)
+    attended_last_year = [
+        {"starts_at": e["session__starts_at"], "title": e["session__course__title"]}
+        for e in reversed(read)
+        if e["status"] == EnrolmentStatus.ENROLLED
+        and e["attended"]
+        and since <= e["session__starts_at"] <= now
     ]
     return {
         "enrolments": enrolments,
+        "attended_last_year": attended_last_year,
         "qualifications": qualifications,
         "has_basic_training": any(
             q["kind"] == QualificationKind.BASIC for q in qualifications

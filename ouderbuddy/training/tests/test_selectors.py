@@ -354,3 +354,34 @@ def test_the_buddys_own_page_reads_equal_the_orms(cora, ben, olga, course, sessi
         q.course.title if q.course else None for q in orm
     ]
     assert selectors.refresher_due_on(buddy, rows) == selectors.refresher_due_on(buddy)
+
+
+def test_the_record_gives_the_sessions_attended_in_the_last_year_newest_first(
+    cora, bea
+):
+    from django.utils import timezone
+
+    course = make_course(cora.organisation, title="Gespreksvaardigheden")
+    now = timezone.now()
+
+    def enrol(days_ago, **kw):
+        Enrolment.objects.create(
+            organisation=cora.organisation,
+            session=make_session(course, now - dt.timedelta(days=days_ago)),
+            buddy=bea,
+            **{"status": EnrolmentStatus.ENROLLED, "attended": True, **kw},
+        )
+
+    enrol(30)
+    enrol(200)
+    enrol(400)  # more than a year ago
+    enrol(10, attended=False)  # did not come
+    enrol(5, attended=None)  # not recorded yet
+    enrol(-7, attended=None)  # still to come
+    enrol(60, status=EnrolmentStatus.CANCELLED, attended=None)
+    rows = selectors.training_record(bea)["attended_last_year"]
+    assert [row["starts_at"].date() for row in rows] == [
+        (now - dt.timedelta(days=30)).date(),
+        (now - dt.timedelta(days=200)).date(),
+    ]
+    assert {row["title"] for row in rows} == {"Gespreksvaardigheden"}
