@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ouderbuddy.matching",
     "ouderbuddy.casework",
     "ouderbuddy.support",
+    "ouderbuddy.evaluation",
     "ouderbuddy.dashboard",
 ]
 

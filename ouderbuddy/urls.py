@@ -63,6 +63,7 @@ urlpatterns = [
     path("", include("ouderbuddy.casework.urls")),
     path("", include("ouderbuddy.support.urls")),
     path("", include("ouderbuddy.knowledge.urls")),
+    path("", include("ouderbuddy.evaluation.urls")),
     path("taal/", set_language, name="set_language"),
     path("platformbeheer/", admin.site.urls),
 ]

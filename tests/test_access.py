@@ -43,6 +43,10 @@ PUBLIC = {
     "casework:parent_agreement": "the parent confirms the agreements (signed link)",
     "casework:parent_fit": "the parent answers 'does it click?' (signed link)",
     "casework:calendar_feed": "a buddy's iCal feed for a calendar app (secret link)",
+    "evaluation:answer": "a questionnaire's start page behind a signed link",
+    "evaluation:page": "one page of a questionnaire (signed link)",
+    "evaluation:done": "'thank you' after a questionnaire (signed link)",
+    "evaluation:decline": "saying no to a questionnaire (signed link)",
     "knowledge:public_list": "a support point's information for parents (informing)",
     "knowledge:public_article": "one published article for parents of a support point",
 }

@@ -66,6 +66,17 @@ def public_functions() -> list[str]:
 
 
 READ_ONLY: dict[str, str] = {
+    "evaluation.services.answered_invitation_for_token": "looks a link up",
+    "evaluation.services.current_version": (
+        "reads the version to start on (makes the shared default set if missing)"
+    ),
+    "evaluation.services.invitation_for_token": "looks a link up",
+    "evaluation.services.link_for": "builds a link, stores nothing",
+    "evaluation.services.match_of": "reads the key from a pseudonym to its match",
+    "evaluation.services.needs_research_consent": "reads a flag",
+    "evaluation.services.response_of": "reads the answers so far",
+    "evaluation.services.token_for": "signs an id, stores nothing",
+    "evaluation.services.version_for": "reads the version a person answers",
     "support.services_announcements.recipients_for": "reads who would receive it",
     "accounts.services.hash_token": "a pure function of its argument",
     "accounts.services.invitation_for_token": "looks an invitation up",
@@ -92,6 +103,37 @@ READ_ONLY: dict[str, str] = {
 }
 
 NOT_AUDITED: dict[str, str] = {
+    "evaluation.services.save_page": (
+        "a respondent's pseudonymous answers: an event per answer would link them "
+        "back to the match (sending the questionnaire is audited)"
+    ),
+    "evaluation.services.decline": (
+        "a respondent says no to their questionnaire; like the answers, kept "
+        "apart from the audit log's names"
+    ),
+    "evaluation.services.school_invitation": (
+        "the school's link on the parent's thank-you page: pseudonymous, like the "
+        "answers"
+    ),
+    "evaluation.services.closure_questionnaires": (
+        "runs inside casework.close_match, whose casework.close event covers it"
+    ),
+    "evaluation.services.start_match": (
+        "runs inside matching.activate; the invitation it sends writes "
+        "evaluation.invite"
+    ),
+    "evaluation.services.subject_for": (
+        "makes the pseudonym inside start_match or closure_questionnaires"
+    ),
+    "evaluation.services.research_consent_withdrawn": (
+        "runs inside intake.withdraw_consent, whose consent.withdraw event covers it"
+    ),
+    "evaluation.services.ensure_defaults": (
+        "writes the shared default questionnaires: reference data, no person's"
+    ),
+    "evaluation.services.expire_invitations": (
+        "bookkeeping: a link's 30 days passed; nobody's record changes"
+    ),
     "accounts.services.set_language_preference": (
         "the user's own display language: no record of anyone changes"
     ),
@@ -1127,6 +1169,105 @@ def _closed(f: Fixture) -> Any:
         match=_match(f),
         reason="goal_reached",
         initiator="together",
+    )
+
+
+def _evaluation_version(f: Fixture) -> Any:
+    from ouderbuddy.evaluation import services
+
+    f("cora")
+    services.ensure_defaults()
+    from ouderbuddy.evaluation.models import QuestionnaireVersion
+
+    return QuestionnaireVersion.objects.get(
+        questionnaire__key="parent-start", organisation__isnull=True
+    )
+
+
+def _evaluation_draft(f: Fixture) -> Any:
+    from ouderbuddy.evaluation import services
+
+    return services.make_own_copy(actor=f("cora"), version=_evaluation_version(f))
+
+
+@case("evaluation.services.make_own_copy")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.evaluation import services
+
+    version = _evaluation_version(f)
+    return lambda: services.make_own_copy(actor=f("cora"), version=version)
+
+
+@case("evaluation.services.add_own_item")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.evaluation import services
+
+    draft = _evaluation_draft(f)
+    return lambda: services.add_own_item(
+        actor=f("cora"), draft=draft, kind="text", text_nl="Nog iets?"
+    )
+
+
+@case("evaluation.services.remove_own_item")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.evaluation import services
+
+    draft = services.add_own_item(
+        actor=f("cora"), draft=_evaluation_draft(f), kind="text", text_nl="Nog iets?"
+    )
+    code = draft.definition["pages"][-1]["items"][0]["code"]
+    return lambda: services.remove_own_item(actor=f("cora"), draft=draft, code=code)
+
+
+@case("evaluation.services.publish")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.evaluation import services
+
+    draft = _evaluation_draft(f)
+    return lambda: services.publish(actor=f("cora"), draft=draft)
+
+
+def _start_invitation(f: Fixture) -> Any:
+    from ouderbuddy.evaluation.models import Invitation
+
+    match = _match(f)
+    return Invitation.objects.get(subject__key__match=match, moment="t0")
+
+
+@case("evaluation.services.resend")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.evaluation import services
+
+    invitation = _start_invitation(f)
+    return lambda: committed(services.resend, actor=f("cora"), invitation=invitation)
+
+
+@case("evaluation.services.send_reminders")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.evaluation import services
+
+    _start_invitation(f)
+    later = timezone.now() + dt.timedelta(days=8)
+    return lambda: _at_least_one(committed(services.send_reminders, now=later))
+
+
+@case("evaluation.jobs.questionnaires")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.evaluation import jobs
+
+    _start_invitation(f)
+    later = timezone.now() + dt.timedelta(days=8)
+    return lambda: committed(jobs.questionnaires, now=later)
+
+
+@case("evaluation.services.send_follow_up_questionnaires")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.evaluation import services
+
+    _closed(f)
+    later = timezone.localdate() + dt.timedelta(days=90)
+    return lambda: _at_least_one(
+        committed(services.send_follow_up_questionnaires, today=later)
     )
 
 

@@ -51,6 +51,10 @@ PUBLIC_TOKEN_ROUTES = {
     "casework:parent_agreement",
     "casework:parent_fit",
     "casework:calendar_feed",
+    "evaluation:answer",
+    "evaluation:page",
+    "evaluation:done",
+    "evaluation:decline",
 }
 
 # Public pages of an organisation (its application form): they may show the
@@ -81,6 +85,8 @@ PARAM_MODELS = {
     "claim_id": "support.expenseclaim",
     "course_id": "training.course",
     "draft_id": "matching.batchdraft",
+    "evaluation_invitation_id": "evaluation.invitation",
+    "version_id": "evaluation.questionnaireversion",
     "enrolment_id": "training.enrolment",
     "fit_id": "casework.fitanswer",
     "group_id": "support.intervisiegroup",
@@ -278,6 +284,22 @@ def _casework_world(cora) -> None:
         casework.close_match(
             actor=cora, match=closed, reason="goal_reached", initiator="together"
         )
+        # Evaluation: the parent answers the questionnaire at the end, with an open
+        # answer; Noord has a draft of its own version of a questionnaire.
+        from ouderbuddy.evaluation import services as evaluation
+        from ouderbuddy.evaluation.models import Invitation
+
+        end = Invitation.objects.get(
+            subject__key__match=closed, audience="parent", moment="t1"
+        )
+        pages = len(evaluation.version_for(end).definition["pages"])
+        evaluation.save_page(
+            invitation=end,
+            page=pages,
+            answers={"helped": "Dirk hielp goed"},
+            finish=True,
+        )
+        evaluation.make_own_copy(actor=cora, version=evaluation.version_for(end))
 
 
 @pytest.fixture(scope="module")
@@ -362,7 +384,12 @@ def build_noord_world(cora, ben) -> dict[str, Any]:
         "casework.safetysignal",
         "casework.calendarfeed",
         "casework.closure",
-        "casework.exitinvitation",
+        "evaluation.subject",
+        "evaluation.matchkey",
+        "evaluation.invitation",
+        "evaluation.response",
+        "evaluation.textanswer",
+        "evaluation.questionnaireversion",
         "matching.match",
         "matching.matchevent",
         "matching.batchdraft",

@@ -6,10 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ouderbuddy.lib.hooks import Hook
+from ouderbuddy.lib.hooks import Answer, Hook
 
 if TYPE_CHECKING:
     from ouderbuddy.buddies.models import Buddy
+    from ouderbuddy.casework.models import Closure
+    from ouderbuddy.matching.models import Match
 
 
 @dataclass(frozen=True)
@@ -30,3 +32,16 @@ def _feed_items(buddy: Buddy, since: dt.datetime, items: list[FeedItem]) -> obje
 
 
 feed_items = Hook.like(_feed_items, "casework.feed_items")
+
+
+def _closure_questionnaires(match: Match, closure: Closure) -> dict[str, str]:
+    """At closure (in casework's transaction) the evaluation app invites parent and
+    buddy to the questionnaire at the end; the answer maps each side ("parent",
+    "buddy") to its personal link, which the closure e-mail carries. A side missing
+    from the answer gets no link (a parent who declined before)."""
+    return {}
+
+
+closure_questionnaires = Answer.like(
+    _closure_questionnaires, "casework.closure_questionnaires"
+)

@@ -291,19 +291,3 @@ class Closure(TenantModel):
     class Meta:
         verbose_name = _("afsluiting")
         verbose_name_plural = _("afsluitingen")
-
-
-class ExitInvitation(TenantModel):
-    """The invitation to the exit questionnaire (the questionnaire itself comes with
-    the evaluation work); sent to both sides at closure."""
-
-    match = models.ForeignKey(
-        "matching.Match", on_delete=models.CASCADE, related_name="exit_invitations"
-    )
-    side = models.CharField(max_length=8, choices=Side.choices)
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["match", "side"], name="exit_once_per_side")
-        ]

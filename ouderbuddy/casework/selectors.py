@@ -37,7 +37,6 @@ from ouderbuddy.casework.models import (
     Closure,
     Contact,
     ContactMode,
-    ExitInvitation,
     Fit,
     FitAnswer,
     Frequency,
@@ -547,11 +546,6 @@ def match_context(match: Match) -> dict[str, Any]:
         "fit_answers": fit_answers,
         "signals": signals,
         "closure": closure,
-        "exit_invitations": list(
-            ExitInvitation.objects.filter(match=match).order_by("side")
-        )
-        if closure
-        else [],
     }
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ouderbuddy.buddies.models import Buddy
+from ouderbuddy.casework import hooks
 from ouderbuddy.casework.models import (
     MINUTES_MAX,
     NOTE_MAX,
@@ -35,7 +36,6 @@ from ouderbuddy.casework.models import (
     Closure,
     Contact,
     ContactMode,
-    ExitInvitation,
     Fit,
     FitAnswer,
     Frequency,
@@ -826,10 +826,13 @@ def close_match(
         ),
         actor=actor,
     )
-    for side in Side.values:
-        ExitInvitation.objects.create(
-            organisation_id=match.organisation_id, match=match, side=side
-        )
+    # The evaluation app invites both sides to the questionnaire at the end; the
+    # links go into the closure e-mails.
+    links = (
+        hooks.closure_questionnaires(match, closure)
+        if hooks.closure_questionnaires.answerer
+        else {}
+    )
     record_event(
         actor=actor,
         organisation=match.organisation,
@@ -841,13 +844,13 @@ def close_match(
         match,
         gettext_lazy("Uw buddy-koppeling is afgesloten"),
         "casework/email/closed.txt",
-        {"rematch": rematch},
+        {"rematch": rematch, "questionnaire": links.get(Side.PARENT, "")},
     )
     _mail_buddy(
         match,
         gettext_lazy("De koppeling is afgesloten"),
         "casework/email/closed.txt",
-        {"rematch": False},
+        {"rematch": False, "questionnaire": links.get(Side.BUDDY, "")},
     )
     return closure
 

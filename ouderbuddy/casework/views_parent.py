@@ -10,9 +10,7 @@ routes keep their names in intake's and matching's namespaces
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from html import escape
-from typing import cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +20,6 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from ouderbuddy.casework import selectors, services
@@ -33,6 +30,7 @@ from ouderbuddy.intake import services as intake_services
 from ouderbuddy.intake.forms_public import ConsentWithdrawForm, NewLinkForm
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.lib.views import private_page
 from ouderbuddy.matching import sections as matching_sections
 from ouderbuddy.matching import selectors as matching_selectors
 from ouderbuddy.matching import services as matching_services
@@ -40,22 +38,6 @@ from ouderbuddy.matching.models import MatchStatus
 from ouderbuddy.privacy.models import ConsentPurpose
 
 TokenView = Callable[[HttpRequest, str], HttpResponse]
-
-
-def _private_page(view: TokenView) -> TokenView:
-    """Pages whose address holds the personal token: not cached, not indexed, and the
-    address never leaves in a Referer header. "strict-origin" sends only the site's
-    origin (never the path with the token), and keeps the Origin header that Django's
-    CSRF check needs on the page's own forms."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, token: str) -> HttpResponse:
-        response = view(request, token)
-        response.headers["Referrer-Policy"] = "strict-origin"
-        response.headers["X-Robots-Tag"] = "noindex, nofollow"
-        return response
-
-    return cast(TokenView, never_cache(wrapper))
 
 
 def _link_problem(
@@ -140,7 +122,7 @@ def render_status(
     return render(request, "casework/parent/status.html", context, status=status)
 
 
-@_private_page
+@private_page
 @require_safe
 def status(request: HttpRequest, token: str) -> HttpResponse:
     """Where the parent's request stands, what is kept, and what they can stop."""
@@ -151,7 +133,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     return render_status(request, help_request, token)
 
 
-@_private_page
+@private_page
 @require_POST
 def status_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     """The parent stops their request (after one confirmation)."""
@@ -183,7 +165,7 @@ def status_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("intake:status", token=token)
 
 
-@_private_page
+@private_page
 @require_POST
 def status_consent(request: HttpRequest, token: str) -> HttpResponse:
     """The parent withdraws one consent; it counts from this moment."""
@@ -231,7 +213,7 @@ def status_consent(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("intake:status", token=token)
 
 
-@_private_page
+@private_page
 @require_POST
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """The parent agrees with the proposed buddy, or would rather have someone else."""
@@ -279,7 +261,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("intake:status", token=token)
 
 
-@_private_page
+@private_page
 @require_POST
 def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
     """The parent has read the current working agreements."""
@@ -311,7 +293,7 @@ def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("intake:status", token=token)
 
 
-@_private_page
+@private_page
 @require_POST
 def fit(request: HttpRequest, token: str) -> HttpResponse:
     """The parent's answer to 'how is the fit with your buddy?'."""

@@ -17,3 +17,11 @@ def _request_stopped(request: HelpRequest, description: str) -> object:
 
 
 request_stopped = Hook.like(_request_stopped, "intake.request_stopped")
+
+
+def _consent_withdrawn(request: HelpRequest, purpose: str) -> object:
+    """The parent withdrew a consent (in intake's transaction): evaluation takes the
+    parent's answers out of the figures when it was the research consent."""
+
+
+consent_withdrawn = Hook.like(_consent_withdrawn, "intake.consent_withdrawn")

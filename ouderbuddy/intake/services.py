@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ouderbuddy.intake.hooks import consent_withdrawn
 from ouderbuddy.intake.models import (
     MINIMUM_AGE_FOR_OWN_REQUEST,
     Asker,
@@ -468,6 +469,7 @@ def withdraw_consent(*, request: HelpRequest, purpose: str) -> HelpRequest:
         target=request,
         data={"purpose": purpose},
     )
+    consent_withdrawn(request, purpose)
     if purpose == ConsentPurpose.SHARE_WITH_BUDDY:
         request.share_with_buddy = False
         request.save(update_fields=["share_with_buddy", "updated_at"])

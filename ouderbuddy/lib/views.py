@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import TYPE_CHECKING, Any, cast
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
 
 from ouderbuddy.lib.errors import DomainError
 
@@ -52,3 +55,22 @@ def client_ip(request: HttpRequest) -> str:
 def add_domain_error(form: Any, exc: DomainError) -> None:
     """Show a service's DomainError next to its field, or at the top of the form."""
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+TokenView = Callable[..., HttpResponse]
+
+
+def private_page(view: TokenView) -> TokenView:
+    """Pages whose address holds the personal token: not cached, not indexed, and the
+    address never leaves in a Referer header. "strict-origin" sends only the site's
+    origin (never the path with the token), and keeps the Origin header that Django's
+    CSRF check needs on the page's own forms."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response.headers["Referrer-Policy"] = "strict-origin"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return cast(TokenView, never_cache(wrapper))

@@ -14,11 +14,11 @@ from ouderbuddy.casework.models import (
     CheckIn,
     Closure,
     Contact,
-    ExitInvitation,
     SafetySignal,
     SchoolMeeting,
 )
 from ouderbuddy.casework.tests.factories import active_match
+from ouderbuddy.evaluation.models import Invitation
 from ouderbuddy.intake.models import RequestStatus
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.matching import engine
@@ -355,10 +355,10 @@ def test_close_without_rematch_closes_the_request(cora, match, bea):
     assert match.status == MatchStatus.CLOSED
     assert match.request.status == RequestStatus.CLOSED
     assert closure.follow_up_on == timezone.localdate() + dt.timedelta(days=90)
-    assert set(ExitInvitation.objects.values_list("side", flat=True)) == {
-        "buddy",
-        "parent",
-    }
+    # Both sides are invited to the questionnaire at the end (the evaluation app).
+    assert set(
+        Invitation.objects.filter(moment="t1").values_list("audience", flat=True)
+    ) == {"buddy", "parent"}
     assert not CheckIn.objects.filter(match=match, done_on__isnull=True).exists()
     assert SchoolMeeting.objects.get().cancelled
     with pytest.raises(DomainError, match="al afgesloten"):

@@ -42,7 +42,7 @@ def test_the_project_hooks_are_connected() -> None:
     ready(): without them a withdrawn request would keep its proposal."""
     from ouderbuddy.accounts.hooks import invitation_accepted
     from ouderbuddy.buddies.hooks import buddy_unavailable
-    from ouderbuddy.intake.hooks import request_stopped
+    from ouderbuddy.intake.hooks import consent_withdrawn, request_stopped
     from ouderbuddy.matching.hooks import match_started
 
     names = {
@@ -51,6 +51,7 @@ def test_the_project_hooks_are_connected() -> None:
             invitation_accepted,
             buddy_unavailable,
             request_stopped,
+            consent_withdrawn,
             match_started,
         )
     }
@@ -70,8 +71,20 @@ def test_the_project_hooks_are_connected() -> None:
         "accounts.invitation_accepted": ["ouderbuddy.buddies.services.link_account"],
         "buddies.buddy_unavailable": ["ouderbuddy.matching.services.cancel_for_buddy"],
         "intake.request_stopped": ["ouderbuddy.matching.services.cancel_for_request"],
-        "matching.match_started": ["ouderbuddy.casework.services.schedule_check_ins"],
+        "intake.consent_withdrawn": [
+            "ouderbuddy.evaluation.services.research_consent_withdrawn"
+        ],
+        "matching.match_started": [
+            "ouderbuddy.casework.services.schedule_check_ins",
+            "ouderbuddy.evaluation.services.start_match",
+        ],
     }
+    from ouderbuddy.casework.hooks import closure_questionnaires
+
+    answerer = closure_questionnaires.answerer
+    assert answerer is not None
+    assert answerer.__qualname__ == "closure_questionnaires"
+    assert answerer.__module__ == "ouderbuddy.evaluation.services"
 
 
 def test_an_answer_has_one_answerer_and_says_when_there_is_none() -> None:

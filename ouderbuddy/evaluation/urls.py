@@ -1,0 +1,27 @@
+from django.urls import path
+
+from ouderbuddy.evaluation import views, views_public
+
+app_name = "evaluation"
+
+urlpatterns = [
+    path("vragenlijst/<str:token>/", views_public.answer, name="answer"),
+    path(
+        "vragenlijst/<str:token>/pagina/<slug:number>/", views_public.page, name="page"
+    ),
+    path("vragenlijst/<str:token>/klaar/", views_public.done, name="done"),
+    path("vragenlijst/<str:token>/niet-meedoen/", views_public.decline, name="decline"),
+    path("evaluatie/", views.results, name="results"),
+    path("evaluatie/koppeling/<uuid:match_id>/", views.match, name="match"),
+    path(
+        "evaluatie/uitnodiging/<uuid:evaluation_invitation_id>/opnieuw/",
+        views.resend,
+        name="resend",
+    ),
+    path("evaluatie/vragenlijsten/", views.questionnaires, name="questionnaires"),
+    path(
+        "evaluatie/vragenlijsten/<uuid:version_id>/",
+        views.questionnaire,
+        name="questionnaire",
+    ),
+]
