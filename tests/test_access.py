@@ -47,6 +47,8 @@ PUBLIC = {
     "evaluation:page": "one page of a questionnaire (signed link)",
     "evaluation:done": "'thank you' after a questionnaire (signed link)",
     "evaluation:decline": "saying no to a questionnaire (signed link)",
+    "evaluation:saved": "'your answers are kept' (signed link)",
+    "evaluation:declined": "'you are not taking part' (signed link)",
     "knowledge:public_list": "a support point's information for parents (informing)",
     "knowledge:public_article": "one published article for parents of a support point",
 }

@@ -66,7 +66,7 @@ def public_functions() -> list[str]:
 
 
 READ_ONLY: dict[str, str] = {
-    "evaluation.services.answered_invitation_for_token": "looks a link up",
+    "evaluation.services.finished_invitation_for_token": "looks a link up",
     "evaluation.services.current_version": (
         "reads the version to start on (makes the shared default set if missing)"
     ),

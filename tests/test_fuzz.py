@@ -489,6 +489,33 @@ def test_coordinator_forms(world):
     assert fuzz_pages(pages, world["ids"]) >= len(pages)
 
 
+def test_questionnaire_forms(world):
+    """A parent's questionnaire behind its link, saying no, and the coordinator's
+    own version of a questionnaire (its extra-item form)."""
+    from ouderbuddy.evaluation import services as evaluation
+    from ouderbuddy.evaluation.models import Invitation
+
+    noord, cora = world["noord"], world["cora"]
+    invitation = Invitation.objects.filter(
+        organisation=noord, audience="parent", moment="t0", status="sent"
+    ).first()
+    assert invitation is not None
+    token = evaluation.token_for(invitation)
+    draft = evaluation.make_own_copy(
+        actor=cora, version=evaluation.version_for(invitation)
+    )
+    pages = [
+        Page("questionnaire", Client(), reverse("evaluation:page", args=[token, "1"])),
+        Page("say no", Client(), reverse("evaluation:decline", args=[token])),
+        Page(
+            "own questionnaire",
+            signed_in_client(cora.user),
+            reverse("evaluation:questionnaire", args=[draft.pk]),
+        ),
+    ]
+    assert fuzz_pages(pages, world["ids"]) >= len(pages)
+
+
 def test_buddy_forms(world):
     noord = world["noord"]
     match = Match.objects.filter(organisation=noord, status=MatchStatus.ACTIVE).first()
@@ -544,6 +571,7 @@ def test_query_strings_of_list_pages(world):
         reverse("matching:shortlist", args=[waiting.pk]),
         reverse("matching:compare", args=[waiting.pk]),
         reverse("casework:overview"),
+        reverse("evaluation:results"),
         reverse("privacy:audit_log"),
         reverse("training:courses"),
         reverse("accounts:login"),

@@ -55,6 +55,8 @@ PUBLIC_TOKEN_ROUTES = {
     "evaluation:page",
     "evaluation:done",
     "evaluation:decline",
+    "evaluation:saved",
+    "evaluation:declined",
 }
 
 # Public pages of an organisation (its application form): they may show the

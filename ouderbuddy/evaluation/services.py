@@ -57,6 +57,8 @@ ANONYMISE_AFTER_DAYS = 365
 """Evaluation data is anonymised twelve months after closure (DOMAIN.md §3.4): the
 key to the match goes; the privacy issue runs it on this date."""
 LINK_SALT = "ouderbuddy.evaluation.questionnaire"
+# Routes in secondary education: their SWV is the postcode's VO district.
+VO_ROUTES = ("route.vo", "route.vso", "route.pro", "route.lwoo", "route.mbo")
 
 
 # --- The questionnaires ---------------------------------------------------------------------
@@ -318,8 +320,14 @@ def subject_for(match: Match) -> Subject:
         if route.startswith("route.vo")
         else postcode.po_district_id
     ) or ""
+    # A parent who said no for an earlier match of this request (a rematch) is not
+    # asked again.
+    declined = Subject.objects.filter(
+        key__match__request_id=match.request_id, parent_declined=True
+    ).exists()
     subject = Subject.objects.create(
         organisation_id=match.organisation_id,
+        parent_declined=declined,
         school_year=_school_year(match.started_on or timezone.localdate()),
         district=district,
         route=route,
@@ -600,11 +608,11 @@ def _signed_invitation(token: str) -> Invitation:
     return invitation
 
 
-def answered_invitation_for_token(token: str) -> Invitation:
-    """The invitation of a link whose questionnaire was just answered (the thank-you
-    page), or LinkProblem."""
+def finished_invitation_for_token(token: str, status: str) -> Invitation:
+    """The invitation of a link whose questionnaire was just answered or declined
+    (for the page after it), or LinkProblem."""
     invitation = _signed_invitation(token)
-    if invitation.status != InvitationStatus.ANSWERED:
+    if invitation.status != status:
         raise LinkProblem(_("Deze vragenlijst is nog niet ingevuld."), expired=False)
     return invitation
 

@@ -10,7 +10,13 @@ urlpatterns = [
         "vragenlijst/<str:token>/pagina/<slug:number>/", views_public.page, name="page"
     ),
     path("vragenlijst/<str:token>/klaar/", views_public.done, name="done"),
+    path("vragenlijst/<str:token>/bewaard/", views_public.saved, name="saved"),
     path("vragenlijst/<str:token>/niet-meedoen/", views_public.decline, name="decline"),
+    path(
+        "vragenlijst/<str:token>/niet-meedoen/klaar/",
+        views_public.declined,
+        name="declined",
+    ),
     path("evaluatie/", views.results, name="results"),
     path("evaluatie/koppeling/<uuid:match_id>/", views.match, name="match"),
     path(

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from ouderbuddy.evaluation import instrument, services
 from ouderbuddy.evaluation.forms import QuestionnairePageForm
-from ouderbuddy.evaluation.models import Audience, Invitation, Moment
+from ouderbuddy.evaluation.models import Audience, Invitation, InvitationStatus, Moment
 from ouderbuddy.intake.services import LinkProblem
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import add_domain_error, private_page
@@ -112,14 +112,12 @@ def _page(
                 if action == "back" and number > 1:
                     return redirect("evaluation:page", token, number - 1)
                 if action == "later":
-                    return render(
-                        request,
-                        "evaluation/public/saved.html",
-                        {"token": token, "expires_at": invitation.expires_at},
-                    )
-                if last:
+                    return redirect("evaluation:saved", token)
+                if last and action == "next":
                     return redirect("evaluation:done", token)
-                return redirect("evaluation:page", token, number + 1)
+                return redirect(
+                    "evaluation:page", token, min(number + 1, len(parsed.pages))
+                )
         status = 400
     else:
         initial = dict(response.answers) if response else {}
@@ -156,7 +154,9 @@ def _page(
 def done(request: HttpRequest, token: str) -> HttpResponse:
     """Thank you; a parent at the end gets the link for school to pass on."""
     try:
-        invitation = services.answered_invitation_for_token(token)
+        invitation = services.finished_invitation_for_token(
+            token, InvitationStatus.ANSWERED
+        )
     except LinkProblem as problem:
         return _problem(request, problem)
     school_link = ""
@@ -193,4 +193,33 @@ def decline(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "evaluation/public/decline.html",
         {"token": token, "audience": invitation.audience},
+    )
+
+
+@private_page
+@require_safe
+def saved(request: HttpRequest, token: str) -> HttpResponse:
+    """The answers so far are kept: when and how to come back."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except LinkProblem as problem:
+        return _problem(request, problem)
+    return render(
+        request,
+        "evaluation/public/saved.html",
+        {"token": token, "expires_at": invitation.expires_at},
+    )
+
+
+@private_page
+@require_safe
+def declined(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.finished_invitation_for_token(
+            token, InvitationStatus.DECLINED
+        )
+    except LinkProblem as problem:
+        return _problem(request, problem)
+    return render(
+        request, "evaluation/public/declined.html", {"audience": invitation.audience}
     )

@@ -373,3 +373,40 @@ def test_the_school_link_is_its_own_invitation(cora):
     assert services.invitation_for_token(services.token_for(school)) == school
     answer_all(school, 4)
     assert Score.objects.filter(audience="school").count() == 3
+
+
+def test_a_parent_who_declined_is_not_asked_after_a_rematch(cora):
+    from ouderbuddy.casework import services as casework
+    from ouderbuddy.matching import services as matching
+    from ouderbuddy.matching.models import Match
+    from ouderbuddy.matching.tests.factories import buddy_membership, matchable_buddy
+
+    match = started(cora)
+    services.decline(invitation=invitation(match, "parent", "t0"))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        casework.close_match(
+            actor=cora,
+            match=match,
+            reason="mismatch",
+            initiator="together",
+            rematch=True,
+        )
+    request = match.request
+    request.refresh_from_db()
+    other = matchable_buddy(cora.organisation, "Tweede Buddy")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        again = matching.propose(actor=cora, request=request, buddy=other)
+        matching.accept(actor=buddy_membership(other), match=again)
+        matching.parent_agrees(request=request, match=again)
+        matching.plan_introduction(
+            actor=cora,
+            match=again,
+            at=timezone.now() + dt.timedelta(hours=1),
+            mode="video",
+        )
+        Match.objects.filter(pk=again.pk).update(introduction_at=timezone.now())
+        matching.activate(actor=cora, match=again, started_on=timezone.localdate())
+    assert services.subject_for(again).parent_declined
+    assert not Invitation.objects.filter(
+        subject__key__match=again, audience="parent"
+    ).exists()

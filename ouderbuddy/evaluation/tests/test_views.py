@@ -45,8 +45,8 @@ def test_a_parent_answers_page_by_page_and_can_come_back(cora):
     saved = client.post(
         _url("page", t0, 1), {"wellbeing_1": "4", "voice_2": "2", "action": "later"}
     )
-    assert saved.status_code == 200
-    assert "bewaard" in saved.content.decode()
+    assert saved.status_code == 302
+    assert "bewaard" in client.get(saved["Location"]).content.decode()
     again = client.get(_url("answer", t0))
     assert "Verder waar ik was" in again.content.decode()
     shown = client.get(_url("page", t0, 1)).content.decode()
@@ -126,7 +126,9 @@ def test_declining_is_confirmed_and_final(cora):
     t0 = invitation(started(cora), "parent", "t0")
     client = Client()
     assert "Ik doe niet mee" in client.get(_url("decline", t0)).content.decode()
-    assert client.post(_url("decline", t0)).status_code == 200
+    said_no = client.post(_url("decline", t0))
+    assert said_no.status_code == 302
+    assert "We vragen het niet meer" in client.get(said_no["Location"]).content.decode()
     t0.refresh_from_db()
     assert t0.status == InvitationStatus.DECLINED
     assert client.get(_url("answer", t0)).status_code == 410
