@@ -35,7 +35,7 @@ from ouderbuddy.organisations.models import Membership, Organisation, Role
 
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 PAST_MATCHES = 8
-REASONS = ["goal_reached"] * 4 + ["situation_resolved", "parent_stopped", "mismatch"]
+REASONS = ["goal_reached"] * 4 + ["school_resolved", "parent_stopped", "mismatch"]
 HELPED = [
     "Dat er iemand met mij meeging naar het gesprek op school.",
     "De uitleg over het ontwikkelingsperspectief.",
