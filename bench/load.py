@@ -421,6 +421,8 @@ EXCLUDED = {
     "accounts:password_reset_confirm": "public",
     "accounts:password_reset_complete": "public",
     "dashboard:home": "redirects to the start page",
+    "evaluation:done": "after a questionnaire is sent (the link is spent then)",
+    "evaluation:declined": "after saying no (the link is spent then)",
     "intake:export_requests": "a download, not a page",
     "casework:export_closed": "a download, not a page",
     "support:month_csv": "a download, not a page",
@@ -435,7 +437,15 @@ EXCLUDED_PREFIXES = {
     "admin:": "the platform admin (not an organisation's page)",
     "platform:": "the platform admin (not an organisation's page)",
 }
-PUBLIC = ("/hulpvraag/", "/buddy-worden/", "/doorverwijzen/", "/informatie/")
+PUBLIC = (
+    "/hulpvraag/",
+    "/buddy-worden/",
+    "/doorverwijzen/",
+    "/informatie/",
+    "/vragenlijst/",
+)
+# Public pages behind a personal link that are measured, as the parent.
+LINK_PAGES = ("hulpvraag/status/", "vragenlijst/")
 
 
 def url_names() -> list[tuple[str, str, list[str]]]:
@@ -485,6 +495,9 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
     from django.db.models import Count
 
     from ouderbuddy.casework import models as casework
+    from ouderbuddy.evaluation import services as evaluation
+    from ouderbuddy.evaluation.demo import seed_demo_evaluation
+    from ouderbuddy.evaluation.models import Invitation, QuestionnaireVersion
     from ouderbuddy.intake import services as intake_services
     from ouderbuddy.intake.models import (
         HelpRequest,
@@ -536,6 +549,16 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
     draft = BatchDraft.objects.filter(organisation_id=org).first()
     if draft is None:
         draft = matching_services.create_batch(actor=coordinator, objective="best_fit")
+    # Evaluation: the national set made its matches without the services, so the
+    # measured match gets its T0 questionnaire here, and the organisation the demo's
+    # answered questionnaires (eight earlier matches through the services).
+    seed_demo_evaluation(organisation)
+    evaluation.start_match(match)
+    start = Invitation.objects.get(subject__key__match=match, moment="t0")
+    evaluation.ensure_defaults()
+    version = QuestionnaireVersion.objects.filter(
+        organisation__isnull=True, questionnaire__key="parent-end"
+    ).first()
 
     def first(model: Any, *order: str, **filters: Any) -> Any:
         """The first row by content (`order`), then by key: the same object in every
@@ -550,6 +573,10 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
         "buddy_user": match.buddy.user,
         "request_id": waiting.pk if waiting else match.request_id,
         "token": intake_services.status_token(match.request),
+        "link": evaluation.token_for(start),
+        "number": "1",
+        "evaluation_invitation_id": start.pk,
+        "version_id": version.pk if version else None,
         "draft_id": draft.pk,
         "line_id": first(BatchLine),
         "course_id": first(Course, "kind", "title"),
@@ -580,7 +607,7 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
 
 
 def role_of(name: str, url: str) -> str:
-    if url.startswith("/hulpvraag/status/"):
+    if url.startswith(("/hulpvraag/status/", "/vragenlijst/")):
         return "parent"
     if url.startswith(("/buddy/", "/trainingen/mijn/")):
         return "buddy"
@@ -602,7 +629,7 @@ def candidate_pages(ids: dict[str, Any]) -> tuple[list[Page], list[tuple[str, st
             None,
         )
         public = route.startswith(tuple(p.lstrip("/") for p in PUBLIC))
-        if reason is None and public and not route.startswith("hulpvraag/status/"):
+        if reason is None and public and not route.startswith(LINK_PAGES):
             reason = "public page (no sign-in)"
         if reason:
             skipped.append((name, reason))

@@ -5,15 +5,15 @@ from ouderbuddy.evaluation import views, views_public
 app_name = "evaluation"
 
 urlpatterns = [
-    path("vragenlijst/<str:token>/", views_public.answer, name="answer"),
+    path("vragenlijst/<str:link>/", views_public.answer, name="answer"),
     path(
-        "vragenlijst/<str:token>/pagina/<slug:number>/", views_public.page, name="page"
+        "vragenlijst/<str:link>/pagina/<slug:number>/", views_public.page, name="page"
     ),
-    path("vragenlijst/<str:token>/klaar/", views_public.done, name="done"),
-    path("vragenlijst/<str:token>/bewaard/", views_public.saved, name="saved"),
-    path("vragenlijst/<str:token>/niet-meedoen/", views_public.decline, name="decline"),
+    path("vragenlijst/<str:link>/klaar/", views_public.done, name="done"),
+    path("vragenlijst/<str:link>/bewaard/", views_public.saved, name="saved"),
+    path("vragenlijst/<str:link>/niet-meedoen/", views_public.decline, name="decline"),
     path(
-        "vragenlijst/<str:token>/niet-meedoen/klaar/",
+        "vragenlijst/<str:link>/niet-meedoen/klaar/",
         views_public.declined,
         name="declined",
     ),

@@ -36,10 +36,10 @@ def _language(invitation: Invitation) -> str:
 
 @private_page
 @require_safe
-def answer(request: HttpRequest, token: str) -> HttpResponse:
+def answer(request: HttpRequest, link: str) -> HttpResponse:
     """The start page: what it is, how long it takes, begin or go on, or say no."""
     try:
-        invitation = services.invitation_for_token(token)
+        invitation = services.invitation_for_token(link)
     except LinkProblem as problem:
         return _problem(request, problem)
     version = services.version_for(invitation)
@@ -50,7 +50,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "evaluation/public/start.html",
         {
-            "token": token,
+            "token": link,
             "title": instrument.text_in(parsed.title, language),
             "intro": instrument.text_in(parsed.intro, language),
             "minutes": parsed.minutes,
@@ -65,24 +65,24 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
 
 @private_page
 @require_http_methods(["GET", "HEAD", "POST"])
-def page(request: HttpRequest, token: str, number: str) -> HttpResponse:
+def page(request: HttpRequest, link: str, number: str) -> HttpResponse:
     """One page of questions. "Volgende" saves and goes on, "Vorige" saves and goes
     back, "Opslaan en later verder" saves and shows where to come back; on the last
     page "Versturen" saves and finishes."""
     try:
-        invitation = services.invitation_for_token(token)
+        invitation = services.invitation_for_token(link)
     except LinkProblem as problem:
         return _problem(request, problem)
     version = services.version_for(invitation)
     parsed = instrument.parse(version.definition)
     if not number.isdigit() or not 1 <= int(number) <= len(parsed.pages):
-        return redirect("evaluation:answer", token)
-    return _page(request, token, invitation, parsed, int(number))
+        return redirect("evaluation:answer", link)
+    return _page(request, link, invitation, parsed, int(number))
 
 
 def _page(
     request: HttpRequest,
-    token: str,
+    link: str,
     invitation: Invitation,
     parsed: instrument.Instrument,
     number: int,
@@ -110,13 +110,13 @@ def _page(
                 add_domain_error(form, exc)
             else:
                 if action == "back" and number > 1:
-                    return redirect("evaluation:page", token, number - 1)
+                    return redirect("evaluation:page", link, number - 1)
                 if action == "later":
-                    return redirect("evaluation:saved", token)
+                    return redirect("evaluation:saved", link)
                 if last and action == "next":
-                    return redirect("evaluation:done", token)
+                    return redirect("evaluation:done", link)
                 return redirect(
-                    "evaluation:page", token, min(number + 1, len(parsed.pages))
+                    "evaluation:page", link, min(number + 1, len(parsed.pages))
                 )
         status = 400
     else:
@@ -137,7 +137,7 @@ def _page(
         request,
         "evaluation/public/page.html",
         {
-            "token": token,
+            "token": link,
             "form": form,
             "title": instrument.text_in(parsed.title, language),
             "page_title": instrument.text_in(current.title, language),
@@ -151,11 +151,11 @@ def _page(
 
 @private_page
 @require_safe
-def done(request: HttpRequest, token: str) -> HttpResponse:
+def done(request: HttpRequest, link: str) -> HttpResponse:
     """Thank you; a parent at the end gets the link for school to pass on."""
     try:
         invitation = services.finished_invitation_for_token(
-            token, InvitationStatus.ANSWERED
+            link, InvitationStatus.ANSWERED
         )
     except LinkProblem as problem:
         return _problem(request, problem)
@@ -173,10 +173,10 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
 
 @private_page
 @require_http_methods(["GET", "HEAD", "POST"])
-def decline(request: HttpRequest, token: str) -> HttpResponse:
+def decline(request: HttpRequest, link: str) -> HttpResponse:
     """Saying no: asked once to be sure; then this person is not asked again."""
     try:
-        invitation = services.invitation_for_token(token)
+        invitation = services.invitation_for_token(link)
     except LinkProblem as problem:
         return _problem(request, problem)
     if request.method == "POST":
@@ -184,39 +184,35 @@ def decline(request: HttpRequest, token: str) -> HttpResponse:
             services.decline(invitation=invitation)
         except DomainError as exc:
             return _problem(request, LinkProblem(exc.message, expired=False, used=True))
-        return render(
-            request,
-            "evaluation/public/declined.html",
-            {"audience": invitation.audience},
-        )
+        return redirect("evaluation:declined", link)
     return render(
         request,
         "evaluation/public/decline.html",
-        {"token": token, "audience": invitation.audience},
+        {"token": link, "audience": invitation.audience},
     )
 
 
 @private_page
 @require_safe
-def saved(request: HttpRequest, token: str) -> HttpResponse:
+def saved(request: HttpRequest, link: str) -> HttpResponse:
     """The answers so far are kept: when and how to come back."""
     try:
-        invitation = services.invitation_for_token(token)
+        invitation = services.invitation_for_token(link)
     except LinkProblem as problem:
         return _problem(request, problem)
     return render(
         request,
         "evaluation/public/saved.html",
-        {"token": token, "expires_at": invitation.expires_at},
+        {"token": link, "expires_at": invitation.expires_at},
     )
 
 
 @private_page
 @require_safe
-def declined(request: HttpRequest, token: str) -> HttpResponse:
+def declined(request: HttpRequest, link: str) -> HttpResponse:
     try:
         invitation = services.finished_invitation_for_token(
-            token, InvitationStatus.DECLINED
+            link, InvitationStatus.DECLINED
         )
     except LinkProblem as problem:
         return _problem(request, problem)
