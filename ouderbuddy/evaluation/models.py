@@ -11,8 +11,6 @@ leaves the answers anonymous. Open answers are encrypted like every free text.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -255,9 +253,6 @@ class Response(TenantModel):
     class Meta:
         verbose_name = _("antwoorden")
         verbose_name_plural = _("antwoorden")
-
-    def answer(self, code: str) -> Any:
-        return self.answers.get(code)
 
 
 class TextAnswer(TenantModel):

@@ -141,8 +141,6 @@ PARENT_T1 = ["usefulness", "satisfaction"]
 BUDDY_SCALES = ["usefulness", "satisfaction", "backing"]
 SCHOOL_SCALES = ["communication", "voice", "usefulness"]
 
-BREAKDOWNS = ("school_year", "district", "route", "code", "closure_reason", "fit")
-
 
 @dataclass(frozen=True)
 class Filters:
