@@ -11,6 +11,7 @@ Pat, the parent, has no account: parents use public forms (later issues add her)
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -96,6 +97,18 @@ def totp_code(device: TOTPDevice, *, offset_steps: int = 0) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = totp.time + offset_steps * device.step
     return f"{totp.token():06d}"
+
+
+def next_usable_code(device: TOTPDevice) -> str:
+    """A code the device accepts now. django-otp looks around `now + drift` (one
+    step either side), refuses a step it has already accepted (`last_t`), and moves
+    `drift` when it accepts a neighbouring step, so take the first step after the
+    last one used, counted from where the device now looks."""
+    device.refresh_from_db()
+    looks_at = int((time.time() - device.t0) // device.step) + device.drift
+    offset = max(0, device.last_t + 1 - looks_at)
+    assert offset <= device.tolerance, "the last used code is too far ahead"
+    return totp_code(device, offset_steps=offset)
 
 
 def signed_in_client(user: User, *, verified: bool = True) -> Client:

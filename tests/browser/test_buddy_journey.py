@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -32,7 +31,7 @@ from conftest import (
     add_totp,
     make_first_coordinator,
     make_organisation,
-    totp_code,
+    next_usable_code,
 )
 from ouderbuddy.buddies.models import AgreementKind, Buddy, BuddyStatus, Interview
 from ouderbuddy.lib.errors import DomainError
@@ -136,16 +135,6 @@ def world(transactional_db: Any) -> World:
 
 
 # --- Helpers ----------------------------------------------------------------------
-
-
-def next_usable_code(device: TOTPDevice) -> str:
-    """A code the device accepts now. django-otp refuses a time step it has already
-    accepted (last_t) and allows one step of drift: take the step after the last."""
-    device.refresh_from_db()
-    now_step = int((time.time() - device.t0) // device.step)
-    offset = max(0, device.last_t + 1 - now_step)
-    assert offset <= device.tolerance, "the last used code is too far ahead"
-    return totp_code(device, offset_steps=offset)
 
 
 def sign_in_coordinator(page: Page, world: World) -> None:

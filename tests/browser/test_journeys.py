@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import re
-import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -23,6 +22,7 @@ from conftest import (
     add_totp,
     make_first_coordinator,
     make_organisation,
+    next_usable_code,
     totp_code,
 )
 from ouderbuddy.accounts.models import User
@@ -56,16 +56,6 @@ def secret_code(secret_text: str) -> str:
     secret = "".join(secret_text.split()).upper()
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
     return f"{TOTP(key, step=30, t0=0, digits=6, drift=0).token():06d}"
-
-
-def next_usable_code(device: TOTPDevice) -> str:
-    """A code the device accepts now: django-otp refuses a step it has already seen
-    (last_t) and allows one step of drift, so take the step after the last one used."""
-    device.refresh_from_db()
-    now_step = int((time.time() - device.t0) // device.step)
-    offset = max(0, device.last_t + 1 - now_step)
-    assert offset <= device.tolerance, "the last used code is too far ahead"
-    return totp_code(device, offset_steps=offset)
 
 
 def wrong_code(device: TOTPDevice) -> str:
