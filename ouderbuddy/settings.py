@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ouderbuddy.casework",
     "ouderbuddy.support",
     "ouderbuddy.evaluation",
+    "ouderbuddy.reports",
     "ouderbuddy.dashboard",
 ]
 

@@ -64,6 +64,7 @@ urlpatterns = [
     path("", include("ouderbuddy.support.urls")),
     path("", include("ouderbuddy.knowledge.urls")),
     path("", include("ouderbuddy.evaluation.urls")),
+    path("", include("ouderbuddy.reports.urls")),
     path("taal/", set_language, name="set_language"),
     path("platformbeheer/", admin.site.urls),
 ]

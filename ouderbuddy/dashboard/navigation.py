@@ -38,6 +38,11 @@ NAVIGATION: list[NavItem] = [
     NavItem("knowledge:list", _("Kennisbank"), frozenset({Role.COORDINATOR})),
     NavItem("support:claims", _("Onkosten"), frozenset({Role.COORDINATOR})),
     NavItem("evaluation:results", _("Evaluatie"), frozenset({Role.COORDINATOR})),
+    NavItem(
+        "reports:dashboard",
+        _("Rapportage"),
+        frozenset({Role.COORDINATOR, Role.MANAGER}),
+    ),
     NavItem("matching:proposals", _("Mijn koppelingen"), frozenset({Role.BUDDY})),
     NavItem("buddies:portal_profile", _("Mijn profiel"), frozenset({Role.BUDDY})),
     NavItem("training:my_trainings", _("Mijn trainingen"), frozenset({Role.BUDDY})),

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from ouderbuddy.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("rapportage/", views.dashboard, name="dashboard"),
+    path("rapportage/xlsx/", views.report_xlsx, name="report_xlsx"),
+    path("rapportage/tabel/<slug:key>/csv/", views.table_csv, name="table_csv"),
+    path("rapportage/tabel/<slug:key>/xlsx/", views.table_xlsx, name="table_xlsx"),
+    path("rapportage/uren/", views.hours, name="hours"),
+    path(
+        "rapportage/uren/<uuid:time_entry_id>/weg/",
+        views.hours_delete,
+        name="hours_delete",
+    ),
+    path("rapportage/kosten/", views.costs, name="costs"),
+    path(
+        "rapportage/kosten/<uuid:cost_id>/weg/", views.cost_delete, name="cost_delete"
+    ),
+]
