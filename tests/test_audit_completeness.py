@@ -67,6 +67,7 @@ def public_functions() -> list[str]:
 
 READ_ONLY: dict[str, str] = {
     "evaluation.services.finished_invitation_for_token": "looks a link up",
+    "reports.services.hours_text": "writes minutes as hours, stores nothing",
     "evaluation.services.current_version": (
         "reads the version to start on (makes the shared default set if missing)"
     ),
@@ -1973,6 +1974,62 @@ PEOPLE = (
     "Paula",
     "@",
 )
+
+
+# reports
+
+
+@case("reports.services.log_time")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.reports import services
+
+    cora = f("cora")
+    return lambda: services.log_time(
+        actor=cora, worked_on=_today(), activity="matching", minutes=60
+    )
+
+
+@case("reports.services.delete_time")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.reports import services
+
+    cora = f("cora")
+    entry = services.log_time(
+        actor=cora, worked_on=_today(), activity="support", minutes=30
+    )
+    return lambda: services.delete_time(actor=cora, entry=entry)
+
+
+def _report_cost(f: Fixture) -> Any:
+    from ouderbuddy.reports import services
+
+    return services.add_cost(
+        actor=f("mia"),
+        spent_on=_today(),
+        category="other",
+        amount=Decimal("12.50"),
+        description="Drukwerk",
+    )
+
+
+@case("reports.services.add_cost")
+def _(f: Fixture) -> Call:
+    return lambda: _report_cost(f)
+
+
+@case("reports.services.delete_cost")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.reports import services
+
+    cost = _report_cost(f)
+    return lambda: services.delete_cost(actor=f("mia"), cost=cost)
+
+
+@case("reports.services.set_hour_cost")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.reports import services
+
+    return lambda: services.set_hour_cost(actor=f("mia"), hour_cost=Decimal("55"))
 
 
 # --- The tests ----------------------------------------------------------------------------

@@ -9,6 +9,8 @@ names or e-mail addresses. New apps are covered the moment their URLs are added.
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -85,6 +87,8 @@ PARAM_MODELS = {
     "buddy_id": "buddies.buddy",
     "check_in_id": "casework.checkin",
     "claim_id": "support.expenseclaim",
+    "cost_id": "reports.cost",
+    "time_entry_id": "reports.timeentry",
     "course_id": "training.course",
     "draft_id": "matching.batchdraft",
     "evaluation_invitation_id": "evaluation.invitation",
@@ -302,6 +306,19 @@ def _casework_world(cora) -> None:
             finish=True,
         )
         evaluation.make_own_copy(actor=cora, version=evaluation.version_for(end))
+        # Reports: an hour of Cora's and a cost of Noord's.
+        from ouderbuddy.reports import services as reports
+
+        reports.log_time(
+            actor=cora, worked_on=timezone.localdate(), activity="matching", minutes=60
+        )
+        reports.add_cost(
+            actor=cora,
+            spent_on=timezone.localdate(),
+            category="other",
+            amount=Decimal("12.50"),
+            description="Drukwerk",
+        )
 
 
 @pytest.fixture(scope="module")
@@ -392,6 +409,8 @@ def build_noord_world(cora, ben) -> dict[str, Any]:
         "evaluation.response",
         "evaluation.textanswer",
         "evaluation.questionnaireversion",
+        "reports.timeentry",
+        "reports.cost",
         "matching.match",
         "matching.matchevent",
         "matching.batchdraft",
@@ -549,3 +568,62 @@ def test_public_knowledge_pages_show_articles_for_parents_only(noord_world):
     assert "Noord: uitleg voor ouders" in body
     for hidden in ("tips voor buddy", "Noord: concept", "Noord: oud stuk"):
         assert hidden not in body
+
+
+def _people_of_noord(world: dict[str, Any], manager: User) -> set[str]:
+    """Names, e-mail addresses and keys of Noord's people and cases: parents,
+    children, buddies, coordinators, matches (everything but the manager herself)."""
+    noord = world["noord"]
+    found: set[str] = set()
+    members = User.objects.filter(memberships__organisation=noord).exclude(
+        pk=manager.pk
+    )
+    found |= set(members.values_list("email", flat=True))
+    found |= set(members.values_list("full_name", flat=True))
+    for model in apps.get_models():
+        fields = {f.name for f in model._meta.concrete_fields}
+        if "organisation" not in fields:
+            continue
+        for name in ("full_name", "email", "child_name", "parent_name"):
+            if name in fields:
+                values = model._base_manager.filter(organisation=noord).values_list(
+                    name, flat=True
+                )
+                found |= {str(v) for v in values if v and len(str(v)) > 3}
+    for label in ("intake.helprequest", "matching.match", "buddies.buddy"):
+        found |= set(world["objects"][label])
+    return found
+
+
+def test_a_manager_sees_figures_never_a_person(noord_world):
+    """PRODUCT.md: the manager sees figures only. Every page Mia may open shows no
+    name, e-mail address or key of a parent, child, buddy, colleague or match."""
+    noord = noord_world["noord"]
+    mia = User.objects.get(
+        memberships__organisation=noord, memberships__role=Role.MANAGER
+    )
+    people = _people_of_noord(noord_world, mia)
+    client = signed_in_client(mia)
+    opened = []
+    leaks = []
+    for route in routes():
+        urls = (
+            [route.build(pk) for pk in ids_for(noord_world, route.params)[:12]]
+            if route.params
+            else [route.build("")]
+        )
+        for url in urls:
+            response = client.get(url)
+            if response.status_code != 200:
+                continue
+            opened.append(route.name)
+            body = response.content.decode("utf-8", errors="replace")
+            # Whole words ("Noor" is a child, "Steunpunt Noord" the organisation);
+            # a page may echo its own address (the language switch does).
+            leaks += [
+                f"{url} shows {s!r}"
+                for s in people
+                if s not in url and re.search(rf"\b{re.escape(s)}\b", body)
+            ]
+    assert "reports:dashboard" in opened and "reports:costs" in opened
+    assert not leaks, "\n".join(sorted(set(leaks)))
