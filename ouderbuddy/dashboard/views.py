@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from ouderbuddy.buddies.sections import start_checklist
@@ -16,6 +17,8 @@ from ouderbuddy.casework.selectors_buddy import active_summaries
 from ouderbuddy.dashboard.panels import panels_for
 from ouderbuddy.matching.selectors import buddy_matches
 from ouderbuddy.organisations.models import Membership, Role
+from ouderbuddy.reports import selectors as reports
+from ouderbuddy.reports.models import Activity
 from ouderbuddy.support.selectors import unread_announcements
 
 START_TEMPLATES = {
@@ -73,6 +76,12 @@ def start(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {}
     if membership.role == Role.COORDINATOR:
         context["panels"] = panels_for(membership)
+        context["quick_hours"] = {
+            "today": timezone.localdate(),
+            "activities": Activity.choices,
+        }
+    elif membership.role == Role.MANAGER:
+        context["headline"] = reports.headline(membership.organisation)
     elif membership.role == Role.BUDDY:
         context.update(buddy_start_context(membership))
     return render(request, START_TEMPLATES[membership.role], context)

@@ -846,3 +846,19 @@ def get_time_entry_for(actor: Any, entry_id: Any) -> TimeEntry:
 
 def served_count(organisation: Organisation, period: Period) -> int:
     return _served_matches(organisation, period, Filters()).count()
+
+
+def headline(organisation: Organisation) -> dict[str, Any]:
+    """The manager's start page: a few key figures of the current school year."""
+    today = timezone.localdate()
+    period = Period.school_year(today.year if today.month >= 8 else today.year - 1)
+    everything = Filters()
+    wanted = (
+        (demand(organisation, period, everything), (0, 1)),
+        (support(organisation, period, everything), (0,)),
+        (costs(organisation, period, everything), (0, 1)),
+    )
+    return {
+        "period": period,
+        "figures": [section.figures[i] for section, picks in wanted for i in picks],
+    }

@@ -211,20 +211,11 @@ def assert_no_horizontal_scroll(page: Page, width: int, where: str) -> None:
 
 
 def next_totp_code(device: Any) -> str:
-    """A code a django-otp TOTPDevice accepts now. django-otp refuses a time step it
-    has already accepted (last_t) and allows one step of drift: take the step after
-    the last one used."""
-    import time
+    """A code a django-otp TOTPDevice accepts now (`conftest.next_usable_code`,
+    which counts the device's drift)."""
+    from conftest import next_usable_code
 
-    from django_otp.oath import TOTP
-
-    device.refresh_from_db()
-    now_step = int((time.time() - device.t0) // device.step)
-    offset = max(0, device.last_t + 1 - now_step)
-    assert offset <= device.tolerance, "the last used code is too far ahead"
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = totp.time + offset * device.step
-    return f"{totp.token():06d}"
+    return next_usable_code(device)
 
 
 def sign_in(page: Any, email: str, device: Any = None) -> None:

@@ -16,7 +16,7 @@ from ouderbuddy.reports.selectors import Table, money
 
 register = template.Library()
 
-WIDTH = 400
+WIDTH = 340
 ROW = 46
 BAR = 18
 

@@ -163,6 +163,7 @@ class Command(BaseCommand):
         demo matches, made by the casework services (after the matches)."""
         from ouderbuddy.casework.demo import seed_demo_casework  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
         from ouderbuddy.evaluation.demo import seed_demo_evaluation  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
+        from ouderbuddy.reports.demo import seed_demo_reports  # noqa: PLC0415  beside the other demo modules, after the check in handle()
         from ouderbuddy.support.demo import seed_demo_intervisie  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
         from ouderbuddy.support.demo_expenses import seed_demo_expenses  # noqa: PLC0415  the demo modules import Faker: only after the check in handle()
 
@@ -174,6 +175,8 @@ class Command(BaseCommand):
             seed_demo_expenses(organisation)
             # Answered questionnaires (after the closed match), for the results.
             seed_demo_evaluation(organisation)
+            # The coordinators' hours and the other costs, for the cost figures.
+            seed_demo_reports(organisation)
 
     def _seed_showcase(self, faker: Faker) -> list[tuple[str, str]]:
         """Per demo organisation one urgent waiting request with a full shortlist:
