@@ -12,7 +12,6 @@ axe-core and the layout check (`check_axe`: 390 px and 1280 px) run on every pag
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -125,7 +124,7 @@ def test_the_manager_reads_the_report_and_the_coordinator_logs_hours(
     expect(total).to_contain_text(re.compile(r"\d+"))
     with desk.expect_download() as download:
         desk.get_by_role("link", name="Alle tabellen downloaden (Excel)").click()
-    book = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    book = openpyxl.load_workbook(download.value.path())
     values = [c.value for row in book.active.iter_rows() for c in row]
     assert "Hulpvragen binnen, per route" in values
     assert not any(isinstance(v, int) and 1 <= v <= 4 for v in values), values
