@@ -431,6 +431,7 @@ EXCLUDED = {
     "reports:table_csv": "a download, not a page",
     "reports:table_xlsx": "a download, not a page",
     "reports:report_xlsx": "a download, not a page",
+    "reports:report_pdf": "a download, not a page (bench/reports.py times it)",
     "reports:cost_delete": "a POST that deletes",
     "reports:hours_delete": "a POST that deletes",
     "casework:calendar_feed": "an iCal feed for calendar apps",

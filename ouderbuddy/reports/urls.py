@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("rapportage/", views.dashboard, name="dashboard"),
     path("rapportage/xlsx/", views.report_xlsx, name="report_xlsx"),
+    path("rapportage/pdf/", views.report_pdf, name="report_pdf"),
     path("rapportage/tabel/<slug:key>/csv/", views.table_csv, name="table_csv"),
     path("rapportage/tabel/<slug:key>/xlsx/", views.table_xlsx, name="table_xlsx"),
     path("rapportage/uren/", views.hours, name="hours"),

@@ -22,7 +22,7 @@ from ouderbuddy.lib.csv_export import csv_response, safe_cell
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
 from ouderbuddy.organisations.models import Organisation, Role
-from ouderbuddy.reports import selectors, services
+from ouderbuddy.reports import pdf, selectors, services
 from ouderbuddy.reports.figures import Period
 from ouderbuddy.reports.forms import (
     CostForm,
@@ -216,6 +216,23 @@ def report_xlsx(request: SignedInRequest) -> HttpResponse:
         _workbook(report, tables, with_costs=True),
         f"rapportage-{report.period.start:%Y-%m}.xlsx",
     )
+
+
+@role_required(STAFF)
+def report_pdf(request: SignedInRequest) -> HttpResponse:
+    """The printable annual report of the period, as PDF."""
+    report, refused = _report_or_400(request)
+    if report is None:
+        return refused  # type: ignore[return-value]
+    content = pdf.render_pdf(
+        {"report": report, "period_label": period_label(report.period)}
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="jaarverslag-{report.period.start:%Y-%m}.pdf"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- Hours ---------------------------------------------------------------------

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from ouderbuddy.reports.selectors import Table, money
@@ -42,7 +42,7 @@ def bar_chart(table: Table) -> SafeString:
     bars = format_html_join(
         "",
         '<text class="ob-chart__label" x="0" y="{}">{}</text>'
-        '<rect class="ob-chart__bar" x="0" y="{}" width="{}" height="18" rx="2"></rect>'
+        '<rect class="ob-chart__bar" x="0" y="{}" width="{}" height="18" rx="2" fill="#01689b"></rect>'
         '<text class="ob-chart__value" x="{}" y="{}">{}</text>',
         rows,
     )
@@ -66,3 +66,19 @@ def bar_chart(table: Table) -> SafeString:
 @register.filter
 def euro(value: Decimal | None) -> str:
     return money(value)
+
+
+@register.filter
+def css_string(value: object) -> SafeString:
+    """Text as a quoted CSS string, for the PDF's page header: backslash, quote,
+    line breaks and `<` escaped, so no name can end the string or the style block."""
+    text = str(value)
+    for plain, escaped in (
+        ("\\", "\\\\"),
+        ('"', '\\"'),
+        ("<", "\\3c "),
+        (">", "\\3e "),
+    ):
+        text = text.replace(plain, escaped)
+    text = " ".join(text.split())
+    return mark_safe(f'"{text}"')  # noqa: S308 - escaped above for a CSS string

@@ -268,3 +268,44 @@ def test_the_cost_per_match_uses_the_hours(cora, mia):
     costs = report.section("costs")
     assert costs.money_lines[0][1] == Decimal("100.00")
     assert costs.figures[0].value == "€ 100,00"
+
+
+def _pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_the_annual_report_as_pdf(mia_client, noord):
+    _requests(noord, 3)
+    _requests(noord, 6, days_ago=12)
+    response = mia_client.get(reverse("reports:report_pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = _pdf_text(response.content)
+    assert "Steunpunt Noord" in text and "Hulpvragen binnen, per route" in text
+    assert "Pieter Geheim" not in text
+
+
+def test_the_pdf_of_a_long_name_and_no_data(mia, mia_client):
+    organisation = mia.organisation
+    organisation.name = "Ouder- en Jeugdsteunpunt " + "Heel Lange Naam " * 8
+    organisation.save()
+    response = mia_client.get(
+        reverse("reports:report_pdf"),
+        {"period": "custom", "start": "2021-09-01", "end": "2021-12-31"},
+    )
+    assert response.status_code == 200
+    text = _pdf_text(response.content)
+    assert "Heel Lange Naam" in text
+    assert "Totaal 0." in text
+
+
+def test_a_name_cannot_break_out_of_the_pdfs_page_header():
+    from ouderbuddy.reports.templatetags.report_charts import css_string
+
+    assert (
+        css_string('A"; } body { x: "<\\/style>')
+        == '"A\\"; } body { x: \\"\\3c \\\\/style\\3e"'
+    )
