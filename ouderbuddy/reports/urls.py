@@ -8,6 +8,7 @@ urlpatterns = [
     path("rapportage/", views.dashboard, name="dashboard"),
     path("rapportage/xlsx/", views.report_xlsx, name="report_xlsx"),
     path("rapportage/pdf/", views.report_pdf, name="report_pdf"),
+    path("rapportage/werving/", views.planner, name="planner"),
     path("rapportage/tabel/<slug:key>/csv/", views.table_csv, name="table_csv"),
     path("rapportage/tabel/<slug:key>/xlsx/", views.table_xlsx, name="table_xlsx"),
     path("rapportage/uren/", views.hours, name="hours"),

@@ -23,6 +23,7 @@ from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
 from ouderbuddy.organisations.models import Organisation, Role
 from ouderbuddy.reports import pdf, selectors, services
+from ouderbuddy.reports import planner as recruitment
 from ouderbuddy.reports.figures import Period
 from ouderbuddy.reports.forms import (
     CostForm,
@@ -233,6 +234,18 @@ def report_pdf(request: SignedInRequest) -> HttpResponse:
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@role_required(STAFF)
+def planner(request: SignedInRequest) -> HttpResponse:
+    """Whom to recruit: demand against supply per experience code, and what one
+    more buddy with that experience would add, by the matching engine's own batch."""
+    actor = acting_membership(request)
+    return render(
+        request,
+        "reports/planner.html",
+        {"plan": recruitment.plan(actor.organisation_id)},
+    )
 
 
 # --- Hours ---------------------------------------------------------------------

@@ -1,0 +1,224 @@
+"""The recruitment planner: demand against supply per experience code, and the
+marginal value of one more buddy.
+
+For every experience code (issue.* and need.*) that waiting requests carry, per
+SWV, the planner adds one imagined buddy with that experience, living where those
+requests are (their mean position), with one free place, to the organisation's real
+pool, and asks the matching engine's own batch solver (`engine.batch`, the best
+total fit, as the coordinator's batch proposal) how many more waiting requests it
+would then match to a buddy who shares their experience. Then a
+second such buddy, and a third, until one more adds nothing. So the advice "recruit
+two buddies with experience of X in SWV Y first" comes from the same optimiser that
+proposes the matches, not from a count of codes.
+
+Every count shown is a count of people, so it is protected like the report's
+figures (`figures.protect_count`: 1-4 is an x). Nothing here is stored.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ouderbuddy.matching import engine, loading
+from ouderbuddy.matching.scoring import waiting, weights_of
+from ouderbuddy.regions.models import CooperationDistrict
+from ouderbuddy.reports.figures import protect_count
+from ouderbuddy.taxonomy.selectors import labels as code_labels
+
+MAX_PER_PROFILE = 3
+"""At most this many imagined buddies per code and SWV."""
+
+TRAVEL_KM = 25.0
+"""How far the imagined buddy travels (the default of a new buddy's profile)."""
+
+CODE_GROUPS = ("issue", "need")
+
+
+@dataclass(frozen=True)
+class Advice:
+    code: str
+    code_label: str
+    swv: str
+    swv_label: str
+    buddies: int
+    """How many more buddies with this experience here still help."""
+    extra_matched: int | None
+    """How many more waiting parents would get a buddy with their experience (x)."""
+    waiting: int | None
+    """Waiting requests with this code in this SWV (x: None)."""
+
+
+@dataclass(frozen=True)
+class SupplyRow:
+    code: str
+    label: str
+    waiting: int | None
+    places: int | None
+
+
+@dataclass
+class Plan:
+    waiting: int | None
+    matched_now: int | None
+    advice: list[Advice] = field(default_factory=list)
+    supply: list[SupplyRow] = field(default_factory=list)
+
+
+def _matched(
+    requests: engine.Requests,
+    buddies: engine.Buddies,
+    exclusions: engine.Exclusions,
+    weights: engine.Weights,
+) -> int:
+    """How many waiting requests the optimal batch (best total fit, the batch's
+    default) matches to a buddy who shares at least one of their experiences."""
+    ri, bi = engine.candidate_pairs(requests, buddies)
+    totals = engine.pair_totals(requests, buddies, ri, bi, weights, exclusions)
+    best = engine.batch(
+        totals, buddies.free_places.clip(min=0), engine.Objective.BEST_FIT
+    )
+    chosen = np.flatnonzero(best.buddy_of >= 0)
+    if chosen.size == 0:
+        return 0
+    partners = best.buddy_of[chosen]
+    shared = np.zeros(chosen.size, dtype=np.bool_)
+    for group in CODE_GROUPS:
+        wanted = getattr(requests, group)[chosen]
+        offered = getattr(buddies, group)[partners]
+        shared |= (wanted & offered).any(axis=1)
+    return int(np.count_nonzero(shared))
+
+
+def _with_one_more(
+    buddies: engine.Buddies,
+    group: str,
+    column: int,
+    lat: float,
+    lon: float,
+    swv: int,
+) -> engine.Buddies:
+    """`buddies` and one imagined, matchable buddy with one free place and the
+    experience of `column` in `group`, speaking Dutch, open to every contact mode."""
+    matrices = {}
+    for name in ("issue", "need", "route"):
+        current = getattr(buddies, name)
+        row = np.zeros((1, current.shape[1]), dtype=np.bool_)
+        if name == group:
+            row[0, column] = True
+        matrices[name] = np.vstack([current, row])
+
+    def plus(name: str, value: object) -> np.ndarray:  # type: ignore[type-arg]
+        current = getattr(buddies, name)
+        return np.append(current, np.array([value], dtype=current.dtype))
+
+    return engine.Buddies(
+        **matrices,
+        lat=plus("lat", lat),
+        lon=plus("lon", lon),
+        travel_km=plus("travel_km", TRAVEL_KM),
+        languages=plus("languages", engine.bitmask(("nl",), loading.LANGUAGES)),
+        contact_modes=plus(
+            "contact_modes",
+            engine.bitmask(loading.CONTACT_MODES, loading.CONTACT_MODES),
+        ),
+        gender=plus("gender", int(engine.Gender.UNSAID)),
+        capacity=plus("capacity", 1),
+        free_places=plus("free_places", 1),
+        swv=plus("swv", swv),
+        active=plus("active", True),
+        vog_valid=plus("vog_valid", True),
+        trained=plus("trained", True),
+    )
+
+
+def _shown(count: int) -> int | None:
+    return protect_count([count])
+
+
+def plan(organisation_id: uuid.UUID) -> Plan:
+    """The planner for the organisation's waiting list of now."""
+    requests = loading.for_engine(waiting(organisation_id))
+    if not requests:
+        return Plan(waiting=0, matched_now=0)
+    pool = loading.load_pool(
+        organisation_id, requests, request_scope=waiting(organisation_id)
+    )
+    weights = weights_of(organisation_id).as_engine()
+    base = _matched(pool.requests, pool.buddies, pool.exclusions, weights)
+    numbers = {
+        r.postcode.po_district_id: int(pool.requests.swv[i])
+        for i, r in enumerate(pool.request_list)
+        if r.postcode.po_district_id
+    }
+    district_of = {n: code for code, n in numbers.items()}
+    district_names = {
+        d.code: f"{d.display_code} {d.name}".strip()
+        for d in CooperationDistrict.objects.filter(code__in=list(numbers))
+    }
+    codes = [c for g in CODE_GROUPS for c in pool.columns.codes[g]]
+    names = code_labels(codes)
+    buddies = pool.buddies
+    free = (
+        buddies.active & buddies.vog_valid & buddies.trained & (buddies.free_places > 0)
+    )
+    advice: list[tuple[int, int, Advice]] = []
+    supply: list[SupplyRow] = []
+    for group in CODE_GROUPS:
+        wanted = getattr(pool.requests, group)
+        offered = getattr(buddies, group)
+        for column, code in enumerate(pool.columns.codes[group]):
+            rows = np.flatnonzero(wanted[:, column])
+            places = int(buddies.free_places[free & offered[:, column]].sum())
+            if rows.size == 0 and places == 0:
+                continue
+            supply.append(
+                SupplyRow(
+                    code=code,
+                    label=names.get(code, code),
+                    waiting=_shown(int(rows.size)),
+                    places=_shown(places),
+                )
+            )
+            for swv in sorted(set(pool.requests.swv[rows].tolist())):
+                if swv < 0:
+                    continue
+                here = rows[pool.requests.swv[rows] == swv]
+                lat = float(pool.requests.lat[here].mean())
+                lon = float(pool.requests.lon[here].mean())
+                grown, before, gained, added = buddies, base, 0, 0
+                for _k in range(MAX_PER_PROFILE):
+                    grown = _with_one_more(grown, group, column, lat, lon, swv)
+                    now = _matched(pool.requests, grown, pool.exclusions, weights)
+                    if now <= before:
+                        break
+                    gained += now - before
+                    before = now
+                    added += 1
+                if added:
+                    district = district_of.get(swv, "")
+                    advice.append(
+                        (
+                            gained,
+                            int(here.size),
+                            Advice(
+                                code=code,
+                                code_label=names.get(code, code),
+                                swv=district,
+                                swv_label=district_names.get(district, district),
+                                buddies=added,
+                                extra_matched=_shown(gained),
+                                waiting=_shown(int(here.size)),
+                            ),
+                        )
+                    )
+    advice.sort(key=lambda item: (-item[0], -item[1], item[2].code_label))
+    supply.sort(key=lambda row: row.label)
+    return Plan(
+        waiting=_shown(len(requests)),
+        matched_now=_shown(base),
+        advice=[a for _gain, _n, a in advice],
+        supply=supply,
+    )
