@@ -110,7 +110,7 @@ def _with_one_more(
             row[0, column] = True
         matrices[name] = np.vstack([current, row])
 
-    def plus(name: str, value: object) -> np.ndarray:  # type: ignore[type-arg]
+    def plus(name: str, value: object) -> np.ndarray:
         current = getattr(buddies, name)
         return np.append(current, np.array([value], dtype=current.dtype))
 
