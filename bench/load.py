@@ -434,6 +434,7 @@ EXCLUDED = {
     "reports:report_pdf": "a download, not a page (bench/reports.py times it)",
     "reports:cost_delete": "a POST that deletes",
     "reports:hours_delete": "a POST that deletes",
+    "reports:board_new": "a POST that drafts a report",
     "casework:calendar_feed": "an iCal feed for calendar apps",
     "intake:referral_confirm": "a professional's e-mailed link",
     "set_language": "changes the language",
@@ -516,6 +517,9 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
     from ouderbuddy.matching import services as matching_services
     from ouderbuddy.matching.models import BatchDraft, BatchLine, Match, MatchStatus
     from ouderbuddy.organisations.models import Membership
+    from ouderbuddy.reports import services as reports_services
+    from ouderbuddy.reports.demo import seed_demo_reports
+    from ouderbuddy.reports.figures import Quarter
     from ouderbuddy.support.demo import seed_demo_intervisie
     from ouderbuddy.support.demo_expenses import seed_demo_expenses
     from ouderbuddy.support.models import (
@@ -559,6 +563,14 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
     # measured match gets its T0 questionnaire here, and the organisation the demo's
     # answered questionnaires (eight earlier matches through the services).
     seed_demo_evaluation(organisation)
+    # Reports: the demo's hours and costs, and a draft of the signals report.
+    seed_demo_reports(organisation)
+    board_report = reports_services.draft_board_report(
+        actor=coordinator,
+        first=Quarter(2025, 1),
+        last=Quarter(2025, 4),
+        text="Signalen aan het bestuur (concept voor de meting).",
+    )
     evaluation.start_match(match)
     start = Invitation.objects.get(subject__key__match=match, moment="t0")
     evaluation.ensure_defaults()
@@ -606,6 +618,7 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
         ),
         "question_id": first(Question, "subject", buddy_id=match.buddy_id),
         "claim_id": first(ExpenseClaim, "spent_on", buddy_id=match.buddy_id),
+        "board_report_id": board_report.pk,
         "matches": Match.objects.filter(organisation_id=org).count(),
         "contacts": casework.Contact.objects.filter(organisation_id=org).count(),
         "match_contacts": match.n,

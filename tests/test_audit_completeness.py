@@ -2025,6 +2025,42 @@ def _(f: Fixture) -> Call:
     return lambda: services.delete_cost(actor=f("mia"), cost=cost)
 
 
+def _board_report(f: Fixture) -> Any:
+    from ouderbuddy.reports import services
+    from ouderbuddy.reports.figures import Quarter
+
+    return services.draft_board_report(
+        actor=f("cora"), first=Quarter(2025, 1), last=Quarter(2025, 4), text="Concept"
+    )
+
+
+@case("reports.services.draft_board_report")
+def _(f: Fixture) -> Call:
+    return lambda: _board_report(f)
+
+
+@case("reports.services.edit_board_report")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.reports import services
+
+    report = _board_report(f)
+    return lambda: services.edit_board_report(
+        actor=f("cora"), report=report, text="Aantallen en toelichting."
+    )
+
+
+@case("reports.services.set_signals")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.intake.tests.factories import submit
+    from ouderbuddy.reports import services
+
+    cora = f("cora")
+    request = submit(cora.organisation)
+    return lambda: services.set_signals(
+        actor=cora, request=request, themes=["no_place"]
+    )
+
+
 @case("reports.services.set_hour_cost")
 def _(f: Fixture) -> Call:
     from ouderbuddy.reports import services

@@ -88,6 +88,7 @@ PARAM_MODELS = {
     "check_in_id": "casework.checkin",
     "claim_id": "support.expenseclaim",
     "cost_id": "reports.cost",
+    "board_report_id": "reports.boardreport",
     "time_entry_id": "reports.timeentry",
     "course_id": "training.course",
     "draft_id": "matching.batchdraft",
@@ -319,6 +320,17 @@ def _casework_world(cora) -> None:
             amount=Decimal("12.50"),
             description="Drukwerk",
         )
+        from ouderbuddy.intake.models import HelpRequest
+        from ouderbuddy.reports.figures import Quarter
+
+        reports.set_signals(
+            actor=cora,
+            request=HelpRequest.objects.filter(organisation=cora.organisation).first(),
+            themes=["no_place"],
+        )
+        reports.draft_board_report(
+            actor=cora, first=Quarter(2025, 1), last=Quarter(2025, 4), text="Concept"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -411,6 +423,8 @@ def build_noord_world(cora, ben) -> dict[str, Any]:
         "evaluation.questionnaireversion",
         "reports.timeentry",
         "reports.cost",
+        "reports.requestsignal",
+        "reports.boardreport",
         "matching.match",
         "matching.matchevent",
         "matching.batchdraft",

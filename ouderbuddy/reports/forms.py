@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ouderbuddy.lib.forms import Form, RadioSelect
+from ouderbuddy.lib.forms import CheckboxSelectMultiple, Form, RadioSelect
 from ouderbuddy.reports.figures import (
     MAX_QUARTERS,
     Period,
@@ -19,7 +19,12 @@ from ouderbuddy.reports.figures import (
     Quarter,
     school_year_of,
 )
-from ouderbuddy.reports.models import MINUTES_PER_DAY, Activity, CostCategory
+from ouderbuddy.reports.models import (
+    MINUTES_PER_DAY,
+    Activity,
+    CostCategory,
+    SignalTheme,
+)
 from ouderbuddy.support.forms_expenses import DATE_FORMATS, DATE_WIDGET, AmountField
 
 PERIOD_KINDS = [
@@ -228,4 +233,33 @@ class HourCostForm(Form):
         maximum=Decimal("500.00"),
         allow_zero=True,
         help_text=_("Salaris met werkgeverslasten, per uur. In euro's."),
+    )
+
+
+class SignalsForm(Form):
+    themes = forms.MultipleChoiceField(
+        label=_("Wat signaleert u bij deze hulpvraag?"),
+        choices=SignalTheme.choices,
+        required=False,
+        widget=CheckboxSelectMultiple,
+        help_text=_(
+            "Alleen het aantal per signaal gaat naar het samenwerkingsverband, nooit "
+            "de hulpvraag zelf."
+        ),
+    )
+
+
+class BoardReportForm(Form):
+    text = forms.CharField(
+        label=_("Tekst voor het bestuur"),
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_("Anoniem: geen namen van ouders, kinderen, scholen of buddy's."),
+    )
+    not_a_name = forms.BooleanField(
+        label=_("Wat als naam is gemeld, is geen naam"), required=False
+    )
+    share = forms.BooleanField(
+        label=_("Dit is de definitieve tekst: markeer de rapportage als gedeeld"),
+        required=False,
     )

@@ -157,3 +157,80 @@ class CostSettings(TenantModel):
 
     def __str__(self) -> str:
         return str(_("instellingen kosten"))
+
+
+class SignalTheme(models.TextChoices):
+    """What a coordinator signals to the SWV board about a case (never the case)."""
+
+    NO_PLACE = "no_place", _("Geen passende plek")
+    OPP_NOT_DISCUSSED = "opp_not_discussed", _("OPP niet besproken met ouders")
+    SUPPORT_NOT_GIVEN = "support_not_given", _("Afgesproken ondersteuning niet geboden")
+    LONG_WAIT = "long_wait", _("Lang wachten op een besluit of een plek")
+    OUT_OF_SCHOOL = "out_of_school", _("Thuiszitten zonder passend aanbod")
+    COMMUNICATION = "communication", _("Moeizaam contact tussen school en ouders")
+    YOUTH_CARE = "youth_care", _("Jeugdhulp en onderwijs sluiten niet aan")
+
+
+class RequestSignal(TenantModel):
+    """A theme a coordinator noted on a help request, for the anonymised signals to
+    the SWV board. Only counts of themes ever leave the organisation."""
+
+    request = models.ForeignKey(
+        "intake.HelpRequest",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("hulpvraag"),
+    )
+    theme = models.CharField(_("signaal"), max_length=30, choices=SignalTheme.choices)
+    noted_on = models.DateField(_("vastgelegd op"))
+    noted_by = models.ForeignKey(
+        "organisations.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("vastgelegd door"),
+    )
+
+    class Meta:
+        verbose_name = _("signaal")
+        verbose_name_plural = _("signalen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "theme"], name="request_signal_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(theme__in=[t.value for t in SignalTheme]),
+                name="request_signal_theme_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "noted_on"], name="signal_org_day")
+        ]
+
+    def __str__(self) -> str:
+        return str(_("signaal"))
+
+
+class BoardReport(TenantModel):
+    """The short report of signals to the SWV board for a period: drafted from the
+    figures, edited by the coordinator, then marked as shared."""
+
+    first_quarter = models.CharField(_("eerste kwartaal"), max_length=6)
+    last_quarter = models.CharField(_("laatste kwartaal"), max_length=6)
+    text = models.TextField(_("tekst"), max_length=6000)
+    shared_at = models.DateTimeField(_("gedeeld op"), null=True, blank=True)
+    written_by = models.ForeignKey(
+        "organisations.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("geschreven door"),
+    )
+
+    class Meta:
+        verbose_name = _("signalenrapportage")
+        verbose_name_plural = _("signalenrapportages")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return str(_("signalenrapportage"))

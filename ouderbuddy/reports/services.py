@@ -5,6 +5,7 @@ nothing, and leaves an audit event (ids and codes only)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
@@ -12,18 +13,25 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.privacy.services import record_event
+from ouderbuddy.reports.figures import Quarter
 from ouderbuddy.reports.models import (
     MAX_COST,
     MINUTES_PER_DAY,
     Activity,
+    BoardReport,
     Cost,
     CostCategory,
     CostSettings,
+    RequestSignal,
+    SignalTheme,
     TimeEntry,
 )
+from ouderbuddy.support import names
+from ouderbuddy.support import selectors as support_selectors
 from ouderbuddy.training.models import Session
 
 EARLIEST = dt.date(2000, 1, 1)
@@ -222,3 +230,130 @@ def set_hour_cost(*, actor: Membership, hour_cost: Decimal) -> CostSettings:
         data={"before": str(before), "after": str(hour_cost)},
     )
     return settings
+
+
+# --- Signals to the SWV board -------------------------------------------------------
+
+
+@transaction.atomic
+def set_signals(
+    *, actor: Membership, request: HelpRequest, themes: Iterable[str]
+) -> list[str]:
+    """The themes the coordinator signals on one help request: exactly these."""
+    _require(actor, (Role.COORDINATOR,))
+    if request.organisation_id != actor.organisation_id:
+        raise DomainError(_("Dit hoort niet bij uw organisatie."))
+    wanted = set(themes)
+    unknown = wanted - set(SignalTheme.values)
+    if unknown:
+        raise DomainError(_("Kies alleen signalen uit de lijst."), field="themes")
+    current = set(
+        RequestSignal.objects.filter(
+            organisation_id=actor.organisation_id, request=request
+        ).values_list("theme", flat=True)
+    )
+    RequestSignal.objects.filter(
+        organisation_id=actor.organisation_id,
+        request=request,
+        theme__in=current - wanted,
+    ).delete()
+    RequestSignal.objects.bulk_create(
+        RequestSignal(
+            organisation_id=actor.organisation_id,
+            request=request,
+            theme=theme,
+            noted_on=timezone.localdate(),
+            noted_by=actor,
+        )
+        for theme in sorted(wanted - current)
+    )
+    record_event(
+        actor=actor,
+        organisation=actor.organisation_id,
+        verb="reports.signals.set",
+        target=request,
+        data={"themes": sorted(wanted)},
+    )
+    return sorted(wanted)
+
+
+MAX_BOARD_TEXT = 6000
+
+
+@transaction.atomic
+def draft_board_report(
+    *, actor: Membership, first: Quarter, last: Quarter, text: str
+) -> BoardReport:
+    """A new draft of the signals report for a period, with the text drafted from
+    the figures (`reports.signals.draft_text`)."""
+    _require(actor, (Role.COORDINATOR,))
+    report = BoardReport(
+        organisation_id=actor.organisation_id,
+        first_quarter=f"{first.school_year}-{first.number}",
+        last_quarter=f"{last.school_year}-{last.number}",
+        text=text[:MAX_BOARD_TEXT],
+        written_by=actor,
+    )
+    report.full_clean()
+    report.save()
+    record_event(
+        actor=actor,
+        organisation=actor.organisation_id,
+        verb="reports.board_report.draft",
+        target=report,
+    )
+    return report
+
+
+@transaction.atomic
+def edit_board_report(
+    *,
+    actor: Membership,
+    report: BoardReport,
+    text: str,
+    share: bool = False,
+    not_a_name: bool = False,
+) -> BoardReport:
+    """The coordinator's text of the draft; `share` marks it as shared with the SWV
+    board (after that it no longer changes). A name of a parent or child of a
+    running match is refused unless the coordinator confirms it is no name."""
+    _require(actor, (Role.COORDINATOR,))
+    if report.organisation_id != actor.organisation_id:
+        raise DomainError(_("Dit hoort niet bij uw organisatie."))
+    report = BoardReport.objects.select_for_update().get(pk=report.pk)
+    if report.shared_at is not None:
+        raise DomainError(_("Deze rapportage is al gedeeld en verandert niet meer."))
+    text = text.strip()
+    if not text:
+        raise DomainError(_("Schrijf de tekst van de rapportage."), field="text")
+    if len(text) > MAX_BOARD_TEXT:
+        raise DomainError(
+            _("De tekst is te lang: hoogstens %(n)s tekens.") % {"n": MAX_BOARD_TEXT},
+            field="text",
+        )
+    if not not_a_name:
+        found = names.names_in(
+            text, support_selectors.names_in_running_matches(actor.organisation_id)
+        )
+        if found:
+            raise DomainError(
+                _(
+                    "In de tekst staat een naam uit een lopende koppeling: "
+                    "%(names)s. De rapportage aan het SWV is anoniem. Is het toch "
+                    "geen naam? Vink dan aan dat het geen naam is."
+                )
+                % {"names": ", ".join(found)},
+                field="names",
+            )
+    report.text = text
+    if share:
+        report.shared_at = timezone.now()
+    report.full_clean()
+    report.save()
+    record_event(
+        actor=actor,
+        organisation=actor.organisation_id,
+        verb="reports.board_report.share" if share else "reports.board_report.edit",
+        target=report,
+    )
+    return report

@@ -9,6 +9,18 @@ urlpatterns = [
     path("rapportage/xlsx/", views.report_xlsx, name="report_xlsx"),
     path("rapportage/pdf/", views.report_pdf, name="report_pdf"),
     path("rapportage/werving/", views.planner, name="planner"),
+    path("rapportage/signalen/", views.signals, name="signals"),
+    path("rapportage/signalen/nieuw/", views.board_new, name="board_new"),
+    path(
+        "rapportage/signalen/<uuid:board_report_id>/",
+        views.board_report,
+        name="board_report",
+    ),
+    path(
+        "rapportage/signalen/hulpvraag/<uuid:request_id>/",
+        views.request_signals,
+        name="request_signals",
+    ),
     path("rapportage/tabel/<slug:key>/csv/", views.table_csv, name="table_csv"),
     path("rapportage/tabel/<slug:key>/xlsx/", views.table_xlsx, name="table_xlsx"),
     path("rapportage/uren/", views.hours, name="hours"),

@@ -4,11 +4,13 @@ never a person or a case), their downloads, the coordinator's hours and the cost
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,23 +19,28 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.csv_export import csv_response, safe_cell
 from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.lib.selectors import get_or_404
 from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
 from ouderbuddy.organisations.models import Organisation, Role
 from ouderbuddy.reports import pdf, selectors, services
 from ouderbuddy.reports import planner as recruitment
-from ouderbuddy.reports.figures import Period
+from ouderbuddy.reports import signals as board
+from ouderbuddy.reports.figures import Period, PeriodError, Quarter
 from ouderbuddy.reports.forms import (
+    BoardReportForm,
     CostForm,
     HourCostForm,
     ReportForm,
+    SignalsForm,
     TimeEntryForm,
     current_school_year,
     period_label,
 )
-from ouderbuddy.reports.models import CostSettings
+from ouderbuddy.reports.models import BoardReport, CostSettings, RequestSignal
 from ouderbuddy.training.models import Session
 
 STAFF = [Role.COORDINATOR, Role.MANAGER]
@@ -225,8 +232,16 @@ def report_pdf(request: SignedInRequest) -> HttpResponse:
     report, refused = _report_or_400(request)
     if report is None:
         return refused  # type: ignore[return-value]
+    actor = acting_membership(request)
     content = pdf.render_pdf(
-        {"report": report, "period_label": period_label(report.period)}
+        {
+            "report": report,
+            "period_label": period_label(report.period),
+            "board_report": board.shared_board_report(
+                actor.organisation_id, report.period
+            ),
+            "trends": board.trends(actor.organisation, report.period),
+        }
     )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = (
@@ -245,6 +260,146 @@ def planner(request: SignedInRequest) -> HttpResponse:
         request,
         "reports/planner.html",
         {"plan": recruitment.plan(actor.organisation_id)},
+    )
+
+
+# --- Signals to the SWV board --------------------------------------------------
+
+
+@role_required(STAFF)
+def signals(request: SignedInRequest) -> HttpResponse:
+    """The period's themes against the period before, and the board reports."""
+    actor = acting_membership(request)
+    form, period, _filters = _chosen(request, actor.organisation)
+    if period is None:
+        return render(
+            request, "reports/signals.html", {"form": form, "trends": None}, status=400
+        )
+    return render(
+        request,
+        "reports/signals.html",
+        {
+            "form": form,
+            "trends": board.trends(actor.organisation, period),
+            "period": period,
+            "period_label": period_label(period),
+            "first": f"{period.first.school_year}-{period.first.number}",
+            "last": f"{period.last.school_year}-{period.last.number}",
+            "board_reports": board.board_reports(actor.organisation_id),
+        },
+    )
+
+
+def _quarter_of(text: str) -> Quarter | None:
+    found = re.fullmatch(r"(\d{4})-([1-4])", text or "")
+    if found is None:
+        return None
+    return Quarter(int(found.group(1)), int(found.group(2)))
+
+
+@role_required(COORDINATOR, methods=["POST"])
+def board_new(request: SignedInRequest) -> HttpResponse:
+    """A draft of the board report for the period, its text drafted from the figures."""
+    actor = acting_membership(request)
+    first = _quarter_of(request.POST.get("first", ""))
+    last = _quarter_of(request.POST.get("last", ""))
+    try:
+        period = Period(first, last) if first and last else None
+    except PeriodError:
+        period = None
+    if period is None:
+        messages.error(request, _("Deze periode klopt niet."))
+        return redirect("reports:signals")
+    label = period_label(period)
+    text = board.draft_text(
+        actor.organisation, label, board.trends(actor.organisation, period)
+    )
+    report = services.draft_board_report(
+        actor=actor, first=period.first, last=period.last, text=text
+    )
+    messages.success(
+        request, _("Het concept staat klaar. Pas het aan en deel het daarna.")
+    )
+    return redirect("reports:board_report", board_report_id=report.pk)
+
+
+@role_required(STAFF, methods=["GET", "POST"])
+def board_report(request: SignedInRequest, board_report_id: UUID) -> HttpResponse:
+    actor = acting_membership(request)
+    report = get_or_404(
+        BoardReport.objects.filter(organisation_id=actor.organisation_id),
+        pk=board_report_id,
+    )
+    editable = report.shared_at is None and actor.role == Role.COORDINATOR
+    form = BoardReportForm(
+        request.POST if request.method == "POST" else None,
+        initial={"text": report.text},
+    )
+    if request.method == "POST":
+        if actor.role != Role.COORDINATOR:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.edit_board_report(
+                    actor=actor,
+                    report=report,
+                    text=data["text"],
+                    share=data["share"],
+                    not_a_name=data["not_a_name"],
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("De rapportage is gedeeld.")
+                    if data["share"]
+                    else _("De tekst is bewaard."),
+                )
+                return redirect("reports:board_report", board_report_id=report.pk)
+    return render(
+        request,
+        "reports/board_report.html",
+        {"report": report, "form": form, "editable": editable},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(COORDINATOR, methods=["GET", "POST"])
+def request_signals(request: SignedInRequest, request_id: UUID) -> HttpResponse:
+    """The themes the coordinator signals on one help request."""
+    actor = acting_membership(request)
+    help_request = get_or_404(
+        HelpRequest.objects.filter(organisation_id=actor.organisation_id).only(
+            "pk", "reference", "organisation_id"
+        ),
+        pk=request_id,
+    )
+    current = list(
+        RequestSignal.objects.filter(
+            organisation_id=actor.organisation_id, request=help_request
+        ).values_list("theme", flat=True)
+    )
+    form = SignalsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"themes": current},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_signals(
+                actor=actor, request=help_request, themes=form.cleaned_data["themes"]
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("De signalen zijn bewaard."))
+            return redirect("intake:detail", request_id=help_request.pk)
+    return render(
+        request,
+        "reports/request_signals.html",
+        {"help_request": help_request, "form": form},
+        status=400 if request.method == "POST" else 200,
     )
 
 
