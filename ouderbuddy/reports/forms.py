@@ -257,7 +257,7 @@ class BoardReportForm(Form):
         help_text=_("Anoniem: geen namen van ouders, kinderen, scholen of buddy's."),
     )
     not_a_name = forms.BooleanField(
-        label=_("Wat als naam is gemeld, is geen naam"), required=False
+        label=_("Wat als naam gevonden is, is geen naam"), required=False
     )
     share = forms.BooleanField(
         label=_("Dit is de definitieve tekst: markeer de rapportage als gedeeld"),
