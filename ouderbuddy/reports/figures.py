@@ -220,7 +220,12 @@ def _extended(
         for j in range(width):
             values[(height, j)] = sum(table[i][j] for i in range(height))
             lines.append(Line(tuple((i, j) for i in range(height)), (height, j)))
-    if row_totals or column_totals:
+    # One column with its column total (or one row with its row total): that total
+    # is the grand total already, and needs no line of its own.
+    single = (column_totals and not row_totals and width == 1) or (
+        row_totals and not column_totals and height == 1
+    )
+    if (row_totals or column_totals) and not single:
         grand = sum(sum(row) for row in table)
         values[(height, width)] = grand
         if row_totals:
@@ -281,12 +286,34 @@ def value_range(
 def _derivable(
     values: dict[Cell, int], lines: Sequence[Line], suppressed: set[Cell]
 ) -> list[Cell]:
+    if len(lines) == 1:
+        return _derivable_in_one_line(values, lines[0], suppressed)
     found = []
     for cell in sorted(suppressed):
         low, high = value_range(cell, values, lines, suppressed)
         if high - low < 0.5:
             found.append(cell)
     return found
+
+
+def _derivable_in_one_line(
+    values: dict[Cell, int], line: Line, suppressed: set[Cell]
+) -> list[Cell]:
+    """`_derivable` for a list with its total, without a linear programme: a hidden
+    figure has one possible value only when it is the line's one hidden figure, or
+    when the total is shown and the shown cells already add up to it (every hidden
+    cell is then 0)."""
+    members = [*line.cells, line.total]
+    hidden = [m for m in members if m in suppressed]
+    if len(hidden) == 1:
+        return hidden
+    if line.total not in suppressed:
+        rest = values[line.total] - sum(
+            values[c] for c in line.cells if c not in suppressed
+        )
+        if rest == 0:
+            return hidden
+    return []
 
 
 def _complement(
@@ -366,6 +393,11 @@ def protect(
     def shown(cell: Cell) -> int | None:
         return None if cell in hidden else summed[cell]
 
+    grand = (height, width)
+    if grand not in summed and (row_totals or column_totals):
+        # One column or one row: its only total is the grand total.
+        grand = (height, 0) if column_totals else (0, width)
+
     has_total = row_totals or column_totals
     return Grid(
         rows=tuple(tuple(shown((i, j)) for j in range(width)) for i in range(height)),
@@ -375,7 +407,7 @@ def protect(
         column_totals=(
             tuple(shown((height, j)) for j in range(width)) if column_totals else None
         ),
-        total=shown((height, width)) if has_total else None,
+        total=shown(grand) if has_total else None,
     )
 
 
