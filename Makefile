@@ -114,11 +114,13 @@ bench: install .env
 	scripts/with-postgres $(PY) bench/casework_pages.py
 	$(PY) bench/search.py
 	$(PY) bench/load.py $(LOAD_ARGS)
+	$(PY) bench/reports.py
 
 # The load benchmark alone (16 clients, gunicorn, PostgreSQL in var/bench/pg):
 # `make bench-load LOAD_ARGS="--quick"`, `LOAD_ARGS="--growth"`, `LOAD_ARGS="--reseed"`.
 bench-load: install .env
 	$(PY) bench/load.py $(LOAD_ARGS)
+	$(PY) bench/reports.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var db.sqlite3*

@@ -4,7 +4,9 @@ The manager opens the report from her start page, chooses the school year and an
 SWV with the filter form (the address then holds them, so it can be bookmarked),
 reads a chart and the table beside it, and downloads the report as XLSX (opened
 with openpyxl: no count between 1 and 4 in it). The coordinator writes two hours
-on her start page and sees the cost per match in the report go up.
+on her start page and sees the cost per match in the report go up; the manager
+opens the recruitment planner; the coordinator drafts the signals report for the
+SWV board on her phone, edits it and shares it.
 
 axe-core and the layout check (`check_axe`: 390 px and 1280 px) run on every page.
 """
@@ -124,7 +126,8 @@ def test_the_manager_reads_the_report_and_the_coordinator_logs_hours(
     expect(total).to_contain_text(re.compile(r"\d+"))
     with desk.expect_download() as download:
         desk.get_by_role("link", name="Alle tabellen downloaden (Excel)").click()
-    book = openpyxl.load_workbook(download.value.path())
+    with open(download.value.path(), "rb") as handle:
+        book = openpyxl.load_workbook(handle)
     values = [c.value for row in book.active.iter_rows() for c in row]
     assert "Hulpvragen binnen, per route" in values
     assert not any(isinstance(v, int) and 1 <= v <= 4 for v in values), values
@@ -161,3 +164,27 @@ def test_the_manager_reads_the_report_and_the_coordinator_logs_hours(
     desk.get_by_role("link", name="Kosten invoeren").first.click()
     desk.wait_for_load_state()
     check_axe(desk, "manager: costs page")
+
+    # 4. Whom to recruit, and the signals for the SWV board ------------------------
+    desk.goto("/rapportage/")
+    desk.get_by_role("link", name="Wie werven we?").click()
+    desk.wait_for_load_state()
+    expect(desk.locator("h1")).to_have_text("Wie werven we?")
+    check_axe(desk, "manager: recruitment planner")
+    menu(phone, "Rapportage")
+    phone.get_by_role("link", name="Signalen aan het SWV").click()
+    phone.wait_for_load_state()
+    check_axe(phone, "coordinator: signals")
+    phone.get_by_role("button", name="Concept maken").click()
+    phone.wait_for_load_state()
+    expect(phone.locator("h1")).to_have_text("Rapportage voor het bestuur")
+    check_axe(phone, "coordinator: board report draft")
+    board = phone.locator("main form")
+    board.get_by_label("Tekst voor het bestuur").fill(
+        "Signalen aan het bestuur.\nVeel ouders wachten lang op een plek."
+    )
+    board.get_by_label(re.compile("markeer de rapportage als gedeeld")).check()
+    board.get_by_role("button", name="Bewaren").click()
+    phone.wait_for_load_state()
+    expect(phone.locator(".ob-messages")).to_contain_text("De rapportage is gedeeld.")
+    check_axe(phone, "coordinator: board report shared")
