@@ -327,6 +327,9 @@ LOGGING = {
     "loggers": {
         # Axes logs every failed login with the address; the audit log keeps what matters.
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every step of drawing a PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
