@@ -51,6 +51,11 @@ class Trend:
     rows: list[TrendRow]
     table: Table
 
+    @property
+    def shown_rows(self) -> list[TrendRow]:
+        """The rows with something in either period (the others say nothing)."""
+        return [row for row in self.rows if row.now != 0 or row.before != 0]
+
 
 def _trend(now: Table, before: Table) -> Trend:
     previous = dict(before.bars)
