@@ -132,6 +132,12 @@ def test_the_manager_reads_the_report_and_the_coordinator_logs_hours(
     assert "Hulpvragen binnen, per route" in values
     assert not any(isinstance(v, int) and 1 <= v <= 4 for v in values), values
     before = key_figure(desk, "Per koppeling")
+    # Printed from the browser: the figures without the menu and the forms.
+    desk.emulate_media(media="print")
+    expect(desk.get_by_role("navigation", name="Hoofdmenu")).to_be_hidden()
+    expect(desk.locator(".ob-downloads").first).to_be_hidden()
+    expect(chart).to_be_visible()
+    desk.emulate_media(media="screen")
 
     # 2. The coordinator writes two hours on her start page ------------------------
     phone = new_page(viewport={"width": 390, "height": 844})
