@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from ouderbuddy.buddies.models import Buddy, BuddyStatus, StatusChange, StopReason
 from ouderbuddy.casework.models import (
     CheckIn,
     CloseReason,
@@ -38,7 +39,13 @@ from ouderbuddy.intake.models import (
     Source,
 )
 from ouderbuddy.lib.selectors import get_or_404
-from ouderbuddy.matching.models import BatchDraft, DeclineReason, Match, MatchStatus
+from ouderbuddy.matching.models import (
+    HOLDS_PLACE,
+    BatchDraft,
+    DeclineReason,
+    Match,
+    MatchStatus,
+)
 from ouderbuddy.organisations.models import Organisation
 from ouderbuddy.regions.models import CooperationDistrict
 from ouderbuddy.reports.figures import (
@@ -50,6 +57,7 @@ from ouderbuddy.reports.figures import (
     percentile,
     protect_count,
     protect_counts,
+    share,
 )
 from ouderbuddy.reports.models import (
     Activity,
@@ -122,6 +130,7 @@ class Table:
     grid: Grid
     summary: str = ""
     chart: bool = True
+    show_total: bool = True
 
     @property
     def bars(self) -> list[tuple[str, int | None]]:
@@ -174,16 +183,20 @@ class Report:
 
 
 def _by_quarter(
-    rows: QuerySet[Any], date_field: str, dimension: str | None
+    rows: QuerySet[Any],
+    date_field: str,
+    dimension: str | None,
+    distinct: str | None = None,
 ) -> dict[Quarter, Counter[Any]]:
     """Counts per school-year quarter and per value of `dimension`, grouped in the
-    database by year and month."""
+    database by year and month (of `distinct` values, when given: people, not rows)."""
     names = ["_year", "_month"] + ([dimension] if dimension else [])
+    count = Count(distinct, distinct=True) if distinct else Count("pk")
     grouped = (
         rows.annotate(_year=ExtractYear(date_field), _month=ExtractMonth(date_field))
         .order_by()
         .values(*names)
-        .annotate(_n=Count("pk"))
+        .annotate(_n=count)
     )
     found: dict[Quarter, Counter[Any]] = defaultdict(Counter)
     for row in grouped:
@@ -647,6 +660,180 @@ def _outcomes(
         )
 
 
+STEPS = (
+    BuddyStatus.INTRODUCTION,
+    BuddyStatus.SCREENING,
+    BuddyStatus.TRAINING,
+    BuddyStatus.ACTIVE,
+)
+
+
+def buddies(organisation: Organisation, period: Period, filters: Filters) -> Section:
+    """Recruitment and retention: of the buddies who applied in the period, how many
+    reached each step and how long it took to become active; who is still active 6,
+    12 and 24 months after starting; why buddies stopped; matches per active buddy."""
+    applied = Buddy.objects.filter(
+        organisation_id=organisation.pk,
+        created_at__gte=_start(period),
+        created_at__lt=_end(period),
+    )
+    counts = _by_quarter(applied, "created_at", None)
+    reached = _by_quarter(
+        StatusChange.objects.filter(
+            organisation_id=organisation.pk,
+            buddy__in=applied,
+            to_status__in=STEPS,
+        ),
+        "buddy__created_at",
+        "to_status",
+        distinct="buddy_id",
+    )
+    for quarter, found in counts.items():
+        reached.setdefault(quarter, Counter())["applied"] = found[None]
+    pipeline = _counts_table(
+        "buddy_pipeline",
+        _("Aangemelde buddy's: hoe ver ze kwamen"),
+        _("Stap"),
+        [("applied", _("Aangemeld")), *((s.value, str(s.label)) for s in STEPS)],
+        reached,
+        period,
+        summary=lambda table: _pipeline_summary(table),
+    )
+    pipeline.show_total = False  # the steps are the same people: no sum
+    # A status change dated before the application (records moved over from an
+    # earlier system) says nothing about the time it took: left out.
+    to_active = [
+        (active - created).days
+        for created, active in StatusChange.objects.filter(
+            organisation_id=organisation.pk,
+            buddy__in=applied,
+            to_status=BuddyStatus.ACTIVE,
+        )
+        .order_by()
+        .values("buddy_id")
+        .annotate(created=Min("buddy__created_at"), active=Min("at"))
+        .values_list("created", "active")
+        if created is not None and active is not None and active >= created
+    ]
+    stopped = StatusChange.objects.filter(
+        organisation_id=organisation.pk,
+        to_status=BuddyStatus.STOPPED,
+        at__gte=_start(period),
+        at__lt=_end(period),
+    )
+    reasons = _counts_table(
+        "buddy_stop_reasons",
+        _("Waarom buddy's stopten"),
+        _("Reden"),
+        [(r.value, str(r.label)) for r in StopReason] + [("", _("Niet vastgelegd"))],
+        _by_quarter(stopped, "at", "buddy__stop_reason", distinct="buddy_id"),
+        period,
+    )
+    figures = [
+        KeyFigure(
+            _("Van aanmelding tot actief, mediaan"),
+            _days(percentile(to_active, 0.5)),
+        ),
+        *_retention(organisation),
+    ]
+    load = _load_per_buddy(organisation)
+    return Section(
+        key="buddies",
+        title=_("Buddy's"),
+        figures=figures,
+        tables=[pipeline, reasons, load],
+    )
+
+
+def _pipeline_summary(table: Table) -> str:
+    values = dict(table.bars)
+    applied = values.get(_("Aangemeld"))
+    active = values.get(str(BuddyStatus.ACTIVE.label))
+    if not applied or active is None:
+        return _largest_summary(table)
+    return _("Van de %(applied)s aangemelde buddy's werden er %(active)s actief.") % {
+        "applied": applied,
+        "active": active,
+    }
+
+
+def _retention(organisation: Organisation) -> list[KeyFigure]:
+    """Of the buddies who first became active at least 6, 12 or 24 months ago, how
+    many are active or paused today (not stopped)."""
+    firsts = (
+        StatusChange.objects.filter(
+            organisation_id=organisation.pk, to_status=BuddyStatus.ACTIVE
+        )
+        .order_by()
+        .values("buddy_id")
+        .annotate(first=Min("at"))
+    )
+    now = timezone.now()
+    found = []
+    for months in (6, 12, 24):
+        before = now - dt.timedelta(days=round(months * 30.44))
+        started = [row["buddy_id"] for row in firsts if row["first"] <= before]
+        still = Buddy.objects.filter(
+            organisation_id=organisation.pk,
+            pk__in=started,
+            status__in=(BuddyStatus.ACTIVE, BuddyStatus.PAUSED),
+        ).count()
+        total = protect_count([len(started)])
+        kept = protect_count([still])
+        if total is None or kept is None:
+            value = _("x")
+        elif total == 0:
+            value = _("nog niemand zo lang")
+        else:
+            value = _("%(kept)s van %(total)s (%(share)s %%)") % {
+                "kept": kept,
+                "total": total,
+                "share": share(kept, total),
+            }
+        found.append(
+            KeyFigure(
+                _("Nog actief %(months)s maanden na de start") % {"months": months},
+                value,
+            )
+        )
+    return found
+
+
+def _load_per_buddy(organisation: Organisation) -> Table:
+    """Active buddies by their number of running matches now."""
+    active = Buddy.objects.filter(
+        organisation_id=organisation.pk, status=BuddyStatus.ACTIVE
+    )
+    per_buddy = (
+        Match.objects.filter(
+            organisation_id=organisation.pk,
+            status__in=HOLDS_PLACE,
+            buddy__in=active,
+        )
+        .order_by()
+        .values("buddy_id")
+        .annotate(n=Count("pk"))
+    )
+    counts: Counter[Any] = Counter(min(row["n"], 3) for row in per_buddy)
+    counts[0] = active.count() - sum(counts.values())
+    labels = [
+        (0, _("Geen koppeling")),
+        (1, _("1 koppeling")),
+        (2, _("2 koppelingen")),
+        (3, _("3 of meer")),
+    ]
+    table = Table(
+        key="buddy_load",
+        title=_("Actieve buddy's naar hun aantal koppelingen nu"),
+        row_header=_("Koppelingen"),
+        rows=[label for _k, label in labels],
+        columns=[_("Buddy's")],
+        grid=protect_counts([[counts[k] for k, _label in labels]]),
+    )
+    table.summary = _largest_summary(table)
+    return table
+
+
 def costs(organisation: Organisation, period: Period, filters: Filters) -> Section:
     start, end = period.start, period.end
     hour_cost = CostSettings.objects.filter(
@@ -771,6 +958,7 @@ def report(organisation: Organisation, period: Period, filters: Filters) -> Repo
             matching(organisation, period, filters),
             support(organisation, period, filters),
             closure(organisation, period, filters),
+            buddies(organisation, period, filters),
             costs(organisation, period, filters),
         ],
         assumptions=assumptions(),

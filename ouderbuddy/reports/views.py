@@ -98,7 +98,10 @@ def _rows(table: selectors.Table) -> list[list[Any]]:
     found: list[list[Any]] = [
         [label, "x" if value is None else value] for label, value in table.bars
     ]
-    found.append([_("Totaal"), "x" if table.grid.total is None else table.grid.total])
+    if table.show_total:
+        found.append(
+            [_("Totaal"), "x" if table.grid.total is None else table.grid.total]
+        )
     return found
 
 

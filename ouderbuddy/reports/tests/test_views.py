@@ -309,3 +309,21 @@ def test_a_name_cannot_break_out_of_the_pdfs_page_header():
         css_string('A"; } body { x: "<\\/style>')
         == '"A\\"; } body { x: \\"\\3c \\\\/style\\3e"'
     )
+
+
+def test_the_buddies_section(cora, mia_client):
+    from ouderbuddy.matching.tests.factories import matchable_buddy
+
+    for n in range(6):
+        matchable_buddy(cora.organisation, f"Buddy {n}", email=f"b{n}@b.test")
+    report = mia_client.get(DASHBOARD).context["report"]
+    section = report.section("buddies")
+    load = dict(report.table("buddy_load").bars)
+    assert load["Geen koppeling"] == 6
+    pipeline = report.table("buddy_pipeline")
+    assert dict(pipeline.bars)["Aangemeld"] == 6
+    assert not pipeline.show_total
+    labels = [f.label for f in section.figures]
+    assert "Nog actief 12 maanden na de start" in labels
+    csv = mia_client.get(reverse("reports:table_csv", args=["buddy_pipeline"]))
+    assert "Totaal" not in csv.content.decode("utf-8-sig")
