@@ -66,8 +66,10 @@ from ouderbuddy.reports.models import (
     CostSettings,
     TimeEntry,
 )
+from ouderbuddy.support.models import Participation, Question, Reply
 from ouderbuddy.support.models_expenses import ClaimStatus, ExpenseClaim, FlatAllowance
 from ouderbuddy.taxonomy.selectors import all_codes
+from ouderbuddy.training.models import Enrolment
 
 
 @dataclass(frozen=True)
@@ -158,9 +160,15 @@ class Section:
     figures: list[KeyFigure] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
     # The costs section: its amounts and its hours, each as (label, text).
     money_lines: list[tuple[str, Decimal]] = field(default_factory=list)
     hour_lines: list[tuple[str, str]] = field(default_factory=list)
+
+    def with_figures(self, more: list[KeyFigure]) -> Section:
+        """The section with `more` key figures at the end."""
+        self.figures.extend(more)
+        return self
 
 
 @dataclass
@@ -551,6 +559,7 @@ def support(organisation: Organisation, period: Period, filters: Filters) -> Sec
     ]
     signal_count = _count(_by_quarter(signals, "raised_at", None), period)
     ack = percentile(hours, 0.5)
+    backing = _backing(organisation, period)
     return Section(
         key="support",
         title=_("Begeleiding"),
@@ -566,7 +575,73 @@ def support(organisation: Organisation, period: Period, filters: Filters) -> Sec
                 "x" if ack is None else _("%(hours)s uur") % {"hours": round(ack, 1)},
             ),
         ],
-        tables=[check_table],
+        tables=[check_table, *backing.tables],
+    ).with_figures(backing.figures)
+
+
+def _backing(organisation: Organisation, period: Period) -> Section:
+    """What backs the buddies: intervisie and training attendances (by the quarter
+    of the session), questions to the question desk and the time to the first
+    answer."""
+    intervisie = _by_quarter(
+        Participation.objects.filter(
+            organisation_id=organisation.pk,
+            attended=True,
+            session__starts_at__gte=_start(period),
+            session__starts_at__lt=_end(period),
+        ),
+        "session__starts_at",
+        None,
+    )
+    training = _by_quarter(
+        Enrolment.objects.filter(
+            organisation_id=organisation.pk,
+            attended=True,
+            session__starts_at__gte=_start(period),
+            session__starts_at__lt=_end(period),
+        ),
+        "session__starts_at",
+        None,
+    )
+    questions = Question.objects.filter(
+        organisation_id=organisation.pk,
+        created_at__gte=_start(period),
+        created_at__lt=_end(period),
+    )
+    asked = _count(_by_quarter(questions, "created_at", None), period)
+    first_answers = (
+        Reply.objects.filter(
+            organisation_id=organisation.pk, by_coordinator=True, question__in=questions
+        )
+        .order_by()
+        .values("question_id")
+        .annotate(first=Min("created_at"), asked=Min("question__created_at"))
+        .values_list("asked", "first")
+    )
+    waits = [
+        (first - asked).total_seconds() / 3600
+        for asked, first in first_answers
+        if asked is not None and first is not None and first >= asked
+    ]
+    wait = percentile(waits, 0.5)
+    return Section(
+        key="backing",
+        title="",
+        figures=[
+            KeyFigure(
+                _("Intervisie: keer dat een buddy erbij was"),
+                _shown(_count(intervisie, period)),
+            ),
+            KeyFigure(
+                _("Training: keer dat een buddy erbij was"),
+                _shown(_count(training, period)),
+            ),
+            KeyFigure(_("Vragen aan de vraagbaak"), _shown(asked)),
+            KeyFigure(
+                _("Tijd tot het eerste antwoord, mediaan"),
+                "x" if wait is None else _("%(hours)s uur") % {"hours": round(wait, 1)},
+            ),
+        ],
     )
 
 

@@ -327,3 +327,11 @@ def test_the_buddies_section(cora, mia_client):
     assert "Nog actief 12 maanden na de start" in labels
     csv = mia_client.get(reverse("reports:table_csv", args=["buddy_pipeline"]))
     assert "Totaal" not in csv.content.decode("utf-8-sig")
+
+
+def test_the_support_section_counts_the_backing_of_buddies(mia_client):
+    section = mia_client.get(DASHBOARD).context["report"].section("support")
+    figures = {f.label: f.value for f in section.figures}
+    assert figures["Vragen aan de vraagbaak"] == "0"
+    assert figures["Intervisie: keer dat een buddy erbij was"] == "0"
+    assert figures["Tijd tot het eerste antwoord, mediaan"] == "x"
