@@ -195,9 +195,16 @@ class TimeEntryForm(Form):
         label=_("Datum"), widget=DATE_WIDGET, input_formats=DATE_FORMATS
     )
     activity = forms.ChoiceField(
-        label=_("Waaraan"), choices=Activity.choices, widget=RadioSelect
+        label=_("Waaraan"),
+        choices=Activity.choices,
+        widget=RadioSelect,
+        error_messages={"required": _("Kies waaraan u de tijd besteedde.")},
     )
-    hours = HoursField(label=_("Uren"), help_text=_("Bijvoorbeeld 1,5 of 1:30."))
+    hours = HoursField(
+        label=_("Uren"),
+        help_text=_("Bijvoorbeeld 1,5 of 1:30."),
+        error_messages={"required": _("Vul in hoeveel uur het was.")},
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"worked_on": timezone.localdate()})
@@ -229,7 +236,7 @@ class CostForm(Form):
 
 class HourCostForm(Form):
     hour_cost = AmountField(
-        label=_("Kosten van een uur coördinator"),
+        label=_("Bedrag per uur"),
         maximum=Decimal("500.00"),
         allow_zero=True,
         help_text=_("Salaris met werkgeverslasten, per uur. In euro's."),

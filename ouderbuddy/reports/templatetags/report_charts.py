@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from ouderbuddy.reports.selectors import Table, money
+from ouderbuddy.reports.services import hours_text
 
 register = template.Library()
 
@@ -82,3 +83,9 @@ def css_string(value: object) -> SafeString:
         text = text.replace(plain, escaped)
     text = " ".join(text.split())
     return mark_safe(f'"{text}"')  # noqa: S308 - escaped above for a CSS string
+
+
+@register.filter
+def hours(minutes: int) -> str:
+    """Minutes as hours the Dutch way (90 -> "1,5")."""
+    return hours_text(minutes)
