@@ -290,7 +290,7 @@ def test_the_annual_report_as_pdf(mia_client, noord):
 
 def test_the_pdf_of_a_long_name_and_no_data(mia, mia_client):
     organisation = mia.organisation
-    organisation.name = "Ouder- en Jeugdsteunpunt " + "Heel Lange Naam " * 8
+    organisation.name = "Ouder- en Jeugdsteunpunt " + "Heel Lange Naam " * 7
     organisation.save()
     response = mia_client.get(
         reverse("reports:report_pdf"),
