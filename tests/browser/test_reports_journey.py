@@ -3,7 +3,8 @@
 The manager opens the report from her start page, chooses the school year and an
 SWV with the filter form (the address then holds them, so it can be bookmarked),
 reads a chart and the table beside it, and downloads the report as XLSX (opened
-with openpyxl: no count between 1 and 4 in it). The coordinator writes two hours
+with openpyxl: no count between 1 and 4 in it) and the annual PDF (its text read
+back with pypdf). The coordinator writes two hours
 on her start page and sees the cost per match in the report go up; the manager
 opens the recruitment planner; the coordinator drafts the signals report for the
 SWV board on her phone, edits it and shares it.
@@ -23,6 +24,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from conftest import (
     add_totp,
@@ -131,6 +133,12 @@ def test_the_manager_reads_the_report_and_the_coordinator_logs_hours(
     values = [c.value for row in book.active.iter_rows() for c in row]
     assert "Hulpvragen binnen, per route" in values
     assert not any(isinstance(v, int) and 1 <= v <= 4 for v in values), values
+    with desk.expect_download() as download:
+        desk.get_by_role("link", name="Jaarverslag als PDF").click()
+    pdf = PdfReader(download.value.path())
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "Jaarverslag buddyprogramma Steunpunt Noord" in text
+    assert "Hulpvragen binnen, per route" in text
     before = key_figure(desk, "Per koppeling")
     # Printed from the browser: the figures without the menu and the forms.
     desk.emulate_media(media="print")
