@@ -90,10 +90,13 @@ def own_claims(actor: Membership, buddy: Buddy) -> QuerySet[ExpenseClaim]:
 
 
 def claim_history(claim: ExpenseClaim) -> list[ClaimEvent]:
+    """The claim's steps: its submission first (the step from no status), then the
+    decisions by time; not by the clock alone, which two requests cannot always be
+    trusted to order."""
     return list(
-        ClaimEvent.objects.filter(
-            organisation_id=claim.organisation_id, claim=claim
-        ).select_related("by")
+        ClaimEvent.objects.filter(organisation_id=claim.organisation_id, claim=claim)
+        .select_related("by")
+        .order_by("from_status", "created_at")
     )
 
 
