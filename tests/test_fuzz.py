@@ -260,6 +260,7 @@ def fuzz_form(
 def fuzz_query(label: str, client: Client, path: str, foreign_ids: list[str]) -> None:
     names = ["q", "status", "pagina", "page", "vlag", "buddy", "sort", "urgentie"]
     names += ["gemeente", "leeftijd", "route", "uitgesloten", "o", "order", "next"]
+    names += ["period", "year", "quarter", "start", "end", "swv", "sector", "code"]
 
     @settings(
         max_examples=EXAMPLES_PER_QUERY,
@@ -489,6 +490,31 @@ def test_coordinator_forms(world):
     assert fuzz_pages(pages, world["ids"]) >= len(pages)
 
 
+def test_report_forms(world):
+    from ouderbuddy.reports import services as reports
+    from ouderbuddy.reports.figures import Quarter
+
+    cora = world["cora"]
+    client = signed_in_client(cora.user)
+    request = HelpRequest.objects.filter(organisation=world["noord"]).first()
+    assert request is not None
+    board = reports.draft_board_report(
+        actor=cora, first=Quarter(2025, 1), last=Quarter(2025, 4), text="Concept"
+    )
+    pages = [
+        Page("hours", client, reverse("reports:hours")),
+        Page("costs", client, reverse("reports:costs")),
+        Page(
+            "request signals",
+            client,
+            reverse("reports:request_signals", args=[request.pk]),
+        ),
+        Page("board report", client, reverse("reports:board_report", args=[board.pk])),
+        Page("signals", client, reverse("reports:signals")),
+    ]
+    assert fuzz_pages(pages, world["ids"]) >= len(pages)
+
+
 def test_questionnaire_forms(world):
     """A parent's questionnaire behind its link, saying no, and the coordinator's
     own version of a questionnaire (its extra-item form)."""
@@ -572,6 +598,9 @@ def test_query_strings_of_list_pages(world):
         reverse("matching:compare", args=[waiting.pk]),
         reverse("casework:overview"),
         reverse("evaluation:results"),
+        reverse("reports:dashboard"),
+        reverse("reports:signals"),
+        reverse("reports:table_csv", args=["requests_by_route"]),
         reverse("privacy:audit_log"),
         reverse("training:courses"),
         reverse("accounts:login"),
