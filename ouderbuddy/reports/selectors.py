@@ -19,6 +19,7 @@ from typing import Any
 import numpy
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -57,6 +58,7 @@ from ouderbuddy.reports.figures import (
     percentile,
     protect_count,
     protect_counts,
+    school_year_of,
     share,
 )
 from ouderbuddy.reports.models import (
@@ -268,11 +270,11 @@ def _shown(value: int | None) -> str:
 
 
 def money(value: Decimal | None) -> str:
-    """An amount the Dutch way: € 1.234,50; x when it is not shown."""
+    """An amount in the reader's language (€ 1.234,50 in Dutch), as the project's
+    templates write amounts (`floatformat:"2g"`); x when it is not shown."""
     if value is None:
         return _("x")
-    text = f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return f"€ {text}"
+    return f"€ {floatformat(value, '2g')}"
 
 
 def _start(period: Period) -> dt.datetime:
@@ -1113,8 +1115,7 @@ def served_count(organisation: Organisation, period: Period) -> int:
 
 def headline(organisation: Organisation) -> dict[str, Any]:
     """The manager's start page: a few key figures of the current school year."""
-    today = timezone.localdate()
-    period = Period.school_year(today.year if today.month >= 8 else today.year - 1)
+    period = Period.school_year(school_year_of(timezone.localdate()))
     everything = Filters()
     wanted = (
         (demand(organisation, period, everything), (0, 1)),
