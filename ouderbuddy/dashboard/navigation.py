@@ -41,7 +41,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(
         "reports:dashboard",
         _("Rapportage"),
-        frozenset({Role.COORDINATOR, Role.MANAGER}),
+        frozenset({Role.COORDINATOR, Role.MANAGER, Role.NETWORK_ADMIN}),
     ),
     NavItem("matching:proposals", _("Mijn koppelingen"), frozenset({Role.BUDDY})),
     NavItem("buddies:portal_profile", _("Mijn profiel"), frozenset({Role.BUDDY})),

@@ -184,8 +184,15 @@ def scale_name(code: str) -> str:
     return str(entry[0]) if entry else code
 
 
+def _of(organisation_id: Any) -> dict[str, Any]:
+    """One organisation's rows, or (a tuple of ids) a network's rows together."""
+    if isinstance(organisation_id, tuple):
+        return {"organisation_id__in": organisation_id}
+    return {"organisation_id": organisation_id}
+
+
 def _subjects(organisation_id: Any, filters: Filters) -> QuerySet[Subject]:
-    subjects = Subject.objects.filter(organisation_id=organisation_id)
+    subjects = Subject.objects.filter(**_of(organisation_id))
     if filters.school_year:
         subjects = subjects.filter(school_year=filters.school_year)
     if filters.district:
@@ -197,7 +204,7 @@ def _subjects(organisation_id: Any, filters: Filters) -> QuerySet[Subject]:
 
 def filter_options(organisation_id: Any) -> dict[str, list[tuple[str, str]]]:
     rows = list(
-        Subject.objects.filter(organisation_id=organisation_id).values_list(
+        Subject.objects.filter(**_of(organisation_id)).values_list(
             "school_year", "district", "route", "codes"
         )
     )

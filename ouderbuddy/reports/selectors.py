@@ -36,6 +36,7 @@ from ouderbuddy.evaluation import selectors as evaluation
 from ouderbuddy.intake.models import (
     HelpRequest,
     OrganisationReferralTarget,
+    ReferralTarget,
     RequestStatus,
     Source,
 )
@@ -47,7 +48,7 @@ from ouderbuddy.matching.models import (
     Match,
     MatchStatus,
 )
-from ouderbuddy.organisations.models import Organisation
+from ouderbuddy.organisations.models import Membership, Organisation, Role
 from ouderbuddy.regions.models import CooperationDistrict
 from ouderbuddy.reports.figures import (
     MIN_CELL,
@@ -89,10 +90,56 @@ class Filters:
         return bool(self.swv or self.sector or self.route or self.code)
 
 
-def _requests(organisation_id: Any, filters: Filters, prefix: str = "") -> Q:
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures: one organisation (`organisation` set), or the organisations of
+    a network together (the network admin's national figures, counted as one whole
+    and protected once, never as a sum of protected figures)."""
+
+    name: str
+    organisation_ids: tuple[Any, ...]
+    organisation: Organisation | None = None
+
+    @classmethod
+    def of(cls, organisation: Organisation) -> Scope:
+        return cls(organisation.name, (organisation.pk,), organisation)
+
+    @property
+    def national(self) -> bool:
+        return self.organisation is None
+
+    def kw(self, prefix: str = "") -> dict[str, Any]:
+        """The lookup of rows of the scope (`prefix` for rows that point at them)."""
+        if self.organisation is not None:
+            return {f"{prefix}organisation_id": self.organisation.pk}
+        return {f"{prefix}organisation_id__in": self.organisation_ids}
+
+
+def network_scope(user: Any) -> Scope:
+    """The network admin's national figures: every active organisation she holds an
+    active network-admin membership of, together."""
+    ids = tuple(
+        sorted(
+            Membership.objects.filter(
+                user=user,
+                role=Role.NETWORK_ADMIN,
+                is_active=True,
+                organisation__is_active=True,
+            ).values_list("organisation_id", flat=True),
+            key=str,
+        )
+    )
+    return Scope(_("Alle steunpunten van het netwerk"), ids)
+
+
+def as_scope(of: Organisation | Scope) -> Scope:
+    return of if isinstance(of, Scope) else Scope.of(of)
+
+
+def _requests(scope: Scope, filters: Filters, prefix: str = "") -> Q:
     """The filter on help requests, for a query on requests (`prefix` "") or on rows
     that point at one (`prefix` "request__")."""
-    condition = Q(**{f"{prefix}organisation_id": organisation_id})
+    condition = Q(**scope.kw(prefix))
     if filters.swv:
         condition &= Q(**{f"{prefix}postcode__po_district_id": filters.swv}) | Q(
             **{f"{prefix}postcode__vo_district_id": filters.swv}
@@ -175,7 +222,7 @@ class Section:
 
 @dataclass
 class Report:
-    organisation: Organisation
+    scope: Scope
     period: Period
     filters: Filters
     sections: list[Section]
@@ -310,9 +357,9 @@ def _outcome_labels() -> list[tuple[str, str]]:
 _OUTCOME_OF = {status: key for key, statuses in OUTCOMES.items() for status in statuses}
 
 
-def demand(organisation: Organisation, period: Period, filters: Filters) -> Section:
+def demand(scope: Scope, period: Period, filters: Filters) -> Section:
     requests = HelpRequest.objects.filter(
-        _requests(organisation.pk, filters),
+        _requests(scope, filters),
         received_at__gte=_start(period),
         received_at__lt=_end(period),
     )
@@ -343,14 +390,27 @@ def demand(organisation: Organisation, period: Period, filters: Filters) -> Sect
         period,
     )
     referred = requests.filter(status=RequestStatus.REFERRED)
-    by_target = _by_quarter(referred, "received_at", "referral_target_id")
-    targets = OrganisationReferralTarget.objects.filter(
-        organisation_id=organisation.pk,
-        pk__in={k for c in by_target.values() for k in c if k is not None},
-    ).order_by("order", "label_nl")
-    labels: list[tuple[Any, str]] = [(t.pk, t.label) for t in targets]
+    labels: list[tuple[Any, str]]
+    if scope.national:
+        # Each organisation has its own addresses; together they count by the
+        # platform's standard address they were made of.
+        by_target = _by_quarter(referred, "received_at", "referral_target__default_id")
+        found = {k for c in by_target.values() for k in c if k is not None}
+        labels = [
+            (t.pk, t.label)
+            for t in ReferralTarget.objects.filter(pk__in=found).order_by("pk")
+        ]
+        missing = _("Eigen adres van het steunpunt of niet vastgelegd")
+    else:
+        by_target = _by_quarter(referred, "received_at", "referral_target_id")
+        targets = OrganisationReferralTarget.objects.filter(
+            **scope.kw(),
+            pk__in={k for c in by_target.values() for k in c if k is not None},
+        ).order_by("order", "label_nl")
+        labels = [(t.pk, t.label) for t in targets]
+        missing = _("Niet vastgelegd")
     if any(None in c for c in by_target.values()):
-        labels.append((None, _("Niet vastgelegd")))
+        labels.append((None, missing))
     referred_to = _counts_table(
         "referred_to",
         _("Doorverwezen naar"),
@@ -359,7 +419,7 @@ def demand(organisation: Organisation, period: Period, filters: Filters) -> Sect
         by_target,
         period,
     )
-    waiting = _waiting_now(organisation, filters)
+    waiting = _waiting_now(scope, filters)
     return Section(
         key="demand",
         title=_("Vraag"),
@@ -375,19 +435,25 @@ def _working_days(start: dt.date, end: dt.date) -> int:
     return int(numpy.busday_count(start, end))
 
 
-def _waiting_now(organisation: Organisation, filters: Filters) -> list[KeyFigure]:
+def _waiting_now(scope: Scope, filters: Filters) -> list[KeyFigure]:
     today = timezone.localdate()
-    received = [
-        timezone.localtime(at).date()
-        for at in HelpRequest.objects.filter(
-            _requests(organisation.pk, filters),
+    # Each request against its own organisation's target.
+    waiting = [
+        (_working_days(timezone.localtime(at).date(), today), target)
+        for at, target in HelpRequest.objects.filter(
+            _requests(scope, filters),
             status__in=(RequestStatus.NEW, RequestStatus.WAITING),
-        ).values_list("received_at", flat=True)
+        ).values_list("received_at", "organisation__request_wait_target_days")
     ]
-    ages = [_working_days(day, today) for day in received]
+    ages = [age for age, _target in waiting]
     count = len(ages) if len(ages) == 0 or len(ages) >= MIN_CELL else None
-    target = organisation.request_wait_target_days
-    over = sum(1 for age in ages if age > target)
+    over = sum(1 for age, target in waiting if age > target)
+    if scope.organisation is not None:
+        target_note = _("Streeftijd: %(days)s werkdagen.") % {
+            "days": scope.organisation.request_wait_target_days
+        }
+    else:
+        target_note = _("Streeftijd: die van elk steunpunt.")
     median = percentile(ages, 0.5)
     p90 = percentile(ages, 0.9)
     return [
@@ -399,7 +465,7 @@ def _waiting_now(organisation: Organisation, filters: Filters) -> list[KeyFigure
                 "median": "x" if median is None else round(median),
                 "p90": "x" if p90 is None else round(p90),
             },
-            _("Streeftijd: %(days)s werkdagen.") % {"days": target},
+            target_note,
         ),
         KeyFigure(
             _("Langer dan de streeftijd"),
@@ -410,14 +476,14 @@ def _waiting_now(organisation: Organisation, filters: Filters) -> list[KeyFigure
     ]
 
 
-def matching(organisation: Organisation, period: Period, filters: Filters) -> Section:
+def matching(scope: Scope, period: Period, filters: Filters) -> Section:
     requests = HelpRequest.objects.filter(
-        _requests(organisation.pk, filters),
+        _requests(scope, filters),
         received_at__gte=_start(period),
         received_at__lt=_end(period),
     )
     firsts = (
-        Match.objects.filter(organisation_id=organisation.pk, request__in=requests)
+        Match.objects.filter(**scope.kw(), request__in=requests)
         .order_by()
         .values("request_id")
         .annotate(
@@ -434,7 +500,7 @@ def matching(organisation: Organisation, period: Period, filters: Filters) -> Se
         if row["started"] is not None:
             to_start.append((row["started"] - received).days)
     matches = Match.objects.filter(
-        _requests(organisation.pk, filters, "request__"),
+        _requests(scope, filters, "request__"),
         status_changed_at__gte=_start(period),
         status_changed_at__lt=_end(period),
     )
@@ -474,7 +540,7 @@ def matching(organisation: Organisation, period: Period, filters: Filters) -> Se
         ),
     ]
     batches = BatchDraft.objects.filter(
-        organisation_id=organisation.pk,
+        **scope.kw(),
         published_at__gte=_start(period),
         published_at__lt=_end(period),
     )
@@ -505,15 +571,20 @@ def matching(organisation: Organisation, period: Period, filters: Filters) -> Se
     )
 
 
-def support(organisation: Organisation, period: Period, filters: Filters) -> Section:
+def support(scope: Scope, period: Period, filters: Filters) -> Section:
     start, end = period.start, period.end
-    served = _served_matches(organisation, period, filters)
+    served = _served_matches(scope, period, filters)
     served_count = served.count()
     shown_served = (
         served_count if served_count == 0 or served_count >= MIN_CELL else None
     )
+    # A contact or a signal of the period is of a match that ran in the period:
+    # rows of the scope's organisations (their own index), of requests that pass
+    # the filters, without the list of served matches as a sub-query (that list
+    # over a whole network cost PostgreSQL a tenth of a second per query).
+    of_requests = _requests(scope, filters, "match__request__") if filters.any else Q()
     contacts = Contact.objects.filter(
-        organisation_id=organisation.pk, match__in=served, on__gte=start, on__lt=end
+        of_requests, **scope.kw(), on__gte=start, on__lt=end
     ).aggregate(n=Count("pk"), minutes=Sum("minutes"))
     months = max(1, len(period.quarters) * 3)
     per_match = (
@@ -522,8 +593,8 @@ def support(organisation: Organisation, period: Period, filters: Filters) -> Sec
         else round((contacts["n"] or 0) / served_count / months, 1)
     )
     check_ins = CheckIn.objects.filter(
-        organisation_id=organisation.pk,
-        match__in=served,
+        _served(scope, period, filters, "match__"),
+        **scope.kw(),
         due_on__gte=start,
         due_on__lt=min(end, timezone.localdate() + dt.timedelta(days=1)),
     )
@@ -547,8 +618,8 @@ def support(organisation: Organisation, period: Period, filters: Filters) -> Sec
         period,
     )
     signals = SafetySignal.objects.filter(
-        organisation_id=organisation.pk,
-        match__in=served,
+        of_requests,
+        **scope.kw(),
         raised_at__gte=_start(period),
         raised_at__lt=_end(period),
     )
@@ -561,7 +632,7 @@ def support(organisation: Organisation, period: Period, filters: Filters) -> Sec
     ]
     signal_count = _count(_by_quarter(signals, "raised_at", None), period)
     ack = percentile(hours, 0.5)
-    backing = _backing(organisation, period)
+    backing = _backing(scope, period)
     return Section(
         key="support",
         title=_("Begeleiding"),
@@ -581,13 +652,13 @@ def support(organisation: Organisation, period: Period, filters: Filters) -> Sec
     ).with_figures(backing.figures)
 
 
-def _backing(organisation: Organisation, period: Period) -> Section:
+def _backing(scope: Scope, period: Period) -> Section:
     """What backs the buddies: intervisie and training attendances (by the quarter
     of the session), questions to the question desk and the time to the first
     answer."""
     intervisie = _by_quarter(
         Participation.objects.filter(
-            organisation_id=organisation.pk,
+            **scope.kw(),
             attended=True,
             session__starts_at__gte=_start(period),
             session__starts_at__lt=_end(period),
@@ -597,7 +668,7 @@ def _backing(organisation: Organisation, period: Period) -> Section:
     )
     training = _by_quarter(
         Enrolment.objects.filter(
-            organisation_id=organisation.pk,
+            **scope.kw(),
             attended=True,
             session__starts_at__gte=_start(period),
             session__starts_at__lt=_end(period),
@@ -606,15 +677,13 @@ def _backing(organisation: Organisation, period: Period) -> Section:
         None,
     )
     questions = Question.objects.filter(
-        organisation_id=organisation.pk,
+        **scope.kw(),
         created_at__gte=_start(period),
         created_at__lt=_end(period),
     )
     asked = _count(_by_quarter(questions, "created_at", None), period)
     first_answers = (
-        Reply.objects.filter(
-            organisation_id=organisation.pk, by_coordinator=True, question__in=questions
-        )
+        Reply.objects.filter(**scope.kw(), by_coordinator=True, question__in=questions)
         .order_by()
         .values("question_id")
         .annotate(first=Min("created_at"), asked=Min("question__created_at"))
@@ -647,21 +716,27 @@ def _backing(organisation: Organisation, period: Period) -> Section:
     )
 
 
-def _served_matches(
-    organisation: Organisation, period: Period, filters: Filters
-) -> QuerySet[Match]:
+def _served(scope: Scope, period: Period, filters: Filters, prefix: str = "") -> Q:
+    """Matches (or, with `prefix` "match__", rows of matches) that ran at some time
+    in the period: started before its end and not closed before its start."""
+    return Q(
+        _requests(scope, filters, f"{prefix}request__"),
+        **{
+            f"{prefix}started_on__isnull": False,
+            f"{prefix}started_on__lt": period.end,
+        },
+    ) & ~Q(**{f"{prefix}closure__closed_on__lt": period.start})
+
+
+def _served_matches(scope: Scope, period: Period, filters: Filters) -> QuerySet[Match]:
     """Matches that ran at some time in the period: started before its end and not
     closed before its start."""
-    return Match.objects.filter(
-        _requests(organisation.pk, filters, "request__"),
-        started_on__isnull=False,
-        started_on__lt=period.end,
-    ).exclude(closure__closed_on__lt=period.start)
+    return Match.objects.filter(_served(scope, period, filters))
 
 
-def closure(organisation: Organisation, period: Period, filters: Filters) -> Section:
+def closure(scope: Scope, period: Period, filters: Filters) -> Section:
     closures = Closure.objects.filter(
-        _requests(organisation.pk, filters, "match__request__"),
+        _requests(scope, filters, "match__request__"),
         closed_on__gte=period.start,
         closed_on__lt=period.end,
     )
@@ -697,13 +772,11 @@ def closure(organisation: Organisation, period: Period, filters: Filters) -> Sec
         figures=figures,
         tables=[reasons],
     )
-    _outcomes(section, organisation, period, filters)
+    _outcomes(section, scope, period, filters)
     return section
 
 
-def _outcomes(
-    section: Section, organisation: Organisation, period: Period, filters: Filters
-) -> None:
+def _outcomes(section: Section, scope: Scope, period: Period, filters: Filters) -> None:
     """The evaluation's paired change per scale (start against end), for a period
     of one school year (the evaluation counts per school year)."""
     if len(period.quarters) != 4 or period.first.number != 1:
@@ -713,7 +786,7 @@ def _outcomes(
         return
     year = period.first.school_year
     found = evaluation.results(
-        organisation.pk,
+        scope.organisation_ids if scope.national else scope.organisation_ids[0],
         evaluation.Filters(
             school_year=f"{year}-{year + 1}",
             district=filters.swv,
@@ -745,19 +818,19 @@ STEPS = (
 )
 
 
-def buddies(organisation: Organisation, period: Period, filters: Filters) -> Section:
+def buddies(scope: Scope, period: Period, filters: Filters) -> Section:
     """Recruitment and retention: of the buddies who applied in the period, how many
     reached each step and how long it took to become active; who is still active 6,
     12 and 24 months after starting; why buddies stopped; matches per active buddy."""
     applied = Buddy.objects.filter(
-        organisation_id=organisation.pk,
+        **scope.kw(),
         created_at__gte=_start(period),
         created_at__lt=_end(period),
     )
     counts = _by_quarter(applied, "created_at", None)
     reached = _by_quarter(
         StatusChange.objects.filter(
-            organisation_id=organisation.pk,
+            **scope.kw(),
             buddy__in=applied,
             to_status__in=STEPS,
         ),
@@ -782,7 +855,7 @@ def buddies(organisation: Organisation, period: Period, filters: Filters) -> Sec
     to_active = [
         (active - created).days
         for created, active in StatusChange.objects.filter(
-            organisation_id=organisation.pk,
+            **scope.kw(),
             buddy__in=applied,
             to_status=BuddyStatus.ACTIVE,
         )
@@ -793,7 +866,7 @@ def buddies(organisation: Organisation, period: Period, filters: Filters) -> Sec
         if created is not None and active is not None and active >= created
     ]
     stopped = StatusChange.objects.filter(
-        organisation_id=organisation.pk,
+        **scope.kw(),
         to_status=BuddyStatus.STOPPED,
         at__gte=_start(period),
         at__lt=_end(period),
@@ -811,9 +884,9 @@ def buddies(organisation: Organisation, period: Period, filters: Filters) -> Sec
             _("Van aanmelding tot actief, mediaan"),
             _days(percentile(to_active, 0.5)),
         ),
-        *_retention(organisation),
+        *_retention(scope),
     ]
-    load = _load_per_buddy(organisation)
+    load = _load_per_buddy(scope)
     return Section(
         key="buddies",
         title=_("Buddy's"),
@@ -834,13 +907,11 @@ def _pipeline_summary(table: Table) -> str:
     }
 
 
-def _retention(organisation: Organisation) -> list[KeyFigure]:
+def _retention(scope: Scope) -> list[KeyFigure]:
     """Of the buddies who first became active at least 6, 12 or 24 months ago, how
     many are active or paused today (not stopped)."""
     firsts = (
-        StatusChange.objects.filter(
-            organisation_id=organisation.pk, to_status=BuddyStatus.ACTIVE
-        )
+        StatusChange.objects.filter(**scope.kw(), to_status=BuddyStatus.ACTIVE)
         .order_by()
         .values("buddy_id")
         .annotate(first=Min("at"))
@@ -851,7 +922,7 @@ def _retention(organisation: Organisation) -> list[KeyFigure]:
         before = now - dt.timedelta(days=round(months * 30.44))
         started = [row["buddy_id"] for row in firsts if row["first"] <= before]
         still = Buddy.objects.filter(
-            organisation_id=organisation.pk,
+            **scope.kw(),
             pk__in=started,
             status__in=(BuddyStatus.ACTIVE, BuddyStatus.PAUSED),
         ).count()
@@ -876,14 +947,12 @@ def _retention(organisation: Organisation) -> list[KeyFigure]:
     return found
 
 
-def _load_per_buddy(organisation: Organisation) -> Table:
+def _load_per_buddy(scope: Scope) -> Table:
     """Active buddies by their number of running matches now."""
-    active = Buddy.objects.filter(
-        organisation_id=organisation.pk, status=BuddyStatus.ACTIVE
-    )
+    active = Buddy.objects.filter(**scope.kw(), status=BuddyStatus.ACTIVE)
     per_buddy = (
         Match.objects.filter(
-            organisation_id=organisation.pk,
+            **scope.kw(),
             status__in=HOLDS_PLACE,
             buddy__in=active,
         )
@@ -911,38 +980,41 @@ def _load_per_buddy(organisation: Organisation) -> Table:
     return table
 
 
-def costs(organisation: Organisation, period: Period, filters: Filters) -> Section:
+def costs(scope: Scope, period: Period, filters: Filters) -> Section:
     start, end = period.start, period.end
-    hour_cost = CostSettings.objects.filter(
-        organisation_id=organisation.pk
-    ).values_list("hour_cost", flat=True).first() or Decimal(0)
-    minutes = dict(
-        TimeEntry.objects.filter(
-            organisation_id=organisation.pk, worked_on__gte=start, worked_on__lt=end
+    # Each organisation's hours at its own hour cost.
+    hour_costs = dict(
+        CostSettings.objects.filter(**scope.kw()).values_list(
+            "organisation_id", "hour_cost"
         )
-        .order_by()
-        .values_list("activity")
-        .annotate(total=Sum("minutes"))
     )
+    minutes: Counter[str] = Counter()
+    hours_cost = Decimal(0)
+    for organisation_id, activity, total in (
+        TimeEntry.objects.filter(**scope.kw(), worked_on__gte=start, worked_on__lt=end)
+        .order_by()
+        .values_list("organisation_id", "activity")
+        .annotate(total=Sum("minutes"))
+    ):
+        minutes[activity] += total
+        hours_cost += Decimal(total) / 60 * hour_costs.get(organisation_id, Decimal(0))
+    hours_cost = hours_cost.quantize(Decimal("0.01"))
     other = dict(
-        Cost.objects.filter(
-            organisation_id=organisation.pk, spent_on__gte=start, spent_on__lt=end
-        )
+        Cost.objects.filter(**scope.kw(), spent_on__gte=start, spent_on__lt=end)
         .order_by()
         .values_list("category")
         .annotate(total=Sum("amount"))
     )
     allowances = FlatAllowance.objects.filter(
-        organisation_id=organisation.pk, paid_on__gte=start, paid_on__lt=end
+        **scope.kw(), paid_on__gte=start, paid_on__lt=end
     ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
     expenses = ExpenseClaim.objects.filter(
-        organisation_id=organisation.pk,
+        **scope.kw(),
         status=ClaimStatus.APPROVED,
         spent_on__gte=start,
         spent_on__lt=end,
     ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
     total_minutes = sum(minutes.values())
-    hours_cost = (Decimal(total_minutes) / 60 * hour_cost).quantize(Decimal("0.01"))
     lines: list[tuple[str, Decimal]] = [
         (
             _("Uren coördinator (%(hours)s uur)") % {"hours": _hours(total_minutes)},
@@ -955,7 +1027,7 @@ def costs(organisation: Organisation, period: Period, filters: Filters) -> Secti
         lines.append((str(category.label), other.get(category.value, Decimal(0))))
     total = sum((amount for _label, amount in lines), Decimal(0))
     all_filters = Filters()
-    served = _served_matches(organisation, period, all_filters)
+    served = _served_matches(scope, period, all_filters)
     served_count = served.count()
     buddies = served.values("buddy_id").distinct().count()
     parents = served.values("request_id").distinct().count()
@@ -973,10 +1045,13 @@ def costs(organisation: Organisation, period: Period, filters: Filters) -> Secti
         (str(activity.label), _hours(minutes.get(activity.value, 0)))
         for activity in Activity
     ]
-    notes = [
-        _("Een uur coördinator kost %(cost)s (in te stellen bij Kosten).")
-        % {"cost": money(hour_cost)}
-    ]
+    if scope.organisation is not None:
+        notes = [
+            _("Een uur coördinator kost %(cost)s (in te stellen bij Kosten).")
+            % {"cost": money(hour_costs.get(scope.organisation.pk, Decimal(0)))}
+        ]
+    else:
+        notes = [_("De uren tellen met de kosten van een uur van elk steunpunt.")]
     if filters.any:
         notes.append(
             _(
@@ -1026,27 +1101,35 @@ def assumptions() -> list[str]:
 
 
 def report(organisation: Organisation, period: Period, filters: Filters) -> Report:
+    """One organisation's report."""
+    return scoped_report(Scope.of(organisation), period, filters)
+
+
+def scoped_report(scope: Scope, period: Period, filters: Filters) -> Report:
+    """The report of one organisation or of a network's organisations together."""
     return Report(
-        organisation=organisation,
+        scope=scope,
         period=period,
         filters=filters,
         sections=[
-            demand(organisation, period, filters),
-            matching(organisation, period, filters),
-            support(organisation, period, filters),
-            closure(organisation, period, filters),
-            buddies(organisation, period, filters),
-            costs(organisation, period, filters),
+            demand(scope, period, filters),
+            matching(scope, period, filters),
+            support(scope, period, filters),
+            closure(scope, period, filters),
+            buddies(scope, period, filters),
+            costs(scope, period, filters),
         ],
         assumptions=assumptions(),
     )
 
 
-def filter_options(organisation: Organisation) -> dict[str, list[tuple[str, str]]]:
-    """The choices of the filters: the organisation's SWVs, PO/VO, the route codes
-    and the other experience codes."""
-    districts = CooperationDistrict.objects.filter(organisations=organisation).order_by(
-        "sector", "display_code"
+def filter_options(scope: Scope) -> dict[str, list[tuple[str, str]]]:
+    """The choices of the filters: the scope's SWVs, PO/VO, the route codes and the
+    other experience codes."""
+    districts = (
+        CooperationDistrict.objects.filter(organisations__in=scope.organisation_ids)
+        .distinct()
+        .order_by("sector", "display_code")
     )
     english = (get_language() or "").startswith("en")
     codes = all_codes()
@@ -1110,17 +1193,18 @@ def get_time_entry_for(actor: Any, entry_id: Any) -> TimeEntry:
 
 
 def served_count(organisation: Organisation, period: Period) -> int:
-    return _served_matches(organisation, period, Filters()).count()
+    return _served_matches(Scope.of(organisation), period, Filters()).count()
 
 
 def headline(organisation: Organisation) -> dict[str, Any]:
     """The manager's start page: a few key figures of the current school year."""
+    scope = Scope.of(organisation)
     period = Period.school_year(school_year_of(timezone.localdate()))
     everything = Filters()
     wanted = (
-        (demand(organisation, period, everything), (0, 1)),
-        (support(organisation, period, everything), (0,)),
-        (costs(organisation, period, everything), (0, 1)),
+        (demand(scope, period, everything), (0, 1)),
+        (support(scope, period, everything), (0,)),
+        (costs(scope, period, everything), (0, 1)),
     )
     return {
         "period": period,

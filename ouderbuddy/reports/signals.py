@@ -16,11 +16,13 @@ from ouderbuddy.reports.figures import Period
 from ouderbuddy.reports.models import BoardReport, RequestSignal, SignalTheme
 from ouderbuddy.reports.selectors import (
     Filters,
+    Scope,
     Table,
     _by_quarter,
     _counts_table,
     _end,
     _start,
+    as_scope,
     closure,
     demand,
 )
@@ -70,9 +72,9 @@ def _trend(now: Table, before: Table) -> Trend:
     )
 
 
-def _themes(organisation: Organisation, period: Period) -> Table:
+def _themes(scope: Scope, period: Period) -> Table:
     signals = RequestSignal.objects.filter(
-        organisation_id=organisation.pk,
+        **scope.kw(),
         noted_on__gte=period.start,
         noted_on__lt=period.end,
     )
@@ -86,10 +88,10 @@ def _themes(organisation: Organisation, period: Period) -> Table:
     )
 
 
-def _issues(organisation: Organisation, period: Period) -> Table:
+def _issues(scope: Scope, period: Period) -> Table:
     issue_codes = [c.code for c in all_codes() if c.group == "issue"]
     rows = HelpRequest.codes.through.objects.filter(
-        helprequest__organisation_id=organisation.pk,
+        **scope.kw("helprequest__"),
         helprequest__received_at__gte=_start(period),
         helprequest__received_at__lt=_end(period),
         experiencecode_id__in=issue_codes,
@@ -105,19 +107,21 @@ def _issues(organisation: Organisation, period: Period) -> Table:
     )
 
 
-def trends(organisation: Organisation, period: Period) -> list[Trend]:
-    """The themes of the period against the period of the same length before it."""
+def trends(of: Organisation | Scope, period: Period) -> list[Trend]:
+    """The themes of the period against the period of the same length before it, of
+    one organisation or of a network's organisations together."""
+    scope = as_scope(of)
     before = period.previous()
     everything = Filters()
 
     def tables(of: Period) -> dict[str, Table]:
         found = {
-            "signal_themes": _themes(organisation, of),
-            "request_issues": _issues(organisation, of),
+            "signal_themes": _themes(scope, of),
+            "request_issues": _issues(scope, of),
         }
         for section in (
-            demand(organisation, of, everything),
-            closure(organisation, of, everything),
+            demand(scope, of, everything),
+            closure(scope, of, everything),
         ):
             for table in section.tables:
                 if table.key in ("referred_to", "closure_reasons"):
@@ -128,14 +132,12 @@ def trends(organisation: Organisation, period: Period) -> list[Trend]:
     return [_trend(now[key], then[key]) for key in now]
 
 
-def draft_text(
-    organisation: Organisation, period_label: str, found: list[Trend]
-) -> str:
+def draft_text(of: Organisation | Scope, period_label: str, found: list[Trend]) -> str:
     """A first text for the board, in plain Dutch, from the figures that are shown
     (a hidden figure is left out, never guessed)."""
     lines = [
         _("Signalen aan het bestuur van het samenwerkingsverband"),
-        _("%(org)s, %(period)s.") % {"org": organisation.name, "period": period_label},
+        _("%(org)s, %(period)s.") % {"org": as_scope(of).name, "period": period_label},
         "",
     ]
     for trend in found:

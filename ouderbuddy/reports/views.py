@@ -45,13 +45,23 @@ from ouderbuddy.training.models import Session
 
 STAFF = [Role.COORDINATOR, Role.MANAGER]
 COORDINATOR = [Role.COORDINATOR]
+FIGURES = [Role.COORDINATOR, Role.MANAGER, Role.NETWORK_ADMIN]
+"""Who reads the figures: coordinators and managers of their own organisation, the
+network admin the national figures of her network (never one organisation's)."""
+
+
+def _scope(request: SignedInRequest) -> selectors.Scope:
+    actor = acting_membership(request)
+    if actor.role == Role.NETWORK_ADMIN:
+        return selectors.network_scope(request.user)
+    return selectors.Scope.of(actor.organisation)
 
 
 def _chosen(
-    request: HttpRequest, organisation: Organisation
+    request: HttpRequest, organisation: Organisation | selectors.Scope
 ) -> tuple[ReportForm, Period | None, selectors.Filters]:
     """The period and filters of the link; without any, the current school year."""
-    options = selectors.filter_options(organisation)
+    options = selectors.filter_options(selectors.as_scope(organisation))
     if not request.GET:
         return ReportForm(options=options), current_school_year(), selectors.Filters()
     form = ReportForm(request.GET, options=options)
@@ -67,25 +77,25 @@ def _chosen(
     return form, data["report_period"], filters
 
 
-@role_required(STAFF)
+@role_required(FIGURES)
 def dashboard(request: SignedInRequest) -> HttpResponse:
     """The figures of a period: demand, matching, support, closure and outcomes,
     costs. Every figure about fewer than five people is left out (an x)."""
-    actor = acting_membership(request)
-    organisation = actor.organisation
-    form, period, filters = _chosen(request, organisation)
+    scope = _scope(request)
+    form, period, filters = _chosen(request, scope)
     if period is None:
         return render(
             request,
             "reports/dashboard.html",
-            {"form": form, "report": None},
+            {"form": form, "report": None, "scope": scope},
             status=400,
         )
-    report = selectors.report(organisation, period, filters)
+    report = selectors.scoped_report(scope, period, filters)
     return render(
         request,
         "reports/dashboard.html",
         {
+            "scope": scope,
             "form": form,
             "report": report,
             "period_label": period_label(period),
@@ -108,20 +118,20 @@ def _rows(table: selectors.Table) -> list[list[Any]]:
 def _report_or_400(
     request: SignedInRequest,
 ) -> tuple[selectors.Report | None, HttpResponse | None]:
-    actor = acting_membership(request)
-    _form, period, filters = _chosen(request, actor.organisation)
+    scope = _scope(request)
+    _form, period, filters = _chosen(request, scope)
     if period is None:
         return None, HttpResponse(
             _("Deze periode of deze filters kloppen niet."), status=400
         )
-    return selectors.report(actor.organisation, period, filters), None
+    return selectors.scoped_report(scope, period, filters), None
 
 
 COSTS = "costs"
 """The key of the costs table in the download links (amounts, not counts)."""
 
 
-@role_required(STAFF)
+@role_required(FIGURES)
 def table_csv(request: SignedInRequest, key: str) -> HttpResponse:
     report, refused = _report_or_400(request)
     if report is None:
@@ -163,7 +173,7 @@ def _workbook(
             return WriteOnlyCell(sheet, value=shown)
         return text(shown)
 
-    sheet.append([text(report.organisation.name, strong=True)])
+    sheet.append([text(report.scope.name, strong=True)])
     sheet.append([text(period_label(report.period))])
     sheet.append(
         [text(_("x: niet getoond (minder dan 5 personen of daaruit af te leiden)."))]
@@ -202,7 +212,7 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@role_required(STAFF)
+@role_required(FIGURES)
 def table_xlsx(request: SignedInRequest, key: str) -> HttpResponse:
     report, refused = _report_or_400(request)
     if report is None:
@@ -216,7 +226,7 @@ def table_xlsx(request: SignedInRequest, key: str) -> HttpResponse:
     return _xlsx_response(_workbook(report, [table]), filename)
 
 
-@role_required(STAFF)
+@role_required(FIGURES)
 def report_xlsx(request: SignedInRequest) -> HttpResponse:
     """Every table of the report in one workbook."""
     report, refused = _report_or_400(request)
@@ -229,21 +239,21 @@ def report_xlsx(request: SignedInRequest) -> HttpResponse:
     )
 
 
-@role_required(STAFF)
+@role_required(FIGURES)
 def report_pdf(request: SignedInRequest) -> HttpResponse:
     """The printable annual report of the period, as PDF."""
     report, refused = _report_or_400(request)
     if report is None:
         return refused  # type: ignore[return-value]
-    actor = acting_membership(request)
+    scope = report.scope
     content = pdf.render_pdf(
         {
             "report": report,
             "period_label": period_label(report.period),
-            "board_report": board.shared_board_report(
-                actor.organisation_id, report.period
-            ),
-            "trends": board.trends(actor.organisation, report.period),
+            "board_report": None
+            if scope.organisation is None
+            else board.shared_board_report(scope.organisation.pk, report.period),
+            "trends": board.trends(scope, report.period),
         }
     )
     response = HttpResponse(content, content_type="application/pdf")
