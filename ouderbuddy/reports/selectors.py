@@ -139,6 +139,9 @@ def as_scope(of: Organisation | Scope) -> Scope:
 def _requests(scope: Scope, filters: Filters, prefix: str = "") -> Q:
     """The filter on help requests, for a query on requests (`prefix` "") or on rows
     that point at one (`prefix` "request__")."""
+    if not filters.any and (prefix == "request__" or prefix.endswith("__request__")):
+        # A row of a request has the request's organisation: no join needed.
+        return Q(**scope.kw(prefix.removesuffix("request__")))
     condition = Q(**scope.kw(prefix))
     if filters.swv:
         condition &= Q(**{f"{prefix}postcode__po_district_id": filters.swv}) | Q(
@@ -1027,10 +1030,12 @@ def costs(scope: Scope, period: Period, filters: Filters) -> Section:
         lines.append((str(category.label), other.get(category.value, Decimal(0))))
     total = sum((amount for _label, amount in lines), Decimal(0))
     all_filters = Filters()
-    served = _served_matches(scope, period, all_filters)
-    served_count = served.count()
-    buddies = served.values("buddy_id").distinct().count()
-    parents = served.values("request_id").distinct().count()
+    served = _served_matches(scope, period, all_filters).aggregate(
+        n=Count("pk"),
+        buddies=Count("buddy_id", distinct=True),
+        parents=Count("request_id", distinct=True),
+    )
+    served_count, buddies, parents = served["n"], served["buddies"], served["parents"]
 
     def people(n: int) -> int | None:
         return n if n == 0 or n >= MIN_CELL else None
