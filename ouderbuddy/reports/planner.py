@@ -17,16 +17,26 @@ figures (`figures.protect_count`: 1-4 is an x). Nothing here is stored.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from ouderbuddy.intake.models import HelpRequest, RequestEvent, RequestStatus
 from ouderbuddy.matching import engine, loading
+from ouderbuddy.matching.models import Match
 from ouderbuddy.matching.scoring import waiting, weights_of
 from ouderbuddy.regions.models import CooperationDistrict
 from ouderbuddy.reports.figures import protect_count
 from ouderbuddy.taxonomy.selectors import labels as code_labels
+
+RECENT_DAYS = 182
+"""'Recently unmatched': left the waiting list without a buddy in this many days."""
 
 MAX_PER_PROFILE = 3
 """At most this many imagined buddies per code and SWV."""
@@ -55,8 +65,13 @@ class Advice:
 class SupplyRow:
     code: str
     label: str
+    swv_label: str
     waiting: int | None
+    unmatched: int | None
+    """Requests with this code that left the waiting list without a buddy lately."""
     places: int | None
+    places_counted: bool = True
+    """False when nobody waits: the pool is not loaded, its places not counted."""
 
 
 @dataclass
@@ -138,11 +153,38 @@ def _shown(count: int) -> int | None:
     return protect_count([count])
 
 
+def recently_unmatched(organisation_id: uuid.UUID) -> Counter[tuple[str, str]]:
+    """Per (experience code, SWV code): requests that went from the waiting list (or
+    a proposal) to withdrawn or referred in the last RECENT_DAYS, and never had a
+    match that started: demand the pool did not meet."""
+    since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
+    left = RequestEvent.objects.filter(
+        organisation_id=organisation_id,
+        from_status__in=(RequestStatus.WAITING, RequestStatus.MATCHING),
+        to_status__in=(RequestStatus.WITHDRAWN, RequestStatus.REFERRED),
+        at__gte=since,
+    ).values("request_id")
+    requests = HelpRequest.objects.filter(
+        organisation_id=organisation_id,
+        pk__in=left,
+        status__in=(RequestStatus.WITHDRAWN, RequestStatus.REFERRED),
+    ).exclude(
+        Exists(
+            Match.objects.filter(request_id=OuterRef("pk"), started_on__isnull=False)
+        )
+    )
+    rows = HelpRequest.codes.through.objects.filter(
+        helprequest__in=requests, experiencecode__group__in=CODE_GROUPS
+    ).values_list("experiencecode_id", "helprequest__postcode__po_district_id")
+    return Counter((code, district or "") for code, district in rows)
+
+
 def plan(organisation_id: uuid.UUID) -> Plan:
     """The planner for the organisation's waiting list of now."""
     requests = loading.for_engine(waiting(organisation_id))
+    unmatched = recently_unmatched(organisation_id)
     if not requests:
-        return Plan(waiting=0, matched_now=0)
+        return Plan(waiting=0, matched_now=0, supply=_unmatched_only(unmatched))
     pool = loading.load_pool(
         organisation_id, requests, request_scope=waiting(organisation_id)
     )
@@ -153,11 +195,13 @@ def plan(organisation_id: uuid.UUID) -> Plan:
         for i, r in enumerate(pool.request_list)
         if r.postcode.po_district_id
     }
+    numbers.update(
+        (b.postcode.po_district_id, int(pool.buddies.swv[i]))
+        for i, b in enumerate(pool.buddy_list)
+        if b.postcode is not None and b.postcode.po_district_id
+    )
     district_of = {n: code for code, n in numbers.items()}
-    district_names = {
-        d.code: f"{d.display_code} {d.name}".strip()
-        for d in CooperationDistrict.objects.filter(code__in=list(numbers))
-    }
+    district_names = _district_names({*numbers, *(d for _c, d in unmatched)})
     codes = [c for g in CODE_GROUPS for c in pool.columns.codes[g]]
     names = code_labels(codes)
     buddies = pool.buddies
@@ -171,17 +215,30 @@ def plan(organisation_id: uuid.UUID) -> Plan:
         offered = getattr(buddies, group)
         for column, code in enumerate(pool.columns.codes[group]):
             rows = np.flatnonzero(wanted[:, column])
-            places = int(buddies.free_places[free & offered[:, column]].sum())
-            if rows.size == 0 and places == 0:
-                continue
-            supply.append(
-                SupplyRow(
-                    code=code,
-                    label=names.get(code, code),
-                    waiting=_shown(int(rows.size)),
-                    places=_shown(places),
+            offering = free & offered[:, column]
+            here_swvs = {
+                *(district_of.get(n, "") for n in pool.requests.swv[rows].tolist()),
+                *(district_of.get(n, "") for n in buddies.swv[offering].tolist()),
+                *(d for c, d in unmatched if c == code),
+            }
+            for district in here_swvs:
+                number = numbers.get(district, -1) if district else -1
+                in_swv = buddies.swv == number
+                supply.append(
+                    SupplyRow(
+                        code=code,
+                        label=names.get(code, code),
+                        swv_label=district_names.get(district, district)
+                        or _("Onbekend"),
+                        waiting=_shown(
+                            int(np.count_nonzero(pool.requests.swv[rows] == number))
+                        ),
+                        unmatched=_shown(unmatched[(code, district)]),
+                        places=_shown(
+                            int(buddies.free_places[offering & in_swv].sum())
+                        ),
+                    )
                 )
-            )
             for swv in sorted(set(pool.requests.swv[rows].tolist())):
                 if swv < 0:
                     continue
@@ -215,10 +272,40 @@ def plan(organisation_id: uuid.UUID) -> Plan:
                         )
                     )
     advice.sort(key=lambda item: (-item[0], -item[1], item[2].code_label))
-    supply.sort(key=lambda row: row.label)
+    seen = {row.code for row in supply}
+    supply += [row for row in _unmatched_only(unmatched) if row.code not in seen]
+    supply.sort(key=lambda row: (row.label, row.swv_label))
     return Plan(
         waiting=_shown(len(requests)),
         matched_now=_shown(base),
         advice=[a for _gain, _n, a in advice],
         supply=supply,
+    )
+
+
+def _district_names(codes: set[str]) -> dict[str, str]:
+    return {
+        d.code: f"{d.display_code} {d.name}".strip()
+        for d in CooperationDistrict.objects.filter(code__in=[c for c in codes if c])
+    }
+
+
+def _unmatched_only(unmatched: Counter[tuple[str, str]]) -> list[SupplyRow]:
+    """Supply rows of codes that nobody waiting has: only the recently unmatched."""
+    names = code_labels([code for code, _d in unmatched])
+    districts = _district_names({d for _c, d in unmatched})
+    return sorted(
+        (
+            SupplyRow(
+                code=code,
+                label=names.get(code, code),
+                swv_label=districts.get(district, district) or _("Onbekend"),
+                waiting=0,
+                unmatched=_shown(count),
+                places=None,
+                places_counted=False,
+            )
+            for (code, district), count in unmatched.items()
+        ),
+        key=lambda row: (row.label, row.swv_label),
     )

@@ -3,9 +3,16 @@ solver, with its counts protected; and its page."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.cache import cache
+from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
+
+from ouderbuddy.intake import services as intake
+from ouderbuddy.intake.models import RequestEvent
 
 from ouderbuddy.matching.tests.factories import matchable_buddy, waiting_request
 from ouderbuddy.reports import planner
@@ -69,3 +76,39 @@ def test_the_planner_page(cora, cora_client, mia_client, ben_client):
     assert "Werf eerst" in page.content.decode()
     assert cora_client.get(reverse("reports:planner")).status_code == 200
     assert ben_client.get(reverse("reports:planner")).status_code == 403
+
+
+def _left_without_buddy(cora, count, *, days_ago=10):
+    for _n in range(count):
+        cache.clear()
+        request = waiting_request(cora)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            intake.withdraw_by_coordinator(
+                actor=cora, request=request, reason="Niemand beschikbaar"
+            )
+        RequestEvent.objects.filter(request=request).update(
+            at=timezone.now() - dt.timedelta(days=days_ago)
+        )
+
+
+def test_recently_unmatched_demand_is_counted_per_code_and_swv(cora):
+    _left_without_buddy(cora, 5)
+    _left_without_buddy(cora, 2, days_ago=planner.RECENT_DAYS + 5)  # too long ago
+    plan = planner.plan(cora.organisation_id)
+    assert plan.waiting == 0
+    rows = [r for r in plan.supply if r.code == "issue.out_of_school"]
+    assert len(rows) == 1
+    assert rows[0].unmatched == 5
+    assert rows[0].swv_label not in ("", "Onbekend")  # the SWV of 1012 AB
+
+
+def test_unmatched_and_waiting_side_by_side_in_the_swv(cora):
+    _waiting(cora, 6)
+    _left_without_buddy(cora, 3)  # 3: an x
+    plan = planner.plan(cora.organisation_id)
+    rows = [r for r in plan.supply if r.code == "issue.out_of_school"]
+    assert len(rows) == 1
+    assert rows[0].waiting == 6 and rows[0].unmatched is None
+    for row in plan.supply:
+        for value in (row.waiting, row.unmatched, row.places):
+            assert value is None or value == 0 or value >= 5
