@@ -589,11 +589,19 @@ def support(scope: Scope, period: Period, filters: Filters) -> Section:
     contacts = Contact.objects.filter(
         of_requests, **scope.kw(), on__gte=start, on__lt=end
     ).aggregate(n=Count("pk"), minutes=Sum("minutes"))
-    months = max(1, len(period.quarters) * 3)
+    # Per month that a match ran within the period (up to today), not per month
+    # of the period: a match of three months in a school year had three.
+    last = min(end, timezone.localdate())
+    days = sum(
+        max(0, (min(closed or last, last) - max(started, start)).days)
+        for started, closed in served.values_list("started_on", "closure__closed_on")
+        if started is not None
+    )
+    match_months = days / 30.44
     per_match = (
         None
-        if shown_served in (None, 0)
-        else round((contacts["n"] or 0) / served_count / months, 1)
+        if shown_served in (None, 0) or match_months < 1
+        else round((contacts["n"] or 0) / match_months, 1)
     )
     check_ins = CheckIn.objects.filter(
         _served(scope, period, filters, "match__"),
@@ -642,7 +650,7 @@ def support(scope: Scope, period: Period, filters: Filters) -> Section:
         figures=[
             KeyFigure(_("Koppelingen die liepen"), _shown(shown_served)),
             KeyFigure(
-                _("Contacten per koppeling per maand"),
+                _("Contacten per koppeling per maand dat die liep"),
                 "x" if per_match is None else f"{per_match}".replace(".", ","),
             ),
             KeyFigure(_("Zorgsignalen"), _shown(signal_count)),

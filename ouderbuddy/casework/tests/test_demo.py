@@ -51,7 +51,7 @@ def _counts() -> dict[str, int]:
 def _seeded(django_db_setup, django_db_blocker):
     """The demo data, seeded once for the module (each test rolls back its changes)."""
     with built_once(django_db_blocker):
-        call_command("seed_demo", force=True, stdout=io.StringIO())
+        call_command("seed_demo", force=True, without_history=True, stdout=io.StringIO())
         yield
 
 
@@ -147,6 +147,6 @@ def test_closed_matches_one_waits_for_a_rematch(demo):
 
 def test_a_second_run_adds_nothing(demo):
     before = _counts()
-    call_command("seed_demo", force=True, stdout=io.StringIO())
+    call_command("seed_demo", force=True, without_history=True, stdout=io.StringIO())
     assert _counts() == before
     assert seed_demo_casework(demo[0]) == 0

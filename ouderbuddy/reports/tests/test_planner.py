@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from ouderbuddy.intake import services as intake
 from ouderbuddy.intake.models import RequestEvent
-
 from ouderbuddy.matching.tests.factories import matchable_buddy, waiting_request
 from ouderbuddy.reports import planner
 

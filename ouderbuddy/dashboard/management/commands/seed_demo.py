@@ -58,6 +58,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Run even when DEBUG is off (the demo accounts have a known password).",
         )
+        parser.add_argument(
+            "--without-history",
+            action="store_true",
+            help="Leave out the year and a half of past requests and matches "
+            "(the reports' figures); quicker, for tests of the rest of the demo.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not options["force"]:
@@ -78,6 +84,8 @@ class Command(BaseCommand):
         logins = self._seed_demo(faker, password_hash)
         self._seed_matches()
         self._seed_casework()
+        if not options["without_history"]:
+            self._seed_history(faker)
         featured = self._seed_showcase(faker)
         self._print_logins(logins, featured)
 
@@ -177,6 +185,15 @@ class Command(BaseCommand):
             seed_demo_evaluation(organisation)
             # The coordinators' hours and the other costs, for the cost figures.
             seed_demo_reports(organisation)
+
+    def _seed_history(self, faker: Faker) -> None:
+        """A year and a half of requests, matches and closures before today, run
+        through the services at their own moments, for the reports' figures."""
+        from ouderbuddy.reports.demo_history import seed_demo_history  # noqa: PLC0415  imports time-machine, a development package: after the check in handle()
+
+        for demo in DEMO_ORGANISATIONS:
+            organisation = Organisation.objects.get(name=demo.name)
+            seed_demo_history(organisation, demo.slug, faker)
 
     def _seed_showcase(self, faker: Faker) -> list[tuple[str, str]]:
         """Per demo organisation one urgent waiting request with a full shortlist:
