@@ -51,7 +51,9 @@ def _counts() -> dict[str, int]:
 def _seeded(django_db_setup, django_db_blocker):
     """The demo data, seeded once for the module (each test rolls back its changes)."""
     with built_once(django_db_blocker):
-        call_command("seed_demo", force=True, without_history=True, stdout=io.StringIO())
+        call_command(
+            "seed_demo", force=True, without_history=True, stdout=io.StringIO()
+        )
         yield
 
 
