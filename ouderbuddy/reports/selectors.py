@@ -592,11 +592,10 @@ def support(scope: Scope, period: Period, filters: Filters) -> Section:
     # Per month that a match ran within the period (up to today), not per month
     # of the period: a match of three months in a school year had three.
     last = min(end, timezone.localdate())
-    days = sum(
-        max(0, (min(closed or last, last) - max(started, start)).days)
-        for started, closed in served.values_list("started_on", "closure__closed_on")
-        if started is not None
-    )
+    days = 0
+    for started, closed in served.values_list("started_on", "closure__closed_on"):
+        if started is not None:
+            days += max(0, (min(closed or last, last) - max(started, start)).days)
     match_months = days / 30.44
     per_match = (
         None
