@@ -7,7 +7,8 @@ with openpyxl: no count between 1 and 4 in it) and the annual PDF (its text read
 back with pypdf). The coordinator writes two hours
 on her start page and sees the cost per match in the report go up; the manager
 opens the recruitment planner; the coordinator drafts the signals report for the
-SWV board on her phone, edits it and shares it.
+SWV board on her phone, edits it and shares it. The network admin reads the
+national figures of her two support points on a phone and downloads them.
 
 axe-core and the layout check (`check_axe`: 390 px and 1280 px) run on every page.
 """
@@ -27,16 +28,18 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from conftest import (
+    PASSWORD,
     add_totp,
     invite_and_accept,
     make_first_coordinator,
     make_organisation,
 )
+from ouderbuddy.accounts.models import User
 from ouderbuddy.casework.tests.factories import active_match
 from ouderbuddy.intake.models import HelpRequest
 from ouderbuddy.intake.tests.factories import submit
 from ouderbuddy.matching.tests.factories import matchable_buddy
-from ouderbuddy.organisations.models import Role
+from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.reports import services
 from ouderbuddy.reports.figures import Period, school_year_of
 from tests.browser.support import check_axe, ensure_reference_data, sign_in
@@ -202,3 +205,46 @@ def test_the_manager_reads_the_report_and_the_coordinator_logs_hours(
     phone.wait_for_load_state()
     expect(phone.locator(".ob-messages")).to_contain_text("De rapportage is gedeeld.")
     check_axe(phone, "coordinator: board report shared")
+
+
+def test_the_network_admin_reads_the_national_figures(
+    new_page: PageFactory, transactional_db: Any
+) -> None:
+    """Two support points of three requests each: on their own an x, together the
+    network's 6. The network admin reaches them from her start page on a phone,
+    and downloads them; the organisation pages are not hers."""
+    ensure_reference_data()
+    noord = make_organisation("Steunpunt Noord", districts=("PO2707", "VO2708"))
+    zuid = make_organisation("Steunpunt Zuid", districts=("PO2707",))
+    received = timezone.now() - dt.timedelta(days=2)
+    for organisation in (noord, zuid):
+        for _n in range(3):
+            cache.clear()  # the public form's rate limit
+            request = submit(organisation)
+            HelpRequest.objects.filter(pk=request.pk).update(received_at=received)
+    nina = User.objects.create_user(
+        "nina@netwerk.test", PASSWORD, full_name="Nina Netwerk"
+    )
+    for organisation in (noord, zuid):
+        Membership.objects.create(
+            organisation=organisation, user=nina, role=Role.NETWORK_ADMIN
+        )
+    phone = new_page(viewport={"width": 390, "height": 844})
+    sign_in(phone, "nina@netwerk.test", add_totp(nina))
+    check_axe(phone, "network admin: start page")
+    phone.get_by_role("link", name="Landelijke cijfers bekijken").click()
+    phone.wait_for_load_state()
+    expect(phone.locator("h1")).to_contain_text("Landelijke cijfers")
+    expect(phone.locator("main")).to_contain_text("2 steunpunten samen")
+    expect(phone.get_by_role("link", name="Uren schrijven")).to_have_count(0)
+    table = phone.locator("#table-requests_by_route ~ .ob-report-pair table")
+    expect(table.get_by_role("row").filter(has_text="Totaal")).to_contain_text("6")
+    check_axe(phone, "network admin: national figures")
+    with phone.expect_download() as download:
+        phone.get_by_role("link", name="Alle tabellen downloaden (Excel)").click()
+    with open(download.value.path(), "rb") as handle:
+        book = openpyxl.load_workbook(handle)
+    values = [c.value for row in book.active.iter_rows() for c in row]
+    assert "Alle steunpunten van het netwerk" in values
+    assert "Steunpunt Noord" not in values and "Steunpunt Zuid" not in values
+    assert phone.goto("/rapportage/uren/").status == 403
