@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from conftest import make_organisation
 from ouderbuddy.organisations.models import Organisation
+from ouderbuddy.reports.figures import school_year_of
 from ouderbuddy.taxonomy.models import ExperienceCode
 from tests.browser.support import (
     check_axe,
@@ -242,6 +244,8 @@ def test_staff_and_buddy_pages_lay_out_on_a_phone_and_a_desktop(
         # Without a membership the menu has no Start (navigation.py); the start
         # page itself is checked right after signing in.
         (f"beheer@{DEMO_DOMAIN}", "platform admin", "/platform/organisaties/"),
+        # The national figures of both demo support points, with their history.
+        (f"netwerk@{DEMO_DOMAIN}", "network admin", "/rapportage/"),
     ):
         device = _demo_user(email)
         page = new_page(viewport=PHONE)
@@ -249,3 +253,14 @@ def test_staff_and_buddy_pages_lay_out_on_a_phone_and_a_desktop(
         check_axe(page, f"{who} start page")
         visited = _visit_menu(page, who)
         assert expected in visited, (who, visited)
+        if who == "coordinator":
+            # Reports off the menu, with the demo's past: last school year's
+            # figures and the recruitment planner's table per code and SWV.
+            last = school_year_of(timezone.localdate()) - 1
+            for path in (
+                f"/rapportage/?period=year&year={last}",
+                "/rapportage/werving/",
+                "/rapportage/signalen/",
+            ):
+                page.goto(path)
+                check_axe(page, f"{who} {path}")
