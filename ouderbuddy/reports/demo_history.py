@@ -37,7 +37,11 @@ from ouderbuddy.casework.demo import (
 )
 from ouderbuddy.casework.models import CloseReason, Initiator, SignalKind
 from ouderbuddy.intake import services as intake
-from ouderbuddy.intake.models import HelpRequest, OrganisationReferralTarget
+from ouderbuddy.intake.models import (
+    HelpRequest,
+    OrganisationReferralTarget,
+    RequestStatus,
+)
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.matching import services as matching
 from ouderbuddy.matching.models import Match
@@ -47,9 +51,6 @@ from ouderbuddy.reports.models import SignalTheme
 
 MONTHS = 16
 """The history starts this many months ago and runs until a few days ago."""
-
-PER_MONTH = 12
-"""Requests per month (a small support point: about 150 a year)."""
 
 EMAIL = "historie.{n}@{slug}.ouderbuddy.example"
 
@@ -61,9 +62,11 @@ QUESTIONS = [
     "Ik wil graag iemand die meegaat naar het gesprek met school.",
 ]
 
-# Outcomes of triage: most get a buddy; the rest is information, a referral or a
-# withdrawal, as DOMAIN.md describes the work of an OJS.
-OUTCOMES = ["buddy"] * 9 + ["informed"] * 4 + ["referred"] * 4 + ["withdrawn"] * 3
+# The outcomes of triage of one month's requests (in a shuffled order): half get a
+# buddy; the rest is information, a referral or a withdrawal, as DOMAIN.md
+# describes the work of an OJS; 12 a month, about 150 a year. A fixed mix per month, so each outcome has enough
+# requests in each quarter to be shown (a quarter's 1-4 would be an x).
+OUTCOMES = ["buddy"] * 6 + ["informed"] * 2 + ["referred"] * 2 + ["withdrawn"] * 2
 
 CLOSE_REASONS = (
     [CloseReason.GOAL_REACHED] * 5
@@ -105,10 +108,13 @@ def seed_demo_history(organisation: Organisation, slug: str, faker: Faker) -> in
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
     ):
         for month in range(MONTHS, 0, -1):
-            for _k in range(PER_MONTH):
+            for outcome in rng.sample(OUTCOMES, len(OUTCOMES)):
                 received = now - dt.timedelta(days=30 * month - rng.randint(0, 26))
-                history.request(made, received.replace(hour=9 + rng.randint(0, 7)))
+                history.request(
+                    made, received.replace(hour=9 + rng.randint(0, 7)), outcome
+                )
                 made += 1
+        history.stop_old_waiting()
     return made
 
 
@@ -137,6 +143,24 @@ class _History:
         )
         self.now = timezone.now() - dt.timedelta(hours=1)
 
+    def stop_old_waiting(self) -> None:
+        """A history request still waiting after four months (its buddy's match
+        went back to the waiting list) is withdrawn then: nobody waits that long."""
+        for request in HelpRequest.objects.filter(
+            organisation=self.organisation,
+            email__startswith="historie.",
+            status__in=(RequestStatus.NEW, RequestStatus.WAITING),
+            received_at__lt=self.now - dt.timedelta(days=120),
+        ):
+            with time_machine.travel(
+                request.received_at + dt.timedelta(days=120), tick=False
+            ):
+                intake.withdraw_by_coordinator(
+                    actor=self.coordinator,
+                    request=request,
+                    reason="De ouder wachtte te lang en heeft zelf hulp gezocht.",
+                )
+
     def _codes(self) -> list[str]:
         rng, groups = self.rng, self.codes
         picked = [rng.choice(groups["route"])] if groups.get("route") else []
@@ -146,7 +170,7 @@ class _History:
         return picked
 
     @transaction.atomic
-    def request(self, n: int, received: dt.datetime) -> None:
+    def request(self, n: int, received: dt.datetime, outcome: str) -> None:
         rng = self.rng
         cache.clear()  # the services' rate limits count per day, not per demo
         with time_machine.travel(received, tick=False):
@@ -190,7 +214,6 @@ class _History:
                 submission_key=uuid.uuid4(),
                 referral=referral,
             )
-        outcome = rng.choice(OUTCOMES)
         triaged = received + dt.timedelta(days=rng.randint(1, 6), hours=2)
         if triaged >= self.now:
             return  # still new
