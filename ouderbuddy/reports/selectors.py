@@ -17,8 +17,26 @@ from decimal import Decimal
 from typing import Any
 
 import numpy
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import (
+    Count,
+    DateField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import (
+    Coalesce,
+    ExtractMonth,
+    ExtractYear,
+    Greatest,
+    Least,
+)
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -592,11 +610,19 @@ def support(scope: Scope, period: Period, filters: Filters) -> Section:
     # Per month that a match ran within the period (up to today), not per month
     # of the period: a match of three months in a school year had three.
     last = min(end, timezone.localdate())
-    days = 0
-    for started, closed in served.values_list("started_on", "closure__closed_on"):
-        if started is not None:
-            days += max(0, (min(closed or last, last) - max(started, start)).days)
-    match_months = days / 30.44
+    ran = served.filter(started_on__lte=last).aggregate(
+        days=Sum(
+            ExpressionWrapper(
+                Least(
+                    Coalesce("closure__closed_on", Value(last, DateField())),
+                    Value(last, DateField()),
+                )
+                - Greatest("started_on", Value(start, DateField())),
+                output_field=DurationField(),
+            )
+        )
+    )["days"]
+    match_months = (ran.days if ran else 0) / 30.44
     per_match = (
         None
         if shown_served in (None, 0) or match_months < 1
@@ -930,14 +956,15 @@ def _retention(scope: Scope) -> list[KeyFigure]:
     found = []
     for months in (6, 12, 24):
         before = now - dt.timedelta(days=round(months * 30.44))
-        started = [row["buddy_id"] for row in firsts if row["first"] <= before]
-        still = Buddy.objects.filter(
-            **scope.kw(),
-            pk__in=started,
-            status__in=(BuddyStatus.ACTIVE, BuddyStatus.PAUSED),
-        ).count()
-        total = protect_count([len(started)])
-        kept = protect_count([still])
+        started = firsts.filter(first__lte=before).values("buddy_id")
+        counted = Buddy.objects.filter(**scope.kw(), pk__in=started).aggregate(
+            total=Count("pk"),
+            still=Count(
+                "pk", filter=Q(status__in=(BuddyStatus.ACTIVE, BuddyStatus.PAUSED))
+            ),
+        )
+        total = protect_count([counted["total"]])
+        kept = protect_count([counted["still"]])
         if total is None or kept is None:
             value = _("x")
         elif total == 0:

@@ -1,4 +1,5 @@
-"""The network admin's national figures: her network's organisations counted as one
+"""The network admin's national figures (and the support figures that count per
+month a match ran): her network's organisations counted as one
 whole and protected once (two organisations' 3 requests are 6, not two x's), never
 an organisation she has no network membership of, never one organisation's
 coordinator pages."""
@@ -14,6 +15,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from conftest import make_first_coordinator, make_organisation, signed_in_client
+from ouderbuddy.casework.models import Contact
+from ouderbuddy.casework.tests.factories import active_match
+from ouderbuddy.matching.models import Match
+from ouderbuddy.matching.tests.factories import matchable_buddy
 from ouderbuddy.organisations.models import Membership, Role
 from ouderbuddy.reports import selectors
 from ouderbuddy.reports.models import CostSettings, TimeEntry
@@ -120,3 +125,43 @@ def test_no_organisation_pages_for_the_network_admin(nina, name):
 def test_the_start_page_links_the_national_figures(nina):
     page = signed_in_client(nina.user).get(reverse("dashboard:start"))
     assert DASHBOARD in page.content.decode()
+
+
+def test_contacts_per_match_count_the_months_the_matches_ran(cora):
+    """Five matches that ran the last 61 days, six contacts each: about three a
+    month, not six divided by the twelve months of the school year."""
+    today = timezone.localdate()
+    started = today - dt.timedelta(days=61)
+    matches = []
+    for n in range(5):
+        match = active_match(
+            cora,
+            matchable_buddy(cora.organisation, f"Buddy {n}", email=f"b{n}@b.test"),
+            email=f"ouder{n}@example.test",
+        )
+        Match.objects.filter(pk=match.pk).update(started_on=started)
+        matches.append(match)
+    contacts = [
+        Contact(
+            organisation=cora.organisation,
+            match=match,
+            on=started + dt.timedelta(days=10 * k),
+            mode="phone",
+            minutes=20,
+        )
+        for match in matches
+        for k in range(6)
+    ]
+    Contact.objects.bulk_create(contacts)
+    scope = selectors.Scope.of(cora.organisation)
+    # A period that holds the 61 days: the quarters of this school year up to now.
+    period = selectors.Period.school_year(selectors.school_year_of(started))
+    if started < period.start:
+        period = selectors.Period(period.previous().first, period.last)
+    section = selectors.support(scope, period, selectors.Filters())
+    shown = {f.label: f.value for f in section.figures}
+    assert shown["Koppelingen die liepen"] == "5"
+    value = float(
+        shown["Contacten per koppeling per maand dat die liep"].replace(",", ".")
+    )
+    assert 2.8 <= value <= 3.1, value
