@@ -26,7 +26,7 @@ from django.utils import timezone
 from faker import Faker
 
 from ouderbuddy.buddies.demo import codes_by_group, postcodes_for
-from ouderbuddy.buddies.models import Buddy, BuddyStatus
+from ouderbuddy.buddies.models import Buddy, BuddyStatus, StatusChange
 from ouderbuddy.casework import services as casework
 from ouderbuddy.casework.demo import (
     CONTACT_NOTES,
@@ -101,6 +101,15 @@ def seed_demo_history(organisation: Organisation, slug: str, faker: Faker) -> in
     if coordinator is None or not buddies:
         return 0
     rng = random.Random(f"history-{slug}")  # noqa: S311 - demo data, not security
+    _date_back(
+        list(
+            Buddy.objects.filter(
+                organisation=organisation,
+                status__in=(BuddyStatus.ACTIVE, BuddyStatus.PAUSED),
+            )
+        ),
+        rng,
+    )
     history = _History(organisation, slug, faker, rng, coordinator, buddies)
     now = timezone.now()
     made = 0
@@ -116,6 +125,36 @@ def seed_demo_history(organisation: Organisation, slug: str, faker: Faker) -> in
                 made += 1
         history.stop_old_waiting()
     return made
+
+
+def _date_back(buddies: list[Buddy], rng: random.Random) -> None:
+    """The active and paused buddies were there before the history: their application and their
+    becoming active are dated 17-24 months back (the buddies' demo dates its
+    records the same way, as records taken over from an earlier system), so the
+    reports' time to active and retention have a past too."""
+    now = timezone.now()
+    for buddy in buddies:
+        applied = now - dt.timedelta(days=30 * (MONTHS + 3) + rng.randint(0, 150))
+        active = applied + dt.timedelta(days=rng.randint(45, 90))
+        Buddy.objects.filter(pk=buddy.pk).update(created_at=applied)
+        StatusChange.objects.filter(buddy=buddy, to_status=BuddyStatus.APPLIED).update(
+            at=applied
+        )
+        StatusChange.objects.filter(buddy=buddy).exclude(
+            to_status=BuddyStatus.APPLIED
+        ).update(at=active)
+        if buddy.status == BuddyStatus.PAUSED:
+            # Active first, paused lately.
+            StatusChange.objects.filter(
+                buddy=buddy, to_status=BuddyStatus.PAUSED
+            ).update(at=now - dt.timedelta(days=rng.randint(10, 40)))
+            StatusChange.objects.create(
+                organisation_id=buddy.organisation_id,
+                buddy=buddy,
+                from_status=BuddyStatus.TRAINING,
+                to_status=BuddyStatus.ACTIVE,
+                at=active,
+            )
 
 
 class _History:
