@@ -117,10 +117,14 @@ def seed_demo_history(organisation: Organisation, slug: str, faker: Faker) -> in
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
     ):
         for month in range(MONTHS, 0, -1):
-            for outcome in rng.sample(OUTCOMES, len(OUTCOMES)):
+            for k, outcome in enumerate(rng.sample(OUTCOMES, len(OUTCOMES))):
                 received = now - dt.timedelta(days=30 * month - rng.randint(0, 26))
                 history.request(
-                    made, received.replace(hour=9 + rng.randint(0, 7)), outcome
+                    made,
+                    received.replace(hour=9 + rng.randint(0, 7)),
+                    outcome,
+                    # A quarter of them come through a professional's referral.
+                    referred=k % 4 == 0,
                 )
                 made += 1
         history.stop_old_waiting()
@@ -209,14 +213,16 @@ class _History:
         return picked
 
     @transaction.atomic
-    def request(self, n: int, received: dt.datetime, outcome: str) -> None:
+    def request(
+        self, n: int, received: dt.datetime, outcome: str, *, referred: bool
+    ) -> None:
         rng = self.rng
         cache.clear()  # the services' rate limits count per day, not per demo
         with time_machine.travel(received, tick=False):
             referral = None
             name = self.faker.name()
             email = EMAIL.format(n=n, slug=self.slug)
-            if rng.random() < 0.25:
+            if referred:
                 referral = intake.submit_professional_referral(
                     organisation=self.organisation,
                     referrer_name=self.faker.name(),
