@@ -132,10 +132,10 @@ def seed_demo_history(organisation: Organisation, slug: str, faker: Faker) -> in
 
 
 def _date_back(buddies: list[Buddy], rng: random.Random) -> None:
-    """The active and paused buddies were there before the history: their application and their
-    becoming active are dated 17-24 months back (the buddies' demo dates its
-    records the same way, as records taken over from an earlier system), so the
-    reports' time to active and retention have a past too."""
+    """The active and paused buddies were there before the history: their
+    application and their becoming active are dated 17-24 months back (the
+    buddies' demo dates its records the same way, as records taken over from an
+    earlier system), so the reports' time to active and retention have a past."""
     now = timezone.now()
     for buddy in buddies:
         applied = now - dt.timedelta(days=30 * (MONTHS + 3) + rng.randint(0, 150))
@@ -195,14 +195,20 @@ class _History:
             status__in=(RequestStatus.NEW, RequestStatus.WAITING),
             received_at__lt=self.now - dt.timedelta(days=120),
         ):
-            with time_machine.travel(
-                request.received_at + dt.timedelta(days=120), tick=False
-            ):
-                intake.withdraw_by_coordinator(
-                    actor=self.coordinator,
-                    request=request,
-                    reason="De ouder wachtte te lang en heeft zelf hulp gezocht.",
-                )
+            self._withdraw(
+                request,
+                request.received_at + dt.timedelta(days=120),
+                "De ouder wachtte te lang en heeft zelf hulp gezocht.",
+            )
+
+    def _withdraw(self, request: HelpRequest, at: dt.datetime, reason: str) -> None:
+        """The coordinator closes the request at `at` (not when that is to come)."""
+        if at >= self.now:
+            return
+        with time_machine.travel(at, tick=False):
+            intake.withdraw_by_coordinator(
+                actor=self.coordinator, request=request, reason=reason
+            )
 
     def _codes(self) -> list[str]:
         rng, groups = self.rng, self.codes
@@ -288,15 +294,11 @@ class _History:
             request = intake.decide_to_matching(actor=self.coordinator, request=request)
         if outcome == "withdrawn":
             # Waited, and stopped before a buddy was found.
-            stop = triaged + dt.timedelta(days=rng.randint(14, 40))
-            if stop >= self.now:
-                return
-            with time_machine.travel(stop, tick=False):
-                intake.withdraw_by_coordinator(
-                    actor=self.coordinator,
-                    request=request,
-                    reason="De ouder heeft zelf een oplossing gevonden.",
-                )
+            self._withdraw(
+                request,
+                triaged + dt.timedelta(days=rng.randint(14, 40)),
+                "De ouder heeft zelf een oplossing gevonden.",
+            )
             return
         self._match(request, triaged)
 
@@ -319,15 +321,12 @@ class _History:
                 except DomainError:
                     continue
         if match is None:
-            stop = at + dt.timedelta(days=rng.randint(30, 60))
-            if stop < self.now:
-                # Nobody fits: after a while on the waiting list the parent stops.
-                with time_machine.travel(stop, tick=False):
-                    intake.withdraw_by_coordinator(
-                        actor=self.coordinator,
-                        request=request,
-                        reason="Er was geen buddy met de juiste ervaring.",
-                    )
+            # Nobody fits: after a while on the waiting list the parent stops.
+            self._withdraw(
+                request,
+                at + dt.timedelta(days=rng.randint(30, 60)),
+                "Er was geen buddy met de juiste ervaring.",
+            )
             return
         member = _buddy_member(match)
         started = at + dt.timedelta(days=8)
