@@ -105,6 +105,14 @@ class Period:
             raise PeriodError("too_long")
 
     @property
+    def key(self) -> str:
+        """A short text naming the period (for cache keys)."""
+        return (
+            f"{self.first.school_year}-{self.first.number}"
+            f"_{self.last.school_year}-{self.last.number}"
+        )
+
+    @property
     def quarters(self) -> list[Quarter]:
         found = [self.first]
         while found[-1] < self.last:

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ouderbuddy.intake.models import HelpRequest, RequestEvent, RequestStatus
+from ouderbuddy.lib import org_cache
 from ouderbuddy.matching import engine, loading
 from ouderbuddy.matching.models import Match
 from ouderbuddy.matching.scoring import waiting, weights_of
@@ -180,7 +181,14 @@ def recently_unmatched(organisation_id: uuid.UUID) -> Counter[tuple[str, str]]:
 
 
 def plan(organisation_id: uuid.UUID) -> Plan:
-    """The planner for the organisation's waiting list of now."""
+    """The planner for the organisation's waiting list of now, kept in the shared
+    cache until the organisation's data changes (lib/org_cache.py)."""
+    return org_cache.remember(
+        organisation_id, "planner", lambda: _plan(organisation_id)
+    )
+
+
+def _plan(organisation_id: uuid.UUID) -> Plan:
     requests = loading.for_engine(waiting(organisation_id))
     unmatched = recently_unmatched(organisation_id)
     if not requests:

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from ouderbuddy.intake.models import HelpRequest
+from ouderbuddy.lib import org_cache
 from ouderbuddy.organisations.models import Organisation
 from ouderbuddy.reports.figures import Period
 from ouderbuddy.reports.models import BoardReport, RequestSignal, SignalTheme
@@ -111,6 +112,17 @@ def trends(of: Organisation | Scope, period: Period) -> list[Trend]:
     """The themes of the period against the period of the same length before it, of
     one organisation or of a network's organisations together."""
     scope = as_scope(of)
+    if scope.organisation is None:
+        return _trends(scope, period)
+    return org_cache.remember(
+        scope.organisation.pk,
+        "trends",
+        lambda: _trends(scope, period),
+        vary=period.key,
+    )
+
+
+def _trends(scope: Scope, period: Period) -> list[Trend]:
     before = period.previous()
     everything = Filters()
 

@@ -335,3 +335,13 @@ def test_the_support_section_counts_the_backing_of_buddies(mia_client):
     assert figures["Vragen aan de vraagbaak"] == "0"
     assert figures["Intervisie: keer dat een buddy erbij was"] == "0"
     assert figures["Tijd tot het eerste antwoord, mediaan"] == "x"
+
+
+@pytest.mark.parametrize("sector", ["po", "vo"])
+def test_the_figures_of_one_sector(cora_client, noord, sector):
+    """PO or VO: only the requests with a route code of that sector count (this
+    filter gave a 500 until 8 December)."""
+    _requests(noord, 5)
+    page = cora_client.get(DASHBOARD, {"sector": sector})
+    assert page.status_code == 200
+    assert "Hulpvragen binnen" in page.content.decode()
