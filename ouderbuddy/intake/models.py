@@ -258,6 +258,10 @@ class HelpRequest(TenantModel):
         related_name="+",
     )
 
+    # Set by the retention job (privacy/retention.py): the personal content is gone,
+    # the codes, dates and durations the reports count are kept.
+    anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
+
     class Meta:
         ordering = ["-received_at"]
         verbose_name = _("hulpvraag")

@@ -162,6 +162,10 @@ class ExpenseClaim(TenantModel):
         _("reden van afwijzen"), max_length=300, blank=True
     )
 
+    # Set by the retention job (privacy/retention.py): the personal content is gone,
+    # the codes, dates and durations the reports count are kept.
+    anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
+
     class Meta:
         ordering = ["-spent_on", "-created_at"]
         verbose_name = _("declaratie")
