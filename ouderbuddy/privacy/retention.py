@@ -237,4 +237,5 @@ def due_on(start: dt.date | dt.datetime | None, months: int) -> dt.date | None:
     if start is None:
         return None
     day = start.date() if isinstance(start, dt.datetime) else start
-    return day + relativedelta(months=months)
+    due: dt.date = day + relativedelta(months=months)
+    return due
