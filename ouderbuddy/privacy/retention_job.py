@@ -455,6 +455,15 @@ ANONYMISE: dict[str, Callable[[list[Any], dt.datetime], int]] = {
 # --- Deleting ------------------------------------------------------------------------
 
 
+def _boundary(now: dt.datetime, months: int) -> dt.datetime:
+    """Rows made before this moment are due: their (Dutch) day plus `months` is today
+    or earlier."""
+    last_day = _today(now) - relativedelta(months=months)
+    return timezone.make_aware(
+        dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time())
+    )
+
+
 def _delete_in_batches(queryset: QuerySet[Any]) -> int:
     """Delete the rows in batches (each its own transaction); the count deleted."""
     total = 0
@@ -474,14 +483,14 @@ def _delete_in_batches(queryset: QuerySet[Any]) -> int:
 def _delete_audit(organisation_id: Any, months: int, now: dt.datetime) -> int:
     return _delete_in_batches(
         AuditEvent.objects.filter(
-            organisation_id=organisation_id, at__lt=now - relativedelta(months=months)
+            organisation_id=organisation_id, at__lt=_boundary(now, months)
         )
     )
 
 
 def _delete_email(months: int, now: dt.datetime) -> int:
 
-    before = now - relativedelta(months=months)
+    before = _boundary(now, months)
     return _delete_in_batches(
         OutgoingEmail.objects.filter(created_at__lt=before)
     ) + _delete_in_batches(
