@@ -1,8 +1,9 @@
 from django.urls import path
 
-from ouderbuddy.privacy import views
+from ouderbuddy.privacy import urls_retention, views
 
 app_name = "privacy"
 urlpatterns = [
     path("auditlog/", views.audit_log, name="audit_log"),
+    *urls_retention.urlpatterns,
 ]
