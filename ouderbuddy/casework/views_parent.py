@@ -51,7 +51,7 @@ def _link_problem(
             "expired": problem.expired,
             "form": NewLinkForm(),
         },
-        status=410 if problem.expired else 400,
+        status=problem.status,
     )
     response.headers["Referrer-Policy"] = "strict-origin"
     return response

@@ -392,6 +392,11 @@ def request_for_token(token: str) -> HelpRequest:
     request = _request_with_place(data.get("r"))
     if request is None:
         raise LinkProblem(_("Deze hulpvraag bestaat niet meer."), expired=False)
+    if request.anonymised_at is not None:
+        # Wiped on request or after its retention period (privacy/retention_job.py).
+        raise LinkProblem(
+            _("De gegevens van deze hulpvraag zijn gewist."), expired=False, used=True
+        )
     return request
 
 

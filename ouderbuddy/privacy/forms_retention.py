@@ -47,3 +47,20 @@ class HoldForm(Form):
             "max_length": _("Schrijf hoogstens 300 tekens."),
         },
     )
+
+
+class EraseForm(Form):
+    """The second step of an erasure: the coordinator has read what it does."""
+
+    understood = forms.BooleanField(
+        label=_("Ik heb gelezen wat er gewist wordt en wat blijft."),
+        error_messages={"required": _("Vink aan dat u het heeft gelezen.")},
+    )
+    confirm = forms.CharField(
+        label=_("Typ WISSEN om te bevestigen"),
+        max_length=20,
+        error_messages={
+            "required": _("Typ het woord WISSEN om te bevestigen."),
+            "max_length": _("Typ alleen het woord WISSEN."),
+        },
+    )

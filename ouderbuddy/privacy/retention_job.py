@@ -50,6 +50,7 @@ from ouderbuddy.intake.models import (
     RequestEvent,
     RequestStatus,
 )
+from ouderbuddy.lib import org_cache
 from ouderbuddy.matching.models import HOLDS_PLACE, Conflict, Match, MatchEvent
 from ouderbuddy.notifications.models import OutgoingEmail
 from ouderbuddy.organisations.models import Membership, Organisation
@@ -271,6 +272,13 @@ def _locked(queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset
 
 
+def _drop_notes(history: QuerySet[Any]) -> None:
+    """History rows keep their code; a free-text note among their parameters goes."""
+    for row in history.filter(params__has_key="note").only("pk", "params"):
+        params = {k: v for k, v in row.params.items() if k != "note"}
+        type(row).objects.filter(pk=row.pk).update(params=params)
+
+
 def _consents_of(target_type: str, ids: list[str]) -> None:
     """A consent stays as proof of what was agreed, without the name of who gave it."""
     Consent.objects.filter(subject_type=target_type, subject_id__in=ids).update(
@@ -300,6 +308,7 @@ def anonymise_cases(request_ids: list[Any], now: dt.datetime) -> int:
         anonymised_at=now,
     )
     RequestEvent.objects.filter(request_id__in=ids).update(description="")
+    _drop_notes(RequestEvent.objects.filter(request_id__in=ids))
     ProfessionalReferral.objects.filter(request_id__in=ids).update(
         referrer_name="",
         referrer_email="",
@@ -315,6 +324,7 @@ def anonymise_cases(request_ids: list[Any], now: dt.datetime) -> int:
         reason="", decline_note="", introduction_place="", anonymised_at=now
     )
     MatchEvent.objects.filter(match_id__in=matches).update(description="")
+    _drop_notes(MatchEvent.objects.filter(match_id__in=matches))
     Agreement.objects.filter(match_id__in=matches).update(goals="")
     Contact.objects.filter(match_id__in=matches).update(note="", anonymised_at=now)
     CheckIn.objects.filter(match_id__in=matches).update(note="")
@@ -324,6 +334,8 @@ def anonymise_cases(request_ids: list[Any], now: dt.datetime) -> int:
     Closure.objects.filter(match_id__in=matches).update(note="")
     SchoolMeeting.objects.filter(match_id__in=matches).update(place="")
     _consents_of("intake.helprequest", [str(pk) for pk in ids])
+    for organisation_id in {r.organisation_id for r in requests}:
+        org_cache.changed(organisation_id)  # update() sends no signal
     return len(ids)
 
 
@@ -361,11 +373,13 @@ def anonymise_buddies(buddy_ids: list[Any], now: dt.datetime) -> int:
         communication_note="",
     )
     StatusChange.objects.filter(buddy_id__in=ids).update(reason="")
+    _drop_notes(StatusChange.objects.filter(buddy_id__in=ids))
     Conflict.objects.filter(buddy_id__in=ids).update(note="")
     _consents_of("buddies.buddy", [str(pk) for pk in ids])
     for buddy in buddies:
         if buddy.user_id is not None:
             _close_account(buddy.user_id, buddy.organisation_id)
+        org_cache.changed(buddy.organisation_id)  # update() sends no signal
     return len(ids)
 
 

@@ -1,0 +1,84 @@
+"""Erasure on request (AVG art. 17): first what it does and what stops it, then a
+confirmation (a tick and the word WISSEN). privacy/erasure.py does the work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ouderbuddy.buddies.selectors import get_buddy_for
+from ouderbuddy.intake.selectors import get_request_for
+from ouderbuddy.lib.access import role_required
+from ouderbuddy.lib.choices import Role
+from ouderbuddy.lib.errors import DomainError
+from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
+from ouderbuddy.privacy import erasure
+from ouderbuddy.privacy.forms_retention import EraseForm
+
+COORDINATOR = [Role.COORDINATOR]
+
+
+def _page(
+    request: SignedInRequest,
+    *,
+    check: erasure.Check,
+    title: str,
+    back: str,
+    erase: Any,
+    done_url: str,
+) -> HttpResponse:
+    form = EraseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and check.possible and form.is_valid():
+        try:
+            erase(form.cleaned_data["confirm"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "De gegevens zijn gewist. Alleen codes en datums blijven, zonder naam."
+                ),
+            )
+            return redirect(done_url)
+    return render(
+        request,
+        "privacy/erase.html",
+        {"check": check, "form": form, "title": title, "back": back},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(COORDINATOR, methods=["GET", "POST"])
+def erase_parent(request: SignedInRequest, request_id: Any) -> HttpResponse:
+    actor = acting_membership(request)
+    help_request = get_request_for(actor, request_id)
+    detail = reverse("intake:detail", kwargs={"request_id": help_request.pk})
+    return _page(
+        request,
+        check=erasure.check_parent(help_request),
+        title=_("Gegevens van de ouder wissen"),
+        back=detail,
+        erase=lambda word: erasure.erase_parent(actor, help_request, confirm=word),
+        done_url=detail,
+    )
+
+
+@role_required(COORDINATOR, methods=["GET", "POST"])
+def erase_buddy(request: SignedInRequest, buddy_id: Any) -> HttpResponse:
+    actor = acting_membership(request)
+    buddy = get_buddy_for(actor, buddy_id)
+    detail = reverse("buddies:detail", kwargs={"buddy_id": buddy.pk})
+    return _page(
+        request,
+        check=erasure.check_buddy(buddy),
+        title=_("Gegevens van de buddy wissen"),
+        back=detail,
+        erase=lambda word: erasure.erase_buddy(actor, buddy, confirm=word),
+        done_url=detail,
+    )
