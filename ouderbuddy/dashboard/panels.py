@@ -31,6 +31,7 @@ from ouderbuddy.lib import org_cache
 from ouderbuddy.lib.templatetags.ob_dates import days_ago_text
 from ouderbuddy.matching.selectors import attention, gaps
 from ouderbuddy.organisations.models import Membership
+from ouderbuddy.privacy.panels import open_rights_requests
 from ouderbuddy.support.panels import (
     anniversaries,
     claims_to_review,
@@ -241,6 +242,12 @@ COORDINATOR_PANELS: list[Panel] = [
         _("Declaraties die wachten op beoordeling"),
         _("Er wachten geen declaraties."),
         rows=claims_to_review,
+    ),
+    Panel(
+        "rights_requests",
+        _("Verzoeken over persoonsgegevens"),
+        _("Er zijn geen open verzoeken over persoonsgegevens."),
+        rows=open_rights_requests,
     ),
     Panel(
         "new_requests",

@@ -11,7 +11,12 @@ class IntakeConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from ouderbuddy.intake import jobs  # noqa: F401
+        from ouderbuddy.intake.services import request_for_token
         from ouderbuddy.organisations.models import Organisation
+        from ouderbuddy.privacy.hooks import request_for_status_token
+
+        # The parent's request for their data (privacy) starts from the status link.
+        request_for_status_token.connect(request_for_token)
 
         post_save.connect(
             _seed_new_organisation,

@@ -25,7 +25,7 @@ def test_start_requires_login(client):
 @pytest.mark.django_db
 def test_coordinator_start_has_its_panels_and_own_navigation(cora_client):
     body = cora_client.get("/start/").content.decode()
-    assert body.count('class="ob-panel"') == len(COORDINATOR_PANELS) == 16
+    assert body.count('class="ob-panel"') == len(COORDINATOR_PANELS) == 17
     assert "Nieuwe hulpvragen" in body
     assert reverse("organisations:team") in body
     assert "Steunpunt Noord" in body  # organisation name in the header
