@@ -56,7 +56,10 @@ NAVIGATION: list[NavItem] = [
         _("Instellingen"),
         frozenset({Role.COORDINATOR, Role.MANAGER}),
     ),
-    NavItem("privacy:audit_log", _("Auditlog"), frozenset({Role.COORDINATOR})),
+    # One item for the audit log, the register, the breaches and the retention.
+    NavItem(
+        "privacy:overview", _("Privacy"), frozenset({Role.COORDINATOR, Role.MANAGER})
+    ),
     NavItem("accounts:security", _("Beveiliging"), frozenset(Role)),
 ]
 
