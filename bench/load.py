@@ -409,6 +409,7 @@ class Page:
 
 # Routes that are not a page of the three roles, or that a GET would change.
 EXCLUDED = {
+    "privacy:retention_hold": "only for a case due within 30 days (a form)",
     "accounts:login": "sign-in flow",
     "accounts:logout": "signs out",
     "accounts:verify": "sign-in flow",
@@ -438,6 +439,16 @@ EXCLUDED = {
     "casework:calendar_feed": "an iCal feed for calendar apps",
     "intake:referral_confirm": "a professional's e-mailed link",
     "set_language": "changes the language",
+    "privacy:my_data": "each view is an answered rights request (a GET that writes)",
+    "privacy:export_request": "an export: audited at every view, not a page",
+    "privacy:export_buddy": "an export: audited at every view, not a page",
+    "privacy:export_staff": "an export: audited at every view, not a page",
+    "privacy:download": "a parent's e-mailed link; the first view answers a request",
+    "privacy:status_request": "a POST that e-mails a link",
+    "privacy:make_export": "a POST that answers rights requests",
+    "privacy:audit_log_csv": "a download, not a page",
+    "privacy:register_csv": "a download, not a page",
+    "privacy:register_md": "a download, not a page",
     "bench_bare": "measured as the ceiling (bench:bare)",
 }
 EXCLUDED_PREFIXES = {
@@ -450,6 +461,7 @@ PUBLIC = (
     "/doorverwijzen/",
     "/informatie/",
     "/vragenlijst/",
+    "/privacy/verklaring/",
 )
 # Public pages behind a personal link that are measured, as the parent.
 LINK_PAGES = ("hulpvraag/status/", "vragenlijst/")
@@ -587,6 +599,7 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
 
     return {
         "match_id": match.pk,
+        "category": "closed_match",
         "buddy_id": match.buddy_id,
         "buddy_user": match.buddy.user,
         "request_id": waiting.pk if waiting else match.request_id,
@@ -619,10 +632,32 @@ def objects_of(organisation: Any, coordinator: Any) -> dict[str, Any]:
         "question_id": first(Question, "subject", buddy_id=match.buddy_id),
         "claim_id": first(ExpenseClaim, "spent_on", buddy_id=match.buddy_id),
         "board_report_id": board_report.pk,
+        "breach_id": _breach(coordinator),
         "matches": Match.objects.filter(organisation_id=org).count(),
         "contacts": casework.Contact.objects.filter(organisation_id=org).count(),
         "match_contacts": match.n,
     }
+
+
+def _breach(coordinator: Any) -> Any:
+    """A data breach in the register (the first, or one recorded for the run)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ouderbuddy.privacy.models import DataBreach
+    from ouderbuddy.privacy.services_breaches import record_breach
+
+    found = DataBreach.objects.filter(organisation_id=coordinator.organisation_id)
+    first = found.order_by("discovered_at", "pk").first()
+    if first is None:
+        first = record_breach(
+            actor=coordinator,
+            discovered_at=timezone.now() - dt.timedelta(days=3),
+            what="Een e-mail met kenmerken ging naar een verkeerd adres.",
+            not_reported_reason="Geen risico: alleen kenmerken.",
+        )
+    return first.pk
 
 
 def role_of(name: str, url: str) -> str:

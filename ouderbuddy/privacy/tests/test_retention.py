@@ -355,3 +355,41 @@ def test_a_clock_moved_years_ahead_anonymises_everything_due_once(cora, noord):
     assert record.counts[C.ENDED_REQUEST] == 1
     assert not HelpRequest.objects.filter(anonymised_at__isnull=True).exists()
     assert not Buddy.objects.filter(anonymised_at__isnull=False).exists()  # active
+
+
+def test_questionnaire_answers_lose_their_match_after_twelve_months(cora):
+    from ouderbuddy.evaluation.models import MatchKey, Subject
+
+    match = closed_case(cora)
+    assert MatchKey.objects.filter(match=match).exists()
+    run_at(at(12, days=-1))
+    assert MatchKey.objects.filter(match=match).exists()
+    record = run_at(at(12))
+    assert record.counts[C.QUESTIONNAIRE] == 1
+    assert not MatchKey.objects.filter(match=match).exists()
+    assert Subject.objects.filter(organisation=cora.organisation).count() == 1
+
+
+def test_a_closed_question_thread_after_two_years(cora):
+    from ouderbuddy.support import services_questions as questions
+    from ouderbuddy.support.models import Question, Reply
+
+    with time_machine.travel(START, tick=False):
+        buddy = matchable_buddy(cora.organisation)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            question = questions.ask_question(
+                actor=buddy_membership(buddy),
+                subject="Wat doe ik bij een boze leraar?",
+                body="De leraar van Jip werd boos in het gesprek.",
+            )
+            questions.reply_to_question(
+                actor=cora, question=question, body="Blijf rustig en vat samen."
+            )
+            questions.close_question(actor=cora, question=question)
+    run_at(at(24, days=-1))
+    question.refresh_from_db()
+    assert question.anonymised_at is None and question.subject
+    run_at(at(24))
+    question = Question.objects.get()
+    assert question.anonymised_at is not None and question.subject == ""
+    assert {r.body for r in Reply.objects.filter(question=question)} == {""}
