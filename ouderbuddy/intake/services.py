@@ -666,6 +666,8 @@ def save_intake_note(
     """The coordinator's note of the intake conversation (encrypted)."""
     request = _locked(request)
     _coordinator(actor, request)
+    if request.anonymised_at is not None:
+        raise DomainError(_("De gegevens van deze hulpvraag zijn gewist."))
     if len(note) > 4000:
         raise DomainError(_("Hoogstens 4000 tekens."), field="note")
     request.intake_note = note.strip()

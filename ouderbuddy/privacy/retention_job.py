@@ -272,10 +272,18 @@ def _locked(queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset
 
 
+# History parameters that hold free text or a name (the rest are codes and dates).
+FREE_TEXT_PARAMS = ("note", "reason", "name")
+
+
 def _drop_notes(history: QuerySet[Any]) -> None:
-    """History rows keep their code; a free-text note among their parameters goes."""
-    for row in history.filter(params__has_key="note").only("pk", "params"):
-        params = {k: v for k, v in row.params.items() if k != "note"}
+    """History rows keep their code; free text and names among their parameters
+    become a dash (the line still reads: "Ingetrokken: —")."""
+    rows = history.filter(params__has_any_keys=list(FREE_TEXT_PARAMS))
+    for row in rows.only("pk", "params"):
+        params = {
+            k: ("—" if k in FREE_TEXT_PARAMS else v) for k, v in row.params.items()
+        }
         type(row).objects.filter(pk=row.pk).update(params=params)
 
 

@@ -31,7 +31,9 @@ def test_a_withdrawn_requests_parent_is_erased_after_two_steps(
     cora, cora_client, noord
 ):
     request = submit(noord, full_name="Pieter Geheim", email="pieter@example.nl")
-    intake.withdraw_by_coordinator(actor=cora, request=request, reason="Belde af")
+    intake.withdraw_by_coordinator(
+        actor=cora, request=request, reason="Pieter belde af"
+    )
     token = intake.status_token(request)
     page = cora_client.get(_url(request))
     text = page.content.decode()
@@ -50,7 +52,7 @@ def test_a_withdrawn_requests_parent_is_erased_after_two_steps(
     assert (request.full_name, request.email, request.question) == ("", "", "")
     detail = cora_client.get(done["Location"]).content.decode()
     assert "zijn op" in detail and "gewist" in detail
-    assert "Pieter Geheim" not in detail and "pieter@example.nl" not in detail
+    assert "Pieter" not in detail and "pieter@example.nl" not in detail
     # The status link no longer opens the request.
     assert cora_client.get(reverse("intake:status", args=[token])).status_code == 410
     # A record that it was done, without the content.
@@ -149,3 +151,16 @@ def test_only_coordinators(ben_client, mia_client, noord):
     request = submit(noord)
     assert ben_client.get(_url(request)).status_code == 403
     assert mia_client.get(_url(request)).status_code == 403
+
+
+def test_no_new_note_on_a_wiped_request(cora, cora_client, noord):
+    request = submit(noord)
+    cora_client.post(_url(request), {"understood": "on", "confirm": "WISSEN"})
+    page = cora_client.get(reverse("intake:detail", args=[request.pk])).content.decode()
+    assert "Notitie opslaan" not in page
+    refused = cora_client.post(
+        reverse("intake:note", args=[request.pk]), {"note": "Naam: Petra"}
+    )
+    assert refused.status_code == 400
+    request.refresh_from_db()
+    assert request.intake_note == ""
