@@ -101,6 +101,9 @@ READ_ONLY: dict[str, str] = {
     "matching.services.can_activate": "a yes/no check",
     "privacy.services.short_id": "a pure function of its argument",
     "privacy.services.audit_label": "a pure function of its argument",
+    "privacy.services_access.token_hash": "a pure function of its argument",
+    "privacy.services_access.legal_deadline": "pure date arithmetic",
+    "privacy.services_access.right_request_for_token": "looks a download link up",
 }
 
 NOT_AUDITED: dict[str, str] = {
@@ -359,6 +362,62 @@ def _(f: Fixture) -> Call:
     cora = f("cora")
     request = submit(cora.organisation)
     return lambda: services.record_read(actor=cora, target=request)
+
+
+def _status_link_request(f: Fixture) -> Any:
+    """A parent's open access request from the status page, and its help request."""
+    from ouderbuddy.intake.tests.factories import submit
+    from ouderbuddy.privacy import services_access
+
+    request = submit(f("noord"))
+    return committed(services_access.request_access_by_parent, help_request=request)
+
+
+@case("privacy.services_access.request_access_by_parent")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.intake.tests.factories import submit
+    from ouderbuddy.privacy import services_access
+
+    request = submit(f("noord"))
+    return lambda: services_access.request_access_by_parent(help_request=request)
+
+
+@case("privacy.services_access.download_by_parent")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.privacy import services_access
+
+    right = _status_link_request(f)
+    return lambda: services_access.download_by_parent(right_request=right, fmt="json")
+
+
+@case("privacy.services_access.export_for_buddy")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.matching.tests.factories import buddy_membership
+    from ouderbuddy.privacy import services_access
+
+    buddy = _active_buddy(f)
+    return lambda: services_access.export_for_buddy(
+        actor=buddy_membership(buddy), buddy_id=buddy.pk, fmt="html"
+    )
+
+
+@case("privacy.services_access.make_export")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.privacy import services_access
+
+    right = _status_link_request(f)
+    return lambda: services_access.make_export(
+        actor=f("cora"), kind="parent", subject_id=right.subject_id
+    )
+
+
+@case("privacy.services_access.record_export")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.privacy import access, services_access
+
+    cora = f("cora")
+    person = access.find_person("staff", cora.pk, cora.organisation_id)
+    return lambda: services_access.record_export(actor=cora, person=person, fmt="pdf")
 
 
 # buddies

@@ -486,6 +486,7 @@ def test_coordinator_forms(world):
         Page("active", client, reverse("matching:match", args=[active[0].pk])),
         Page("close", client, reverse("casework:close", args=[active[0].pk])),
         Page("signal", client, reverse("casework:signal", args=[signal.pk])),
+        Page("rights requests", client, reverse("privacy:right_requests")),
     ]
     assert fuzz_pages(pages, world["ids"]) >= len(pages)
 

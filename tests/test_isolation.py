@@ -59,6 +59,8 @@ PUBLIC_TOKEN_ROUTES = {
     "evaluation:decline",
     "evaluation:saved",
     "evaluation:declined",
+    "privacy:status_request",
+    "privacy:download",
 }
 
 # Public pages of an organisation (its application form): they may show the
