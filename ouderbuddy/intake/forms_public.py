@@ -654,6 +654,14 @@ class NewLinkForm(Form):
             "invalid": _("Vul een e-mailadres in zoals naam@voorbeeld.nl."),
         },
     )
+    stop_old = forms.BooleanField(
+        label=_("Laat mijn oude links niet meer werken"),
+        help_text=_(
+            "Kies dit als iemand anders uw e-mail kan lezen. Alleen de nieuwe link "
+            "werkt dan nog."
+        ),
+        required=False,
+    )
     website = forms.CharField(
         label=_("Laat dit veld leeg"),
         required=False,

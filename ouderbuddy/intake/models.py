@@ -258,7 +258,9 @@ class HelpRequest(TenantModel):
         related_name="+",
     )
 
-    # Set by the retention job (privacy/retention.py): the personal content is gone,
+    # Part of every status link; raised when the parent asks to stop the old links.
+    status_link_version = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Set by the retention job (privacy/retention_job.py): the personal content is gone,
     # the codes, dates and durations the reports count are kept.
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -303,7 +303,10 @@ def _event(
 
 def status_token(request: HelpRequest) -> str:
     """A signed token for the parent's status page (expires after STATUS_LINK_DAYS)."""
-    return signing.dumps({"r": str(request.pk)}, salt=STATUS_LINK_SALT, compress=True)
+    data: dict[str, Any] = {"r": str(request.pk)}
+    if request.status_link_version:
+        data["v"] = request.status_link_version
+    return signing.dumps(data, salt=STATUS_LINK_SALT, compress=True)
 
 
 def status_url(request: HelpRequest) -> str:
@@ -392,6 +395,14 @@ def request_for_token(token: str) -> HelpRequest:
     request = _request_with_place(data.get("r"))
     if request is None:
         raise LinkProblem(_("Deze hulpvraag bestaat niet meer."), expired=False)
+    if data.get("v", 0) != request.status_link_version:
+        raise LinkProblem(
+            _(
+                "Deze link werkt niet meer, omdat u een nieuwe link heeft gevraagd. "
+                "Gebruik de nieuwste link uit uw e-mail, of vraag hieronder een nieuwe aan."
+            ),
+            expired=True,
+        )
     if request.anonymised_at is not None:
         # Wiped on request or after its retention period (privacy/retention_job.py).
         raise LinkProblem(
@@ -400,16 +411,32 @@ def request_for_token(token: str) -> HelpRequest:
     return request
 
 
-def send_new_status_links(*, email: str) -> int:
+def send_new_status_links(*, email: str, stop_old: bool = False) -> int:
     """E-mail fresh status links for the requests of this address (of the last year).
+    With `stop_old` the links sent before stop working (the parent asked for that,
+    for example because someone else read their e-mail).
 
     The answer on screen is the same whether or not the address is known."""
     email = email.strip().lower()
     _rate_limit(f"intake:newlink:{email}", 5, 3600)
     since = timezone.now() - dt.timedelta(days=365)
     requests = list(
-        HelpRequest.objects.filter(email__iexact=email, received_at__gte=since)
+        HelpRequest.objects.filter(
+            email__iexact=email, received_at__gte=since, anonymised_at__isnull=True
+        )
     )
+    if stop_old and requests:
+        HelpRequest.objects.filter(pk__in=[r.pk for r in requests]).update(
+            status_link_version=F("status_link_version") + 1
+        )
+        for request in requests:
+            request.refresh_from_db(fields=["status_link_version"])
+            record_event(
+                actor=None,
+                organisation=request.organisation_id,
+                verb="intake.status_links_stopped",
+                target=request,
+            )
     for request in requests:
         _mail_parent(
             request, "intake/email/new_link.txt", gettext_lazy("Uw nieuwe link")

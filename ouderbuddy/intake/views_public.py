@@ -448,7 +448,10 @@ def new_link(request: HttpRequest) -> HttpResponse:
             return redirect(reverse("intake:new_link") + "?verstuurd=1")
         if form.is_valid():
             try:
-                services.send_new_status_links(email=form.cleaned_data["email"])
+                services.send_new_status_links(
+                    email=form.cleaned_data["email"],
+                    stop_old=form.cleaned_data["stop_old"],
+                )
             except DomainError:
                 # The only refusal is the limit per address; it says nothing about
                 # whether the address is known.
