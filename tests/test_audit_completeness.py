@@ -2127,6 +2127,79 @@ def _(f: Fixture) -> Call:
     return lambda: services.set_hour_cost(actor=f("mia"), hour_cost=Decimal("55"))
 
 
+def _withdrawn_days_ago(f: Fixture, days: int) -> Any:
+    from ouderbuddy.intake import services as intake
+    from ouderbuddy.intake.models import HelpRequest
+    from ouderbuddy.intake.tests.factories import submit
+
+    cora = f("cora")
+    request = submit(cora.organisation)
+    committed(
+        intake.withdraw_by_coordinator, actor=cora, request=request, reason="Niet nodig"
+    )
+    HelpRequest.objects.filter(pk=request.pk).update(
+        status_changed_at=timezone.now() - dt.timedelta(days=days)
+    )
+    return request
+
+
+@case("privacy.jobs.apply_retention")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.privacy import jobs
+
+    _withdrawn_days_ago(f, 120)
+    return lambda: jobs.apply_retention(timezone.now())
+
+
+@case("privacy.services_retention.hold")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.privacy import services_retention
+
+    request = _withdrawn_days_ago(f, 80)
+    return lambda: services_retention.hold(
+        f("cora"),
+        category="ended_request",
+        target_id=request.pk,
+        reason="De ouder heeft een klacht ingediend",
+    )
+
+
+@case("privacy.services_retention.set_policy")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.privacy import services_retention
+
+    return lambda: services_retention.set_policy(
+        f("cora"), category="closed_match", months=6, reason="Zo kort als het kan"
+    )
+
+
+def _breach_values() -> dict[str, Any]:
+    return {
+        "discovered_at": timezone.now() - dt.timedelta(days=1),
+        "what": "Een lijst met kenmerken stond open op een gedeelde schijf.",
+        "not_reported_reason": "Geen risico: alleen kenmerken.",
+    }
+
+
+@case("privacy.services_breaches.record_breach")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.privacy import services_breaches
+
+    return lambda: services_breaches.record_breach(actor=f("cora"), **_breach_values())
+
+
+@case("privacy.services_breaches.update_breach")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.privacy import services_breaches
+
+    breach = services_breaches.record_breach(actor=f("cora"), **_breach_values())
+    return lambda: services_breaches.update_breach(
+        actor=f("cora"),
+        breach=breach,
+        **_breach_values() | {"measures": "De map is afgeschermd."},
+    )
+
+
 # --- The tests ----------------------------------------------------------------------------
 
 

@@ -487,6 +487,17 @@ def test_coordinator_forms(world):
         Page("close", client, reverse("casework:close", args=[active[0].pk])),
         Page("signal", client, reverse("casework:signal", args=[signal.pk])),
         Page("rights requests", client, reverse("privacy:right_requests")),
+        Page(
+            "retention period",
+            client,
+            reverse("privacy:retention_policy", args=["closed_match"]),
+        ),
+        Page(
+            "erase parent",
+            client,
+            reverse("privacy:erase_parent", args=[new_request.pk]),
+        ),
+        Page("erase buddy", client, reverse("privacy:erase_buddy", args=[buddy.pk])),
     ]
     assert fuzz_pages(pages, world["ids"]) >= len(pages)
 
