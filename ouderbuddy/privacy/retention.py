@@ -133,7 +133,7 @@ RULES: tuple[Rule, ...] = (
         C.EXPENSES,
         84,
         84,
-        _("na de datum van de declaratie"),
+        _("na het einde van het jaar van de declaratie"),
         _(
             "Omschrijving, plaatsen en de bon gaan weg. Bedrag, datum en soort blijven "
             "niet langer dan nodig."

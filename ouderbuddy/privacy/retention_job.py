@@ -211,9 +211,12 @@ def _thread_rows(
 def _claim_rows(
     organisation_id: Any, cutoff: dt.date
 ) -> Iterable[tuple[Any, Any, str]]:
+    """Financial records count from the end of their year (the fiscal seven years:
+    a claim of 2026 is kept until 31 December 2033, as support/models_expenses.py's
+    `retain_until` says)."""
     return (
-        (pk, start, f"Declaratie {str(pk)[:8]}")
-        for pk, start in ExpenseClaim.objects.filter(
+        (pk, dt.date(spent_on.year + 1, 1, 1), f"Declaratie {str(pk)[:8]}")
+        for pk, spent_on in ExpenseClaim.objects.filter(
             organisation_id=organisation_id,
             anonymised_at__isnull=True,
             spent_on__lte=cutoff,

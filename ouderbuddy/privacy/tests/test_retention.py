@@ -244,15 +244,17 @@ def test_a_stopped_buddy_after_two_years_with_the_account(cora, noord):
     assert not user.has_usable_password()
 
 
-def test_expense_claims_after_seven_years_and_never_below(cora, noord):
+def test_expense_claims_after_the_fiscal_seven_years_and_never_below(cora, noord):
     with time_machine.travel(START, tick=False):
         match = active_match(cora)
         pays(cora)
         claim = km_claim(buddy_membership(match.buddy), spent_on=START.date())
-    run_at(at(84, days=-1))
+    # Seven years after the end of 2026: kept through 31 December 2033.
+    assert claim.retain_until == dt.date(2033, 12, 31)
+    run_at(dt.datetime(2033, 12, 31, 23, 0, tzinfo=AMSTERDAM))
     claim.refresh_from_db()
     assert claim.anonymised_at is None and claim.from_place == "Zwolle"
-    run_at(at(84))
+    run_at(dt.datetime(2034, 1, 1, 1, 0, tzinfo=AMSTERDAM))
     claim.refresh_from_db()
     assert claim.anonymised_at is not None
     assert (claim.description, claim.from_place, claim.to_place) == ("", "", "")
