@@ -101,9 +101,12 @@ READ_ONLY: dict[str, str] = {
     "matching.services.can_activate": "a yes/no check",
     "privacy.services.short_id": "a pure function of its argument",
     "privacy.services.audit_label": "a pure function of its argument",
+    "privacy.services_erasure.check_parent": "says what erasing would do",
+    "privacy.services_erasure.check_buddy": "says what erasing would do",
     "privacy.services_access.token_hash": "a pure function of its argument",
     "privacy.services_access.legal_deadline": "pure date arithmetic",
     "privacy.services_access.right_request_for_token": "looks a download link up",
+    "privacy.services_breaches.breach_problem": "checks values, stores nothing",
 }
 
 NOT_AUDITED: dict[str, str] = {
@@ -2197,6 +2200,43 @@ def _(f: Fixture) -> Call:
         actor=f("cora"),
         breach=breach,
         **_breach_values() | {"measures": "De map is afgeschermd."},
+    )
+
+
+@case("privacy.services_erasure.erase_parent")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.privacy import services_erasure
+
+    request = _withdrawn_days_ago(f, 1)
+    return lambda: services_erasure.erase_parent(f("cora"), request, confirm="WISSEN")
+
+
+@case("privacy.services_erasure.erase_buddy")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.privacy import services_erasure
+
+    buddy = _applicant(f)
+    return lambda: services_erasure.erase_buddy(f("cora"), buddy, confirm="WISSEN")
+
+
+@case("privacy.services_rectification.correct_parent")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.intake.tests.factories import submit
+    from ouderbuddy.privacy import services_rectification
+
+    request = submit(f("noord"))
+    return lambda: services_rectification.correct_parent(
+        f("cora"), request, {"full_name": "Sanne de Jong"}
+    )
+
+
+@case("privacy.services_rectification.correct_buddy")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.privacy import services_rectification
+
+    buddy = _applicant(f)
+    return lambda: services_rectification.correct_buddy(
+        f("cora"), buddy, {"phone": "06 12345678"}
     )
 
 

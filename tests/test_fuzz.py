@@ -58,6 +58,7 @@ from ouderbuddy.intake.tests.factories import submit as submit_help_request
 from ouderbuddy.intake.tests.test_public import STEP_DATA, fill
 from ouderbuddy.matching.models import BatchDraft, Match, MatchStatus
 from ouderbuddy.organisations.models import Membership, Organisation, Role
+from ouderbuddy.privacy.models import DataBreach
 from ouderbuddy.training.models import Course, Session
 from tests.formdata import HtmlForm, forms_of
 from tests.test_isolation import _noord_objects, build_noord_world
@@ -257,10 +258,17 @@ def fuzz_form(
     run()
 
 
-def fuzz_query(label: str, client: Client, path: str, foreign_ids: list[str]) -> None:
+def fuzz_query(
+    label: str,
+    client: Client,
+    path: str,
+    foreign_ids: list[str],
+    extra: tuple[str, ...] = (),
+) -> None:
     names = ["q", "status", "pagina", "page", "vlag", "buddy", "sort", "urgentie"]
     names += ["gemeente", "leeftijd", "route", "uitgesloten", "o", "order", "next"]
     names += ["period", "year", "quarter", "start", "end", "swv", "sector", "code"]
+    names += list(extra)
 
     @settings(
         max_examples=EXAMPLES_PER_QUERY,
@@ -460,7 +468,8 @@ def test_coordinator_forms(world):
     active = Match.objects.filter(organisation=noord, status=MatchStatus.ACTIVE)
     draft = BatchDraft.objects.filter(organisation=noord).first()
     signal = SafetySignal.objects.filter(organisation=noord).first()
-    assert None not in (new_request, waiting, buddy, course, session, draft)
+    breach = DataBreach.objects.filter(organisation=noord).first()
+    assert None not in (new_request, waiting, buddy, course, session, draft, breach)
     # The check-in and fit answers are posted from the match pages (POST only).
     assert None not in (signal, proposed.first(), active.first())
     pages = [
@@ -498,6 +507,14 @@ def test_coordinator_forms(world):
             reverse("privacy:erase_parent", args=[new_request.pk]),
         ),
         Page("erase buddy", client, reverse("privacy:erase_buddy", args=[buddy.pk])),
+        Page(
+            "correct parent",
+            client,
+            reverse("privacy:correct_parent", args=[new_request.pk]),
+        ),
+        Page("correct buddy", client, reverse("privacy:correct_buddy", args=[buddy.pk])),
+        Page("new breach", client, reverse("privacy:breach_new")),
+        Page("breach", client, reverse("privacy:breach_edit", args=[breach.pk])),
     ]
     assert fuzz_pages(pages, world["ids"]) >= len(pages)
 
@@ -620,6 +637,15 @@ def test_query_strings_of_list_pages(world):
     ]
     for path in paths:
         fuzz_query(path, client, path, world["ids"])
+
+
+def test_audit_log_filter(world):
+    """The audit log's filter (a GET form): its own fields, and its download."""
+    client = signed_in_client(world["cora"].user)
+    fields = ("doel", "alles", "wie", "handeling", "van", "tot")
+    for name in ("privacy:audit_log", "privacy:audit_log_csv"):
+        path = reverse(name)
+        fuzz_query(path, client, path, world["ids"], extra=fields)
 
 
 def test_the_fingerprint_sees_a_saved_row(world):

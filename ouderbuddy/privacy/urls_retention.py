@@ -1,5 +1,5 @@
 """The retention pages (privacy/views_retention.py) and erasure on request
-(privacy/views_erasure.py)."""
+and rectification (privacy/views_erasure.py)."""
 
 from django.urls import path
 
@@ -24,5 +24,15 @@ urlpatterns = [
     ),
     path(
         "wissen/buddy/<uuid:buddy_id>/", views_erasure.erase_buddy, name="erase_buddy"
+    ),
+    path(
+        "corrigeren/hulpvraag/<uuid:request_id>/",
+        views_erasure.correct_parent,
+        name="correct_parent",
+    ),
+    path(
+        "corrigeren/buddy/<uuid:buddy_id>/",
+        views_erasure.correct_buddy,
+        name="correct_buddy",
     ),
 ]

@@ -165,6 +165,8 @@ VERB_LABELS: dict[str, StrOrPromise] = {
     "privacy.export": _("Kopie van de gegevens gedownload"),
     "privacy.export_made": _("Kopie van de gegevens gemaakt"),
     "privacy.erasure": _("Gegevens van een persoon gewist"),
+    "privacy.rectification": _("Gegevens van een persoon gecorrigeerd"),
+    "intake.status_links_stopped": _("Oude statuslinks op verzoek gestopt"),
 }
 
 

@@ -1,12 +1,14 @@
 """Erasure on request (AVG art. 17): first what it does and what stops it, then a
-confirmation (a tick and the word WISSEN). privacy/erasure.py does the work."""
+confirmation (a tick and the word WISSEN); privacy/services_erasure.py does the work. And
+rectification (art. 16): the coordinator corrects a person's details
+(privacy/services_rectification.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,8 +19,13 @@ from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import Role
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
-from ouderbuddy.privacy import erasure
-from ouderbuddy.privacy.forms_retention import EraseForm
+from ouderbuddy.privacy import services_erasure as erasure
+from ouderbuddy.privacy import services_rectification as rectification
+from ouderbuddy.privacy.forms_rights import (
+    BuddyCorrectionForm,
+    EraseForm,
+    ParentCorrectionForm,
+)
 
 COORDINATOR = [Role.COORDINATOR]
 
@@ -81,4 +88,73 @@ def erase_buddy(request: SignedInRequest, buddy_id: Any) -> HttpResponse:
         back=detail,
         erase=lambda word: erasure.erase_buddy(actor, buddy, confirm=word),
         done_url=detail,
+    )
+
+
+# --- Rectification (AVG art. 16) ---------------------------------------------------
+
+
+def _correct_page(
+    request: SignedInRequest,
+    *,
+    form: Any,
+    title: str,
+    back: str,
+    correct: Any,
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            correct(form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("De gegevens zijn gecorrigeerd."))
+            return redirect(back)
+    return render(
+        request,
+        "privacy/correct.html",
+        {"form": form, "title": title, "back": back},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(COORDINATOR, methods=["GET", "POST"])
+def correct_parent(request: SignedInRequest, request_id: Any) -> HttpResponse:
+    actor = acting_membership(request)
+    help_request = get_request_for(actor, request_id)
+    if help_request.anonymised_at is not None:
+        raise Http404
+    initial = {
+        name: getattr(help_request, name) for name in rectification.PARENT_FIELDS
+    }
+    form = ParentCorrectionForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
+    return _correct_page(
+        request,
+        form=form,
+        title=_("Gegevens van de ouder corrigeren"),
+        back=reverse("intake:detail", kwargs={"request_id": help_request.pk}),
+        correct=lambda values: rectification.correct_parent(
+            actor, help_request, values
+        ),
+    )
+
+
+@role_required(COORDINATOR, methods=["GET", "POST"])
+def correct_buddy(request: SignedInRequest, buddy_id: Any) -> HttpResponse:
+    actor = acting_membership(request)
+    buddy = get_buddy_for(actor, buddy_id)
+    if buddy.anonymised_at is not None:
+        raise Http404
+    initial = {name: getattr(buddy, name) for name in rectification.BUDDY_FIELDS}
+    form = BuddyCorrectionForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
+    return _correct_page(
+        request,
+        form=form,
+        title=_("Gegevens van de buddy corrigeren"),
+        back=reverse("buddies:detail", kwargs={"buddy_id": buddy.pk}),
+        correct=lambda values: rectification.correct_buddy(actor, buddy, values),
     )

@@ -16,7 +16,7 @@ from ouderbuddy.lib.choices import Role
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
 from ouderbuddy.privacy import retention, retention_job, services_retention
-from ouderbuddy.privacy.forms_retention import HoldForm, PolicyForm
+from ouderbuddy.privacy.forms_rights import HoldForm, PolicyForm
 from ouderbuddy.privacy.models import AuditEvent, RetentionCategory
 
 COORDINATOR = [Role.COORDINATOR]
