@@ -51,6 +51,8 @@ PUBLIC = {
     "evaluation:declined": "'you are not taking part' (signed link)",
     "knowledge:public_list": "a support point's information for parents (informing)",
     "knowledge:public_article": "one published article for parents of a support point",
+    "privacy:statements": "the privacy statement before a support point is known",
+    "privacy:statement": "a support point's privacy statement (AVG art. 13/14)",
     "privacy:status_request": "the parent asks for their data (signed status link)",
     "privacy:download": "the parent's data behind the e-mailed link (secret token)",
 }

@@ -70,6 +70,7 @@ PUBLIC_ORGANISATION_ROUTES = {
     "buddies:apply_done",
     "intake:referral",
     "intake:referral_done",
+    "privacy:statement",
 }
 
 # Public pages of an organisation's knowledge base: they may show its name and its
@@ -91,6 +92,7 @@ PARAM_MODELS = {
     "claim_id": "support.expenseclaim",
     "cost_id": "reports.cost",
     "board_report_id": "reports.boardreport",
+    "breach_id": "privacy.databreach",
     "time_entry_id": "reports.timeentry",
     "course_id": "training.course",
     "draft_id": "matching.batchdraft",
@@ -239,6 +241,22 @@ def _expenses_world(cora, member) -> None:
     )
     last_month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
     expenses.close_month(actor=cora, month=last_month)
+
+
+def _privacy_world(cora) -> None:
+    """A data breach in Noord's register."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ouderbuddy.privacy.services_breaches import record_breach
+
+    record_breach(
+        actor=cora,
+        discovered_at=timezone.now() - dt.timedelta(days=2),
+        what="Een e-mail met kenmerken ging naar een verkeerd adres.",
+        not_reported_reason="Geen risico: alleen kenmerken.",
+    )
 
 
 def _member_buddy(member):
@@ -402,6 +420,7 @@ def build_noord_world(cora, ben) -> dict[str, Any]:
     make_training_world(cora)
     submit_help_request(cora.organisation)
     _matching_world(cora)
+    _privacy_world(cora)
     objects = _noord_objects(cora.organisation)
     assert objects["intake.helprequest"], "the walk needs help requests to try"
     assert objects["training.enrolment"], "the walk needs enrolments to try"

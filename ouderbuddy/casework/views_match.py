@@ -36,6 +36,7 @@ from ouderbuddy.matching import services as matching_services
 from ouderbuddy.matching.models import Match, MatchStatus
 from ouderbuddy.matching.selectors import get_match_for, visible_matches
 from ouderbuddy.organisations.models import Role
+from ouderbuddy.privacy.services import record_read
 
 COORDINATOR = [Role.COORDINATOR]
 # Matches whose page shows the casework sections (agreements are written from the
@@ -309,7 +310,10 @@ def _page_match(actor: Any, match_id: UUID) -> Match:
 def match(request: SignedInRequest, match_id: UUID) -> HttpResponse:
     actor = acting_membership(request)
     # get_match_for's rule; of the request and the buddy the page shows their names.
-    return match_page(request, _page_match(actor, match_id))
+    found = _page_match(actor, match_id)
+    # The page shows the case and its contact log: a read of the match (AVG).
+    record_read(actor=actor, organisation=actor.organisation_id, target=found)
+    return match_page(request, found)
 
 
 @role_required(COORDINATOR, methods=["POST"])

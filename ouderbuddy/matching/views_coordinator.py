@@ -255,6 +255,8 @@ def compare(request: SignedInRequest, request_id: UUID) -> HttpResponse:
                 ],
             )
         )
+    # Two buddies' profiles next to the request: a read of the request (AVG).
+    record_read(actor=actor, organisation=actor.organisation, target=help_request)
     return render(
         request,
         "matching/compare.html",

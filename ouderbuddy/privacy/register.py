@@ -435,11 +435,13 @@ class Register:
 
 
 def register_for(organisation: Any) -> Register:
-    """The organisation's processing register, in the active language."""
+    """The organisation's processing register, in the active language (without an
+    organisation: the defaults every support point starts from)."""
+    organisation_id = getattr(organisation, "pk", None)
     return Register(
         organisation=organisation,
-        activities=activities_for(organisation.pk),
-        policies=policies_for(organisation.pk),
+        activities=activities_for(organisation_id),
+        policies=policies_for(organisation_id),
         recipients=[(str(a), str(b)) for a, b in RECIPIENTS],
         processors=[(str(a), str(b)) for a, b in PROCESSORS],
         processors_note=str(PROCESSORS_NOTE),

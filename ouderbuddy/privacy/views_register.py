@@ -96,12 +96,12 @@ def register_markdown(request: SignedInRequest) -> HttpResponse:
 
 @require_safe
 def statements(request: HttpRequest) -> HttpResponse:
-    """Every active support point, each with a link to its privacy statement."""
-    model = apps.get_model("organisations", "Organisation")
+    """The privacy statement before a support point is known (the first steps of a
+    public form): the defaults every support point starts from."""
     return render(
         request,
-        "privacy/register/statements.html",
-        {"organisations": model.objects.filter(is_active=True).order_by("name")},
+        "privacy/register/statement.html",
+        {"organisation": None, "register": register_data.register_for(None)},
     )
 
 

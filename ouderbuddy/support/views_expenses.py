@@ -30,7 +30,7 @@ from ouderbuddy.lib.csv_export import csv_response, safe_cell
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
 from ouderbuddy.organisations.models import Role
-from ouderbuddy.privacy.services import record_read
+from ouderbuddy.privacy.services import record_event, record_read
 from ouderbuddy.support import receipts, services_expenses
 from ouderbuddy.support import selectors_expenses as selectors
 from ouderbuddy.support.caps import Level
@@ -223,7 +223,9 @@ def _claim_page(
 @role_required(COORDINATOR)
 def claim(request: SignedInRequest, claim_id: UUID) -> HttpResponse:
     actor = acting_membership(request)
-    return _claim_page(request, selectors.get_claim_for(actor, claim_id))
+    found = selectors.get_claim_for(actor, claim_id)
+    record_read(actor=actor, target=found)
+    return _claim_page(request, found)
 
 
 @role_required(COORDINATOR, methods=["POST"])
@@ -411,7 +413,18 @@ def month_csv(request: SignedInRequest) -> HttpResponse:
         for r in rows
     ]
     lines.append([_("Totaal"), "", "", "", "", money(_total(rows))])
+    _record_export(actor, chosen, "csv")
     return csv_response(f"onkosten-{chosen:%Y-%m}.csv", _header(), lines)
+
+
+def _record_export(actor: Any, month: dt.date, kind: str) -> None:
+    """A download of the buddies' names and expenses is an audit event (AVG)."""
+    record_event(
+        actor=actor,
+        organisation=actor.organisation_id,
+        verb="support.expenses.export",
+        data={"month": f"{month:%Y-%m}", "format": kind},
+    )
 
 
 @role_required(COORDINATOR)
@@ -461,6 +474,7 @@ def month_xlsx(request: SignedInRequest) -> HttpResponse:
     sheet.append([text(_("Totaal"), strong=True), None, None, None, None, total])
     out = io.BytesIO()
     book.save(out)
+    _record_export(actor, chosen, "xlsx")
     response = HttpResponse(out.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = (
         f'attachment; filename="onkosten-{chosen:%Y-%m}.xlsx"'

@@ -127,11 +127,16 @@ class TestStatement:
         zuid.is_active = False
         zuid.save()
         assert client.get(f"/privacy/verklaring/{zuid.pk}/").status_code == 404
-        assert zuid.name not in client.get("/privacy/verklaring/").content.decode()
 
-    def test_list_and_methods(self, client, noord):
+    def test_before_the_support_point_is_known(self, client, noord):
         body = client.get("/privacy/verklaring/").content.decode()
-        assert reverse("privacy:statement", args=[noord.pk]) in body
+        assert "hangt af van uw postcode" in body
+        assert "Autoriteit Persoonsgegevens" in body
+        assert "3 maanden" in body
+        # It names no support point (the public pages without an id show none).
+        assert noord.name not in body
+
+    def test_methods(self, client, noord):
         assert client.post("/privacy/verklaring/").status_code == 405
         assert client.post(f"/privacy/verklaring/{noord.pk}/").status_code == 405
 
