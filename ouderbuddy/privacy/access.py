@@ -426,6 +426,36 @@ def _text(field: models.Field[Any, Any], value: Any) -> str:
     return str(value)
 
 
+# Dutch labels for fields whose model gives none (Django would show the code name).
+FIELD_LABELS: dict[str, Any] = {
+    "request": _("Hulpvraag"),
+    "match": _("Koppeling"),
+    "buddy": _("Buddy"),
+    "user": _("Account"),
+    "actor": _("Door"),
+    "at": _("Tijdstip"),
+    "by": _("Door"),
+    "by_parent": _("Door de ouder"),
+    "from_status": _("Van status"),
+    "to_status": _("Naar status"),
+    "decided_by": _("Besloten door"),
+    "created_by": _("Gemaakt door"),
+    "recorded_by": _("Vastgelegd door"),
+    "logged_by": _("Genoteerd door"),
+    "proposed_by": _("Voorgesteld door"),
+    "status_link_version": _("Versie van de statuslink"),
+    "email_language": _("Taal van de e-mails"),
+}
+
+
+def _label(field: models.Field[Any, Any]) -> str:
+    """The field's own label, or a Dutch one where the model gives only its name."""
+    own = str(field.verbose_name)
+    if own == field.name.replace("_", " ") and field.name in FIELD_LABELS:
+        return str(FIELD_LABELS[field.name])
+    return capfirst(own)
+
+
 def _is_secret(field: models.Field[Any, Any]) -> bool:
     return field.name in SECRET_FIELDS or field.name.endswith("_hash")
 
@@ -451,7 +481,7 @@ def record(row: models.Model, labels: _Labels) -> dict[str, Any]:
         fields.append(
             {
                 "name": field.name,
-                "label": capfirst(str(field.verbose_name)),
+                "label": _label(field),
                 "value": value,
                 "text": text,
             }

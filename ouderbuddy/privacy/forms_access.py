@@ -61,7 +61,7 @@ class _PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     iterator = ReadOnceChoices
 
     def label_from_instance(self, obj: Any) -> str:
-        if hasattr(obj, "user"):
+        if hasattr(obj, "role"):  # a membership
             return f"{obj.user.full_name or obj.user.email} ({obj.get_role_display()})"
         return str(obj.full_name or audit_label(obj))
 

@@ -98,19 +98,26 @@ def _answer(
 @private_page
 @require_POST
 def status_request(request: HttpRequest, token: str) -> HttpResponse:
-    """The parent asks for their data on the status page. The answer is the same
-    whether or not the link was valid or the e-mail went out."""
+    """The parent asks for their data on the status page, and goes back to it. The
+    message is the same whether the e-mail went out, a new link replaced the last
+    one, or the parent asked too often."""
     try:
         help_request = hooks.request_for_status_token(token)
     except DomainError:
         help_request = None
     if help_request is not None:
         services.request_access_by_parent(help_request=help_request)
-    return render(
-        request,
-        "privacy/access/requested.html",
-        {"token": token, "days": services.LINK_DAYS},
-    )
+        messages.success(
+            request,
+            _(
+                "U krijgt binnen een paar minuten een e-mail met een link naar al uw "
+                "gegevens. De link werkt %(days)d dagen. Geen e-mail gekregen? Kijk "
+                "ook bij uw ongewenste e-mail, of neem contact op met het steunpunt."
+            )
+            % {"days": services.LINK_DAYS},
+        )
+    # A wrong link lands on the status page's own answer to it.
+    return redirect("intake:status", token=token)
 
 
 def _link_problem(request: HttpRequest) -> HttpResponse:
