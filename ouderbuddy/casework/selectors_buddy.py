@@ -111,7 +111,10 @@ def _own_match_page(organisation_id: Any, user_id: Any, match_id: Any) -> Any:
     )
     return (
         Match.objects.filter(
-            organisation_id=organisation_id, buddy_id=Subquery(own_buddy), pk=match_id
+            organisation_id=organisation_id,
+            buddy_id=Subquery(own_buddy),
+            pk=match_id,
+            request__restricted_at__isnull=True,
         )
         .annotate(
             buddy_fit_answered=Exists(
@@ -468,6 +471,7 @@ def feed_meetings(buddy: Buddy, since: dt.datetime) -> QuerySet[SchoolMeeting]:
         organisation_id=buddy.organisation_id,
         match__buddy=buddy,
         match__status=MatchStatus.ACTIVE,
+        match__request__restricted_at__isnull=True,
         cancelled=False,
         starts_at__gte=since,
     ).order_by("starts_at")

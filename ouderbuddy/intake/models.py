@@ -258,6 +258,11 @@ class HelpRequest(TenantModel):
         related_name="+",
     )
 
+    # Restriction on request (AVG art. 18): the case stays, only the coordinators see
+    # it, nothing is sent and the retention job leaves it (privacy/services_restriction.py).
+    restricted_at = models.DateTimeField(
+        _("verwerking beperkt sinds"), null=True, blank=True
+    )
     # Part of every status link; raised when the parent asks to stop the old links.
     status_link_version = models.PositiveSmallIntegerField(default=0, editable=False)
     # Set by the retention job (privacy/retention_job.py): the personal content is gone,

@@ -128,9 +128,12 @@ def pair(request: HelpRequest, buddy: Buddy) -> Option:
 
 
 def waiting(organisation_id: uuid.UUID) -> QuerySet[HelpRequest]:
-    """The organisation's requests on the waiting list."""
+    """The organisation's requests on the waiting list (not one whose processing is
+    restricted: it is not matched until the restriction is lifted)."""
     return HelpRequest.objects.filter(
-        organisation_id=organisation_id, status=RequestStatus.WAITING
+        organisation_id=organisation_id,
+        status=RequestStatus.WAITING,
+        restricted_at__isnull=True,
     )
 
 

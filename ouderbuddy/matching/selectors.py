@@ -74,8 +74,11 @@ def own_matches(actor: Membership, buddy: Buddy | None = None) -> QuerySet[Match
         raise Http404
     else:
         buddy_id = buddy.pk
+    # A request whose processing is restricted (AVG art. 18) is the coordinators' only.
     return Match.objects.filter(
-        organisation_id=actor.organisation_id, buddy_id=buddy_id
+        organisation_id=actor.organisation_id,
+        buddy_id=buddy_id,
+        request__restricted_at__isnull=True,
     )
 
 

@@ -181,6 +181,13 @@ def propose(
             _("Schrijf de reden in hoogstens 300 tekens."), field="reason"
         )
     request = _locked_request(request)
+    if request.restricted_at is not None:
+        raise DomainError(
+            _(
+                "De verwerking van deze hulpvraag is beperkt op verzoek van de ouder. "
+                "Hef de beperking eerst op."
+            )
+        )
     if request.status != RequestStatus.WAITING:
         raise DomainError(
             _(

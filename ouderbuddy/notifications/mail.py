@@ -105,7 +105,10 @@ def buddy_recipient(buddy: Any) -> Recipient:
 
 
 def parent_recipient(help_request: Any) -> Recipient:
-    """A parent has no account: the language they filled in the form in."""
+    """A parent has no account: the language they filled in the form in. A request
+    whose processing is restricted (AVG art. 18) gets no e-mail: no address."""
+    if getattr(help_request, "restricted_at", None) is not None:
+        return Recipient("", settings.LANGUAGE_CODE)
     return Recipient(
         help_request.email,
         supported_language(getattr(help_request, "email_language", "")),

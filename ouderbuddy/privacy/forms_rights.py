@@ -142,3 +142,20 @@ class ParentCorrectionForm(_Contact):
 
 class BuddyCorrectionForm(_Contact):
     pass
+
+
+class RestrictForm(Form):
+    reason = forms.CharField(
+        label=_("Waarom vraagt de ouder dit?"),
+        help_text=_(
+            "Bijvoorbeeld: de ouder vindt dat de gegevens niet kloppen. Noem geen namen."
+        ),
+        min_length=10,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Schrijf waarom de ouder dit vraagt."),
+            "min_length": _("Schrijf in een paar woorden waarom (minstens 10 tekens)."),
+            "max_length": _("Schrijf hoogstens 300 tekens."),
+        },
+    )

@@ -110,7 +110,10 @@ def _case_rows(
 ) -> Iterable[tuple[Any, Any, str]]:
     """Help requests whose period (of `category`) started on or before `cutoff`."""
     requests = HelpRequest.objects.filter(
-        organisation_id=organisation_id, anonymised_at__isnull=True
+        organisation_id=organisation_id,
+        anonymised_at__isnull=True,
+        # A restricted case stays as it is until the restriction is lifted (art. 18).
+        restricted_at__isnull=True,
     )
     if category == C.CLOSED_MATCH:
         rows = (

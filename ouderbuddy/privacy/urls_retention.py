@@ -35,4 +35,9 @@ urlpatterns = [
         views_erasure.correct_buddy,
         name="correct_buddy",
     ),
+    path(
+        "beperken/hulpvraag/<uuid:request_id>/",
+        views_erasure.restrict_parent,
+        name="restrict_parent",
+    ),
 ]

@@ -166,6 +166,8 @@ VERB_LABELS: dict[str, StrOrPromise] = {
     "privacy.export_made": _("Kopie van de gegevens gemaakt"),
     "privacy.erasure": _("Gegevens van een persoon gewist"),
     "privacy.rectification": _("Gegevens van een persoon gecorrigeerd"),
+    "privacy.restriction": _("Verwerking van een hulpvraag beperkt"),
+    "privacy.restriction_lifted": _("Beperking van een hulpvraag opgeheven"),
     "intake.status_links_stopped": _("Oude statuslinks op verzoek gestopt"),
 }
 

@@ -21,10 +21,12 @@ from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
 from ouderbuddy.privacy import services_erasure as erasure
 from ouderbuddy.privacy import services_rectification as rectification
+from ouderbuddy.privacy import services_restriction as restriction
 from ouderbuddy.privacy.forms_rights import (
     BuddyCorrectionForm,
     EraseForm,
     ParentCorrectionForm,
+    RestrictForm,
 )
 
 COORDINATOR = [Role.COORDINATOR]
@@ -157,4 +159,42 @@ def correct_buddy(request: SignedInRequest, buddy_id: Any) -> HttpResponse:
         title=_("Gegevens van de buddy corrigeren"),
         back=reverse("buddies:detail", kwargs={"buddy_id": buddy.pk}),
         correct=lambda values: rectification.correct_buddy(actor, buddy, values),
+    )
+
+
+# --- Restriction (AVG art. 18) -----------------------------------------------------
+
+
+@role_required(COORDINATOR, methods=["GET", "POST"])
+def restrict_parent(request: SignedInRequest, request_id: Any) -> HttpResponse:
+    """Freeze a parent's case, or lift the freeze."""
+    actor = acting_membership(request)
+    help_request = get_request_for(actor, request_id)
+    if help_request.anonymised_at is not None:
+        raise Http404
+    detail = reverse("intake:detail", kwargs={"request_id": help_request.pk})
+    form = RestrictForm(
+        request.POST
+        if request.method == "POST" and help_request.restricted_at is None
+        else None
+    )
+    if request.method == "POST":
+        try:
+            if help_request.restricted_at is not None:
+                restriction.lift(actor, help_request)
+                messages.success(request, _("De beperking is opgeheven."))
+                return redirect(detail)
+            if form.is_valid():
+                restriction.restrict(
+                    actor, help_request, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("De verwerking is beperkt."))
+                return redirect(detail)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+    return render(
+        request,
+        "privacy/restrict.html",
+        {"form": form, "help_request": help_request, "back": detail},
+        status=400 if request.method == "POST" else 200,
     )
