@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ouderbuddy.evaluation",
     "ouderbuddy.reports",
     "ouderbuddy.dashboard",
+    "ouderbuddy.rights",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,8 @@ from ouderbuddy.intake import urls as intake_urls
 from ouderbuddy.matching import urls as matching_urls
 from ouderbuddy.organisations import urls as organisation_urls
 from ouderbuddy.organisations import urls_platform as platform_urls
+from ouderbuddy.privacy import urls as privacy_urls
+from ouderbuddy.rights import urls_screens as rights_screens
 
 secure_admin(admin.site)
 
@@ -40,7 +42,17 @@ urlpatterns = [
             )
         ),
     ),
-    path("privacy/", include("ouderbuddy.privacy.urls")),
+    # The rights app's pages (retention, erasure, rectification, restriction) reach
+    # into every app, so they live on top; their routes join privacy's namespace.
+    path(
+        "privacy/",
+        include(
+            (
+                [*privacy_urls.urlpatterns, *rights_screens.urlpatterns],
+                "privacy",
+            )
+        ),
+    ),
     path("trainingen/", include("ouderbuddy.training.urls")),
     path("", include("ouderbuddy.buddies.urls")),
     # The screens casework assembles from lower apps' parts keep the names those apps

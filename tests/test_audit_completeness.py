@@ -101,8 +101,8 @@ READ_ONLY: dict[str, str] = {
     "matching.services.can_activate": "a yes/no check",
     "privacy.services.short_id": "a pure function of its argument",
     "privacy.services.audit_label": "a pure function of its argument",
-    "privacy.services_erasure.check_parent": "says what erasing would do",
-    "privacy.services_erasure.check_buddy": "says what erasing would do",
+    "rights.services_erasure.check_parent": "says what erasing would do",
+    "rights.services_erasure.check_buddy": "says what erasing would do",
     "privacy.services_access.token_hash": "a pure function of its argument",
     "privacy.services_access.legal_deadline": "pure date arithmetic",
     "privacy.services_access.right_request_for_token": "looks a download link up",
@@ -2146,17 +2146,17 @@ def _withdrawn_days_ago(f: Fixture, days: int) -> Any:
     return request
 
 
-@case("privacy.jobs.apply_retention")
+@case("rights.jobs.apply_retention")
 def _(f: Fixture) -> Call:
-    from ouderbuddy.privacy import jobs
+    from ouderbuddy.rights import jobs
 
     _withdrawn_days_ago(f, 120)
     return lambda: jobs.apply_retention(timezone.now())
 
 
-@case("privacy.services_retention.hold")
+@case("rights.services_retention.hold")
 def _(f: Fixture) -> Call:
-    from ouderbuddy.privacy import services_retention
+    from ouderbuddy.rights import services_retention
 
     request = _withdrawn_days_ago(f, 80)
     return lambda: services_retention.hold(
@@ -2167,9 +2167,9 @@ def _(f: Fixture) -> Call:
     )
 
 
-@case("privacy.services_retention.set_policy")
+@case("rights.services_retention.set_policy")
 def _(f: Fixture) -> Call:
-    from ouderbuddy.privacy import services_retention
+    from ouderbuddy.rights import services_retention
 
     return lambda: services_retention.set_policy(
         f("cora"), category="closed_match", months=6, reason="Zo kort als het kan"
@@ -2203,26 +2203,26 @@ def _(f: Fixture) -> Call:
     )
 
 
-@case("privacy.services_erasure.erase_parent")
+@case("rights.services_erasure.erase_parent")
 def _(f: Fixture) -> Call:
-    from ouderbuddy.privacy import services_erasure
+    from ouderbuddy.rights import services_erasure
 
     request = _withdrawn_days_ago(f, 1)
     return lambda: services_erasure.erase_parent(f("cora"), request, confirm="WISSEN")
 
 
-@case("privacy.services_erasure.erase_buddy")
+@case("rights.services_erasure.erase_buddy")
 def _(f: Fixture) -> Call:
-    from ouderbuddy.privacy import services_erasure
+    from ouderbuddy.rights import services_erasure
 
     buddy = _applicant(f)
     return lambda: services_erasure.erase_buddy(f("cora"), buddy, confirm="WISSEN")
 
 
-@case("privacy.services_rectification.correct_parent")
+@case("rights.services_rectification.correct_parent")
 def _(f: Fixture) -> Call:
     from ouderbuddy.intake.tests.factories import submit
-    from ouderbuddy.privacy import services_rectification
+    from ouderbuddy.rights import services_rectification
 
     request = submit(f("noord"))
     return lambda: services_rectification.correct_parent(
@@ -2230,14 +2230,38 @@ def _(f: Fixture) -> Call:
     )
 
 
-@case("privacy.services_rectification.correct_buddy")
+@case("rights.services_rectification.correct_buddy")
 def _(f: Fixture) -> Call:
-    from ouderbuddy.privacy import services_rectification
+    from ouderbuddy.rights import services_rectification
 
     buddy = _applicant(f)
     return lambda: services_rectification.correct_buddy(
         f("cora"), buddy, {"phone": "06 12345678"}
     )
+
+
+@case("rights.services_restriction.restrict")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.intake.tests.factories import submit
+    from ouderbuddy.rights import services_restriction
+
+    request = submit(f("noord"))
+    return lambda: services_restriction.restrict(
+        f("cora"), request, reason="De ouder vindt de gegevens onjuist"
+    )
+
+
+@case("rights.services_restriction.lift")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.intake.tests.factories import submit
+    from ouderbuddy.rights import services_restriction
+
+    request = submit(f("noord"))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services_restriction.restrict(
+            f("cora"), request, reason="De ouder vindt de gegevens onjuist"
+        )
+    return lambda: services_restriction.lift(f("cora"), request)
 
 
 # --- The tests ----------------------------------------------------------------------------

@@ -512,7 +512,9 @@ def test_coordinator_forms(world):
             client,
             reverse("privacy:correct_parent", args=[new_request.pk]),
         ),
-        Page("correct buddy", client, reverse("privacy:correct_buddy", args=[buddy.pk])),
+        Page(
+            "correct buddy", client, reverse("privacy:correct_buddy", args=[buddy.pk])
+        ),
         Page("new breach", client, reverse("privacy:breach_new")),
         Page("breach", client, reverse("privacy:breach_edit", args=[breach.pk])),
     ]

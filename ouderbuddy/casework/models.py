@@ -94,7 +94,7 @@ class Contact(TenantModel):
         related_name="contact",
     )
 
-    # Set by the retention job (privacy/retention_job.py): the personal content is gone,
+    # Set by the retention job (rights/retention_job.py): the personal content is gone,
     # the codes, dates and durations the reports count are kept.
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
 

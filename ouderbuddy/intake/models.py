@@ -259,13 +259,13 @@ class HelpRequest(TenantModel):
     )
 
     # Restriction on request (AVG art. 18): the case stays, only the coordinators see
-    # it, nothing is sent and the retention job leaves it (privacy/services_restriction.py).
+    # it, nothing is sent and the retention job leaves it (rights/services_restriction.py).
     restricted_at = models.DateTimeField(
         _("verwerking beperkt sinds"), null=True, blank=True
     )
     # Part of every status link; raised when the parent asks to stop the old links.
     status_link_version = models.PositiveSmallIntegerField(default=0, editable=False)
-    # Set by the retention job (privacy/retention_job.py): the personal content is gone,
+    # Set by the retention job (rights/retention_job.py): the personal content is gone,
     # the codes, dates and durations the reports count are kept.
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
 

@@ -404,7 +404,7 @@ def request_for_token(token: str) -> HelpRequest:
             expired=True,
         )
     if request.anonymised_at is not None:
-        # Wiped on request or after its retention period (privacy/retention_job.py).
+        # Wiped on request or after its retention period (rights/retention_job.py).
         raise LinkProblem(
             _("De gegevens van deze hulpvraag zijn gewist."), expired=False, used=True
         )

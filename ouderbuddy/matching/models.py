@@ -161,7 +161,7 @@ class Match(TenantModel):
     coordinator_present = models.BooleanField(_("coördinator is erbij"), default=False)
     started_on = models.DateField(_("gestart op"), null=True, blank=True)
 
-    # Set by the retention job (privacy/retention_job.py): the personal content is gone,
+    # Set by the retention job (rights/retention_job.py): the personal content is gone,
     # the codes, dates and durations the reports count are kept.
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
 

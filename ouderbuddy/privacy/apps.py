@@ -5,7 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class PrivacyConfig(AppConfig):
     name = "ouderbuddy.privacy"
     verbose_name = _("Privacy en audit")
-
-    def ready(self) -> None:
-        # Registers the daily retention job.
-        from ouderbuddy.privacy import jobs  # noqa: F401

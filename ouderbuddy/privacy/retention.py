@@ -4,7 +4,7 @@ and the legal minimum where the law sets one (DOMAIN.md §3.4).
 The AVG sets no fixed periods: keep data no longer than needed, and document the period
 and the reason. Each category has a default below; an organisation may set its own
 period (a `RetentionPolicy` row), never below the legal minimum. The retention job
-(privacy/retention_job.py) anonymises or deletes what is due.
+(rights/retention_job.py) anonymises or deletes what is due.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ouderbuddy.privacy import urls_retention, views, views_register
+from ouderbuddy.privacy import urls_access, views, views_register
 
 app_name = "privacy"
 urlpatterns = [
@@ -21,5 +21,5 @@ urlpatterns = [
         views_register.statement,
         name="statement",
     ),
-    *urls_retention.urlpatterns,
+    *urls_access.urlpatterns,
 ]

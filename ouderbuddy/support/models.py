@@ -251,7 +251,7 @@ class Question(TenantModel):
         verbose_name=_("gesloten door"),
     )
 
-    # Set by the retention job (privacy/retention_job.py): the personal content is gone,
+    # Set by the retention job (rights/retention_job.py): the personal content is gone,
     # the codes, dates and durations the reports count are kept.
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
 

@@ -162,7 +162,7 @@ class ExpenseClaim(TenantModel):
         _("reden van afwijzen"), max_length=300, blank=True
     )
 
-    # Set by the retention job (privacy/retention_job.py): the personal content is gone,
+    # Set by the retention job (rights/retention_job.py): the personal content is gone,
     # the codes, dates and durations the reports count are kept.
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
 

@@ -1,7 +1,7 @@
 """Erasure on request (AVG art. 17): a coordinator wipes one person's data at once,
 after seeing what it does and confirming twice.
 
-The effect is the retention job's anonymisation (privacy/retention_job.py), now
+The effect is the retention job's anonymisation (rights/retention_job.py), now
 instead of later: every name, address and free text goes; codes, dates and amounts
 stay for the figures. The law's exceptions stop it and the page says why: a running
 match or proposal (close or hand it over first), an open safety signal (it is kept
@@ -28,9 +28,9 @@ from ouderbuddy.intake.models import OPEN_STATUSES, HelpRequest, RequestStatus
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.matching.models import HOLDS_PLACE, Match, MatchStatus
 from ouderbuddy.notifications.models import OutgoingEmail
-from ouderbuddy.privacy import retention_job
 from ouderbuddy.privacy.models import RightKind, RightRequest, RightStatus
 from ouderbuddy.privacy.services import audit_label, record_event
+from ouderbuddy.rights import retention_job
 
 CONFIRM_WORD = "WISSEN"
 

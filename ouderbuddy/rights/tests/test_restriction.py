@@ -22,8 +22,8 @@ from ouderbuddy.matching.tests.factories import (
     waiting_request,
 )
 from ouderbuddy.privacy.models import AuditEvent
-from ouderbuddy.privacy.services_restriction import lift, restrict
-from ouderbuddy.privacy.tests.test_retention import at, closed_case, run_at
+from ouderbuddy.rights.services_restriction import lift, restrict
+from ouderbuddy.rights.tests.test_retention import at, closed_case, run_at
 
 pytestmark = pytest.mark.django_db
 REASON = "De ouder vindt dat de gegevens niet kloppen"

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ouderbuddy.lib.errors import DomainError
-from ouderbuddy.privacy import retention, retention_job
+from ouderbuddy.privacy import retention
 from ouderbuddy.privacy.models import RetentionHold, RetentionPolicy
 from ouderbuddy.privacy.services import record_event
+from ouderbuddy.rights import retention_job
 
 # A hold adds one more period of the category, but never more than a year.
 MAX_HOLD_MONTHS = 12

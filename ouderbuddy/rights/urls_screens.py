@@ -1,9 +1,10 @@
-"""The retention pages (privacy/views_retention.py) and erasure on request
-and rectification (privacy/views_erasure.py)."""
+"""The pages of the rights app: retention (views_retention.py), erasure,
+rectification and restriction on request (views_erasure.py). They join the privacy
+namespace (privacy:retention, privacy:erase_parent…) in ouderbuddy/urls.py."""
 
 from django.urls import path
 
-from ouderbuddy.privacy import views_erasure, views_retention
+from ouderbuddy.rights import views_erasure, views_retention
 
 urlpatterns = [
     path("bewaartermijnen/", views_retention.overview, name="retention"),

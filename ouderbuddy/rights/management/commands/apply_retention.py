@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from ouderbuddy.privacy import retention_job
+from ouderbuddy.rights import retention_job
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ouderbuddy.notifications.scheduler import daily_job
-from ouderbuddy.privacy import retention_job
+from ouderbuddy.rights import retention_job
 
 
 @daily_job("privacy.retention")

@@ -15,9 +15,10 @@ from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import Role
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
-from ouderbuddy.privacy import retention, retention_job, services_retention
-from ouderbuddy.privacy.forms_rights import HoldForm, PolicyForm
+from ouderbuddy.privacy import retention
 from ouderbuddy.privacy.models import AuditEvent, RetentionCategory
+from ouderbuddy.rights import retention_job, services_retention
+from ouderbuddy.rights.forms import HoldForm, PolicyForm
 
 COORDINATOR = [Role.COORDINATOR]
 # The pages that show a due row, per kind of row.

@@ -29,7 +29,7 @@ from ouderbuddy.matching.models import Match
 from ouderbuddy.matching.tests.factories import buddy_membership, matchable_buddy
 from ouderbuddy.notifications.models import OutgoingEmail
 from ouderbuddy.organisations.models import Membership
-from ouderbuddy.privacy import retention, retention_job, services_retention
+from ouderbuddy.privacy import retention
 from ouderbuddy.privacy.models import (
     AuditEvent,
     Consent,
@@ -40,6 +40,7 @@ from ouderbuddy.privacy.models import (
 )
 from ouderbuddy.privacy.services import record_event
 from ouderbuddy.reports import selectors
+from ouderbuddy.rights import retention_job, services_retention
 from ouderbuddy.support.models_expenses import ExpenseClaim
 from ouderbuddy.support.tests.factories import km_claim, pays
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from conftest import signed_in_client
 from ouderbuddy.privacy.models import AuditEvent, RetentionHold, RetentionPolicy
-from ouderbuddy.privacy.tests.test_retention import START, at, closed_case
+from ouderbuddy.rights.tests.test_retention import START, at, closed_case
 
 pytestmark = pytest.mark.django_db
 OVERVIEW = reverse("privacy:retention")

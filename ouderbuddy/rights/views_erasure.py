@@ -1,7 +1,7 @@
 """Erasure on request (AVG art. 17): first what it does and what stops it, then a
-confirmation (a tick and the word WISSEN); privacy/services_erasure.py does the work. And
+confirmation (a tick and the word WISSEN); rights/services_erasure.py does the work. And
 rectification (art. 16): the coordinator corrects a person's details
-(privacy/services_rectification.py)."""
+(rights/services_rectification.py)."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ from ouderbuddy.lib.access import role_required
 from ouderbuddy.lib.choices import Role
 from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.views import SignedInRequest, acting_membership, add_domain_error
-from ouderbuddy.privacy import services_erasure as erasure
-from ouderbuddy.privacy import services_rectification as rectification
-from ouderbuddy.privacy import services_restriction as restriction
-from ouderbuddy.privacy.forms_rights import (
+from ouderbuddy.rights import services_erasure as erasure
+from ouderbuddy.rights import services_rectification as rectification
+from ouderbuddy.rights import services_restriction as restriction
+from ouderbuddy.rights.forms import (
     BuddyCorrectionForm,
     EraseForm,
     ParentCorrectionForm,

@@ -1,6 +1,6 @@
 """The retention job: anonymise or delete what has passed its retention period.
 
-Runs daily (privacy/jobs.py) and by hand (`manage.py apply_retention`). Per
+Runs daily (rights/jobs.py) and by hand (`manage.py apply_retention`). Per
 organisation and category it takes the rows that are due (privacy/retention.py:
 the period runs from a category's own moment), in batches of `BATCH`, each batch in
 its own transaction with its rows locked, and marks each row (`anonymised_at`) or
