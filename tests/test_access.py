@@ -35,6 +35,7 @@ PUBLIC = {
     "intake:status": "the parent's status page behind a signed link",
     "intake:status_withdraw": "the parent withdraws (signed link)",
     "intake:status_consent": "the parent withdraws a consent (signed link)",
+    "intake:status_renew": "the parent agrees to a changed consent text (signed link)",
     "intake:referral_start": "a professional refers a parent",
     "intake:referral": "the referral form of a support point",
     "intake:referral_done": "'the parent gets an e-mail'",

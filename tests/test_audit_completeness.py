@@ -2264,6 +2264,36 @@ def _(f: Fixture) -> Call:
     return lambda: services_restriction.lift(f("cora"), request)
 
 
+@case("intake.services.renew_consent")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.intake import services
+    from ouderbuddy.intake.tests.factories import submit
+    from ouderbuddy.privacy import consent_texts
+    from ouderbuddy.privacy.models import Consent
+
+    request = submit(f("noord"))
+    # As if the sharing text had changed materially since the parent agreed.
+    consent = Consent.objects.get(
+        subject_id=str(request.pk), purpose="share_with_buddy"
+    )
+    older = consent_texts.SHARE_WITH_BUDDY_V1.version
+    Consent.objects.filter(pk=consent.pk).update(text_version=older)
+    later = consent_texts.ConsentText(
+        "share_with_buddy", "test-later", "Nieuwe tekst.", asks_again=True
+    )
+    consent_texts.HISTORY["share_with_buddy"].append(later)
+    consent_texts.CURRENT["share_with_buddy"] = later
+
+    def call() -> Any:
+        try:
+            return services.renew_consent(request=request, purpose="share_with_buddy")
+        finally:
+            consent_texts.HISTORY["share_with_buddy"].remove(later)
+            consent_texts.CURRENT["share_with_buddy"] = consent_texts.SHARE_WITH_BUDDY
+
+    return call
+
+
 # --- The tests ----------------------------------------------------------------------------
 
 

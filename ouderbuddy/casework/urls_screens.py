@@ -48,4 +48,9 @@ intake_urlpatterns: list[URLPattern] = [
         views_parent.status_consent,
         name="status_consent",
     ),
+    path(
+        "hulpvraag/status/<str:token>/toestemming-vernieuwen/",
+        views_parent.status_renew,
+        name="status_renew",
+    ),
 ]

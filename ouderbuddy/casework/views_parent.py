@@ -215,6 +215,38 @@ def status_consent(request: HttpRequest, token: str) -> HttpResponse:
 
 @private_page
 @require_POST
+def status_renew(request: HttpRequest, token: str) -> HttpResponse:
+    """The parent agrees to the new text of a consent that changed materially."""
+    try:
+        help_request = intake_services.request_for_token(token)
+    except intake_services.LinkProblem as problem:
+        return _link_problem(request, problem)
+    form = ConsentWithdrawForm(request.POST)
+    if not form.is_valid():
+        return render_status(
+            request,
+            help_request,
+            token,
+            error=_("Kies voor welke toestemming u de nieuwe tekst goedkeurt."),
+            status=400,
+        )
+    purpose = form.cleaned_data["purpose"]
+    try:
+        intake_services.renew_consent(request=help_request, purpose=purpose)
+    except DomainError as exc:
+        return render_status(
+            request, help_request, token, error=exc.message, status=400
+        )
+    messages.success(
+        request,
+        _("Dank u. Uw toestemming met de nieuwe tekst geldt vanaf nu: %(what)s.")
+        % {"what": ConsentPurpose(purpose).label},
+    )
+    return redirect("intake:status", token=token)
+
+
+@private_page
+@require_POST
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """The parent agrees with the proposed buddy, or would rather have someone else."""
     try:

@@ -17,6 +17,7 @@ from ouderbuddy.intake.models import Asker, HelpRequest, RequestEvent, RequestSt
 from ouderbuddy.intake.selectors import codes_of
 from ouderbuddy.lib.choices import ContactMode, SpokenLanguage
 from ouderbuddy.lib.prepared import Prepared, loaded
+from ouderbuddy.privacy.consent_texts import renewal_for
 from ouderbuddy.privacy.models import Consent, ConsentPurpose
 from ouderbuddy.taxonomy.models import CodeGroup
 
@@ -172,6 +173,13 @@ def request_status(help_request: HelpRequest) -> dict[str, Any]:
         "consents": consents,
         # Those that still count (`services.active_consents`), from the same rows.
         "active_purposes": {c.purpose for c in consents if c.withdrawn_at is None},
+        # Active consents whose text changed materially since: asked again.
+        "renewals": {
+            c.purpose: text
+            for c in consents
+            if c.withdrawn_at is None
+            and (text := renewal_for(c.purpose, c.text_version)) is not None
+        },
         "sections": held_data(help_request),
         "events": _event_lines(help_request),
     }

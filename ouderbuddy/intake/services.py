@@ -36,6 +36,7 @@ from ouderbuddy.lib.prepared import Prepared
 from ouderbuddy.lib.ratelimit import count_attempt
 from ouderbuddy.notifications import mail
 from ouderbuddy.organisations.models import Membership, Organisation, Role
+from ouderbuddy.privacy.consent_texts import renewal_for
 from ouderbuddy.privacy.models import Consent, ConsentPurpose
 from ouderbuddy.privacy.services import record_consent, record_event
 from ouderbuddy.regions.models import Municipality, PostcodeArea
@@ -469,6 +470,44 @@ def withdraw_by_parent(*, request: HelpRequest) -> HelpRequest:
 
 
 @transaction.atomic
+def renew_consent(*, request: HelpRequest, purpose: str) -> HelpRequest:
+    """The parent agrees to the new text of a consent whose text changed materially
+    (privacy.consent_texts.renewal_for): the old consent ends, a new one with the new
+    text and version counts from now."""
+    request = _locked(request)
+    consent = Consent.objects.filter(
+        organisation=request.organisation,
+        subject_type="intake.helprequest",
+        subject_id=str(request.pk),
+        purpose=purpose,
+        withdrawn_at__isnull=True,
+    ).first()
+    if consent is None or renewal_for(purpose, consent.text_version) is None:
+        raise DomainError(_("Voor deze toestemming hoeft u niets opnieuw te geven."))
+    consent.withdrawn_at = timezone.now()
+    consent.save(update_fields=["withdrawn_at"])
+    record_consent(
+        organisation=request.organisation,
+        purpose=purpose,
+        subject=request,
+        given_by=request.full_name,
+    )
+    label = ConsentPurpose(purpose).label
+    _event(
+        request,
+        description=_("Toestemming opnieuw gegeven: %(what)s") % {"what": label},
+        by_parent=True,
+    )
+    record_event(
+        actor=None,
+        organisation=request.organisation,
+        verb="consent.renew",
+        target=request,
+        data={"purpose": purpose},
+    )
+    return request
+
+
 def withdraw_consent(*, request: HelpRequest, purpose: str) -> HelpRequest:
     """Withdraw one consent, effective at once. Without consent for processing the
     request stops; without consent for sharing, nothing goes to a buddy any more."""

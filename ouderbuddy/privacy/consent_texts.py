@@ -19,6 +19,10 @@ class ConsentText:
     purpose: str
     version: str
     text: StrOrPromise
+    # The change from the version before is material (more data, another purpose,
+    # another recipient): who agreed to an older version is asked again. A rewording
+    # in plainer words is not.
+    asks_again: bool = False
 
 
 BUDDY_APPLICATION_V1 = ConsentText(
@@ -122,3 +126,23 @@ CURRENT = {
     text.purpose: text
     for text in (BUDDY_APPLICATION, REQUEST_PROCESSING, SHARE_WITH_BUDDY, RESEARCH)
 }
+
+# Every version per purpose, oldest first (a new version goes at the end).
+HISTORY: dict[str, list[ConsentText]] = {
+    ConsentPurpose.BUDDY_APPLICATION: [BUDDY_APPLICATION_V1, BUDDY_APPLICATION_V2],
+    ConsentPurpose.REQUEST_PROCESSING: [REQUEST_PROCESSING_V1, REQUEST_PROCESSING_V2],
+    ConsentPurpose.SHARE_WITH_BUDDY: [SHARE_WITH_BUDDY_V1, SHARE_WITH_BUDDY_V2],
+    ConsentPurpose.RESEARCH: [RESEARCH_V1, RESEARCH_V2],
+}
+
+
+def renewal_for(purpose: str, version: str) -> ConsentText | None:
+    """The current text to ask again for, when a consent given to `version` predates
+    a material change of `purpose`'s text; None when the consent still holds."""
+    current = CURRENT.get(purpose)
+    if current is None or version == current.version:
+        return None
+    versions = HISTORY.get(purpose, [])
+    known = [t.version for t in versions]
+    later = versions[known.index(version) + 1 :] if version in known else versions
+    return current if any(t.asks_again for t in later) else None

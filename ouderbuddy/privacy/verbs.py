@@ -41,6 +41,7 @@ VERB_LABELS: dict[str, StrOrPromise] = {
     "request.codes": _("Codes van hulpvraag aangepast"),
     "request.export": _("Lijst met hulpvragen gedownload"),
     "consent.withdraw": _("Toestemming ingetrokken"),
+    "consent.renew": _("Toestemming opnieuw gegeven (nieuwe tekst)"),
     "referral.create": _("Doorverwijzing door professional"),
     "referral.purge": _("Oude doorverwijzing verwijderd"),
     "referral_target.create": _("Doorverwijsadres toegevoegd"),
