@@ -173,6 +173,9 @@ RULES: tuple[Rule, ...] = (
 )
 
 RULE_OF: dict[str, Rule] = {rule.category: rule for rule in RULES}
+# Kept for the whole platform, not per organisation (e-mails and sessions belong to no
+# organisation): their period is the default, and an organisation cannot change it.
+PLATFORM_WIDE = frozenset({C.EMAIL, C.SESSIONS})
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,10 @@ class Policy:
     effect: StrOrPromise
     reason: StrOrPromise
     own: bool  # the organisation set its own period
+
+    @property
+    def adjustable(self) -> bool:
+        return self.category not in PLATFORM_WIDE
 
     @property
     def period_label(self) -> str:
@@ -211,7 +218,7 @@ def policies_for(organisation_id: Any) -> list[Policy]:
     }
     found = []
     for rule in RULES:
-        row = own.get(rule.category)
+        row = None if rule.category in PLATFORM_WIDE else own.get(rule.category)
         found.append(
             Policy(
                 category=rule.category,

@@ -27,6 +27,10 @@ def set_policy(
     rule = retention.RULE_OF.get(category)
     if rule is None:
         raise DomainError(_("Deze soort gegevens bestaat niet."))
+    if category in retention.PLATFORM_WIDE:
+        raise DomainError(
+            _("Deze termijn geldt voor het hele platform en kan hier niet veranderen.")
+        )
     if months < rule.minimum:
         raise DomainError(
             _("De wet vraagt minstens %(n)s maanden.") % {"n": rule.minimum},

@@ -95,6 +95,8 @@ def _category(category: str) -> str:
 def edit_policy(request: SignedInRequest, category: str) -> HttpResponse:
     actor = acting_membership(request)
     category = _category(category)
+    if category in retention.PLATFORM_WIDE:
+        raise Http404
     policy = next(
         p
         for p in retention.policies_for(actor.organisation_id)

@@ -96,3 +96,16 @@ def test_only_coordinators(ben_client, mia_client, client):
     assert mia_client.get(OVERVIEW).status_code == 403
     assert client.get(OVERVIEW).status_code == 302
     assert START  # the shared clock of these tests
+
+
+def test_platform_wide_periods_cannot_be_changed_by_an_organisation(cora, cora_client):
+    from ouderbuddy.lib.errors import DomainError
+    from ouderbuddy.rights import services_retention
+
+    page = cora_client.get(OVERVIEW).content.decode()
+    assert "Deze termijn geldt voor het hele platform." in page
+    url = reverse("privacy:retention_policy", kwargs={"category": "sessions"})
+    assert cora_client.get(url).status_code == 404
+    with pytest.raises(DomainError):
+        services_retention.set_policy(cora, category="email", months=12, reason="")
+    assert not RetentionPolicy.objects.exists()
