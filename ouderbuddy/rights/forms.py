@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ouderbuddy.intake.forms_public import PHONE_CHARACTERS
 from ouderbuddy.lib.forms import Form
 
 MAX_MONTHS = 120
@@ -66,9 +65,6 @@ class EraseForm(Form):
             "max_length": _("Typ alleen het woord WISSEN."),
         },
     )
-
-
-PHONE_CHARACTERS = re.compile(r"[0-9+() -]+")
 
 
 class _Contact(Form):
