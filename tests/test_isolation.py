@@ -48,6 +48,7 @@ PUBLIC_TOKEN_ROUTES = {
     "intake:status",
     "intake:status_withdraw",
     "intake:status_consent",
+    "intake:status_renew",
     "intake:referral_confirm",
     "matching:parent_answer",
     "casework:parent_agreement",

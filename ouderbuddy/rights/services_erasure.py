@@ -226,6 +226,12 @@ def erase_parent(actor: Any, request: HelpRequest, *, confirm: str) -> int:
             status=RequestStatus.WITHDRAWN, status_changed_at=now
         )
         _unsent_mail_to({r.email for r in requests})
+        # A download link of the parent's export that is still out stops working.
+        RightRequest.objects.filter(
+            organisation_id=actor.organisation_id,
+            subject_type="intake.helprequest",
+            subject_id__in=[str(pk) for pk in ids],
+        ).exclude(token_hash="").update(token_hash="")
         count = retention_job.anonymise_cases(ids, now)
         for found in requests:
             record_event(
