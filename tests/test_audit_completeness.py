@@ -101,6 +101,7 @@ READ_ONLY: dict[str, str] = {
     "matching.services.can_activate": "a yes/no check",
     "privacy.services.short_id": "a pure function of its argument",
     "privacy.services.audit_label": "a pure function of its argument",
+    "buddies.services.application_consent_renewal": "reads which text to ask again",
     "rights.services_erasure.check_parent": "says what erasing would do",
     "rights.services_erasure.check_buddy": "says what erasing would do",
     "privacy.services_access.token_hash": "a pure function of its argument",
@@ -2290,6 +2291,38 @@ def _(f: Fixture) -> Call:
         finally:
             consent_texts.HISTORY["share_with_buddy"].remove(later)
             consent_texts.CURRENT["share_with_buddy"] = consent_texts.SHARE_WITH_BUDDY
+
+    return call
+
+
+@case("buddies.services.renew_application_consent")
+def _(f: Fixture) -> Call:
+    from ouderbuddy.buddies import services
+    from ouderbuddy.matching.tests.factories import buddy_membership, matchable_buddy
+    from ouderbuddy.privacy import consent_texts
+    from ouderbuddy.privacy.services import record_consent
+
+    buddy = matchable_buddy(f("noord"), "Renate Renew")
+    record_consent(
+        organisation=f("noord"),
+        purpose="buddy_application",
+        subject=buddy,
+        given_by="Renate Renew",
+    )
+    later = consent_texts.ConsentText(
+        "buddy_application", "test-later", "Nieuwe tekst.", asks_again=True
+    )
+    consent_texts.HISTORY["buddy_application"].append(later)
+    consent_texts.CURRENT["buddy_application"] = later
+
+    def call() -> Any:
+        try:
+            return services.renew_application_consent(
+                actor=buddy_membership(buddy), buddy=buddy
+            )
+        finally:
+            consent_texts.HISTORY["buddy_application"].remove(later)
+            consent_texts.CURRENT["buddy_application"] = consent_texts.BUDDY_APPLICATION
 
     return call
 

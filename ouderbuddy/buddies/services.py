@@ -30,7 +30,8 @@ from ouderbuddy.lib.errors import DomainError
 from ouderbuddy.lib.ratelimit import count_attempt
 from ouderbuddy.notifications import mail
 from ouderbuddy.organisations.models import Membership, Organisation, Role
-from ouderbuddy.privacy.models import ConsentPurpose
+from ouderbuddy.privacy.consent_texts import renewal_for
+from ouderbuddy.privacy.models import Consent, ConsentPurpose
 from ouderbuddy.privacy.services import record_consent, record_event
 from ouderbuddy.regions.selectors import get_postcode_area
 from ouderbuddy.taxonomy.selectors import validate_codes
@@ -662,4 +663,57 @@ def update_profile(
     record_event(
         actor=actor, organisation=buddy.organisation, verb="buddy.profile", target=buddy
     )
+    return buddy
+
+
+def application_consent_renewal(buddy: Buddy) -> Any:
+    """The current application consent text when the buddy agreed to an older one
+    that changed materially since (privacy.consent_texts.renewal_for), else None."""
+    consent = (
+        Consent.objects.filter(
+            organisation_id=buddy.organisation_id,
+            subject_type="buddies.buddy",
+            subject_id=str(buddy.pk),
+            purpose=ConsentPurpose.BUDDY_APPLICATION,
+            withdrawn_at__isnull=True,
+        )
+        .only("text_version")
+        .first()
+    )
+    if consent is None:
+        return None
+    return renewal_for(ConsentPurpose.BUDDY_APPLICATION, consent.text_version)
+
+
+def renew_application_consent(*, actor: Membership, buddy: Buddy) -> Buddy:
+    """The buddy agrees to the new text of the application consent on the portal:
+    the old consent ends, the new one counts from now."""
+    if (buddy.organisation_id, buddy.user_id) != (actor.organisation_id, actor.user_id):
+        raise DomainError(_("Dit kan alleen de buddy zelf."))
+    with transaction.atomic():
+        buddy = Buddy.objects.select_for_update().get(pk=buddy.pk)
+        if application_consent_renewal(buddy) is None:
+            raise DomainError(
+                _("Voor deze toestemming hoeft u niets opnieuw te geven.")
+            )
+        Consent.objects.filter(
+            organisation_id=buddy.organisation_id,
+            subject_type="buddies.buddy",
+            subject_id=str(buddy.pk),
+            purpose=ConsentPurpose.BUDDY_APPLICATION,
+            withdrawn_at__isnull=True,
+        ).update(withdrawn_at=timezone.now())
+        record_consent(
+            organisation=buddy.organisation,
+            purpose=ConsentPurpose.BUDDY_APPLICATION,
+            subject=buddy,
+            given_by=buddy.full_name,
+        )
+        record_event(
+            actor=actor,
+            organisation=buddy.organisation_id,
+            verb="consent.renew",
+            target=buddy,
+            data={"purpose": ConsentPurpose.BUDDY_APPLICATION},
+        )
     return buddy

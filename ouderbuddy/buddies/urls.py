@@ -30,4 +30,5 @@ urlpatterns = [
     ),
     path("buddy/profiel/", views.portal_profile, name="portal_profile"),
     path("buddy/pauze/", views.portal_pause, name="portal_pause"),
+    path("buddy/toestemming/", views.portal_consent, name="portal_consent"),
 ]

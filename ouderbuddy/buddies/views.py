@@ -726,9 +726,30 @@ def portal_profile(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "buddies/portal_profile.html",
-        {"buddy": buddy, "form": form, "pause_form": forms.PauseForm(prefix="pause")},
+        {
+            "buddy": buddy,
+            "form": form,
+            "pause_form": forms.PauseForm(prefix="pause"),
+            "consent_renewal": services.application_consent_renewal(buddy),
+        },
         status=400 if form.errors else 200,
     )
+
+
+@role_required(BUDDY, methods=["POST"])
+def portal_consent(request: SignedInRequest) -> HttpResponse:
+    """The buddy agrees to the changed text of the application consent."""
+    actor = acting_membership(request)
+    buddy = selectors.get_own_buddy(actor)
+    try:
+        services.renew_application_consent(actor=actor, buddy=buddy)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Dank u. Uw toestemming met de nieuwe tekst geldt vanaf nu.")
+        )
+    return redirect("buddies:portal_profile")
 
 
 @role_required(BUDDY, methods=["POST"])
