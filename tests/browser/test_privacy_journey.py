@@ -5,7 +5,8 @@ At 390 px: a parent who withdrew asks by phone to be removed. The coordinator op
 the request, follows "Gegevens van deze ouder wissen", reads what goes and what stays,
 first forgets to type the word (an error next to the field), then confirms with the
 tick and WISSEN. The request page then shows only the anonymised trace (reference,
-codes, status) and no name. She opens the retention page. Every page is checked by
+codes, status) and no name. She opens the retention page. And a parent whose consent
+text changed materially agrees to the new text on the status page. Every page is checked by
 `check_axe` (axe-core and the layout check at 390 and 1280 px, with screenshots).
 """
 
@@ -79,3 +80,44 @@ def test_a_coordinator_wipes_a_withdrawn_parent_after_two_steps(
         page.get_by_role("heading", name="Onkostendeclaraties en bonnen")
     ).to_be_visible()
     check_axe(page, "retention page")
+
+
+def test_a_parent_agrees_to_a_changed_consent_text_on_a_phone(
+    new_page: Any, transactional_db: Any, monkeypatch: Any
+) -> None:
+    from ouderbuddy.privacy import consent_texts
+    from ouderbuddy.privacy.models import Consent
+
+    ensure_reference_data()
+    cache.clear()
+    noord = make_organisation("Steunpunt Noord")
+    request = submit(noord, full_name="Petra de Vries", email="petra@example.nl")
+    # The sharing text changes materially after Petra agreed to it.
+    changed = consent_texts.ConsentText(
+        "share_with_buddy",
+        "delen-met-buddy-test-v3",
+        "Het steunpunt mag de samenvatting ook aan een buddy van een ander "
+        "steunpunt geven.",
+        asks_again=True,
+    )
+    monkeypatch.setitem(consent_texts.CURRENT, "share_with_buddy", changed)
+    monkeypatch.setitem(
+        consent_texts.HISTORY,
+        "share_with_buddy",
+        [*consent_texts.HISTORY["share_with_buddy"], changed],
+    )
+    page = new_page(viewport=PHONE)
+    page.goto(f"/hulpvraag/status/{intake.status_token(request)}/")
+    expect(
+        page.get_by_text("De tekst van deze toestemming is veranderd.")
+    ).to_be_visible()
+    check_axe(page, "status page with a changed consent text")
+    page.get_by_role("button", name="Ik ga akkoord met de nieuwe tekst").click()
+    page.wait_for_load_state()
+    expect(
+        page.get_by_text("Uw toestemming met de nieuwe tekst geldt vanaf nu")
+    ).to_be_visible()
+    check_axe(page, "status page after agreeing to the new text")
+    assert Consent.objects.filter(
+        subject_id=str(request.pk), text_version=changed.version, withdrawn_at=None
+    ).exists()
