@@ -515,6 +515,11 @@ def test_coordinator_forms(world):
         Page(
             "correct buddy", client, reverse("privacy:correct_buddy", args=[buddy.pk])
         ),
+        Page(
+            "restrict",
+            client,
+            reverse("privacy:restrict_parent", args=[new_request.pk]),
+        ),
         Page("new breach", client, reverse("privacy:breach_new")),
         Page("breach", client, reverse("privacy:breach_edit", args=[breach.pk])),
     ]

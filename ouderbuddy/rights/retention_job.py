@@ -94,6 +94,14 @@ def _day(value: Any) -> dt.date:
     return timezone.localtime(value).date() if isinstance(value, dt.datetime) else value
 
 
+def _day_after(day: dt.date) -> dt.datetime:
+    """The first moment after `day` (a Dutch calendar day): a row stamped before it
+    belongs to `day` or earlier."""
+    return timezone.make_aware(
+        dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
+    )
+
+
 def _holds(organisation_id: Any, target_type: str) -> dict[str, dt.date]:
     return dict(
         RetentionHold.objects.filter(
@@ -134,9 +142,7 @@ def _case_rows(
         if category == C.ENDED_REQUEST
         else [RequestStatus.INFORMED, RequestStatus.REFERRED]
     )
-    end = timezone.make_aware(
-        dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time())
-    )
+    end = _day_after(cutoff)
     return (
         (pk, _day(start), ref)
         for pk, start, ref in requests.filter(
@@ -161,9 +167,7 @@ def _contact_rows(
 def _buddy_rows(
     organisation_id: Any, cutoff: dt.date
 ) -> Iterable[tuple[Any, Any, str]]:
-    end = timezone.make_aware(
-        dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time())
-    )
+    end = _day_after(cutoff)
     busy = set(
         Match.objects.filter(
             organisation_id=organisation_id, status__in=HOLDS_PLACE
@@ -197,9 +201,7 @@ def _questionnaire_rows(
 def _thread_rows(
     organisation_id: Any, cutoff: dt.date
 ) -> Iterable[tuple[Any, Any, str]]:
-    end = timezone.make_aware(
-        dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time())
-    )
+    end = _day_after(cutoff)
     return (
         (pk, _day(start), f"Vraag {str(pk)[:8]}")
         for pk, start in Question.objects.filter(
@@ -486,10 +488,7 @@ ANONYMISE: dict[str, Callable[[list[Any], dt.datetime], int]] = {
 def _boundary(now: dt.datetime, months: int) -> dt.datetime:
     """Rows made before this moment are due: their (Dutch) day plus `months` is today
     or earlier."""
-    last_day = _today(now) - relativedelta(months=months)
-    return timezone.make_aware(
-        dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time())
-    )
+    return _day_after(_today(now) - relativedelta(months=months))
 
 
 def _delete_in_batches(queryset: QuerySet[Any]) -> int:
