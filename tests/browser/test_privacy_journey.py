@@ -42,9 +42,19 @@ def test_a_coordinator_wipes_a_withdrawn_parent_after_two_steps(
         actor=cora, request=request, reason="De ouder belde: het is opgelost."
     )
 
+    other = submit(noord, full_name="Jan Bakker", email="jan@example.nl")
     page = new_page(viewport=PHONE)
     sign_in(page, "cora@noord.test", device)
-    page.goto(f"{page.url.split('/start')[0]}/hulpvragen/{request.pk}/")
+    # Correcting and restricting another parent's case: the pages first.
+    page.goto(f"/hulpvragen/{other.pk}/")
+    page.get_by_role("link", name="Gegevens van deze ouder corrigeren").click()
+    expect(page.locator("h1")).to_have_text("Gegevens van de ouder corrigeren")
+    check_axe(page, "correct parent")
+    page.goto(f"/hulpvragen/{other.pk}/")
+    page.get_by_role("link", name="Verwerking beperken (op verzoek)").click()
+    expect(page.locator("h1")).to_have_text("Verwerking beperken")
+    check_axe(page, "restrict parent")
+    page.goto(f"{page.url.split('/privacy')[0]}/hulpvragen/{request.pk}/")
     expect(page.locator("h1")).to_contain_text(request.reference)
     expect(page.get_by_text("Petra de Vries").first).to_be_visible()
     page.get_by_role("link", name="Gegevens van deze ouder wissen (op verzoek)").click()
